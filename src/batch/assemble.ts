@@ -1,0 +1,49 @@
+/**
+ * Turning per-item results into one component (the default `post`, `_assemble`): numbers become a
+ * 1-D float64 ndarray, same-shape ndarrays (or same-length typed arrays) are stacked into one
+ * ndarray, and anything else (ragged shapes, mixed types, objects) stays a plain array.
+ * @module
+ */
+import ndarray from 'ndarray';
+import { dtypeOf, isNdArray, isTypedArray, stackNdArrays, type NDArray } from './ndarray-utils.js';
+import type { Column } from './columns.js';
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Assembles one component's per-item results into a column (see module docs for the rules). */
+export function assembleColumn(values: readonly unknown[]): Column {
+  const count = values.length;
+  if (count === 0) return [];
+  const first = values[0];
+  if (typeof first === 'number') {
+    const out = new Float64Array(count);
+    for (let i = 0; i < count; i++) {
+      const value = values[i];
+      if (typeof value !== 'number') return [...values];
+      out[i] = value;
+    }
+    return ndarray(out, [count]);
+  }
+  if (isNdArray(first)) {
+    const shape = first.shape;
+    let dtype = dtypeOf(first);
+    for (let i = 1; i < count; i++) {
+      const value = values[i];
+      if (!isNdArray(value) || !sameShape(value.shape, shape)) return [...values];
+      if (dtypeOf(value) !== dtype) dtype = 'float64';
+    }
+    return stackNdArrays(values as NDArray[], dtype ?? 'float64');
+  }
+  if (isTypedArray(first)) {
+    for (let i = 1; i < count; i++) {
+      const value = values[i];
+      if (!isTypedArray(value) || value.constructor !== first.constructor || value.length !== first.length) return [...values];
+    }
+    return stackNdArrays(values.map((v) => ndarray(v as typeof first, [first.length])));
+  }
+  return [...values];
+}

@@ -1,0 +1,164 @@
+/**
+ * The small ndarray layer that scijs ndarray lacks: type guards, row gathering ("fancy indexing" on
+ * the first axis), stacking, concatenation and dtype casts. Internal; the public type is `NDArray`.
+ * @module
+ */
+import ndarray from 'ndarray';
+import ops from 'ndarray-ops';
+
+/** A numeric n-dimensional array (scijs `ndarray`); the first axis of a component is the item axis. */
+export type NDArray<D extends ndarray.Data = ndarray.Data<number>> = ndarray.NdArray<D>;
+
+/** A JavaScript typed array holding numbers. */
+export type TypedArray = ndarray.TypedArray;
+
+/** Names of the numeric element types accepted by `toArray` and the stacking code. */
+export type DType = 'float32' | 'float64' | 'int8' | 'int16' | 'int32' | 'uint8' | 'uint16' | 'uint32' | 'uint8_clamped';
+
+type TypedArrayConstructor = { new (length: number): TypedArray; new (values: ArrayLike<number>): TypedArray };
+
+const constructors: Record<DType, TypedArrayConstructor> = {
+  float32: Float32Array, float64: Float64Array, int8: Int8Array, int16: Int16Array, int32: Int32Array,
+  uint8: Uint8Array, uint16: Uint16Array, uint32: Uint32Array, uint8_clamped: Uint8ClampedArray,
+};
+
+/** The typed-array constructor for `dtype`; throws a TypeError listing the valid names otherwise. */
+export function typedArrayConstructor(dtype: string): TypedArrayConstructor {
+  const found = (constructors as Record<string, TypedArrayConstructor | undefined>)[dtype];
+  if (!found) throw new TypeError(`dtype: unknown dtype ${JSON.stringify(dtype)}; expected one of ${Object.keys(constructors).join(', ')}`);
+  return found;
+}
+
+/** True for a scijs ndarray. */
+export function isNdArray(value: unknown): value is NDArray {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<NDArray>;
+  return Array.isArray(candidate.shape) && Array.isArray(candidate.stride) && typeof candidate.pick === 'function' && candidate.data !== undefined;
+}
+
+/** True for a typed array (not a DataView). */
+export function isTypedArray(value: unknown): value is TypedArray {
+  return ArrayBuffer.isView(value) && !(value instanceof DataView);
+}
+
+/** True when the array's elements are laid out row-major without gaps (so rows can be memcpy'd). */
+export function isContiguous(array: NDArray): boolean {
+  let expected = 1;
+  for (let axis = array.shape.length - 1; axis >= 0; axis--) {
+    if (array.shape[axis]! > 1 && array.stride[axis] !== expected) return false;
+    expected *= array.shape[axis]!;
+  }
+  return true;
+}
+
+function product(values: readonly number[]): number {
+  let total = 1;
+  for (const value of values) total *= value;
+  return total;
+}
+
+/** Allocates a zero-filled contiguous ndarray. */
+export function zeros(shape: readonly number[], dtype: DType = 'float64'): NDArray<TypedArray> {
+  const Constructor = typedArrayConstructor(dtype);
+  return ndarray(new Constructor(product(shape)), [...shape]);
+}
+
+/** The element constructor of an ndarray's storage, or Float64Array for generic storage. */
+function storageConstructor(array: NDArray): TypedArrayConstructor {
+  return isTypedArray(array.data) ? (array.data.constructor as TypedArrayConstructor) : Float64Array;
+}
+
+/** Copies `source` into the contiguous `target` storage starting at element `targetOffset`. */
+function copyInto(target: TypedArray, targetOffset: number, source: NDArray): void {
+  const size = product(source.shape);
+  if (isContiguous(source) && isTypedArray(source.data)) {
+    target.set(source.data.subarray(source.offset, source.offset + size), targetOffset);
+    return;
+  }
+  const view = ndarray(target, source.shape.slice(), undefined, targetOffset);
+  ops.assign(view, source);
+}
+
+/** A contiguous copy of `array` (same dtype). */
+export function copyNdArray(array: NDArray): NDArray<TypedArray> {
+  const Constructor = storageConstructor(array);
+  const out = new Constructor(product(array.shape));
+  copyInto(out, 0, array);
+  return ndarray(out, array.shape.slice());
+}
+
+/** Item `position` along the first axis: a scalar for 1-D arrays, otherwise a view (no copy). */
+export function ndItem(array: NDArray, position: number): unknown {
+  if (array.shape.length === 1) return array.get(position);
+  return array.pick(position);
+}
+
+/** The rows at `positions` (first axis), gathered into a new contiguous array. */
+export function takeNdRows(array: NDArray, positions: ArrayLike<number>): NDArray<TypedArray> {
+  const rowShape = array.shape.slice(1);
+  const rowSize = product(rowShape);
+  const Constructor = storageConstructor(array);
+  const out = new Constructor(positions.length * rowSize);
+  const count = array.shape[0]!;
+  const contiguous = isContiguous(array) && isTypedArray(array.data);
+  for (let k = 0; k < positions.length; k++) {
+    const position = positions[k]!;
+    if (!(position >= 0 && position < count)) throw new RangeError(`position ${position} is out of bounds for an array of ${count} items`);
+    if (contiguous) {
+      const start = array.offset + position * rowSize;
+      out.set((array.data as TypedArray).subarray(start, start + rowSize), k * rowSize);
+    } else if (rowShape.length === 0) {
+      out[k] = array.get(position);
+    } else {
+      copyInto(out, k * rowSize, array.pick(position));
+    }
+  }
+  return ndarray(out, [positions.length, ...rowShape]);
+}
+
+/** Stacks same-shape arrays along a new first axis. `dtype` defaults to the first array's. */
+export function stackNdArrays(arrays: readonly NDArray[], dtype?: DType): NDArray<TypedArray> {
+  const first = arrays[0];
+  if (!first) throw new RangeError('stack: no arrays given');
+  const shape = first.shape.slice();
+  const size = product(shape);
+  const Constructor = dtype ? typedArrayConstructor(dtype) : storageConstructor(first);
+  const out = new Constructor(arrays.length * size);
+  for (let k = 0; k < arrays.length; k++) copyInto(out, k * size, arrays[k]!);
+  return ndarray(out, [arrays.length, ...shape]);
+}
+
+/** Concatenates arrays along the first axis; trailing shapes must match. */
+export function concatNdArrays(arrays: readonly NDArray[]): NDArray<TypedArray> {
+  const first = arrays[0];
+  if (!first) throw new RangeError('concat: no arrays given');
+  const rowShape = first.shape.slice(1);
+  const rowSize = product(rowShape);
+  let rows = 0;
+  for (const array of arrays) {
+    if (array.shape.length !== first.shape.length || array.shape.slice(1).some((d, i) => d !== rowShape[i])) {
+      throw new RangeError(`concat: shapes [${first.shape}] and [${array.shape}] differ beyond the first axis`);
+    }
+    rows += array.shape[0]!;
+  }
+  const out = new (storageConstructor(first))(rows * rowSize);
+  let offset = 0;
+  for (const array of arrays) {
+    copyInto(out, offset, array);
+    offset += array.shape[0]! * rowSize;
+  }
+  return ndarray(out, [rows, ...rowShape]);
+}
+
+/** A copy of `array` with elements converted to `dtype`. */
+export function castNdArray(array: NDArray, dtype: DType): NDArray<TypedArray> {
+  const out = new (typedArrayConstructor(dtype))(product(array.shape));
+  copyInto(out, 0, array);
+  return ndarray(out, array.shape.slice());
+}
+
+/** The dtype name of an ndarray's storage, or undefined for generic storage. */
+export function dtypeOf(array: NDArray): DType | undefined {
+  const name = array.dtype as string;
+  return name in constructors ? (name as DType) : undefined;
+}

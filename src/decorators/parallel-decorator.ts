@@ -1,0 +1,36 @@
+/**
+ * The shared body of `@applyParallel` and `@inbatchParallel`: keep the per-item original as
+ * `_name_`, record the method, and install an action wrapper that runs it over the batch's items.
+ * @module
+ */
+import type { ActionKind, ActionRecord } from './action-record.js';
+import { wrapAsAction } from './action.js';
+import { definingModuleFromStack } from './defining-module.js';
+import { assertMethod } from './decorator-arguments.js';
+import { runParallelAction, type ActionHost } from './host.js';
+import { registerAction } from './registry.js';
+
+/** The name under which the per-item original of `name` stays on the class. */
+export function innerMethodName(name: string): string {
+  return `_${name}_`;
+}
+
+/** Decorates `prototype[key]` as a parallel action of `kind` with decorator options `defaults`. */
+export function decorateParallel(kind: Exclude<ActionKind, 'action'>, defaults: Readonly<Record<string, unknown>>, prototype: object, key: string | symbol, descriptor: PropertyDescriptor | undefined): void {
+  assertMethod(kind, prototype, key, descriptor);
+  const name = key as string;
+  const original = descriptor.value;
+  const innerName = innerMethodName(name);
+  const { summary, ...options } = defaults as { summary?: string };
+  const record: ActionRecord = {
+    name, kind, className: (prototype as { constructor: { name: string } }).constructor.name,
+    definingModule: definingModuleFromStack(), original, innerName, useLock: false, noEval: [],
+    defaults: Object.freeze({ ...options }), summary,
+  };
+  Object.defineProperty(prototype, innerName, { value: original, writable: true, configurable: true, enumerable: false });
+  registerAction(prototype, record);
+  const outer = function (this: ActionHost, options?: Record<string, unknown>): Promise<unknown> {
+    return this[runParallelAction](record, options);
+  };
+  descriptor.value = wrapAsAction(name, outer as (this: unknown, ...args: unknown[]) => unknown, false);
+}

@@ -1,0 +1,31 @@
+/** The 'for' engine: items run one after another in the calling thread (async results awaited in turn). */
+import { TimeoutError } from '../errors.js';
+import type { Engine, EngineRunOptions } from './engine.js';
+import { invokeItem, itemFailure, type ItemTask } from './item-task.js';
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+export class ForEngine implements Engine {
+  readonly name = 'for' as const;
+
+  async run(task: ItemTask, options: EngineRunOptions): Promise<unknown[]> {
+    const count = task.items.length;
+    const results = new Array<unknown>(count);
+    const deadline = options.timeout === undefined ? Infinity : Date.now() + options.timeout;
+    for (let position = 0; position < count; position++) {
+      try {
+        let result = invokeItem(task, position);
+        if (isPromiseLike(result)) result = await result;
+        results[position] = result;
+      } catch (error) {
+        throw itemFailure(task, position, error);
+      }
+      if (deadline !== Infinity && Date.now() > deadline) throw new TimeoutError(task.action, options.timeout!);
+    }
+    return results;
+  }
+
+  async close(): Promise<void> {}
+}

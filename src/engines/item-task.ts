@@ -1,0 +1,118 @@
+/**
+ * What an engine runs: one per-item function over a list of items, with everything each call needs
+ * (shared options, per-item option values, the apply mask of `p`, the RNG seeds). `invokeItem`
+ * turns a task and a position into one call; every engine, in-process or in a worker, uses it, so
+ * the same task gives the same results everywhere.
+ * @module
+ */
+import { ActionError } from '../errors.js';
+import { Rng } from '../random/rng.js';
+
+/** A list of items an engine can read by position. */
+export interface ItemSource {
+  readonly length: number;
+  at(position: number): unknown;
+}
+
+/** The per-item function signature: `(item, options, context, ...args)`. */
+export type ItemFunction<I = any, O = any, R = unknown, A extends readonly unknown[] = readonly unknown[]> = (item: I, options: O, context: ItemContext, ...args: A) => R | Promise<R>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** How items get their generator: none, one seed mixed with each position, or one seed per item. */
+export type RngSeeding = { readonly kind: 'none' } | { readonly kind: 'mixed'; readonly seed: number } | { readonly kind: 'perItem'; readonly seeds: ArrayLike<number> };
+
+/** Everything an engine needs to run one parallel action. */
+export interface ItemTask {
+  /** Action name, for errors. */
+  readonly action: string;
+  /** The per-item function, and the `this` it is called with on in-process engines. */
+  readonly func: ItemFunction;
+  readonly thisArg: unknown;
+  /** The items. */
+  readonly items: ItemSource;
+  /** Options shared by every item (user options only, reserved ones removed). */
+  readonly options: Readonly<Record<string, unknown>>;
+  /** Options given per item with P(...): `[name, source]` pairs. */
+  readonly perItemOptions: ReadonlyArray<readonly [string, PerItemSource]>;
+  /** Extra positional arguments; `perItemArgs` are `[argument index, source]` pairs. */
+  readonly args: readonly unknown[];
+  readonly perItemArgs: ReadonlyArray<readonly [number, PerItemSource]>;
+  /** 1 = run the function on this item, 0 = pass the item through unchanged; null = run all. */
+  readonly applyMask: Uint8Array | null;
+  readonly rngSeeding: RngSeeding;
+  /** The batch index value of each position (undefined past the batch size). */
+  readonly indexValues: ArrayLike<unknown>;
+}
+
+/** Per-item values read by position. */
+export interface PerItemSource {
+  valueAt(position: number): unknown;
+}
+
+/** The third argument of every per-item function. */
+export class ItemContext {
+  /** @internal */
+  constructor(private readonly task: ItemTask, readonly position: number) {}
+
+  /** The item's value in the batch index (undefined when the items do not correspond to batch items). */
+  get index(): unknown {
+    return this.position < this.task.indexValues.length ? this.task.indexValues[this.position] : undefined;
+  }
+
+  /** The action's name. */
+  get action(): string {
+    return this.task.action;
+  }
+
+  /** Extra positional arguments of the call (also passed after the context). */
+  get args(): readonly unknown[] {
+    return this.task.args;
+  }
+
+  /**
+   * This item's own generator, derived from the batch seed and the item position (never from the
+   * engine or worker). Only available when the action runs with `requiresRng` or `rngSeeds`.
+   */
+  get rng(): Rng {
+    const value = itemRng(this.task, this.position);
+    Object.defineProperty(this, 'rng', { value, enumerable: true });
+    return value;
+  }
+}
+
+/** Builds the generator of item `position`; throws when the task has no seeds. */
+export function itemRng(task: ItemTask, position: number): Rng {
+  const seeding = task.rngSeeding;
+  if (seeding.kind === 'mixed') return new Rng(seeding.seed, position);
+  if (seeding.kind === 'perItem') return new Rng(seeding.seeds[position]!);
+  throw new TypeError(`action '${task.action}': context.rng is only available with requiresRng: true or rngSeeds`);
+}
+
+function itemOptions(task: ItemTask, position: number): Readonly<Record<string, unknown>> {
+  if (task.perItemOptions.length === 0) return task.options;
+  const options: Record<string, unknown> = { ...task.options };
+  for (const [name, source] of task.perItemOptions) options[name] = source.valueAt(position);
+  return options;
+}
+
+function itemArgs(task: ItemTask, position: number): readonly unknown[] {
+  if (task.perItemArgs.length === 0) return task.args;
+  const args = [...task.args];
+  for (const [index, source] of task.perItemArgs) args[index] = source.valueAt(position);
+  return args;
+}
+
+/** Runs the task's function on item `position` (or passes the item through when masked out). */
+export function invokeItem(task: ItemTask, position: number): unknown {
+  const item = task.items.at(position);
+  if (task.applyMask !== null && task.applyMask[position] === 0) return item;
+  const context = new ItemContext(task, position);
+  const options = itemOptions(task, position);
+  if (task.args.length === 0) return task.func.call(task.thisArg, item, options, context);
+  return task.func.call(task.thisArg, item, options, context, ...itemArgs(task, position));
+}
+
+/** The ActionError for a failure of item `position`. */
+export function itemFailure(task: Pick<ItemTask, 'action' | 'indexValues'>, position: number, cause: unknown, failedCount = 1): ActionError {
+  const indexValue = position < task.indexValues.length ? task.indexValues[position] : undefined;
+  return new ActionError(task.action, position, indexValue, cause, failedCount);
+}

@@ -1,0 +1,110 @@
+/**
+ * Typed errors raised by batchflow-ts. Every error names what was wrong (the argument, the item,
+ * the file) so that a failure can be traced without a debugger.
+ * @module
+ */
+
+/** Base class of every error raised by the library. */
+export class BatchflowError extends Error {
+  override name = 'BatchflowError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** A bad argument: wrong type, wrong value or unknown name. `argument` names the offending option. */
+export class ArgumentError extends BatchflowError {
+  override name = 'ArgumentError';
+  /** The name of the option or parameter that was wrong (for example `src` or `target`). */
+  readonly argument: string;
+  constructor(argument: string, message: string, options?: { cause?: unknown }) {
+    super(`${argument}: ${message}`, options);
+    this.argument = argument;
+  }
+}
+
+/** A component that does not exist, already exists, or cannot hold the given data. */
+export class ComponentError extends BatchflowError {
+  override name = 'ComponentError';
+  /** The component name at fault. */
+  readonly component: string;
+  constructor(component: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.component = component;
+  }
+}
+
+/** An id that is not in an index (the equivalent of Python's KeyError for index lookups). */
+export class MissingIdError extends BatchflowError {
+  override name = 'MissingIdError';
+  /** The id values that were not found. */
+  readonly ids: readonly unknown[];
+  constructor(ids: readonly unknown[], where: string) {
+    const shown = ids.slice(0, 10).map((id) => JSON.stringify(id)).join(', ');
+    super(`${ids.length === 1 ? 'id' : 'ids'} ${shown}${ids.length > 10 ? ', …' : ''} not found in ${where}`);
+    this.ids = ids;
+  }
+}
+
+/** An unknown parallel target. `validTargets` lists the accepted names and aliases. */
+export class UnknownTargetError extends ArgumentError {
+  override name = 'UnknownTargetError';
+  readonly target: unknown;
+  readonly validTargets: readonly string[];
+  constructor(target: unknown, validTargets: readonly string[]) {
+    super('target', `unknown target ${JSON.stringify(target)}; expected one of ${validTargets.map((t) => `'${t}'`).join(', ')}`);
+    this.target = target;
+    this.validTargets = validTargets;
+  }
+}
+
+/** An unknown data format given to `load`/`dump`. */
+export class UnknownFormatError extends ArgumentError {
+  override name = 'UnknownFormatError';
+  readonly format: unknown;
+  readonly validFormats: readonly string[];
+  constructor(format: unknown, validFormats: readonly string[]) {
+    super('fmt', `unknown format ${JSON.stringify(format)}; expected undefined (in-memory) or one of ${validFormats.map((f) => `'${f}'`).join(', ') || '(none registered)'}`);
+    this.format = format;
+    this.validFormats = validFormats;
+  }
+}
+
+/**
+ * One item of a parallel action failed. Carries the action name, the item's index value and position,
+ * and the original error as `cause` (its stack is appended to this error's stack).
+ */
+export class ActionError extends BatchflowError {
+  override name = 'ActionError';
+  /** Name of the action (method) that failed, or of the function given to `applyParallel`. */
+  readonly action: string;
+  /** The failed item's value in the batch index (undefined when the item has no index value). */
+  readonly indexValue: unknown;
+  /** The failed item's 0-based position among the action's items. */
+  readonly position: number;
+  /** How many items failed in all (only the first by position is the cause). */
+  readonly failedCount: number;
+  constructor(action: string, position: number, indexValue: unknown, cause: unknown, failedCount = 1) {
+    const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    const more = failedCount > 1 ? ` (${failedCount - 1} more item(s) failed too)` : '';
+    super(`action '${action}' failed on item ${JSON.stringify(indexValue)} at position ${position}: ${reason}${more}`, { cause });
+    this.action = action;
+    this.position = position;
+    this.indexValue = indexValue;
+    this.failedCount = failedCount;
+    if (cause instanceof Error && cause.stack) this.stack = `${this.stack}\nCaused by: ${cause.stack}`;
+  }
+}
+
+/** The results of a parallel action could not be assembled into components. */
+export class AssembleError extends BatchflowError {
+  override name = 'AssembleError';
+}
+
+/** A parallel action took longer than its `timeout`. */
+export class TimeoutError extends BatchflowError {
+  override name = 'TimeoutError';
+  constructor(action: string, timeoutMs: number) {
+    super(`action '${action}' did not finish within its timeout of ${timeoutMs} ms`);
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * batchflow-ts: Batch classes with decorated actions, parallel engines and (soon) lazy pipelines.
+ * This file is the public API; everything else is internal.
+ * @module
+ */
+import 'reflect-metadata';
+
+export { Batch, type BatchClass, type BatchOptions, type LoadOptions, type DumpOptions, type ToArrayOptions } from './batch/batch.js';
+export type { ActionsOf, ParallelCallOptions, ItemOptionValues } from './batch/action-types.js';
+export type { Column } from './batch/columns.js';
+export type { ItemView } from './batch/item-view.js';
+export { zeros, isNdArray, type NDArray, type DType, type TypedArray } from './batch/ndarray-utils.js';
+
+export { action, type ActionOptions } from './decorators/action.js';
+export { applyParallel } from './decorators/apply-parallel.js';
+export { inbatchParallel, type InbatchParallelOptions } from './decorators/inbatch-parallel.js';
+export { tuple, ComponentTuple, reservedParallelOptions, type ParallelOptions, type ParallelDecoratorOptions, type SourceSpec, type DestinationSpec, type InitSpec, type PostSpec } from './decorators/parallel-options.js';
+export { getActions, getAction, getRegisteredClasses, type ResolvedAction } from './decorators/registry.js';
+export type { ActionRecord, ActionKind } from './decorators/action-record.js';
+
+export { DatasetIndex, type IndexSource, type IndexValue } from './dataset/dataset-index.js';
+export { Dataset, type DatasetOptions } from './dataset/dataset.js';
+
+export { closeEngines, registerEngine, getEngine } from './engines/registry.js';
+export { resolveTarget, validTargets, type Target, type TargetName } from './engines/target.js';
+export type { Engine, EngineRunOptions } from './engines/engine.js';
+export { ItemContext, type ItemFunction, type ItemTask } from './engines/item-task.js';
+
+export { P, PerItem, isPerItem } from './expr/per-item.js';
+export { Rng } from './random/rng.js';
+export { Mutex } from './concurrency/mutex.js';
+export { registerFormat, registeredFormats, type FormatHandler, type FormatLoadOptions, type FormatDumpOptions } from './io/format-registry.js';
+export {
+  BatchflowError, ArgumentError, ComponentError, MissingIdError, UnknownTargetError, UnknownFormatError,
+  ActionError, AssembleError, TimeoutError,
+} from './errors.js';
