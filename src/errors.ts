@@ -108,3 +108,26 @@ export class TimeoutError extends BatchflowError {
     super(`action '${action}' did not finish within its timeout of ${timeoutMs} ms`);
   }
 }
+
+/** A function that cannot be sent to a worker engine (a closure, a lambda, an unexported function). */
+export class NotPortableError extends ArgumentError {
+  override name = 'NotPortableError';
+  constructor(functionName: string, target: string, reason: string) {
+    super('func', `'${functionName}' cannot run on target '${target}': ${reason}`);
+  }
+}
+
+/** A worker died (exit, uncaught error, out of memory) while running part of an action. */
+export class WorkerCrashError extends BatchflowError {
+  override name = 'WorkerCrashError';
+  /** The action that was running. */
+  readonly action: string;
+  /** The positions of the items that were in the crashed worker's chunk, as [start, end). */
+  readonly positions: readonly [number, number];
+  constructor(action: string, target: string, positions: readonly [number, number], cause: unknown) {
+    const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    super(`action '${action}': a '${target}' worker crashed while running items ${positions[0]}..${positions[1] - 1} (${reason})`, { cause });
+    this.action = action;
+    this.positions = positions;
+  }
+}

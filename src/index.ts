@@ -25,6 +25,8 @@ export { closeEngines, registerEngine, getEngine } from './engines/registry.js';
 export { resolveTarget, validTargets, type Target, type TargetName } from './engines/target.js';
 export type { Engine, EngineRunOptions } from './engines/engine.js';
 export { ItemContext, type ItemFunction, type ItemTask } from './engines/item-task.js';
+export { portable, type FunctionReference } from './engines/function-reference.js';
+export { configureWorkers, type WorkerSettings } from './engines/worker-engine.js';
 
 export { P, PerItem, isPerItem } from './expr/per-item.js';
 export { Rng } from './random/rng.js';
@@ -32,5 +34,5 @@ export { Mutex } from './concurrency/mutex.js';
 export { registerFormat, registeredFormats, type FormatHandler, type FormatLoadOptions, type FormatDumpOptions } from './io/format-registry.js';
 export {
   BatchflowError, ArgumentError, ComponentError, MissingIdError, UnknownTargetError, UnknownFormatError,
-  ActionError, AssembleError, TimeoutError,
+  ActionError, AssembleError, TimeoutError, NotPortableError, WorkerCrashError,
 } from './errors.js';

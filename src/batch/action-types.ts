@@ -9,7 +9,7 @@ import type { ParallelOptions } from '../decorators/parallel-options.js';
 import type { PerItem } from '../expr/per-item.js';
 
 /** An item option may also be given per item, as `P([...])`. */
-export type ItemOptionValues<O> = { [K in keyof O]: O[K] | PerItem<O[K]> };
+export type ItemOptionValues<O> = { [K in keyof NonNullable<O>]: NonNullable<O>[K] | PerItem<NonNullable<O>[K]> };
 
 /** Options of a parallel action call: the reserved options plus the item function's own. */
 export type ParallelCallOptions<O> = ParallelOptions & ItemOptionValues<O>;
@@ -25,7 +25,7 @@ type ReturnsBatch<F> = F extends (...args: never[]) => infer R ? ([Awaited<R>] e
 
 /** The action form of one member of a batch class `B`. */
 export type ActionForm<B, F> = ReturnsBatch<F> extends true
-  ? F extends (...args: infer A) => unknown ? (...args: A) => Promise<B> : never
+  ? F extends (...args: never[]) => Promise<unknown> ? F : F extends (...args: infer A) => unknown ? (...args: A) => Promise<B> : never
   : F extends (item: never, options: infer O, ...rest: never[]) => unknown
     ? unknown extends O
       ? (options?: ParallelCallOptions<{}>) => Promise<B>

@@ -14,11 +14,13 @@ import { Mutex } from '../concurrency/mutex.js';
 import { DatasetIndex, type IndexSource, type IndexValue } from '../dataset/dataset-index.js';
 import { Dataset } from '../dataset/dataset.js';
 import type { ItemFunction } from '../engines/item-task.js';
+import { portableReference, type FunctionReference } from '../engines/function-reference.js';
 import { ArgumentError, AssembleError, ComponentError } from '../errors.js';
 import { getFormat } from '../io/format-registry.js';
 import { Rng } from '../random/rng.js';
 import { assertSeed, entropySeed } from '../random/seed.js';
 import type { ActionsOf, ItemOptionValues } from './action-types.js';
+import type { PerItem } from '../expr/per-item.js';
 import { assembleColumn } from './assemble.js';
 import { columnItem, columnLength, concatColumns, deepCopy, describeKind, isColumn, setColumnItem, takeColumn, type Column } from './columns.js';
 import { createItemView, unnamedItem, type ItemView } from './item-view.js';
@@ -227,6 +229,7 @@ export class Batch implements ActionHost, Iterable<unknown> {
         if (existing.get && existing.set) continue;
         throw new ComponentError(name, `component '${name}' of ${cls.name} clashes with a method or property of the same name`);
       }
+      if (hasComponentAccessor(prototype, name)) continue;
       if (name in prototype) throw new ComponentError(name, `component '${name}' of ${cls.name} clashes with the Batch member '${name}'`);
       Object.defineProperty(prototype, name, componentAccessor(name));
     }
@@ -274,15 +277,16 @@ export class Batch implements ActionHost, Iterable<unknown> {
   }
 
   set data(value: unknown) {
-    this.#preloadPending = false;
     if (this.#names === null) {
+      this.#preloadPending = false;
       this.#unnamed = value;
       return;
     }
     const matched = matchSourceToNames(value, this.#names, 'data');
     const staged = new Map<string, Column | null>();
     for (const [name, column] of matched) staged.set(name, this.#checkColumn(name, column));
-    for (const [name, column] of staged) this.#columns.set(name, column);
+    this.#preloadPending = false;
+    for (const name of this.#names) this.#columns.set(name, staged.get(name) ?? null);
   }
 
   /** The dataset the batch came from (through its pipeline when it has one). */
@@ -343,8 +347,8 @@ export class Batch implements ActionHost, Iterable<unknown> {
 
   #ensureLoaded(): void {
     if (this.#preloadPending) {
-      this.#preloadPending = false;
       this.#loadInMemory(this.#preloaded, undefined);
+      this.#preloadPending = false;
     }
   }
 
@@ -504,7 +508,7 @@ export class Batch implements ActionHost, Iterable<unknown> {
       const names = this.#names!;
       const isRecord = src instanceof Map || (typeof src === 'object' && src !== null && !Array.isArray(src) && !isColumn(src));
       if (!isRecord && !isTupleSource(src, names.length)) {
-        throw new ComponentError(names[0]!, `${this.constructor.name} has components [${names.join(', ')}] and cannot be loaded from ${describeKind(src)}; pass a record {${names[0]}: …}, an array with one entry per component, or give dst`);
+        throw new ComponentError(names[0]!, `${this.constructor.name} has components [${names.join(', ')}] and cannot be loaded from ${describeKind(src)}; pass a record {${names[0]}: …}, an array with at most one entry per component, or give dst`);
       }
       matched = matchSourceToNames(src, names, 'src');
     } else if (typeof dst === 'string') {
@@ -576,10 +580,13 @@ export class Batch implements ActionHost, Iterable<unknown> {
    * Defaults come from the class's `applyDefaults`.
    */
   @action
-  async applyParallel<I, O extends object = {}, R = unknown>(func: ItemFunction<I, O, R>, options?: ParallelArguments<O>): Promise<this> {
+  async applyParallel<I, O = {}, R = unknown, A extends readonly unknown[] = readonly unknown[]>(func: ItemFunction<I, O, R, A>, options?: ParallelArguments<O> & { args?: { [K in keyof A]: A[K] | PerItem<A[K]> } }): Promise<this> {
     if (typeof func !== 'function') throw new ArgumentError('func', `expected a function to apply to each item, got ${describeKind(func)}`);
+    if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+      throw new ArgumentError('options', `applyParallel(func, options) takes an options object, got ${describeKind(options)}; pass extra positional arguments as { args: [...] }`);
+    }
     const merged = mergeDefined(mergedApplyDefaults(this.constructor), options as Record<string, unknown> | undefined);
-    await runParallel(this, { action: func.name || 'applyParallel', kind: 'applyParallel', func, options: merged });
+    await runParallel(this, { action: func.name || 'applyParallel', kind: 'applyParallel', func: func as ItemFunction, reference: portableReference(func), options: merged });
     return this;
   }
 
@@ -589,7 +596,9 @@ export class Batch implements ActionHost, Iterable<unknown> {
     const func = (typeof self[record.innerName!] === 'function' ? self[record.innerName!] : record.original) as ItemFunction;
     const base = record.kind === 'applyParallel' ? mergedApplyDefaults(this.constructor) : { target: 'for', post: null };
     const merged = mergeDefined(base, record.defaults, options);
-    return runParallel(this, { action: record.name, kind: record.kind as 'applyParallel' | 'inbatchParallel', func, options: merged });
+    const reference: FunctionReference | undefined = record.definingModule === undefined ? undefined
+      : { kind: 'method', module: record.definingModule, className: record.className, method: record.innerName! };
+    return runParallel(this, { action: record.name, kind: record.kind as 'applyParallel' | 'inbatchParallel', func, reference, options: merged });
   }
 
   /** @internal The mutex for lock `name`: the pipeline's when the batch has one, else the batch's. */

@@ -69,7 +69,7 @@ function storageConstructor(array: NDArray): TypedArrayConstructor {
 }
 
 /** Copies `source` into the contiguous `target` storage starting at element `targetOffset`. */
-function copyInto(target: TypedArray, targetOffset: number, source: NDArray): void {
+export function copyInto(target: TypedArray, targetOffset: number, source: NDArray): void {
   const size = product(source.shape);
   if (isContiguous(source) && isTypedArray(source.data)) {
     target.set(source.data.subarray(source.offset, source.offset + size), targetOffset);
@@ -141,7 +141,9 @@ export function concatNdArrays(arrays: readonly NDArray[]): NDArray<TypedArray> 
     }
     rows += array.shape[0]!;
   }
-  const out = new (storageConstructor(first))(rows * rowSize);
+  const Constructor = storageConstructor(first);
+  // like np.concatenate: mixed element types go to float64 instead of truncating into the first's type
+  const out = new (arrays.every((array) => storageConstructor(array) === Constructor) ? Constructor : Float64Array)(rows * rowSize);
   let offset = 0;
   for (const array of arrays) {
     copyInto(out, offset, array);

@@ -7,6 +7,7 @@
 import { ArgumentError, ComponentError } from '../errors.js';
 import { getEngine } from '../engines/registry.js';
 import type { ItemFunction, ItemSource, ItemTask, PerItemSource, RngSeeding } from '../engines/item-task.js';
+import type { FunctionReference } from '../engines/function-reference.js';
 import { resolveTarget } from '../engines/target.js';
 import { isPerItem, type PerItem } from '../expr/per-item.js';
 import { ComponentTuple, reservedParallelOptions, type DestinationSpec } from '../decorators/parallel-options.js';
@@ -22,6 +23,8 @@ export interface ParallelCall {
   readonly action: string;
   readonly kind: 'applyParallel' | 'inbatchParallel';
   readonly func: ItemFunction;
+  /** Where worker engines find `func`; undefined when it cannot travel. */
+  readonly reference?: FunctionReference | undefined;
   /** Merged options: reserved and user options together. */
   readonly options: Readonly<Record<string, unknown>>;
 }
@@ -211,6 +214,7 @@ async function runPost(batch: Batch, call: ParallelCall, reserved: ReservedOptio
   return isActionHost(returned) ? (returned as unknown as Batch) : batch;
 }
 
+
 async function runSingle(batch: Batch, call: ParallelCall, reserved: ReservedOptions, user: Record<string, unknown>, seeds: CallSeeds, src: unknown, dst: unknown): Promise<Batch> {
   const engine = getEngine(reserved.target);
   const items = await resolveItems(batch, reserved, src, dst, user);
@@ -219,6 +223,8 @@ async function runSingle(batch: Batch, call: ParallelCall, reserved: ReservedOpt
     action: call.action,
     func: call.func,
     thisArg: batch,
+    reference: call.reference,
+    offset: 0,
     items,
     options: user,
     perItemOptions: perItemSources(Object.entries(user), count) as Array<[string, PerItemSource]>,
@@ -226,7 +232,8 @@ async function runSingle(batch: Batch, call: ParallelCall, reserved: ReservedOpt
     perItemArgs: perItemSources(reserved.args.map((value, i) => [i, value] as [number, unknown]), count) as Array<[number, PerItemSource]>,
     applyMask: applyMask(reserved.p, seeds.maskSeed, count),
     rngSeeding: rngSeeding(reserved, seeds, count),
-    indexValues: batch.indices,
+    // item i is batch item i exactly when there is one item per batch item; otherwise items have no index value
+    indexValues: count === batch.size ? batch.indices : [],
   };
   const results = await engine.run(task, { nWorkers: reserved.nWorkers, chunkSize: reserved.chunkSize, timeout: reserved.timeout });
   return runPost(batch, call, reserved, results, src, dst, user);

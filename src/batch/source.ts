@@ -56,16 +56,20 @@ export function cropComponent(value: unknown, locator: ItemLocator, options: Cro
   return options.copy ? deepCopy(cropped) : cropped;
 }
 
-/** True when `source` is an array used as a tuple of per-component sources. */
-export function isTupleSource(source: unknown, expectedLength?: number): source is unknown[] {
+/**
+ * True when `source` is an array used as a tuple of per-component sources. With `maxLength` (the
+ * number of components), a shorter tuple also qualifies: its missing trailing entries are null.
+ */
+export function isTupleSource(source: unknown, maxLength?: number): source is unknown[] {
   if (!Array.isArray(source)) return false;
-  if (expectedLength !== undefined && source.length !== expectedLength) return false;
+  if (maxLength !== undefined && source.length > maxLength) return false;
   return source.length > 0 && source.every((entry) => entry === null || entry === undefined || isColumn(entry) || entry instanceof Map);
 }
 
 /**
  * Matches `source` to `names`: a plain object or Map by key, an array (tuple) by position.
- * Names absent from the source map to undefined (the component is then null).
+ * Names absent from the source (or past the end of a shorter tuple) map to undefined (the
+ * component is then null).
  */
 export function matchSourceToNames(source: unknown, names: readonly string[], argument: string): Map<string, unknown> {
   const matched = new Map<string, unknown>();
@@ -74,8 +78,8 @@ export function matchSourceToNames(source: unknown, names: readonly string[], ar
   } else if (isPlainObject(source)) {
     for (const name of names) matched.set(name, source[name]);
   } else if (Array.isArray(source)) {
-    if (source.length !== names.length) {
-      throw new ArgumentError(argument, `a tuple source has ${source.length} entries but ${names.length} component(s) [${names.join(', ')}] are to be loaded`);
+    if (source.length > names.length) {
+      throw new ArgumentError(argument, `a tuple source has ${source.length} entries but only ${names.length} component(s) [${names.join(', ')}] are to be loaded`);
     }
     names.forEach((name, i) => matched.set(name, source[i]));
   } else {

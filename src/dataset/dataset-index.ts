@@ -5,13 +5,13 @@
  * @module
  */
 import { ArgumentError, MissingIdError } from '../errors.js';
-import { isNdArray, isTypedArray } from '../batch/ndarray-utils.js';
+import { isNdArray, isTypedArray, type NDArray } from '../batch/ndarray-utils.js';
 
 /** An id stored in an index. */
 export type IndexValue = string | number;
 
 /** What a `DatasetIndex` can be built from: a size, ids, another index, or a function returning one of these. */
-export type IndexSource = number | readonly IndexValue[] | ArrayLike<IndexValue> | Iterable<IndexValue> | DatasetIndex | (() => number | readonly IndexValue[] | DatasetIndex);
+export type IndexSource = number | readonly IndexValue[] | ArrayLike<IndexValue> | Iterable<IndexValue> | NDArray | DatasetIndex | (() => number | readonly IndexValue[] | DatasetIndex);
 
 /** The ids of a dataset or batch. */
 export class DatasetIndex implements Iterable<IndexValue> {

@@ -18,8 +18,8 @@ export interface InbatchParallelOptions extends ParallelDecoratorOptions {
  * Runs the per-item method over the items `init` produces (a batch member name such as
  * `'indices'` or `'runOnce'`, a function, or a container), then hands the results to `post`.
  */
-export function inbatchParallel(options: InbatchParallelOptions): MethodDecorator {
-  assertOptionsObject('inbatchParallel', [options]);
+export function inbatchParallel(options: InbatchParallelOptions, ...extra: never[]): MethodDecorator {
+  assertOptionsObject('inbatchParallel', [options, ...extra]);
   if (options?.init === undefined || options.init === null) throw new TypeError('@inbatchParallel: the init option is required (for example init: \'indices\')');
   return (prototype, key, descriptor) => decorateParallel('inbatchParallel', options, prototype, key, descriptor);
 }

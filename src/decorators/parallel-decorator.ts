@@ -9,6 +9,7 @@ import { definingModuleFromStack } from './defining-module.js';
 import { assertMethod } from './decorator-arguments.js';
 import { runParallelAction, type ActionHost } from './host.js';
 import { registerAction } from './registry.js';
+import { ArgumentError } from '../errors.js';
 
 /** The name under which the per-item original of `name` stays on the class. */
 export function innerMethodName(name: string): string {
@@ -29,8 +30,15 @@ export function decorateParallel(kind: Exclude<ActionKind, 'action'>, defaults: 
   };
   Object.defineProperty(prototype, innerName, { value: original, writable: true, configurable: true, enumerable: false });
   registerAction(prototype, record);
-  const outer = function (this: ActionHost, options?: Record<string, unknown>): Promise<unknown> {
-    return this[runParallelAction](record, options);
+  const outer = function (this: ActionHost, ...callArguments: unknown[]): Promise<unknown> {
+    const [options] = callArguments;
+    if (callArguments.length > 1) {
+      return Promise.reject(new ArgumentError('args', `${name}() takes one options object; pass extra positional arguments as { args: [...] } (got ${callArguments.length} arguments). To run the per-item original directly, call ${innerName}(item, options, context)`));
+    }
+    if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+      return Promise.reject(new ArgumentError('options', `${name}() takes an options object, got ${Array.isArray(options) ? 'an array' : options === null ? 'null' : typeof options}. To run the per-item original directly, call ${innerName}(item, options, context)`));
+    }
+    return this[runParallelAction](record, options as Record<string, unknown> | undefined);
   };
   descriptor.value = wrapAsAction(name, outer as (this: unknown, ...args: unknown[]) => unknown, false);
 }

@@ -6,6 +6,7 @@
  */
 import type { Target } from '../engines/target.js';
 import type { PerItem } from '../expr/per-item.js';
+import type { NDArray } from '../batch/ndarray-utils.js';
 
 /** Several components passed together: each item is `[valueOfFirst, valueOfSecond, …]`. */
 export class ComponentTuple {
@@ -27,12 +28,12 @@ export function tuple(...names: string[]): ComponentTuple {
 }
 
 /** A single source: a component name, a tuple of names, or raw per-item data. */
-export type SourceSpec = string | ComponentTuple | ArrayLike<unknown> | Iterable<unknown>;
+export type SourceSpec = string | ComponentTuple | NDArray | ArrayLike<unknown> | Iterable<unknown>;
 /** Where results go: a component name, several names (results are split per name), or a tuple. */
 export type DestinationSpec = string | readonly string[] | ComponentTuple | null;
 
 /** What `init` may be: 'data' (the src items), a batch member name, a function, or a container. */
-export type InitSpec = 'data' | (string & {}) | ((this: unknown, options: Record<string, unknown>) => unknown) | ArrayLike<unknown> | Iterable<unknown> | null;
+export type InitSpec = 'data' | (string & {}) | ((this: unknown, options: Record<string, unknown>) => unknown) | NDArray | ArrayLike<unknown> | Iterable<unknown> | null;
 
 /** What `post` may be: '_assemble' (default), a batch method name, a function, or null for none. */
 export type PostSpec = string | ((this: unknown, results: unknown[], options: Record<string, unknown>) => unknown) | null;

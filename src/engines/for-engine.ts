@@ -7,6 +7,15 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
+/** Resolves like `result`, or rejects with a TimeoutError at `deadline`. */
+function beforeDeadline(result: PromiseLike<unknown>, deadline: number, action: string, timeout: number): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(action, timeout)), Math.max(0, deadline - Date.now()));
+  });
+  return Promise.race([result, expired]).finally(() => clearTimeout(timer));
+}
+
 export class ForEngine implements Engine {
   readonly name = 'for' as const;
 
@@ -17,9 +26,10 @@ export class ForEngine implements Engine {
     for (let position = 0; position < count; position++) {
       try {
         let result = invokeItem(task, position);
-        if (isPromiseLike(result)) result = await result;
+        if (isPromiseLike(result)) result = await (deadline === Infinity ? result : beforeDeadline(result, deadline, task.action, options.timeout!));
         results[position] = result;
       } catch (error) {
+        if (error instanceof TimeoutError) throw error;
         throw itemFailure(task, position, error);
       }
       if (deadline !== Infinity && Date.now() > deadline) throw new TimeoutError(task.action, options.timeout!);

@@ -7,6 +7,7 @@
  */
 import { ActionError } from '../errors.js';
 import { Rng } from '../random/rng.js';
+import type { FunctionReference } from './function-reference.js';
 
 /** A list of items an engine can read by position. */
 export interface ItemSource {
@@ -27,6 +28,14 @@ export interface ItemTask {
   /** The per-item function, and the `this` it is called with on in-process engines. */
   readonly func: ItemFunction;
   readonly thisArg: unknown;
+  /** Where worker engines find `func` (undefined: it cannot travel to a worker). */
+  readonly reference?: FunctionReference | undefined;
+  /**
+   * Position of the first item this task holds. Positions are global (item `p` of the action); the
+   * task's lists (items, per-item values, mask, per-item seeds, index values) start at `offset`.
+   * 0 on the main thread; the chunk start inside a worker.
+   */
+  readonly offset: number;
   /** The items. */
   readonly items: ItemSource;
   /** Options shared by every item (user options only, reserved ones removed). */
@@ -39,7 +48,7 @@ export interface ItemTask {
   /** 1 = run the function on this item, 0 = pass the item through unchanged; null = run all. */
   readonly applyMask: Uint8Array | null;
   readonly rngSeeding: RngSeeding;
-  /** The batch index value of each position (undefined past the batch size). */
+  /** The batch index value of each position: the batch ids when there is one item per batch item, else empty. */
   readonly indexValues: ArrayLike<unknown>;
 }
 
@@ -53,9 +62,10 @@ export class ItemContext {
   /** @internal */
   constructor(private readonly task: ItemTask, readonly position: number) {}
 
-  /** The item's value in the batch index (undefined when the items do not correspond to batch items). */
+  /** The item's value in the batch index; undefined when the action has not exactly one item per batch item (a custom `init`). */
   get index(): unknown {
-    return this.position < this.task.indexValues.length ? this.task.indexValues[this.position] : undefined;
+    const local = this.position - this.task.offset;
+    return local < this.task.indexValues.length ? this.task.indexValues[local] : undefined;
   }
 
   /** The action's name. */
@@ -83,28 +93,29 @@ export class ItemContext {
 export function itemRng(task: ItemTask, position: number): Rng {
   const seeding = task.rngSeeding;
   if (seeding.kind === 'mixed') return new Rng(seeding.seed, position);
-  if (seeding.kind === 'perItem') return new Rng(seeding.seeds[position]!);
+  if (seeding.kind === 'perItem') return new Rng(seeding.seeds[position - task.offset]!);
   throw new TypeError(`action '${task.action}': context.rng is only available with requiresRng: true or rngSeeds`);
 }
 
 function itemOptions(task: ItemTask, position: number): Readonly<Record<string, unknown>> {
   if (task.perItemOptions.length === 0) return task.options;
   const options: Record<string, unknown> = { ...task.options };
-  for (const [name, source] of task.perItemOptions) options[name] = source.valueAt(position);
+  for (const [name, source] of task.perItemOptions) options[name] = source.valueAt(position - task.offset);
   return options;
 }
 
 function itemArgs(task: ItemTask, position: number): readonly unknown[] {
   if (task.perItemArgs.length === 0) return task.args;
   const args = [...task.args];
-  for (const [index, source] of task.perItemArgs) args[index] = source.valueAt(position);
+  for (const [index, source] of task.perItemArgs) args[index] = source.valueAt(position - task.offset);
   return args;
 }
 
 /** Runs the task's function on item `position` (or passes the item through when masked out). */
 export function invokeItem(task: ItemTask, position: number): unknown {
-  const item = task.items.at(position);
-  if (task.applyMask !== null && task.applyMask[position] === 0) return item;
+  const local = position - task.offset;
+  const item = task.items.at(local);
+  if (task.applyMask !== null && task.applyMask[local] === 0) return item;
   const context = new ItemContext(task, position);
   const options = itemOptions(task, position);
   if (task.args.length === 0) return task.func.call(task.thisArg, item, options, context);
@@ -112,7 +123,8 @@ export function invokeItem(task: ItemTask, position: number): unknown {
 }
 
 /** The ActionError for a failure of item `position`. */
-export function itemFailure(task: Pick<ItemTask, 'action' | 'indexValues'>, position: number, cause: unknown, failedCount = 1): ActionError {
-  const indexValue = position < task.indexValues.length ? task.indexValues[position] : undefined;
+export function itemFailure(task: Pick<ItemTask, 'action' | 'indexValues' | 'offset'>, position: number, cause: unknown, failedCount = 1): ActionError {
+  const local = position - task.offset;
+  const indexValue = local < task.indexValues.length ? task.indexValues[local] : undefined;
   return new ActionError(task.action, position, indexValue, cause, failedCount);
 }

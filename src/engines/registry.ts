@@ -8,12 +8,15 @@ import { AsyncEngine } from './async-engine.js';
 import type { Engine } from './engine.js';
 import { ForEngine } from './for-engine.js';
 import { resolveTarget, type TargetName } from './target.js';
+import { WorkerEngine } from './worker-engine.js';
 
 type EngineFactory = () => Engine;
 
 const factories = new Map<TargetName, EngineFactory>([
   ['for', () => new ForEngine()],
   ['async', () => new AsyncEngine()],
+  ['threads', () => new WorkerEngine('threads', 'worker_threads')],
+  ['mpc', () => new WorkerEngine('mpc', 'child_process')],
 ]);
 const instances = new Map<TargetName, Engine>();
 

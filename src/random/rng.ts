@@ -38,7 +38,9 @@ export class Rng {
 
   /** An independent copy that continues from the same state. */
   clone(): Rng {
-    return Rng.fromState(this.getState());
+    const copy = Rng.fromState(this.getState());
+    copy.spareNormal = this.spareNormal;
+    return copy;
   }
 
   /** A float in [0, 1) with 53 random bits. */

@@ -1,0 +1,261 @@
+/**
+ * The 'threads' and 'mpc' engines: items run on a tinypool pool of worker threads or child
+ * processes. Pools are created lazily per worker count, reused across calls and batches, never keep
+ * the process alive (idle workers are unref'd), and are closed by `closeEngines()`.
+ * @module
+ */
+import { availableParallelism } from 'node:os';
+import type { Worker as NodeWorker } from 'node:worker_threads';
+import { Tinypool } from 'tinypool';
+import { getDefiningModule } from '../decorators/registry.js';
+import type { IndexValue } from '../dataset/dataset-index.js';
+import { ArgumentError, NotPortableError, TimeoutError, WorkerCrashError } from '../errors.js';
+import type { Engine, EngineRunOptions } from './engine.js';
+import { itemFailure, type ItemTask, type RngSeeding } from './item-task.js';
+import { decodeAll, encodeList, type EncodedList } from './worker/codec.js';
+import type { WorkerFailure, WorkerResultMessage, WorkerSelf, WorkerTaskMessage } from './worker/messages.js';
+import { moveToSharedMemory, readFromSharedMemory, removeSharedMemory } from './worker/shared-memory.js';
+
+const workerEntry = new URL('./worker/worker-entry.mjs', import.meta.url);
+
+/** Which tinypool runtime an engine uses. */
+export type WorkerRuntime = 'worker_threads' | 'child_process';
+
+interface BatchLike {
+  getAttrs(): Record<string, unknown>;
+  readonly indices: readonly IndexValue[];
+  readonly constructor: Function;
+}
+
+function isBatchLike(value: unknown): value is BatchLike {
+  return typeof value === 'object' && value !== null && typeof (value as BatchLike).getAttrs === 'function' && Array.isArray((value as BatchLike).indices);
+}
+
+function cloneableAttributes(attributes: Record<string, unknown>): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(attributes)) {
+    try {
+      structuredClone(value);
+      kept[name] = value;
+    } catch {
+      // attributes that cannot be cloned (functions, class instances with handles) stay on the main thread
+    }
+  }
+  return kept;
+}
+
+function describeSelf(thisArg: unknown): WorkerSelf | null {
+  if (!isBatchLike(thisArg)) return null;
+  const cls = thisArg.constructor as abstract new (...args: never[]) => unknown;
+  return { module: getDefiningModule(cls), className: cls.name, ids: thisArg.indices, attributes: cloneableAttributes(thisArg.getAttrs()) };
+}
+
+function assertCloneable(task: ItemTask, target: string): void {
+  for (const [name, value] of Object.entries(task.options)) {
+    try {
+      structuredClone(value);
+    } catch {
+      throw new ArgumentError(name, `option '${name}' of '${task.action}' cannot be sent to a '${target}' worker (functions, closures and class instances with methods do not survive structured cloning); pass plain data, or use target 'for' / 'async'`);
+    }
+  }
+  task.args.forEach((value, index) => {
+    try {
+      structuredClone(value);
+    } catch {
+      throw new ArgumentError(`args[${index}]`, `argument ${index} of '${task.action}' cannot be sent to a '${target}' worker; pass plain data`);
+    }
+  });
+}
+
+function sliceSeeding(seeding: RngSeeding, start: number, end: number): RngSeeding {
+  return seeding.kind === 'perItem' ? { kind: 'perItem', seeds: Array.prototype.slice.call(seeding.seeds, start, end) as number[] } : seeding;
+}
+
+/** Errors from child processes arrive as plain `{name, message, stack}` records: make them Errors again. */
+function asError(error: unknown): unknown {
+  if (error instanceof Error || typeof error !== 'object' || error === null || !('message' in error)) return error;
+  const record = error as { name?: string; message: string; stack?: string };
+  return workerError({ position: -1, name: record.name ?? 'Error', message: record.message, stack: record.stack });
+}
+
+function workerError(failure: WorkerFailure): Error {
+  const error = new Error(failure.message);
+  error.name = failure.name;
+  error.stack = failure.stack ? `${failure.stack}\n    (in a worker)` : `${failure.name}: ${failure.message}\n    (in a worker)`;
+  return error;
+}
+
+/**
+ * The parent's Node flags minus loader hooks (`--import`/`--require`/`--loader`, e.g. tsx's): workers
+ * load TypeScript through the tsx API themselves, and inherited hooks make worker threads hang on exit.
+ */
+function workerExecArgv(): string[] {
+  const kept: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    if (/^--(import|require|loader|experimental-loader)$/.test(flag) || flag === '-r') {
+      i++;
+      continue;
+    }
+    if (/^--(import|require|loader|experimental-loader)=/.test(flag)) continue;
+    kept.push(flag);
+  }
+  return kept;
+}
+
+/** Settings of the worker pools (see {@link configureWorkers}). */
+export interface WorkerSettings {
+  /** V8 heap limits of each worker thread (worker_threads only): an item exceeding them crashes its worker with a typed error. */
+  readonly resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number; codeRangeSizeMb?: number; stackSizeMb?: number };
+}
+
+let workerSettings: WorkerSettings = {};
+const enginesToReset = new Set<WorkerEngine>();
+
+/**
+ * Changes the settings of worker pools. Existing pools are closed; new ones start with the new
+ * settings on the next call. `configureWorkers({})` restores the defaults.
+ */
+export async function configureWorkers(settings: WorkerSettings): Promise<void> {
+  workerSettings = { ...settings };
+  await Promise.all([...enginesToReset].map((engine) => engine.close()));
+}
+
+/** An engine that runs items on a pool of workers. */
+export class WorkerEngine implements Engine {
+  private readonly pools = new Map<number, Tinypool>();
+
+  constructor(readonly name: 'threads' | 'mpc', private readonly runtime: WorkerRuntime) {
+    enginesToReset.add(this);
+  }
+
+  /** The pool for `nWorkers` workers (created on first use, then reused). */
+  private pool(nWorkers: number): Tinypool {
+    let pool = this.pools.get(nWorkers);
+    if (!pool) {
+      pool = new Tinypool({
+        filename: workerEntry.href,
+        runtime: this.runtime,
+        minThreads: nWorkers,
+        maxThreads: nWorkers,
+        isolateWorkers: false,
+        execArgv: workerExecArgv(),
+        ...(workerSettings.resourceLimits && this.runtime === 'worker_threads' ? { resourceLimits: workerSettings.resourceLimits } : {}),
+        ...(this.runtime === 'child_process' ? { serialization: 'advanced' as const } : {}),
+      });
+      // an error of an idle worker (e.g. a timer throwing after its task) must not crash the process
+      pool.on('error', () => {});
+      this.pools.set(nWorkers, pool);
+    }
+    return pool;
+  }
+
+  async run(task: ItemTask, options: EngineRunOptions): Promise<unknown[]> {
+    const reference = task.reference;
+    if (!reference) {
+      const name = task.func.name || '(anonymous function)';
+      throw new NotPortableError(name, this.name, 'functions travel to workers by reference, so it must be a method decorated with @applyParallel/@inbatchParallel, or a function exported from a module and wrapped with portable(fn, import.meta.url); closures and inline lambdas cannot travel');
+    }
+    assertCloneable(task, this.name);
+    const count = task.items.length;
+    if (count === 0) return [];
+    const nWorkers = options.nWorkers ?? availableParallelism();
+    const chunkSize = options.chunkSize ?? Math.ceil(count / nWorkers);
+    const pool = this.pool(nWorkers);
+    const self = describeSelf(task.thisArg);
+    const sharedMemory = this.runtime === 'child_process';
+    const controller = options.timeout === undefined ? null : new AbortController();
+    const timer = controller ? setTimeout(() => controller.abort(), options.timeout).unref() : undefined;
+    const results = new Array<unknown>(count);
+    const failures: WorkerFailure[] = [];
+    const chunks: Promise<void>[] = [];
+    let crash: WorkerCrashError | null = null;
+    for (let start = 0; start < count; start += chunkSize) {
+      const end = Math.min(count, start + chunkSize);
+      const transfer: ArrayBuffer[] = [];
+      const encode = (at: (position: number) => unknown): EncodedList => encodeList(end - start, (k) => at(start + k), transfer);
+      const message: WorkerTaskMessage = {
+        action: task.action,
+        fn: reference,
+        self,
+        start,
+        end,
+        items: encode((position) => task.items.at(position)),
+        options: task.options,
+        perItemOptions: task.perItemOptions.map(([name, source]) => [name, encode((position) => source.valueAt(position))] as const),
+        args: task.args,
+        perItemArgs: task.perItemArgs.map(([index, source]) => [index, encode((position) => source.valueAt(position))] as const),
+        applyMask: task.applyMask ? task.applyMask.slice(start, end) : null,
+        rngSeeding: sliceSeeding(task.rngSeeding, start, end),
+        indexValues: Array.prototype.slice.call(task.indexValues, start, end),
+        sharedMemory,
+      };
+      const inputFile = sharedMemory ? moveToSharedMemory([message.items, ...message.perItemOptions.map(([, list]) => list), ...message.perItemArgs.map(([, list]) => list)]) : null;
+      const run = pool.run(message, { transferList: sharedMemory ? [] : transfer, ...(controller ? { signal: controller.signal } : {}) }) as Promise<WorkerResultMessage>;
+      chunks.push(run.then(
+        (response) => {
+          try {
+            readFromSharedMemory([response.results]);
+          } finally {
+            removeSharedMemory(response.sharedMemoryFile);
+          }
+          const values = decodeAll(response.results);
+          for (let k = 0; k < values.length; k++) results[start + k] = values[k];
+          failures.push(...response.failures);
+        },
+        (error: unknown) => {
+          crash ??= new WorkerCrashError(task.action, this.name, [start, end], asError(error));
+        },
+      ).finally(() => removeSharedMemory(inputFile)));
+    }
+    const watch = this.watchThreadExits(pool, nWorkers);
+    try {
+      await Promise.race([Promise.all(chunks), watch.exited]);
+    } catch (exit) {
+      // a thread vanished: tinypool would keep posting to it, so drop the pool. When the thread died of
+      // an error, tinypool reports that error to its chunk in the same turn: prefer it (it names the cause).
+      clearTimeout(timer);
+      this.discardPool(nWorkers);
+      await new Promise((resolve) => setImmediate(resolve));
+      throw crash ?? new WorkerCrashError(task.action, this.name, [0, count], exit);
+    } finally {
+      watch.stop();
+    }
+    clearTimeout(timer);
+    if (controller?.signal.aborted) throw new TimeoutError(task.action, options.timeout!);
+    if (crash) throw crash;
+    if (failures.length > 0) {
+      const first = failures.reduce((a, b) => (b.position < a.position ? b : a));
+      throw itemFailure(task, first.position, workerError(first), failures.length);
+    }
+    return results;
+  }
+
+  /** Rejects `exited` when one of the pool's worker threads exits while a run is in flight. */
+  private watchThreadExits(pool: Tinypool, nWorkers: number): { exited: Promise<never>; stop(): void } {
+    const threads = this.runtime === 'worker_threads'
+      ? pool.threads.map((worker) => (worker as unknown as { thread?: NodeWorker }).thread).filter((thread): thread is NodeWorker => thread !== undefined)
+      : [];
+    let onExit: (code: number) => void = () => {};
+    const exited = new Promise<never>((_, reject) => {
+      onExit = (code) => reject(new Error(`worker thread exited with code ${code} (pool of ${nWorkers})`));
+    });
+    exited.catch(() => {});
+    for (const thread of threads) thread.on('exit', onExit);
+    return { exited, stop: () => threads.forEach((thread) => thread.off('exit', onExit)) };
+  }
+
+  /** Forgets a broken pool and terminates its workers in the background (its destroy() may never settle). */
+  private discardPool(nWorkers: number): void {
+    const pool = this.pools.get(nWorkers);
+    this.pools.delete(nWorkers);
+    for (const worker of pool?.threads ?? []) void (worker as unknown as { terminate(): Promise<unknown> }).terminate().catch(() => {});
+  }
+
+  async close(): Promise<void> {
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(pools.map((pool) => pool.destroy()));
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * Encoding of item lists and results for worker messages. Numbers travel packed in one
+ * Float64Array, same-shape numeric ndarrays packed in one typed array (one memcpy per item, then
+ * moved with a transfer list or written to shared memory), anything else by structured clone with
+ * ndarrays turned into `{data, shape}` records.
+ * @module
+ */
+import ndarray from 'ndarray';
+import { copyInto, dtypeOf, isNdArray, typedArrayConstructor, type DType, type NDArray, type TypedArray } from '../../batch/ndarray-utils.js';
+
+const ndarrayMarker = '__batchflowNdarray';
+
+/** A list of values in transit. `data` may be replaced by a shared-memory reference (see `ShmRef`). */
+export type EncodedList =
+  | { readonly kind: 'numbers'; readonly length: number; data: TypedArray | ShmRef }
+  | { readonly kind: 'ndarrays'; readonly length: number; readonly dtype: DType; readonly shape: readonly number[]; data: TypedArray | ShmRef }
+  | { readonly kind: 'values'; readonly length: number; readonly values: unknown[] };
+
+/** A packed buffer stored in a shared-memory file (the 'mpc' transport). */
+export interface ShmRef {
+  readonly shmFile: string;
+  readonly byteOffset: number;
+  readonly byteLength: number;
+  readonly dtype: DType;
+}
+
+/** True for a {@link ShmRef}. */
+export function isShmRef(value: unknown): value is ShmRef {
+  return typeof value === 'object' && value !== null && 'shmFile' in value;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+function encodeValue(value: unknown, transfer: ArrayBuffer[]): unknown {
+  if (isNdArray(value)) {
+    const dtype = dtypeOf(value) ?? 'float64';
+    const data = new (typedArrayConstructor(dtype))(value.size);
+    copyInto(data, 0, value);
+    transfer.push(data.buffer as ArrayBuffer);
+    return { [ndarrayMarker]: true, data, shape: value.shape.slice() };
+  }
+  if (Array.isArray(value)) return value.map((entry) => encodeValue(entry, transfer));
+  return value;
+}
+
+function decodeValue(value: unknown): unknown {
+  if (typeof value === 'object' && value !== null) {
+    if ((value as Record<string, unknown>)[ndarrayMarker] === true) {
+      const { data, shape } = value as { data: TypedArray; shape: number[] };
+      return ndarray(data, shape);
+    }
+    if (Array.isArray(value)) return value.map(decodeValue);
+  }
+  return value;
+}
+
+/** Encodes `count` values read by `at`; buffers that can be moved are appended to `transfer`. */
+export function encodeList(count: number, at: (k: number) => unknown, transfer: ArrayBuffer[]): EncodedList {
+  const first = count > 0 ? at(0) : undefined;
+  if (typeof first === 'number') {
+    const data = new Float64Array(count);
+    let allNumbers = true;
+    for (let k = 0; k < count; k++) {
+      const value = at(k);
+      if (typeof value !== 'number') {
+        allNumbers = false;
+        break;
+      }
+      data[k] = value;
+    }
+    if (allNumbers) {
+      transfer.push(data.buffer);
+      return { kind: 'numbers', length: count, data };
+    }
+  }
+  if (isNdArray(first)) {
+    const dtype = dtypeOf(first);
+    let packable = dtype !== undefined;
+    for (let k = 1; packable && k < count; k++) {
+      const value = at(k);
+      packable = isNdArray(value) && dtypeOf(value) === dtype && sameShape(value.shape, first.shape);
+    }
+    if (packable) {
+      const size = first.size;
+      const data = new (typedArrayConstructor(dtype!))(size * count);
+      for (let k = 0; k < count; k++) copyInto(data, k * size, at(k) as NDArray);
+      transfer.push(data.buffer as ArrayBuffer);
+      return { kind: 'ndarrays', length: count, dtype: dtype!, shape: first.shape.slice(), data };
+    }
+  }
+  const values = new Array<unknown>(count);
+  for (let k = 0; k < count; k++) values[k] = encodeValue(at(k), transfer);
+  return { kind: 'values', length: count, values };
+}
+
+/** Reads an encoded list back (packed ndarrays become views over the received buffer). */
+export function decodeList(list: EncodedList): { length: number; at(k: number): unknown } {
+  if (list.kind === 'numbers') {
+    const data = list.data as TypedArray;
+    return { length: list.length, at: (k) => data[k] };
+  }
+  if (list.kind === 'ndarrays') {
+    const data = list.data as TypedArray;
+    const size = list.shape.reduce((a, b) => a * b, 1);
+    const shape = list.shape.slice();
+    return { length: list.length, at: (k) => ndarray(data.subarray(k * size, (k + 1) * size), shape.slice()) };
+  }
+  const values = list.values;
+  return { length: list.length, at: (k) => decodeValue(values[k]) };
+}
+
+/** Decodes every entry into a plain array. */
+export function decodeAll(list: EncodedList): unknown[] {
+  const reader = decodeList(list);
+  return Array.from({ length: reader.length }, (_, k) => reader.at(k));
+}

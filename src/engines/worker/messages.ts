@@ -1,0 +1,48 @@
+/** The messages between a worker engine and its workers (one task = one chunk of items). */
+import type { IndexValue } from '../../dataset/dataset-index.js';
+import type { FunctionReference } from '../function-reference.js';
+import type { RngSeeding } from '../item-task.js';
+import type { EncodedList } from './codec.js';
+
+/** What `this` is inside the worker: a fresh instance of the batch class with its ids and attributes. */
+export interface WorkerSelf {
+  readonly module: string | undefined;
+  readonly className: string;
+  readonly ids: readonly IndexValue[];
+  readonly attributes: Record<string, unknown>;
+}
+
+/** One chunk of an action: items [start, end). */
+export interface WorkerTaskMessage {
+  readonly action: string;
+  readonly fn: FunctionReference;
+  readonly self: WorkerSelf | null;
+  readonly start: number;
+  readonly end: number;
+  readonly items: EncodedList;
+  readonly options: Record<string, unknown>;
+  readonly perItemOptions: ReadonlyArray<readonly [string, EncodedList]>;
+  readonly args: readonly unknown[];
+  readonly perItemArgs: ReadonlyArray<readonly [number, EncodedList]>;
+  readonly applyMask: Uint8Array | null;
+  readonly rngSeeding: RngSeeding;
+  readonly indexValues: readonly unknown[];
+  /** Write large result buffers to shared memory (the 'mpc' transport). */
+  readonly sharedMemory: boolean;
+}
+
+/** An item that failed in the worker. */
+export interface WorkerFailure {
+  readonly position: number;
+  readonly name: string;
+  readonly message: string;
+  readonly stack: string | undefined;
+}
+
+/** A chunk's results. */
+export interface WorkerResultMessage {
+  readonly results: EncodedList;
+  readonly failures: readonly WorkerFailure[];
+  /** The shared-memory file holding large result buffers (the main side deletes it). */
+  readonly sharedMemoryFile: string | null;
+}

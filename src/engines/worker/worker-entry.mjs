@@ -1,0 +1,67 @@
+// The script every 'threads' / 'mpc' worker runs (plain JavaScript, loaded by tinypool as is).
+// It loads the worker runtime (TypeScript through tsx when running from sources, compiled
+// JavaScript otherwise) and imports user modules, registering tsx for .ts files with the
+// tsconfig.json nearest to them (or $BATCHFLOW_TSCONFIG) so legacy decorators compile.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+let tsxRegistration = null;
+
+function nearestTsconfig(file) {
+  for (let directory = dirname(file); ; directory = dirname(directory)) {
+    const candidate = join(directory, 'tsconfig.json');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(directory) === directory) return undefined;
+  }
+}
+
+function ensureTsx(file) {
+  tsxRegistration ??= import('tsx/esm/api').then(({ register }) => {
+    register({ tsconfig: process.env.BATCHFLOW_TSCONFIG ?? nearestTsconfig(file) });
+  });
+  return tsxRegistration;
+}
+
+const jestGlobals = ['describe', 'test', 'it', 'beforeAll', 'beforeEach', 'afterAll', 'afterEach', 'expect', 'jest', 'xit', 'xdescribe', 'fit'];
+
+function stubTestGlobals() {
+  const noop = () => noop;
+  for (const name of jestGlobals) if (!(name in globalThis)) globalThis[name] = new Proxy(noop, { get: () => noop });
+}
+
+async function importModule(file) {
+  if (/\.(spec|test)\.[cm]?[jt]sx?$/.test(file)) stubTestGlobals();
+  if (/\.[cm]?tsx?$/.test(file)) await ensureTsx(file);
+  return import(pathToFileURL(file).href);
+}
+
+const runtimeSource = fileURLToPath(new URL('./worker-runtime.ts', import.meta.url));
+let runtime = null;
+
+function loadRuntime() {
+  runtime ??= existsSync(runtimeSource)
+    ? ensureTsx(runtimeSource).then(() => import(pathToFileURL(runtimeSource).href))
+    : import(new URL('./worker-runtime.js', import.meta.url).href);
+  return runtime;
+}
+
+// An error thrown outside the task's own call stack (a timer, an unawaited promise) fails the task
+// that is running, with that error, instead of killing the worker without a message.
+let failRunningTask = null;
+function onStrayError(error) {
+  if (failRunningTask) failRunningTask(error);
+  else console.error('batchflow-ts worker: error outside any task:', error);
+}
+process.on('uncaughtException', onStrayError);
+process.on('unhandledRejection', onStrayError);
+
+export default async function runTask(message) {
+  const { runChunk } = await loadRuntime();
+  return new Promise((resolve, reject) => {
+    failRunningTask = (error) => reject(error instanceof Error ? error : new Error(String(error)));
+    runChunk(message, importModule).then(resolve, reject).finally(() => {
+      failRunningTask = null;
+    });
+  });
+}

@@ -1,0 +1,114 @@
+/**
+ * The worker side of the 'threads' and 'mpc' engines: finds the per-item function by reference,
+ * rebuilds the chunk's ItemTask and runs `invokeItem` over it — the same code path as 'for', so the
+ * results (including `p` masks and item generators) are identical on every engine.
+ * @module
+ */
+import { markMovable, kTransferable, kValue } from 'tinypool';
+import { findRegisteredClass } from '../../decorators/registry.js';
+import { invokeItem, type ItemFunction, type ItemTask, type PerItemSource } from '../item-task.js';
+import type { FunctionReference } from '../function-reference.js';
+import { decodeList, encodeList, type EncodedList } from './codec.js';
+import type { WorkerFailure, WorkerResultMessage, WorkerSelf, WorkerTaskMessage } from './messages.js';
+import { moveToSharedMemory, readFromSharedMemory } from './shared-memory.js';
+
+/** Imports a module by absolute path (the entry script handles .ts through tsx). */
+export type ModuleImporter = (file: string) => Promise<Record<string, unknown>>;
+
+
+type AnyClass = { prototype: object; name: string } & (new (...args: never[]) => object);
+const functions = new Map<string, ItemFunction>();
+
+async function findClass(importModule: ModuleImporter, module: string, className: string): Promise<AnyClass> {
+  const exports = await importModule(module);
+  const cls = (findRegisteredClass(module, className) ?? exports[className]) as AnyClass | undefined;
+  if (typeof cls !== 'function') throw new Error(`class '${className}' was not found in ${module} (it must be defined at the top level of that module)`);
+  return cls;
+}
+
+async function resolveFunction(importModule: ModuleImporter, reference: FunctionReference): Promise<ItemFunction> {
+  const key = JSON.stringify(reference);
+  let fn = functions.get(key);
+  if (fn) return fn;
+  if (reference.kind === 'method') {
+    const cls = await findClass(importModule, reference.module, reference.className);
+    fn = (cls.prototype as Record<string, unknown>)[reference.method] as ItemFunction;
+    if (typeof fn !== 'function') throw new Error(`${reference.className}.${reference.method} is not a method (module ${reference.module})`);
+  } else {
+    const exports = await importModule(reference.module);
+    fn = exports[reference.exportName] as ItemFunction;
+    if (typeof fn !== 'function') throw new Error(`${reference.module} has no exported function '${reference.exportName}'`);
+  }
+  functions.set(key, fn);
+  return fn;
+}
+
+async function buildSelf(importModule: ModuleImporter, self: WorkerSelf | null, fallbackModule: string): Promise<unknown> {
+  if (!self) return undefined;
+  let cls: AnyClass;
+  try {
+    cls = await findClass(importModule, self.module ?? fallbackModule, self.className);
+  } catch {
+    return undefined;
+  }
+  try {
+    return new (cls as unknown as new (index: unknown, options: unknown) => object)([...self.ids], { ...self.attributes });
+  } catch {
+    return Object.assign(Object.create(cls.prototype) as object, self.attributes);
+  }
+}
+
+function perItem(list: EncodedList): PerItemSource {
+  const reader = decodeList(list);
+  return { valueAt: (k) => reader.at(k) };
+}
+
+function serialiseError(position: number, error: unknown): WorkerFailure {
+  if (error instanceof Error) return { position, name: error.name, message: error.message, stack: error.stack };
+  return { position, name: 'Error', message: String(error), stack: undefined };
+}
+
+/** Runs one chunk and returns its results, marked so tinypool moves the buffers instead of copying them. */
+export async function runChunk(message: WorkerTaskMessage, importModule: ModuleImporter): Promise<unknown> {
+  const inputs: EncodedList[] = [message.items, ...message.perItemOptions.map(([, list]) => list), ...message.perItemArgs.map(([, list]) => list)];
+  readFromSharedMemory(inputs);
+  const func = await resolveFunction(importModule, message.fn);
+  const thisArg = await buildSelf(importModule, message.self, message.fn.module);
+  const items = decodeList(message.items);
+  const task: ItemTask = {
+    action: message.action,
+    func,
+    thisArg,
+    offset: message.start,
+    items,
+    options: message.options,
+    perItemOptions: message.perItemOptions.map(([name, list]) => [name, perItem(list)] as const),
+    args: message.args,
+    perItemArgs: message.perItemArgs.map(([index, list]) => [index, perItem(list)] as const),
+    applyMask: message.applyMask,
+    rngSeeding: message.rngSeeding,
+    indexValues: message.indexValues,
+  };
+  const count = message.end - message.start;
+  const results = new Array<unknown>(count);
+  const failures: WorkerFailure[] = [];
+  for (let k = 0; k < count; k++) {
+    const position = message.start + k;
+    try {
+      let result = invokeItem(task, position);
+      if (result instanceof Promise) result = await result;
+      results[k] = result;
+    } catch (error) {
+      failures.push(serialiseError(position, error));
+      results[k] = null;
+    }
+  }
+  const transfer: ArrayBuffer[] = [];
+  const encoded = encodeList(count, (k) => results[k], transfer);
+  const sharedMemoryFile = message.sharedMemory ? moveToSharedMemory([encoded]) : null;
+  const response: WorkerResultMessage = { results: encoded, failures, sharedMemoryFile };
+  if (message.sharedMemory) return response; // child processes: the IPC channel cannot move buffers
+  const movable = { [kTransferable]: transfer, [kValue]: response };
+  markMovable(movable);
+  return movable;
+}
