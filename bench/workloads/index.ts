@@ -1,0 +1,11 @@
+/**
+ * The registered workloads, in report order. To add one (threads/mpc engines, pipeline throughput,
+ * io): write `bench/workloads/<name>.ts` exporting a `Workload` and list it here.
+ * @module
+ */
+import type { Workload } from '../harness.js';
+import { workloadA } from './apply-scalar.js';
+import { workloadB } from './blur-batch.js';
+import { workloadEngines } from './engines.js';
+
+export const workloads: readonly Workload[] = [workloadA, workloadB, workloadEngines];
