@@ -18,8 +18,26 @@ export { tuple, ComponentTuple, reservedParallelOptions, type ParallelOptions, t
 export { getActions, getAction, getRegisteredClasses, type ResolvedAction } from './decorators/registry.js';
 export type { ActionRecord, ActionKind } from './decorators/action-record.js';
 
-export { DatasetIndex, type IndexSource, type IndexValue } from './dataset/dataset-index.js';
-export { Dataset, type DatasetOptions } from './dataset/dataset.js';
+export { DatasetIndex, type IndexSource, type IndexValue, type BatchIterRest, type CreateBatchOptions } from './dataset/dataset-index.js';
+export { FilesIndex, stripExtension, type FilesIndexOptions, type PathsSource } from './dataset/files-index.js';
+export { Dataset, type DatasetOptions, type CvSplitOptions, type DatasetBatchOptions, type FromDatasetOptions, type BatchConstructor } from './dataset/dataset.js';
+export { StopIterationError, defaultIterState, type IterState, type BatchIterOptions } from './dataset/iteration.js';
+export { calcSplit, type SplitShares } from './dataset/calc-split.js';
+export type { ShuffleOption } from './dataset/shuffle.js';
+export type { Slice as IndexSlice } from './dataset/slice.js';
+
+export { Pipeline, PipelineCore, type PipelineOptions, type OncePipeline } from './pipeline/pipeline.js';
+export type { PipelineActions, Evaluable, EvaluableOptions, AnyNamedExpression } from './pipeline/action-types.js';
+export type { RunOptions } from './pipeline/run-options.js';
+export type { MergeFunction } from './pipeline/records.js';
+export { SkipBatch, StopPipeline, PipelineError } from './pipeline/errors.js';
+export { saveDataTo } from './pipeline/save-data.js';
+export { Config, MissingKeyError, type ConfigSource } from './config/config.js';
+export {
+  B, V, C, D, I, F, L, W, P, PP, IF, R, evalExpr, isNamedExpression, NamedExpression, PerItem, isPerItem, ExpressionError,
+  supportedDistributions, Slice,
+  type EvalContext, type PipelineLike, type IterationInfo, type SetMode, type ExprOr, type Evaluated, type EvalOptions, type RandomOptions,
+} from './expr/index.js';
 
 export { closeEngines, registerEngine, getEngine } from './engines/registry.js';
 export { resolveTarget, validTargets, type Target, type TargetName } from './engines/target.js';
@@ -28,7 +46,6 @@ export { ItemContext, type ItemFunction, type ItemTask } from './engines/item-ta
 export { portable, type FunctionReference } from './engines/function-reference.js';
 export { configureWorkers, type WorkerSettings } from './engines/worker-engine.js';
 
-export { P, PerItem, isPerItem } from './expr/per-item.js';
 export { Rng } from './random/rng.js';
 export { Mutex } from './concurrency/mutex.js';
 export { registerFormat, registeredFormats, type FormatHandler, type FormatLoadOptions, type FormatDumpOptions } from './io/format-registry.js';

@@ -7,5 +7,6 @@ import type { Workload } from '../harness.js';
 import { workloadA } from './apply-scalar.js';
 import { workloadB } from './blur-batch.js';
 import { workloadEngines } from './engines.js';
+import { workloadIndex, workloadPipeline } from './pipeline.js';
 
-export const workloads: readonly Workload[] = [workloadA, workloadB, workloadEngines];
+export const workloads: readonly Workload[] = [workloadA, workloadB, workloadEngines, workloadPipeline, workloadIndex];

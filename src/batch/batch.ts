@@ -484,7 +484,8 @@ export class Batch implements ActionHost, Iterable<unknown> {
       positions: (sourceLength) => {
         let positions = cache.get(sourceLength);
         if (positions) return positions;
-        if (dataset && dataset.index.length === sourceLength) positions = dataset.index.getPositions(ids);
+        const dataIndex = dataset?.dataIndex;
+        if (dataIndex && dataIndex.length === sourceLength) positions = dataIndex.getPositions(ids);
         else if (ids.every((id) => typeof id === 'number' && Number.isInteger(id) && id >= 0 && id < sourceLength)) positions = ids as readonly number[];
         else if (sourceLength === ids.length) positions = Int32Array.from({ length: ids.length }, (_, i) => i);
         else {

@@ -68,11 +68,23 @@ function storageConstructor(array: NDArray): TypedArrayConstructor {
   return isTypedArray(array.data) ? (array.data.constructor as TypedArrayConstructor) : Float64Array;
 }
 
+/**
+ * Copies `count` elements. Short runs are copied element by element: `set(subarray(...))` allocates a
+ * view object per call, which dominates for rows of a few dozen elements.
+ */
+export function copyElements(target: TypedArray, targetOffset: number, source: TypedArray, sourceOffset: number, count: number): void {
+  if (count <= 64) {
+    for (let i = 0; i < count; i++) target[targetOffset + i] = source[sourceOffset + i]!;
+  } else {
+    target.set(source.subarray(sourceOffset, sourceOffset + count), targetOffset);
+  }
+}
+
 /** Copies `source` into the contiguous `target` storage starting at element `targetOffset`. */
 export function copyInto(target: TypedArray, targetOffset: number, source: NDArray): void {
   const size = product(source.shape);
   if (isContiguous(source) && isTypedArray(source.data)) {
-    target.set(source.data.subarray(source.offset, source.offset + size), targetOffset);
+    copyElements(target, targetOffset, source.data, source.offset, size);
     return;
   }
   const view = ndarray(target, source.shape.slice(), undefined, targetOffset);
@@ -106,7 +118,7 @@ export function takeNdRows(array: NDArray, positions: ArrayLike<number>): NDArra
     if (!(position >= 0 && position < count)) throw new RangeError(`position ${position} is out of bounds for an array of ${count} items`);
     if (contiguous) {
       const start = array.offset + position * rowSize;
-      out.set((array.data as TypedArray).subarray(start, start + rowSize), k * rowSize);
+      copyElements(out, k * rowSize, array.data as TypedArray, start, rowSize);
     } else if (rowShape.length === 0) {
       out[k] = array.get(position);
     } else {

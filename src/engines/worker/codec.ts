@@ -56,8 +56,18 @@ function decodeValue(value: unknown): unknown {
   return value;
 }
 
-/** Encodes `count` values read by `at`; buffers that can be moved are appended to `transfer`. */
-export function encodeList(count: number, at: (k: number) => unknown, transfer: ArrayBuffer[]): EncodedList {
+/** True when `array` is the only user of its whole buffer, so the buffer can be moved instead of copied. */
+function ownsItsBuffer(array: NDArray): boolean {
+  const data = array.data as TypedArray;
+  return ArrayBuffer.isView(data) && array.offset === 0 && data.byteOffset === 0 && data.length === array.size && data.buffer.byteLength === data.byteLength && !(data.buffer instanceof SharedArrayBuffer);
+}
+
+/**
+ * Encodes `count` values read by `at`; buffers that can be moved are appended to `transfer`. With
+ * `moveOwned`, ndarrays that own their whole buffer (fresh results in a worker) are moved as they are,
+ * without packing them into one buffer (saves a copy; the caller must not use them afterwards).
+ */
+export function encodeList(count: number, at: (k: number) => unknown, transfer: ArrayBuffer[], moveOwned = false): EncodedList {
   const first = count > 0 ? at(0) : undefined;
   if (typeof first === 'number') {
     const data = new Float64Array(count);
@@ -73,6 +83,21 @@ export function encodeList(count: number, at: (k: number) => unknown, transfer: 
     if (allNumbers) {
       transfer.push(data.buffer);
       return { kind: 'numbers', length: count, data };
+    }
+  }
+  if (moveOwned && isNdArray(first) && ownsItsBuffer(first)) {
+    const values = new Array<unknown>(count);
+    let movable = true;
+    for (let k = 0; k < count && movable; k++) {
+      const value = at(k);
+      movable = isNdArray(value) && ownsItsBuffer(value);
+      if (movable) values[k] = { [ndarrayMarker]: true, data: (value as NDArray).data, shape: (value as NDArray).shape.slice() };
+    }
+    if (movable) {
+      const buffers = new Set<ArrayBuffer>();
+      for (const value of values) buffers.add(((value as { data: TypedArray }).data.buffer) as ArrayBuffer);
+      transfer.push(...buffers);
+      return { kind: 'values', length: count, values };
     }
   }
   if (isNdArray(first)) {

@@ -104,7 +104,8 @@ export async function runChunk(message: WorkerTaskMessage, importModule: ModuleI
     }
   }
   const transfer: ArrayBuffer[] = [];
-  const encoded = encodeList(count, (k) => results[k], transfer);
+  // results are fresh in this worker, so on threads their buffers move back as they are (no packing copy)
+  const encoded = encodeList(count, (k) => results[k], transfer, !message.sharedMemory);
   const sharedMemoryFile = message.sharedMemory ? moveToSharedMemory([encoded]) : null;
   const response: WorkerResultMessage = { results: encoded, failures, sharedMemoryFile };
   if (message.sharedMemory) return response; // child processes: the IPC channel cannot move buffers

@@ -1,0 +1,8 @@
+/**
+ * The pipeline's view of the named-expression layer (one import point, so the executor does not
+ * depend on how src/expr is split into files).
+ * @module
+ */
+export { evalExpr, isNamedExpression, NamedExpression } from '../expr/expression.js';
+export type { EvalContext, PipelineLike, IterationInfo } from '../expr/context.js';
+export { Config } from '../config/config.js';

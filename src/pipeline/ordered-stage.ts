@@ -1,0 +1,69 @@
+/**
+ * Running one stage of a pipeline over a stream of batches with bounded prefetch: up to `prefetch`
+ * batches are processed ahead, results are yielded **in order**, and SkipBatch, StopPipeline and errors
+ * act exactly as without prefetch (a batch's outcome is handled when its turn comes).
+ * @module
+ */
+import { SkipBatch, StopPipeline } from './errors.js';
+
+/** What processing one batch gave. */
+type Outcome<T> = { kind: 'value'; value: T } | { kind: 'skip' } | { kind: 'stop' } | { kind: 'error'; error: unknown };
+
+/** Options of {@link orderedStage}. */
+export interface StageOptions {
+  /** Batches processed ahead of the one being yielded (0 = one at a time). */
+  readonly prefetch: number;
+  /** Errors other than SkipBatch/StopPipeline drop the batch (reported to `onIgnoredError`) instead of ending the run. */
+  readonly ignoreExceptions: boolean;
+  readonly onIgnoredError?: (error: unknown, batchNumber: number) => void;
+}
+
+/**
+ * Applies `process(input, batchNumber)` to each input (batch numbers from 0) and yields the results in
+ * input order. A result of `null` (a discarded batch) is not yielded.
+ */
+export async function* orderedStage<I, O>(inputs: AsyncIterable<I>, process: (input: I, batchNumber: number) => Promise<O | null>, options: StageOptions): AsyncGenerator<O> {
+  const iterator = inputs[Symbol.asyncIterator]();
+  const pending: Array<Promise<Outcome<O | null>>> = [];
+  let batchNumber = 0;
+  let exhausted = false;
+  let stopped = false;
+  const start = (input: I, number: number): Promise<Outcome<O | null>> =>
+    process(input, number).then(
+      (value): Outcome<O | null> => ({ kind: 'value', value }),
+      (error: unknown): Outcome<O | null> => (error instanceof SkipBatch ? { kind: 'skip' } : error instanceof StopPipeline ? { kind: 'stop' } : { kind: 'error', error }),
+    );
+  const numbers: number[] = [];
+  try {
+    for (;;) {
+      while (!exhausted && !stopped && pending.length <= options.prefetch) {
+        const next = await iterator.next();
+        if (next.done) {
+          exhausted = true;
+          break;
+        }
+        numbers.push(batchNumber);
+        pending.push(start(next.value, batchNumber++));
+      }
+      const turn = pending.shift();
+      if (!turn) return;
+      const number = numbers.shift()!;
+      const outcome = await turn;
+      if (outcome.kind === 'skip') continue;
+      if (outcome.kind === 'stop') {
+        stopped = true;
+        return;
+      }
+      if (outcome.kind === 'error') {
+        if (!options.ignoreExceptions) throw outcome.error;
+        options.onIgnoredError?.(outcome.error, number);
+        continue;
+      }
+      if (outcome.value !== null) yield outcome.value;
+    }
+  } finally {
+    // batches still in flight finish in the background; their outcomes are dropped
+    for (const turn of pending) void turn;
+    await iterator.return?.();
+  }
+}

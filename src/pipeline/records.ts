@@ -1,0 +1,58 @@
+/**
+ * What a pipeline records: one immutable record per step. Records are plain data; the executor
+ * interprets them when a batch runs (named expressions in their arguments are evaluated then).
+ * @module
+ */
+import type { Batch, BatchClass } from '../batch/batch.js';
+
+/** Fields every record may carry: run with a probability, or several times. */
+interface Modifiers {
+  /** Probability (a number in [0, 1] or an expression) of running the step for a batch. */
+  readonly probability?: unknown;
+  /** How many times the step runs (a non-negative integer or an expression). */
+  readonly repeat?: unknown;
+}
+
+/** A custom merge for `rebatch`: joins batches into `[batch, rest]`. */
+export type MergeFunction = (batches: readonly Batch[], options: { batchSize: number; components?: readonly string[] | null; batchClass?: BatchClass | null }) => [Batch | null, Batch | null];
+
+/** A pipeline step. */
+export type PipelineRecord =
+  | (Modifiers & { readonly kind: 'action'; readonly name: string; readonly args: readonly unknown[] })
+  | (Modifiers & { readonly kind: 'update'; readonly target: unknown; readonly value: unknown })
+  | (Modifiers & { readonly kind: 'call'; readonly fn: unknown; readonly args: readonly unknown[]; readonly saveTo: unknown })
+  | (Modifiers & { readonly kind: 'print'; readonly args: readonly unknown[] })
+  | (Modifiers & { readonly kind: 'acquireLock' | 'releaseLock'; readonly lock: string })
+  | (Modifiers & { readonly kind: 'discardBatch' })
+  | (Modifiers & { readonly kind: 'nested'; readonly records: readonly PipelineRecord[] })
+  | { readonly kind: 'rebatch'; readonly batchSize: unknown; readonly merge?: MergeFunction | undefined; readonly components?: string | readonly string[] | null | undefined; readonly batchClass?: BatchClass | null | undefined };
+
+/** A short description of a record (for `toString` and errors). */
+export function describeRecord(record: PipelineRecord): string {
+  switch (record.kind) {
+    case 'action':
+      return record.name;
+    case 'nested':
+      return `(${record.records.map(describeRecord).join(', ')})`;
+    case 'rebatch':
+      return `rebatch(${String(record.batchSize)})`;
+    default:
+      return record.kind;
+  }
+}
+
+/** Splits records at rebatch steps: stage i runs the records between rebatch i-1 and rebatch i. */
+export function splitStages(records: readonly PipelineRecord[]): { stages: PipelineRecord[][]; rebatches: Array<Extract<PipelineRecord, { kind: 'rebatch' }>> } {
+  const stages: PipelineRecord[][] = [[]];
+  const rebatches: Array<Extract<PipelineRecord, { kind: 'rebatch' }>> = [];
+  for (const record of records) {
+    if (record.kind === 'rebatch') {
+      rebatches.push(record);
+      stages.push([]);
+    } else {
+      stages[stages.length - 1]!.push(record);
+    }
+  }
+  return { stages, rebatches };
+}
+

@@ -1,0 +1,77 @@
+/**
+ * Options of `run`, `genBatch` and `nextBatch`, and their checks.
+ * @module
+ */
+import { ArgumentError } from '../errors.js';
+
+/** Options of a pipeline run. Any value may be a named expression (evaluated without a batch). */
+export interface RunOptions {
+  /** Items per batch. */
+  batchSize?: number;
+  /** false: dataset order; true: shuffled with a random seed; k ≥ 0: shuffled with seed k; k < 0: not shuffled, seed |k|. */
+  shuffle?: boolean | number;
+  /** Root seed of the run's randomness (overrides a numeric `shuffle` as the root; the order still follows `shuffle`). */
+  seed?: number;
+  /** Number of batches to run (across epochs); null = no limit. */
+  nIters?: number | null;
+  /** Number of passes over the dataset; null = endless. Default 1 when neither nIters nor nEpochs is given. */
+  nEpochs?: number | null;
+  /** Drop the last, incomplete batch of each epoch. */
+  dropLast?: boolean;
+  /** Batches processed ahead of the one being consumed (async, bounded; results stay in order). */
+  prefetch?: number;
+  /** Show a progress bar on a terminal (never under CI). */
+  bar?: boolean;
+  /** Drop batches whose actions throw (the error is reported as a warning) instead of ending the run. */
+  ignoreExceptions?: boolean;
+  /** What to reset before the run: 'iter' (default), 'vars', 'all', or false. */
+  reset?: 'iter' | 'vars' | 'variables' | 'all' | false;
+}
+
+/** Run options after defaults and checks. */
+export interface ResolvedRunOptions {
+  readonly batchSize: number;
+  readonly shuffle: boolean | number;
+  readonly seed: number | undefined;
+  readonly nIters: number | null;
+  readonly nEpochs: number | null;
+  readonly dropLast: boolean;
+  readonly prefetch: number;
+  readonly bar: boolean;
+  readonly ignoreExceptions: boolean;
+  readonly reset: 'iter' | 'vars' | 'variables' | 'all' | false;
+}
+
+function nonNegativeInteger(name: string, value: unknown, allowNull: boolean): number | null {
+  if (value === null && allowNull) return null;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new ArgumentError(name, `expected a non-negative integer${allowNull ? ' or null' : ''}, got ${String(value)}`);
+  return value;
+}
+
+/** Applies defaults (`defaultEpochs` when neither nIters nor nEpochs is given) and checks types. */
+export function resolveRunOptions(options: RunOptions, defaultEpochs: number | null): ResolvedRunOptions {
+  const known = new Set(['batchSize', 'shuffle', 'seed', 'nIters', 'nEpochs', 'dropLast', 'prefetch', 'bar', 'ignoreExceptions', 'reset', 'lazy']);
+  for (const key of Object.keys(options)) if (!known.has(key)) throw new ArgumentError(key, `unknown run option; expected one of ${[...known].join(', ')}`);
+  const batchSize = options.batchSize;
+  if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError('batchSize', `expected a positive integer, got ${String(batchSize)}`);
+  const shuffle = options.shuffle ?? false;
+  if (typeof shuffle !== 'boolean' && !(typeof shuffle === 'number' && Number.isInteger(shuffle))) throw new ArgumentError('shuffle', `expected a boolean or an integer seed, got ${String(shuffle)}`);
+  const neither = !('nIters' in options) && !('nEpochs' in options);
+  const nEpochs = neither ? defaultEpochs : options.nEpochs === undefined ? null : nonNegativeInteger('nEpochs', options.nEpochs, true);
+  const nIters = options.nIters === undefined ? null : nonNegativeInteger('nIters', options.nIters, true);
+  const prefetch = nonNegativeInteger('prefetch', options.prefetch ?? 0, false)!;
+  const reset = options.reset ?? 'iter';
+  if (reset !== false && !['iter', 'vars', 'variables', 'all'].includes(reset)) throw new ArgumentError('reset', `expected 'iter', 'vars', 'all' or false, got ${String(reset)}`);
+  return {
+    batchSize, shuffle, seed: options.seed, nIters, nEpochs, dropLast: options.dropLast ?? false, prefetch,
+    bar: options.bar ?? false, ignoreExceptions: options.ignoreExceptions ?? false, reset,
+  };
+}
+
+/** Number of batches a run will produce before any rebatch, or null when endless. */
+export function totalBatches(datasetSize: number, options: ResolvedRunOptions): number | null {
+  const perEpoch = options.dropLast ? Math.floor(datasetSize / options.batchSize) : Math.ceil(datasetSize / options.batchSize);
+  const byEpochs = options.nEpochs === null ? null : perEpoch * options.nEpochs;
+  if (options.nIters === null) return byEpochs;
+  return byEpochs === null ? options.nIters : Math.min(options.nIters, byEpochs);
+}
