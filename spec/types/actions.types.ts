@@ -212,4 +212,7 @@ export async function typeChecks(): Promise<void> {
   // @ts-expect-error wrong type of an extra positional argument
   await batch.applyParallel((label: number, _o: object, _c: ItemContext, offset: number) => label + offset, { src: 'labels', args: ['x'] });
   await batch.applyParallel((label: number, _o: object, _c: ItemContext, offset: number) => label + offset, { src: 'labels', args: [1] });
+  // @ts-expect-error the options object is missing although the function has a required option
+  await batch.applyParallel((label: number, options: { k: number }) => label + options.k);
+  await batch.applyParallel((label: number) => label + 1);
 }

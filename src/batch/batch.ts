@@ -83,6 +83,8 @@ export interface ToArrayOptions {
 }
 
 type ParallelArguments<O> = ParallelOptions & ItemOptionValues<O>;
+/** Options of `batch.applyParallel(func, options)`: required when the function's own options have required keys. */
+type ApplyParallelArguments<O, A extends readonly unknown[]> = ParallelArguments<O> & { args?: { [K in keyof A]: A[K] | PerItem<A[K]> } };
 
 const prototypesWithAccessors = new WeakSet<object>();
 const pipelineLocks = new WeakMap<object, Map<string, Mutex>>();
@@ -581,7 +583,10 @@ export class Batch implements ActionHost, Iterable<unknown> {
    * Defaults come from the class's `applyDefaults`.
    */
   @action
-  async applyParallel<I, O = {}, R = unknown, A extends readonly unknown[] = readonly unknown[]>(func: ItemFunction<I, O, R, A>, options?: ParallelArguments<O> & { args?: { [K in keyof A]: A[K] | PerItem<A[K]> } }): Promise<this> {
+  async applyParallel<I, O = {}, R = unknown, A extends readonly unknown[] = readonly unknown[]>(
+    func: ItemFunction<I, O, R, A>,
+    ...[options]: {} extends NonNullable<O> ? [options?: ApplyParallelArguments<O, A>] : [options: ApplyParallelArguments<O, A>]
+  ): Promise<this> {
     if (typeof func !== 'function') throw new ArgumentError('func', `expected a function to apply to each item, got ${describeKind(func)}`);
     if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
       throw new ArgumentError('options', `applyParallel(func, options) takes an options object, got ${describeKind(options)}; pass extra positional arguments as { args: [...] }`);

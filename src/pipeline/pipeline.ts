@@ -23,7 +23,7 @@ import { Config, evalExpr, isNamedExpression, type EvalContext, type IterationIn
 import { orderedStage } from './ordered-stage.js';
 import { createProgress } from './progress.js';
 import { describeRecord, splitStages, type MergeFunction, type PipelineRecord } from './records.js';
-import { resolveRunOptions, totalBatches, type ResolvedRunOptions, type RunOptions } from './run-options.js';
+import { resolveRunOptions, runTotal, type ResolvedRunOptions, type RunOptions } from './run-options.js';
 import { saveDataTo } from './save-data.js';
 import { batchSeed, runSeeds, type RunSeeds } from './seeds.js';
 import { copyInitialValue, type VariableDeclaration } from './variables.js';
@@ -281,7 +281,7 @@ export class PipelineCore<B extends Batch = Batch> {
   }
 
   /** Applies `func` to each item (see `Batch.applyParallel`); options may hold named expressions. */
-  applyParallel<I, O = {}, R = unknown>(func: ItemFunction<I, O, R>, options?: PipelineApplyParallelOptions<O>): Pipeline<B> {
+  applyParallel<I, O = {}, R = unknown>(func: ItemFunction<I, O, R>, ...[options]: {} extends NonNullable<O> ? [options?: PipelineApplyParallelOptions<O>] : [options: PipelineApplyParallelOptions<O>]): Pipeline<B> {
     return this.append({ kind: 'action', name: 'applyParallel', args: options === undefined ? [func] : [func, options] });
   }
 
@@ -494,7 +494,7 @@ export class PipelineCore<B extends Batch = Batch> {
     }
     this.initialiseVariables(false);
     const seeds = runSeeds(options.shuffle, options.seed);
-    const total = totalBatches(dataset.length, options);
+    const total = runTotal(dataset.length, options);
     const run: RunState = { dataset, options, seeds, total };
     const progress = await createProgress(options.bar, total);
     await this.runOnce(this.state.before, run);

@@ -3,6 +3,7 @@
  * @module
  */
 import { ArgumentError } from '../errors.js';
+import { totalBatches } from '../dataset/iteration.js';
 
 /** Options of a pipeline run. Any value may be a named expression (evaluated without a batch). */
 export interface RunOptions {
@@ -68,10 +69,7 @@ export function resolveRunOptions(options: RunOptions, defaultEpochs: number | n
   };
 }
 
-/** Number of batches a run will produce before any rebatch, or null when endless. */
-export function totalBatches(datasetSize: number, options: ResolvedRunOptions): number | null {
-  const perEpoch = options.dropLast ? Math.floor(datasetSize / options.batchSize) : Math.ceil(datasetSize / options.batchSize);
-  const byEpochs = options.nEpochs === null ? null : perEpoch * options.nEpochs;
-  if (options.nIters === null) return byEpochs;
-  return byEpochs === null ? options.nIters : Math.min(options.nIters, byEpochs);
+/** Number of batches a run will produce before any rebatch (as the index counts them), or null when endless. */
+export function runTotal(datasetSize: number, options: ResolvedRunOptions): number | null {
+  return totalBatches(datasetSize, options);
 }
