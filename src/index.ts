@@ -49,6 +49,7 @@ export { configureWorkers, type WorkerSettings } from './engines/worker-engine.j
 export { Rng } from './random/rng.js';
 export { Mutex } from './concurrency/mutex.js';
 export { registerFormat, registeredFormats, type FormatHandler, type FormatLoadOptions, type FormatDumpOptions } from './io/format-registry.js';
+export { IoError, MissingFileError, FileFormatError, CorruptFileError, MissingColumnError, MissingRowError, UnsupportedDataError } from './io/register-formats.js';
 export {
   BatchflowError, ArgumentError, ComponentError, MissingIdError, UnknownTargetError, UnknownFormatError,
   ActionError, AssembleError, TimeoutError, NotPortableError, WorkerCrashError,

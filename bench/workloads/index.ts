@@ -8,5 +8,6 @@ import { workloadA } from './apply-scalar.js';
 import { workloadB } from './blur-batch.js';
 import { workloadEngines } from './engines.js';
 import { workloadIndex, workloadPipeline } from './pipeline.js';
+import { workloadIO } from './io.js';
 
-export const workloads: readonly Workload[] = [workloadA, workloadB, workloadEngines, workloadPipeline, workloadIndex];
+export const workloads: readonly Workload[] = [workloadA, workloadB, workloadEngines, workloadPipeline, workloadIndex, workloadIO];

@@ -1,0 +1,3 @@
+// --import this file to log resolved modules (see import-log-hooks.mjs).
+import { register } from 'node:module';
+register('./import-log-hooks.mjs', import.meta.url);

@@ -1,0 +1,264 @@
+/**
+ * `fmt: 'csv'` — tables as pandas reads and writes them. Reading uses `csv-parse`, writing
+ * `csv-stringify`. See docs/formats.md for the layout and the options.
+ *
+ * - load: the first column is the index (pandas `index_col=0`; option `indexCol`), rows are selected
+ *   by batch id, columns are typed like pandas infers them (integers → int64 policy, floats →
+ *   Float64Array, True/False → booleans, anything else → strings; empty fields → NaN / null), and
+ *   `dtypes` forces a column's type (e.g. `{x0: 'float32'}`).
+ * - dump: an index column holding the batch ids, then one column per component (ndarray components
+ *   split into `name0, name1, …`); NaN and null are written as empty fields, booleans as True/False.
+ * @module
+ */
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import type { Batch } from '../batch/batch.js';
+import type { Column } from '../batch/columns.js';
+import { typedArrayConstructor, type TypedArray } from '../batch/ndarray-utils.js';
+import { ArgumentError } from '../errors.js';
+import { FileFormatError, MissingColumnError } from './errors.js';
+import { readFileBytes, resolvePath, writeFileAtomic } from './files.js';
+import type { FormatDumpOptions, FormatHandler, FormatLoadOptions } from './format-registry.js';
+import {
+  assignComponents, batchToColumns, checkOptions, dumpNames, int64Policy, readComponents, type IndexKey, type Int64Policy, type TableSource, type TableValues,
+} from './table.js';
+
+const FORMAT = 'csv';
+
+/** Column types accepted by the csv `dtypes` option. */
+export type CsvColumnType = 'float32' | 'float64' | 'int8' | 'int16' | 'int32' | 'uint8' | 'uint16' | 'uint32' | 'int64' | 'bool' | 'string';
+
+/** Options of `batch.load({fmt: 'csv', ...})`. */
+export interface CsvLoadOptions {
+  /** The file. */
+  src: string;
+  /** Components to load (a column name, or the prefix of `name0, name1, …` columns); default: the batch's components. */
+  dst?: string | readonly string[];
+  /** The index column: a position (default 0, as pandas writes it), a header name, or null for none (ids are row numbers). */
+  indexCol?: number | string | null;
+  /** Force column types, e.g. `{x0: 'float32', code: 'string'}`. */
+  dtypes?: Readonly<Record<string, CsvColumnType>>;
+  /** How integer columns load: 'float64' (default, exact up to 2^53), 'int32', or 'bigint' (BigInt64Array). */
+  int64?: Int64Policy;
+  /** Item shapes of components stored as `name0…` columns, e.g. `{images: [4, 5]}` (default: flat). */
+  shapes?: Readonly<Record<string, readonly number[]>>;
+  /** Field delimiter (default ','). */
+  delimiter?: string;
+}
+
+/** Options of `batch.dump({fmt: 'csv', ...})`. */
+export interface CsvDumpOptions {
+  /** The file. */
+  dst: string;
+  /** Components to write (default: every component holding data). */
+  components?: string | readonly string[];
+  /** Header of the index column (default '' = an unnamed pandas index). */
+  indexName?: string;
+  /** Field delimiter (default ','). */
+  delimiter?: string;
+}
+
+const loadOptionNames = ['src', 'dst', 'indexCol', 'dtypes', 'int64', 'shapes', 'delimiter'];
+const dumpOptionNames = ['dst', 'components', 'indexName', 'delimiter'];
+
+const missingMarkers = new Set(['', 'NaN', 'nan', 'NAN', '-NaN', '-nan', 'NA', 'N/A', 'n/a', '<NA>', 'null', 'NULL', 'None', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '1.#IND', '1.#QNAN']);
+const integerPattern = /^[+-]?\d+$/;
+const floatPattern = /^[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?|inf|infinity)$/i;
+
+function parseFloatField(text: string): number {
+  const lower = text.toLowerCase();
+  if (lower === 'inf' || lower === '+inf' || lower === 'infinity' || lower === '+infinity') return Infinity;
+  if (lower === '-inf' || lower === '-infinity') return -Infinity;
+  return Number(text);
+}
+
+function parseBool(text: string): boolean | null {
+  const lower = text.toLowerCase();
+  return lower === 'true' ? true : lower === 'false' ? false : null;
+}
+
+/** Types one column of strings like pandas' inference (or as `dtype` says). */
+function typeColumn(values: readonly string[], dtype: CsvColumnType | undefined, file: string, column: string): TableValues {
+  const n = values.length;
+  const bad = (row: number, expected: string): never => {
+    throw new FileFormatError(FORMAT, file, `column '${column}' row ${row}: ${JSON.stringify(values[row])} is not ${expected}`);
+  };
+  if (dtype === 'string') return values.map((v) => (v === '' ? null : v));
+  if (dtype === 'bool') {
+    return values.map((v, row) => {
+      if (v === '') return null;
+      const b = parseBool(v);
+      return b === null ? bad(row, 'a boolean (True/False)') : b;
+    });
+  }
+  if (dtype === 'int64') {
+    const out = new BigInt64Array(n);
+    for (let row = 0; row < n; row++) {
+      if (!integerPattern.test(values[row]!)) bad(row, 'an integer');
+      out[row] = BigInt(values[row]!);
+    }
+    return out;
+  }
+  if (dtype !== undefined) {
+    const Constructor = typedArrayConstructor(dtype);
+    const out = new Constructor(n);
+    const isInteger = dtype.startsWith('int') || dtype.startsWith('uint');
+    for (let row = 0; row < n; row++) {
+      const v = values[row]!;
+      if (isInteger ? !integerPattern.test(v) : !(floatPattern.test(v) || missingMarkers.has(v))) bad(row, isInteger ? 'an integer' : 'a number');
+      out[row] = missingMarkers.has(v) ? NaN : parseFloatField(v);
+    }
+    return out;
+  }
+  // inference, as pandas does: int64 if every field is an integer, float64 if every non-missing field is a number, bool, else strings
+  let allInteger = true;
+  let allNumber = true;
+  let allBool = true;
+  let anyMissing = false;
+  let anyValue = false;
+  for (let row = 0; row < n && (allNumber || allBool); row++) {
+    const v = values[row]!;
+    if (missingMarkers.has(v)) {
+      anyMissing = true;
+      continue;
+    }
+    anyValue = true;
+    if (allInteger && !integerPattern.test(v)) allInteger = false;
+    if (allNumber && !integerPattern.test(v) && !floatPattern.test(v)) allNumber = false;
+    if (allBool && parseBool(v) === null) allBool = false;
+  }
+  if (!anyValue) return Float64Array.from(values, () => NaN);
+  if (allInteger && !anyMissing) {
+    const out = new BigInt64Array(n);
+    for (let row = 0; row < n; row++) out[row] = BigInt(values[row]!);
+    return out;
+  }
+  if (allNumber) return Float64Array.from(values, (v) => (missingMarkers.has(v) ? NaN : parseFloatField(v)));
+  if (allBool) return values.map((v) => (missingMarkers.has(v) ? null : parseBool(v)));
+  return values.map((v) => (v === '' ? null : v));
+}
+
+function indexValues(values: readonly string[]): IndexKey[] {
+  if (values.every((v) => integerPattern.test(v) || floatPattern.test(v))) return values.map(parseFloatField);
+  return [...values];
+}
+
+/** pandas' de-duplication of repeated header names: a, a.1, a.2, … */
+function uniqueHeader(header: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return header.map((name) => {
+    const count = seen.get(name) ?? 0;
+    seen.set(name, count + 1);
+    return count === 0 ? name : `${name}.${count}`;
+  });
+}
+
+/** Reads a CSV file into a lazily typed {@link TableSource}. */
+export async function readCsvTable(file: string, options: Readonly<Record<string, unknown>> = {}): Promise<TableSource> {
+  const bytes = await readFileBytes(FORMAT, file);
+  const probe = bytes.subarray(0, 4096);
+  if (probe.includes(0)) throw new FileFormatError(FORMAT, file, 'is a binary file, not CSV text');
+  const text = new TextDecoder('utf-8').decode(bytes);
+  const delimiter = options.delimiter ?? ',';
+  if (typeof delimiter !== 'string' || delimiter === '') throw new ArgumentError('delimiter', `expected a non-empty string, got ${JSON.stringify(delimiter)}`);
+  let records: string[][];
+  try {
+    records = parse(text, { bom: true, delimiter, skip_empty_lines: true }) as string[][];
+  } catch (error) {
+    throw new FileFormatError(FORMAT, file, `is not valid CSV: ${(error as Error).message}`, { cause: error });
+  }
+  if (records.length === 0) throw new FileFormatError(FORMAT, file, 'is empty (no header line)');
+  const header = uniqueHeader(records[0]!);
+  const rows = records.length - 1;
+  const indexCol = options.indexCol === undefined ? 0 : options.indexCol;
+  let indexPosition: number | null;
+  if (indexCol === null || indexCol === false) indexPosition = null;
+  else if (typeof indexCol === 'number' && Number.isInteger(indexCol) && indexCol >= 0) {
+    if (indexCol >= header.length) throw new MissingColumnError(FORMAT, file, `#${indexCol}`, header, 'index column');
+    indexPosition = indexCol;
+  } else if (typeof indexCol === 'string') {
+    indexPosition = header.indexOf(indexCol);
+    if (indexPosition < 0) throw new MissingColumnError(FORMAT, file, indexCol, header, 'index column');
+  } else {
+    throw new ArgumentError('indexCol', `expected a column position, a column name or null, got ${JSON.stringify(indexCol)}`);
+  }
+  const dtypes = (options.dtypes ?? {}) as Record<string, CsvColumnType>;
+  if (typeof dtypes !== 'object' || dtypes === null || Array.isArray(dtypes)) throw new ArgumentError('dtypes', 'expected a record {column: type}');
+  const validTypes = ['float32', 'float64', 'int8', 'int16', 'int32', 'uint8', 'uint16', 'uint32', 'int64', 'bool', 'string'];
+  for (const [name, type] of Object.entries(dtypes)) {
+    if (!validTypes.includes(type)) throw new ArgumentError('dtypes', `column '${name}': unknown type ${JSON.stringify(type)}; expected one of ${validTypes.join(', ')}`);
+    if (!header.includes(name)) throw new MissingColumnError(FORMAT, file, name, header, 'column (in dtypes)');
+  }
+  for (let r = 1; r < records.length; r++) {
+    if (records[r]!.length !== header.length) throw new FileFormatError(FORMAT, file, `line ${r + 1} has ${records[r]!.length} fields, the header has ${header.length}`);
+  }
+  const rawColumn = (position: number): string[] => {
+    const out = new Array<string>(rows);
+    for (let r = 0; r < rows; r++) out[r] = records[r + 1]![position]!;
+    return out;
+  };
+  const names = header.filter((_, position) => position !== indexPosition);
+  const cache = new Map<string, TableValues>();
+  return {
+    format: FORMAT,
+    file,
+    rowCount: rows,
+    names,
+    index: indexPosition === null ? null : indexValues(rawColumn(indexPosition)),
+    positional: 'range',
+    shapes: (options.shapes ?? {}) as Record<string, number[]>,
+    read(name) {
+      let values = cache.get(name);
+      if (!values) {
+        const position = header.indexOf(name);
+        values = typeColumn(rawColumn(position), dtypes[name], file, name);
+        cache.set(name, values);
+      }
+      return values;
+    },
+  };
+}
+
+function formatNumber(value: number): string {
+  if (Number.isNaN(value)) return '';
+  if (value === Infinity) return 'inf';
+  if (value === -Infinity) return '-inf';
+  return String(value);
+}
+
+/** The `fmt: 'csv'` handler. */
+export const csvFormat: FormatHandler = {
+  async load(batch: Batch, options: FormatLoadOptions): Promise<void> {
+    checkOptions(FORMAT, options, loadOptionNames);
+    const file = resolvePath(FORMAT, options.src, 'src');
+    const policy = int64Policy(options.int64);
+    const table = await readCsvTable(file, options);
+    const staged: Map<string, Column> = readComponents(table, batch, options.dst, policy);
+    await assignComponents(batch, staged);
+  },
+
+  async dump(batch: Batch, options: FormatDumpOptions): Promise<void> {
+    checkOptions(FORMAT, options, dumpOptionNames);
+    const file = resolvePath(FORMAT, options.dst, 'dst');
+    const indexName = options.indexName ?? '';
+    if (typeof indexName !== 'string') throw new ArgumentError('indexName', `expected a string, got ${typeof indexName}`);
+    const delimiter = options.delimiter ?? ',';
+    if (typeof delimiter !== 'string' || delimiter === '') throw new ArgumentError('delimiter', `expected a non-empty string, got ${JSON.stringify(delimiter)}`);
+    const table = batchToColumns(batch, dumpNames(batch, options.components, FORMAT, file), FORMAT, file);
+    const formatters = table.columns.map((column) => {
+      const values = column.values as ArrayLike<unknown>;
+      if (column.kind === 'number') return (row: number) => formatNumber((values as TypedArray)[row]!);
+      if (column.kind === 'bigint') return (row: number) => String(values[row]);
+      if (column.kind === 'bool') return (row: number) => (values[row] === null ? '' : values[row] ? 'True' : 'False');
+      return (row: number) => (values[row] === null ? '' : String(values[row]));
+    });
+    const records: string[][] = [[indexName, ...table.columns.map((column) => column.name)]];
+    for (let row = 0; row < table.ids.length; row++) {
+      const record = new Array<string>(formatters.length + 1);
+      record[0] = String(table.ids[row]);
+      for (let j = 0; j < formatters.length; j++) record[j + 1] = formatters[j]!(row);
+      records.push(record);
+    }
+    await writeFileAtomic(FORMAT, file, stringify(records, { delimiter }));
+  },
+};

@@ -1,0 +1,244 @@
+/**
+ * `fmt: 'feather'` — Feather v2 (the Arrow IPC file format) via `apache-arrow`, as pyarrow and
+ * `pandas.DataFrame.to_feather` write it. Column types are kept both ways (float32/float64/int8–32/
+ * uint8–32 typed arrays, int64 by the int64 policy, bool, utf8 strings). pandas' default files are
+ * LZ4-frame compressed: apache-arrow JS has no codec of its own, so this module registers a pure-JS
+ * LZ4 frame codec (`lz4js`) with apache-arrow's `compressionRegistry` on first use.
+ *
+ * Writing adds pandas metadata so `pandas.read_feather` restores the batch ids as the index, and a
+ * `batchflow` metadata entry with the item shapes of components split into `name0…` columns.
+ * @module
+ */
+import {
+  Bool, CompressionType, RecordBatch, RecordBatchFileWriter, Schema, Table, Utf8, compressionRegistry, makeVector, tableFromIPC, vectorFromArray, type DataType, type Vector,
+} from 'apache-arrow';
+import lz4js from 'lz4js';
+import type { Batch } from '../batch/batch.js';
+import { isTypedArray, type TypedArray } from '../batch/ndarray-utils.js';
+import { ArgumentError } from '../errors.js';
+import { FileFormatError, MissingColumnError } from './errors.js';
+import { readFileBytes, resolvePath, writeFileAtomic } from './files.js';
+import type { FormatDumpOptions, FormatHandler, FormatLoadOptions } from './format-registry.js';
+import {
+  assignComponents, batchToColumns, checkOptions, dumpNames, indexKey, int64Policy, readComponents, type DumpColumn, type IndexKey, type Int64Policy, type TableSource, type TableValues,
+} from './table.js';
+
+const FORMAT = 'feather';
+const ARROW_MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31]; // "ARROW1"
+const FEATHER_V1_MAGIC = [0x46, 0x45, 0x41, 0x31]; // "FEA1"
+/** The index field name pandas/pyarrow use for an unnamed index. */
+export const PANDAS_INDEX_FIELD = '__index_level_0__';
+
+/** Options of `batch.load({fmt: 'feather', ...})`. */
+export interface FeatherLoadOptions {
+  src: string;
+  dst?: string | readonly string[];
+  /**
+   * The index column (a field name), or null for none (ids are row numbers). Default: the index
+   * recorded in the file's pandas metadata (files written by `dump` or by pyarrow from a frame with
+   * an index), else none. For `df.reset_index().to_feather(...)` files pass the column name, e.g. 'id'.
+   */
+  indexCol?: string | null;
+  int64?: Int64Policy;
+  /** Item shapes of components stored as `name0…` columns (default: from the file's metadata, else flat). */
+  shapes?: Readonly<Record<string, readonly number[]>>;
+}
+
+/** Options of `batch.dump({fmt: 'feather', ...})`. */
+export interface FeatherDumpOptions {
+  dst: string;
+  components?: string | readonly string[];
+  /** Name of the index (pandas index name); default none (field `__index_level_0__`). */
+  indexName?: string | null;
+  /**
+   * Only 'uncompressed' (the default; fastest to load). LZ4 writing is not offered: apache-arrow 21
+   * writes the compressed instead of the uncompressed length before each LZ4 buffer, which pyarrow
+   * rejects ("Lz4 decompression buffer too small").
+   */
+  compression?: 'uncompressed';
+}
+
+const loadOptionNames = ['src', 'dst', 'indexCol', 'int64', 'shapes'];
+const dumpOptionNames = ['dst', 'components', 'indexName', 'compression'];
+
+let codecRegistered = false;
+
+/** Registers the LZ4 frame codec with apache-arrow (once; kept if the user registered their own). */
+export function registerLz4Codec(): void {
+  if (codecRegistered) return;
+  codecRegistered = true;
+  if (compressionRegistry.get(CompressionType.LZ4_FRAME)) return;
+  compressionRegistry.set(CompressionType.LZ4_FRAME, {
+    decode: (data: Uint8Array) => lz4js.decompress(data),
+  });
+}
+
+function startsWith(bytes: Uint8Array, magic: readonly number[], offset = 0): boolean {
+  return magic.every((byte, i) => bytes[offset + i] === byte);
+}
+
+function bigIntArray(values: unknown): values is BigInt64Array | BigUint64Array {
+  return values instanceof BigInt64Array || values instanceof BigUint64Array;
+}
+
+/** One Arrow column as table values: typed arrays stay typed (NaN for null floats), bool/strings as JS arrays. */
+function vectorValues(vector: Vector, file: string, name: string): TableValues {
+  const type = vector.type as DataType;
+  const typeId = String(type);
+  if (/^(Float|Int|Uint)/.test(typeId) && !/^Float16/.test(typeId)) {
+    const values = vector.toArray() as TypedArray | BigInt64Array | BigUint64Array;
+    if (vector.nullCount === 0) return values;
+    if (bigIntArray(values)) {
+      throw new FileFormatError(FORMAT, file, `column '${name}' is a 64-bit integer column with ${vector.nullCount} null(s); JS typed arrays cannot hold nulls — fill them in the writer`);
+    }
+    const out = (/^Float/.test(typeId) ? values.slice() : Float64Array.from(values)) as TypedArray;
+    for (let i = 0; i < vector.length; i++) if (!vector.isValid(i)) out[i] = NaN;
+    return out;
+  }
+  const out = new Array<unknown>(vector.length);
+  for (let i = 0; i < vector.length; i++) {
+    const value = vector.get(i) as unknown;
+    out[i] = value === undefined ? null : value;
+  }
+  return out;
+}
+
+interface PandasMetadata {
+  index_columns?: unknown[];
+}
+
+/** Reads a Feather v2 / Arrow IPC file into a {@link TableSource}. */
+export async function readFeatherTable(file: string, options: Readonly<Record<string, unknown>> = {}): Promise<TableSource> {
+  const bytes = await readFileBytes(FORMAT, file);
+  if (startsWith(bytes, FEATHER_V1_MAGIC)) throw new FileFormatError(FORMAT, file, 'is a Feather v1 file; only Feather v2 (Arrow IPC) is supported — rewrite it with pyarrow.feather.write_feather(..., version=2)');
+  if (!startsWith(bytes, ARROW_MAGIC) || !startsWith(bytes, ARROW_MAGIC, bytes.length - 6)) {
+    throw new FileFormatError(FORMAT, file, 'is not a Feather v2 / Arrow IPC file (no ARROW1 magic at its start and end)');
+  }
+  registerLz4Codec();
+  let table: Table;
+  try {
+    table = tableFromIPC(bytes);
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new FileFormatError(FORMAT, file, /codec|compress/i.test(message)
+      ? `uses a compression apache-arrow cannot read here (${message}); LZ4 and uncompressed files are supported — rewrite with compression='lz4' or 'uncompressed'`
+      : `cannot be read as Arrow IPC: ${message}`, { cause: error });
+  }
+  const fields = table.schema.fields.map((field) => field.name);
+  const metadata = table.schema.metadata;
+  let pandas: PandasMetadata = {};
+  let batchflow: { shapes?: Record<string, number[]> } = {};
+  try {
+    pandas = JSON.parse(metadata.get('pandas') ?? '{}') as PandasMetadata;
+  } catch {
+    pandas = {};
+  }
+  try {
+    batchflow = JSON.parse(metadata.get('batchflow') ?? '{}') as typeof batchflow;
+  } catch {
+    batchflow = {};
+  }
+  let indexName: string | null;
+  if (options.indexCol === undefined) {
+    const first = pandas.index_columns?.[0];
+    indexName = typeof first === 'string' && fields.includes(first) ? first : null;
+  } else if (options.indexCol === null || typeof options.indexCol === 'string') {
+    indexName = options.indexCol;
+    if (indexName !== null && !fields.includes(indexName)) throw new MissingColumnError(FORMAT, file, indexName, fields, 'index column');
+  } else {
+    throw new ArgumentError('indexCol', `expected a column name or null, got ${JSON.stringify(options.indexCol)}`);
+  }
+  const read = (name: string): TableValues => {
+    const vector = table.getChild(name);
+    if (!vector) throw new MissingColumnError(FORMAT, file, name, fields);
+    return vectorValues(vector, file, name);
+  };
+  let index: IndexKey[] | null = null;
+  if (indexName !== null) {
+    const values = read(indexName) as ArrayLike<unknown>;
+    index = Array.from(values, indexKey);
+  }
+  return {
+    format: FORMAT,
+    file,
+    rowCount: table.numRows,
+    names: fields.filter((name) => name !== indexName),
+    index,
+    positional: 'range',
+    shapes: { ...(batchflow.shapes ?? {}), ...((options.shapes ?? {}) as Record<string, number[]>) },
+    read,
+  };
+}
+
+function arrowVector(column: DumpColumn): Vector {
+  const values = column.values;
+  if (column.kind === 'string') return vectorFromArray(values as Array<string | null>, new Utf8());
+  if (column.kind === 'bool') return vectorFromArray(values as Array<boolean | null>, new Bool());
+  if (values instanceof Uint8ClampedArray) return makeVector(new Uint8Array(values.buffer, values.byteOffset, values.length));
+  if (isTypedArray(values)) return makeVector(values as Exclude<TypedArray, Uint8ClampedArray> | BigInt64Array);
+  throw new TypeError(`column '${column.name}': cannot write ${String(values)}`);
+}
+
+const pandasTypes: Record<string, [string, string]> = {
+  Float32: ['float32', 'float32'], Float64: ['float64', 'float64'], Int8: ['int8', 'int8'], Int16: ['int16', 'int16'], Int32: ['int32', 'int32'],
+  Int64: ['int64', 'int64'], Uint8: ['uint8', 'uint8'], Uint16: ['uint16', 'uint16'], Uint32: ['uint32', 'uint32'], Uint64: ['uint64', 'uint64'],
+  Bool: ['bool', 'bool'], Utf8: ['unicode', 'object'],
+};
+
+function pandasColumn(name: string | null, field: string, type: DataType): Record<string, unknown> {
+  const [pandasType, numpyType] = pandasTypes[String(type)] ?? ['object', 'object'];
+  return { name, field_name: field, pandas_type: pandasType, numpy_type: numpyType, metadata: null };
+}
+
+function indexVector(ids: readonly IndexKey[]): Vector {
+  if (ids.every((id) => typeof id === 'number' && Number.isSafeInteger(id))) return makeVector(BigInt64Array.from(ids as number[], (id) => BigInt(id)));
+  if (ids.every((id) => typeof id === 'number')) return makeVector(Float64Array.from(ids as number[]));
+  return vectorFromArray(ids.map(String), new Utf8());
+}
+
+/** The batch as Arrow IPC file bytes (see module docs for the metadata). */
+export function batchToFeather(batch: Batch, options: { components?: unknown; indexName?: unknown; compression?: unknown }, file: string): Uint8Array {
+  const indexName = options.indexName ?? null;
+  if (indexName !== null && typeof indexName !== 'string') throw new ArgumentError('indexName', `expected a string or null, got ${typeof indexName}`);
+  const compression = options.compression ?? 'uncompressed';
+  if (compression !== 'uncompressed') {
+    throw new ArgumentError('compression', `only 'uncompressed' can be written (apache-arrow 21 writes LZ4 buffers that pyarrow rejects), got ${JSON.stringify(compression)}`);
+  }
+  const dumped = batchToColumns(batch, dumpNames(batch, options.components, FORMAT, file), FORMAT, file);
+  const indexField = indexName ?? PANDAS_INDEX_FIELD;
+  if (dumped.columns.some((column) => column.name === indexField)) throw new ArgumentError('indexName', `'${indexField}' is also a column name; choose another indexName`);
+  const vectors: Record<string, Vector> = {};
+  for (const column of dumped.columns) vectors[column.name] = arrowVector(column);
+  vectors[indexField] = indexVector(dumped.ids);
+  const plain = new Table(vectors);
+  const pandasMetadata = {
+    index_columns: [indexField],
+    column_indexes: [{ name: null, field_name: null, pandas_type: 'unicode', numpy_type: 'object', metadata: { encoding: 'UTF-8' } }],
+    columns: plain.schema.fields.map((field) => pandasColumn(field.name === indexField ? indexName : field.name, field.name, field.type as DataType)),
+    creator: { library: 'batchflow-ts', version: '0.1.0' },
+    pandas_version: '2.0.0',
+  };
+  const schema = new Schema(plain.schema.fields, new Map([
+    ['pandas', JSON.stringify(pandasMetadata)],
+    ['batchflow', JSON.stringify({ shapes: dumped.shapes, components: dumped.components })],
+  ]));
+  const table = new Table(schema, plain.batches.map((recordBatch) => new RecordBatch(schema, recordBatch.data)));
+  return RecordBatchFileWriter.writeAll(table).toUint8Array(true);
+}
+
+/** The `fmt: 'feather'` handler. */
+export const featherFormat: FormatHandler = {
+  async load(batch: Batch, options: FormatLoadOptions): Promise<void> {
+    checkOptions(FORMAT, options, loadOptionNames);
+    const file = resolvePath(FORMAT, options.src, 'src');
+    const policy = int64Policy(options.int64);
+    const table = await readFeatherTable(file, options);
+    await assignComponents(batch, readComponents(table, batch, options.dst, policy));
+  },
+
+  async dump(batch: Batch, options: FormatDumpOptions): Promise<void> {
+    checkOptions(FORMAT, options, dumpOptionNames);
+    const file = resolvePath(FORMAT, options.dst, 'dst');
+    await writeFileAtomic(FORMAT, file, batchToFeather(batch, options, file));
+  },
+};
