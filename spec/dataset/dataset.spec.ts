@@ -72,8 +72,7 @@ describe('Dataset catalogue (§6.1)', () => {
     expect(batch.indices).toHaveLength(5);
   });
 
-  test.todo('6.1-7: pipeline: ds.pipeline({}) → a Pipeline (deferred: the Pipeline layer adds pipeline() and p)');
-  test.todo('6.1-8: rshift: ds.pipeline({}) << ds → a Pipeline (deferred: the Pipeline layer)');
+  // 6.1-7 (pipeline) and 6.1-8 (rshift) need the Pipeline layer: see spec/pipeline/builder.spec.ts.
 
   test('6.1-9: split_no_validation: train null before; split([0.8, 0.2]) → 80 / 20, validation null', () => {
     const ds = fds();

@@ -7,6 +7,7 @@
 import ndarray from 'ndarray';
 import { dtypeOf, isNdArray, isTypedArray, stackNdArrays, type NDArray } from './ndarray-utils.js';
 import type { Column } from './columns.js';
+import { stackedView } from '../engines/result-buffer.js';
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
@@ -29,6 +30,8 @@ export function assembleColumn(values: readonly unknown[]): Column {
     return ndarray(out, [count]);
   }
   if (isNdArray(first)) {
+    const view = stackedView(values);
+    if (view) return view;
     const shape = first.shape;
     let dtype = dtypeOf(first);
     for (let i = 1; i < count; i++) {

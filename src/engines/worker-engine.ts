@@ -12,6 +12,7 @@ import type { IndexValue } from '../dataset/dataset-index.js';
 import { ArgumentError, NotPortableError, TimeoutError, WorkerCrashError } from '../errors.js';
 import type { Engine, EngineRunOptions } from './engine.js';
 import { itemFailure, type ItemTask, type RngSeeding } from './item-task.js';
+import { ResultBuffer } from './result-buffer.js';
 import { decodeAll, encodeList, type EncodedList } from './worker/codec.js';
 import type { WorkerFailure, WorkerResultMessage, WorkerSelf, WorkerTaskMessage } from './worker/messages.js';
 import { moveToSharedMemory, readFromSharedMemory, removeSharedMemory } from './worker/shared-memory.js';
@@ -169,6 +170,7 @@ export class WorkerEngine implements Engine {
     const controller = options.timeout === undefined ? null : new AbortController();
     const timer = controller ? setTimeout(() => controller.abort(), options.timeout).unref() : undefined;
     const results = new Array<unknown>(count);
+    const resultBuffer = new ResultBuffer(count);
     const failures: WorkerFailure[] = [];
     const chunks: Promise<void>[] = [];
     let crash: WorkerCrashError | null = null;
@@ -201,8 +203,7 @@ export class WorkerEngine implements Engine {
           } finally {
             removeSharedMemory(response.sharedMemoryFile);
           }
-          const values = decodeAll(response.results);
-          for (let k = 0; k < values.length; k++) results[start + k] = values[k];
+          resultBuffer.place(decodeAll(response.results), start, results);
           failures.push(...response.failures);
         },
         (error: unknown) => {

@@ -23,7 +23,7 @@ import { Config, evalExpr, isNamedExpression, type EvalContext, type IterationIn
 import { orderedStage } from './ordered-stage.js';
 import { createProgress } from './progress.js';
 import { describeRecord, splitStages, type MergeFunction, type PipelineRecord } from './records.js';
-import { resolveRunOptions, runTotal, type ResolvedRunOptions, type RunOptions } from './run-options.js';
+import { resolveRunOptions, runTotal, type ResolvedRunOptions, type RunOptions, type RunOptionsInput } from './run-options.js';
 import { saveDataTo } from './save-data.js';
 import { batchSeed, runSeeds, type RunSeeds } from './seeds.js';
 import { copyInitialValue, type VariableDeclaration } from './variables.js';
@@ -36,7 +36,7 @@ interface PipelineState {
   readonly variables: ReadonlyMap<string, VariableDeclaration>;
   readonly before: readonly PipelineRecord[];
   readonly after: readonly PipelineRecord[];
-  readonly lazyRun: RunOptions | null;
+  readonly lazyRun: RunOptionsInput | null;
   readonly strict: boolean;
 }
 
@@ -167,7 +167,8 @@ export class PipelineCore<B extends Batch = Batch> {
 
   /** @internal A pipeline of the same batch class with `changes` applied to the state. */
   derive(changes: Partial<PipelineState>): Pipeline<B> {
-    return new PipelineCore<B>({ ...this.state, ...changes }) as Pipeline<B>;
+    // every pipeline owns its config: a run that sets C(...) must not change the pipelines it came from
+    return new PipelineCore<B>({ ...this.state, config: new Config(this.state.config), ...changes }) as Pipeline<B>;
   }
 
   private append(record: PipelineRecord): Pipeline<B> {
@@ -423,9 +424,9 @@ export class PipelineCore<B extends Batch = Batch> {
    * (`await pipeline.run({ batchSize: 64, nEpochs: 2, shuffle: 42 })`). With `lazy: true` it returns a
    * new pipeline that remembers the options for a later `run()` / `genBatch()` without arguments.
    */
-  run(options: RunOptions & { lazy: true }): Pipeline<B>;
-  run(options?: RunOptions & { lazy?: false }): Promise<this>;
-  run(options?: RunOptions & { lazy?: boolean }): Promise<this> | Pipeline<B> {
+  run(options: RunOptionsInput & { lazy: true }): Pipeline<B>;
+  run(options?: RunOptionsInput & { lazy?: false }): Promise<this>;
+  run(options?: RunOptionsInput & { lazy?: boolean }): Promise<this> | Pipeline<B> {
     if (options?.lazy) {
       const { lazy: _lazy, ...rest } = options;
       return this.derive({ lazyRun: rest });
@@ -438,7 +439,7 @@ export class PipelineCore<B extends Batch = Batch> {
     })();
   }
 
-  private mergedRunOptions(options: RunOptions | undefined): RunOptions {
+  private mergedRunOptions(options: RunOptionsInput | undefined): RunOptionsInput {
     const lazy = this.state.lazyRun;
     if ((!options || Object.keys(options).length === 0) && !lazy) {
       throw new PipelineError('a run without arguments needs a lazy run: call run({ batchSize, ..., lazy: true }) first, or pass the options');
@@ -447,15 +448,21 @@ export class PipelineCore<B extends Batch = Batch> {
   }
 
   /** The batches of a run, one by one, after every step ran on them (an async generator). */
-  genBatch(options?: RunOptions): AsyncGenerator<B, void, undefined> {
-    return this.generate(this.mergedRunOptions(options), 1);
+  genBatch(options?: RunOptionsInput): AsyncGenerator<B, void, undefined> {
+    const merged = this.mergedRunOptions(options);
+    if (merged.reset === undefined || merged.reset === 'iter' || merged.reset === 'all') {
+      // a new run starts over: an ongoing nextBatch sequence is dropped
+      void this.iterator?.return();
+      this.iterator = null;
+    }
+    return this.generate(merged, 1);
   }
 
   /**
    * The next batch of an ongoing run (started on the first call with `options`, or the lazy run's;
    * endless by default), or null when the run is over. `reset('iter')` starts over.
    */
-  async nextBatch(options?: RunOptions): Promise<B | null> {
+  async nextBatch(options?: RunOptionsInput): Promise<B | null> {
     if (!this.iterator) this.iterator = this.generate(this.mergedRunOptions(options), null);
     const next = await this.iterator.next();
     return next.done ? null : next.value;
@@ -485,7 +492,7 @@ export class PipelineCore<B extends Batch = Batch> {
     for (const record of records) await this.executeRecord(record, null, context, scope);
   }
 
-  private async *generate(given: RunOptions, defaultEpochs: number | null): AsyncGenerator<B, void, undefined> {
+  private async *generate(given: RunOptionsInput, defaultEpochs: number | null): AsyncGenerator<B, void, undefined> {
     const dataset = this.evaluateDataset();
     const evaluated = evalExpr(given, { batch: null, pipeline: this.viewWithoutBatch() }) as RunOptions;
     const options = resolveRunOptions(evaluated, defaultEpochs);

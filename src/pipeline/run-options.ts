@@ -4,6 +4,7 @@
  */
 import { ArgumentError } from '../errors.js';
 import { totalBatches } from '../dataset/iteration.js';
+import type { AnyNamedExpression } from './action-types.js';
 
 /** Options of a pipeline run. Any value may be a named expression (evaluated without a batch). */
 export interface RunOptions {
@@ -28,6 +29,9 @@ export interface RunOptions {
   /** What to reset before the run: 'iter' (default), 'vars', 'all', or false. */
   reset?: 'iter' | 'vars' | 'variables' | 'all' | false;
 }
+
+/** Run options as given: any value may also be a named expression, evaluated without a batch when the run starts. */
+export type RunOptionsInput = { [K in keyof RunOptions]?: RunOptions[K] | AnyNamedExpression };
 
 /** Run options after defaults and checks. */
 export interface ResolvedRunOptions {

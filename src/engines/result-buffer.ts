@@ -1,0 +1,74 @@
+/**
+ * Collecting numeric results of a worker engine straight into one contiguous buffer as chunks
+ * arrive, so the final assembly does not copy them again (it recognises the rows of such a buffer).
+ * Rows of a buffer made here are marked; assembly only trusts marked buffers, so a user function
+ * returning views of its own data is still copied (results never alias user memory).
+ * @module
+ */
+import ndarray from 'ndarray';
+import { copyInto, dtypeOf, isContiguous, isNdArray, typedArrayConstructor, type DType, type NDArray, type TypedArray } from '../batch/ndarray-utils.js';
+
+const ownedBuffers = new WeakSet<object>();
+
+/** True when `data` is a result buffer made by {@link ResultBuffer} (its rows may be used without a copy). */
+export function isOwnedResultBuffer(data: unknown): boolean {
+  return typeof data === 'object' && data !== null && ownedBuffers.has(data);
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** One buffer for `count` same-shape numeric results; falls back to keeping results as they are. */
+export class ResultBuffer {
+  private data: TypedArray | null = null;
+  private shape: number[] = [];
+  private dtype: DType | undefined;
+  private rowSize = 0;
+  private usable = true;
+
+  constructor(private readonly count: number) {}
+
+  /** Stores the results of positions [start, start + values.length) into `results`. */
+  place(values: readonly unknown[], start: number, results: unknown[]): void {
+    if (this.usable && values.length > 0 && values.every(isNdArray)) {
+      const first = values[0] as NDArray;
+      if (this.data === null) {
+        this.dtype = dtypeOf(first);
+        if (this.dtype === undefined) this.usable = false;
+        else {
+          this.shape = first.shape.slice();
+          this.rowSize = first.size;
+          this.data = new (typedArrayConstructor(this.dtype))(this.count * this.rowSize);
+          ownedBuffers.add(this.data);
+        }
+      }
+      const fits = this.data !== null && (values as NDArray[]).every((value) => dtypeOf(value) === this.dtype && sameShape(value.shape, this.shape));
+      if (fits) {
+        for (let k = 0; k < values.length; k++) {
+          const offset = (start + k) * this.rowSize;
+          copyInto(this.data!, offset, values[k] as NDArray);
+          results[start + k] = ndarray(this.data!, this.shape.slice(), undefined, offset);
+        }
+        return;
+      }
+      this.usable = false;
+    }
+    for (let k = 0; k < values.length; k++) results[start + k] = values[k];
+  }
+}
+
+/**
+ * When `values` are the consecutive rows of one owned result buffer, the stacked array as a view of it
+ * (no copy); otherwise null.
+ */
+export function stackedView(values: readonly unknown[]): NDArray | null {
+  const first = values[0];
+  if (!isNdArray(first) || !isOwnedResultBuffer(first.data) || !isContiguous(first)) return null;
+  const size = first.size;
+  for (let k = 1; k < values.length; k++) {
+    const value = values[k];
+    if (!isNdArray(value) || value.data !== first.data || value.offset !== first.offset + k * size || !sameShape(value.shape, first.shape)) return null;
+  }
+  return ndarray(first.data, [values.length, ...first.shape], undefined, first.offset);
+}
