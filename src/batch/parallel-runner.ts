@@ -226,7 +226,8 @@ async function runSingle(batch: Batch, call: ParallelCall, reserved: ReservedOpt
     reference: call.reference,
     offset: 0,
     items,
-    options: user,
+    // one options object serves every item on in-process engines: frozen, so an item cannot change what the next one sees
+    options: Object.freeze(user),
     perItemOptions: perItemSources(Object.entries(user), count) as Array<[string, PerItemSource]>,
     args: reserved.args,
     perItemArgs: perItemSources(reserved.args.map((value, i) => [i, value] as [number, unknown]), count) as Array<[number, PerItemSource]>,

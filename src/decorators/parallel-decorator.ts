@@ -10,6 +10,7 @@ import { assertMethod } from './decorator-arguments.js';
 import { runParallelAction, type ActionHost } from './host.js';
 import { registerAction } from './registry.js';
 import { ArgumentError } from '../errors.js';
+import { resolveTarget } from '../engines/target.js';
 
 /** The name under which the per-item original of `name` stays on the class. */
 export function innerMethodName(name: string): string {
@@ -23,6 +24,9 @@ export function decorateParallel(kind: Exclude<ActionKind, 'action'>, defaults: 
   const original = descriptor.value;
   const innerName = innerMethodName(name);
   const { summary, ...options } = defaults as { summary?: string };
+  // a wrong target is a mistake in the class body: report it when the class is defined, not at the first call
+  const target = (options as { target?: unknown }).target;
+  if (target !== undefined && target !== null) resolveTarget(target);
   const record: ActionRecord = {
     name, kind, className: (prototype as { constructor: { name: string } }).constructor.name,
     definingModule: definingModuleFromStack(), original, innerName, useLock: false, noEval: [],
