@@ -100,6 +100,9 @@ function mergeDefined(...layers: ReadonlyArray<Readonly<Record<string, unknown>>
   return merged;
 }
 
+/** The starting defaults of `@inbatchParallel` methods (they do not use `applyDefaults`). */
+export const inbatchParallelDefaults: Readonly<Record<string, unknown>> = Object.freeze({ target: 'for', post: null });
+
 /** `applyDefaults` merged from `Batch` down to `cls` (each subclass's own entries win). */
 export function mergedApplyDefaults(cls: Function): Record<string, unknown> {
   const layers: Array<Readonly<Record<string, unknown>>> = [];
@@ -600,7 +603,7 @@ export class Batch implements ActionHost, Iterable<unknown> {
   async [runParallelAction](record: ActionRecord, options: Record<string, unknown> | undefined): Promise<unknown> {
     const self = this as unknown as Record<string, unknown>;
     const func = (typeof self[record.innerName!] === 'function' ? self[record.innerName!] : record.original) as ItemFunction;
-    const base = record.kind === 'applyParallel' ? mergedApplyDefaults(this.constructor) : { target: 'for', post: null };
+    const base = record.kind === 'applyParallel' ? mergedApplyDefaults(this.constructor) : inbatchParallelDefaults;
     const merged = mergeDefined(base, record.defaults, options);
     const reference: FunctionReference | undefined = record.definingModule === undefined ? undefined
       : { kind: 'method', module: record.definingModule, className: record.className, method: record.innerName! };
