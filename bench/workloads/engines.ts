@@ -25,15 +25,23 @@ class EngineBatch extends Batch {
 
 const engines: readonly TargetName[] = ['for', 'threads', 'mpc'];
 
-/** Times `run(engine)` for every engine, interleaved: warm-ups first, then `runs` rounds. */
+/**
+ * Times `run(engine)` for every engine in blocks: each pass runs every engine in turn, a block of
+ * warm-up runs then timed runs per engine, and two passes are made so slow drift of the machine hits
+ * every engine alike. (Alternating engines run by run made each run pay for the previous engine's
+ * garbage and cache state, which slowed all engines down.)
+ */
 async function interleaved(settings: BenchSettings, run: (engine: TargetName) => Promise<void>): Promise<Map<TargetName, number[]>> {
   const times = new Map<TargetName, number[]>(engines.map((engine) => [engine, []]));
-  for (let round = 0; round < settings.warmups + settings.runs; round++) {
+  const perPass = Math.ceil(settings.runs / 2);
+  for (let pass = 0; pass < 2; pass++) {
     for (const engine of engines) {
-      const start = performance.now();
-      await run(engine);
-      const elapsed = performance.now() - start;
-      if (round >= settings.warmups) times.get(engine)!.push(elapsed);
+      for (let round = 0; round < Math.max(1, settings.warmups) + perPass; round++) {
+        const start = performance.now();
+        await run(engine);
+        const elapsed = performance.now() - start;
+        if (round >= Math.max(1, settings.warmups)) times.get(engine)!.push(elapsed);
+      }
     }
   }
   return times;
@@ -56,7 +64,7 @@ async function blurOnEngines(settings: BenchSettings): Promise<WorkloadResult[]>
     const stats = summarize(times.get(engine)!);
     return {
       workload: 'B-engines',
-      name: 'box blur 3×3 ×5, 200 × 256×256 float32 items (engines interleaved)',
+      name: 'box blur 3×3 ×5, 200 × 256×256 float32 items (engines in alternating blocks)',
       engine,
       unit: 'ms/batch',
       ...roundStats(stats),

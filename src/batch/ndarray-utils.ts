@@ -57,10 +57,19 @@ function product(values: readonly number[]): number {
   return total;
 }
 
-/** Allocates a zero-filled contiguous ndarray. */
-export function zeros(shape: readonly number[], dtype: DType = 'float64'): NDArray<TypedArray> {
-  const Constructor = typedArrayConstructor(dtype);
-  return ndarray(new Constructor(product(shape)), [...shape]);
+/** Allocates a zero-filled contiguous ndarray (in shared memory with `{ shared: true }`). */
+export function zeros(shape: readonly number[], dtype: DType = 'float64', options: { shared?: boolean } = {}): NDArray<TypedArray> {
+  const data = options.shared ? sharedTypedArray(dtype, product(shape)) : new (typedArrayConstructor(dtype))(product(shape));
+  return ndarray(data, [...shape]);
+}
+
+/**
+ * A zero-filled typed array of `length` elements in shared memory (a SharedArrayBuffer). Components in
+ * shared memory go to 'threads' workers without being copied.
+ */
+export function sharedTypedArray(dtype: DType, length: number): TypedArray {
+  const Constructor = typedArrayConstructor(dtype) as unknown as { new (buffer: SharedArrayBuffer): TypedArray; BYTES_PER_ELEMENT: number };
+  return new Constructor(new SharedArrayBuffer(length * Constructor.BYTES_PER_ELEMENT));
 }
 
 /** The element constructor of an ndarray's storage, or Float64Array for generic storage. */

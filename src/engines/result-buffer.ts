@@ -6,7 +6,7 @@
  * @module
  */
 import ndarray from 'ndarray';
-import { copyInto, dtypeOf, isContiguous, isNdArray, typedArrayConstructor, type DType, type NDArray, type TypedArray } from '../batch/ndarray-utils.js';
+import { copyInto, dtypeOf, isContiguous, isNdArray, sharedTypedArray, type DType, type NDArray, type TypedArray } from '../batch/ndarray-utils.js';
 
 const ownedBuffers = new WeakSet<object>();
 
@@ -39,7 +39,7 @@ export class ResultBuffer {
         else {
           this.shape = first.shape.slice();
           this.rowSize = first.size;
-          this.data = new (typedArrayConstructor(this.dtype))(this.count * this.rowSize);
+          this.data = sharedTypedArray(this.dtype, this.count * this.rowSize);
           ownedBuffers.add(this.data);
         }
       }
