@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import ndarray from 'ndarray';
 import {
-  ActionError, ArgumentError, DatasetIndex, NotPortableError, TimeoutError, WorkerCrashError, closeEngines, configureWorkers,
+  ActionError, ArgumentError, DatasetIndex, NotPortableError, TimeoutError, WorkerCrashError, closeEngines, configureWorkers, zeros,
   type NDArray,
 } from '../../src/index.js';
 import { SubWorkerBatch, WorkerBatch, addOffset } from '../fixtures/worker-batches.js';
@@ -41,6 +41,20 @@ describe.each(['threads', 'mpc'] as const)("target '%s'", (target) => {
     expect(values(parallel, 'jittered')).toEqual(values(reference, 'jittered'));
     expect((parallel.getComponent('inverted') as NDArray).shape).toEqual([size, 3, 3]);
     expect(parallel.random.random()).toBe(reference.random.random());
+  }, 30_000);
+
+  test('a shared-memory component gives the same results, and results land in shared memory', async () => {
+    const images = zeros([size, 3, 3], 'float32', { shared: true });
+    for (let i = 0; i < images.data.length; i++) images.data[i] = (i % 13) / 13;
+    const onFor = new WorkerBatch(new DatasetIndex(size), { preloaded: { images } });
+    await onFor.actions.invert({ target: 'for', dst: 'inverted', scale: 2 });
+    const parallel = new WorkerBatch(new DatasetIndex(size), { preloaded: { images } });
+    await parallel.actions.invert({ target, dst: 'inverted', scale: 2, nWorkers: 2 });
+    await parallel.actions.invert({ target, src: 'inverted', dst: 'twice', nWorkers: 2 });
+    const inverted = parallel.getComponent('inverted') as NDArray;
+    expect(Array.from(inverted.data as Float32Array)).toEqual(Array.from((onFor.getComponent('inverted') as NDArray).data as Float32Array));
+    expect((inverted.data as Float32Array).buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect((parallel.getComponent('twice') as NDArray).get(1, 0, 0)).toBeCloseTo(1 - 2 * (1 - 9 / 13), 5);
   }, 30_000);
 
   test('runs an exported function marked portable(), with its own options', async () => {
