@@ -93,6 +93,13 @@ describe.each(['threads', 'mpc'] as const)("target '%s'", (target) => {
     expect((error.cause as Error).stack).toContain('worker-batches.ts');
   }, 30_000);
 
+  test('a worker engine started inside a worker is refused with an explanation (no runaway pools)', async () => {
+    const batch = makeBatch();
+    const error = (await batch.actions.nested({ target, nWorkers: 1 }).catch((e: unknown) => e)) as ActionError;
+    expect(error).toBeInstanceOf(ActionError);
+    expect((error.cause as Error).message).toContain('cannot be used inside a batchflow-ts worker');
+  }, 30_000);
+
   test('awaits async item functions in the worker', async () => {
     const batch = makeBatch();
     await batch.actions.slowDouble({ target, dst: 'doubled' });

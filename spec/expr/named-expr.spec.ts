@@ -6,6 +6,7 @@
  * in spec/expr/DEFERRED.md.
  */
 import { describe, expect, test } from '@jest/globals';
+import ndarray from 'ndarray';
 import { Batch, Dataset, applyParallel, tuple, type NDArray } from '../../src/index.js';
 import { Config, MissingKeyError } from '../../src/config/config.js';
 import { ArgumentError } from '../../src/errors.js';
@@ -594,5 +595,26 @@ describe('§4.5 P and PP', () => {
     expect(pipeline.variables.get('x')).toBe(1);
     PP(V('x')).set(2, ctx);
     expect(pipeline.variables.get('x')).toBe(2);
+  });
+});
+
+describe('mode e with ndarrays', () => {
+  test("V(x, 'e') extends with the items of an ndarray (first axis), on a null and on an array variable", () => {
+    const pipeline = new FakePipeline({ variables: { x: null, y: [1] } });
+    const values = ndarray(Float64Array.from([2, 3, 4]), [3]);
+    V('x', 'e').set(values, { pipeline });
+    V('y', 'e').set(values, { pipeline });
+    expect(pipeline.getVariable('x')).toEqual([2, 3, 4]);
+    expect(pipeline.getVariable('y')).toEqual([1, 2, 3, 4]);
+  });
+});
+
+describe('a Pipeline object as preset pipeline', () => {
+  test("V('params', { pipeline }) reads and writes that pipeline's variables", async () => {
+    const trainPipeline = new Dataset(4).p.initVariable('params', [0, 0]);
+    const params = V<number[]>('params', { pipeline: trainPipeline });
+    expect(params.get()).toEqual([0, 0]);
+    params.set([1, 2]);
+    expect(trainPipeline.v('params')).toEqual([1, 2]);
   });
 });

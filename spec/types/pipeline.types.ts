@@ -120,4 +120,7 @@ export async function pipelineTypeChecks(): Promise<void> {
   void notAPipeline;
   // @ts-expect-error a OncePipeline cannot record batch actions
   ds.p.before((o) => o.flip({ axis: 1 }));
+  // a Pipeline object can be the preset pipeline of a variable expression
+  const trainPipeline = ds.p.initVariable('params', [0, 0]);
+  V('params', { pipeline: trainPipeline });
 }

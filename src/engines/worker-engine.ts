@@ -9,7 +9,7 @@ import type { Worker as NodeWorker } from 'node:worker_threads';
 import { Tinypool } from 'tinypool';
 import { getDefiningModule } from '../decorators/registry.js';
 import type { IndexValue } from '../dataset/dataset-index.js';
-import { ArgumentError, NotPortableError, TimeoutError, WorkerCrashError } from '../errors.js';
+import { ArgumentError, BatchflowError, NotPortableError, TimeoutError, WorkerCrashError } from '../errors.js';
 import type { Engine, EngineRunOptions } from './engine.js';
 import { itemFailure, type ItemTask, type RngSeeding } from './item-task.js';
 import { ResultBuffer } from './result-buffer.js';
@@ -153,6 +153,9 @@ export class WorkerEngine implements Engine {
   }
 
   async run(task: ItemTask, options: EngineRunOptions): Promise<unknown[]> {
+    if ((globalThis as Record<symbol, unknown>)[Symbol.for('batchflow-ts:in-worker')] === true) {
+      throw new BatchflowError(`action '${task.action}': target '${this.name}' cannot be used inside a batchflow-ts worker. Workers import the module that defines the function; if that module also runs a script, guard the script (e.g. \`if (import.meta.url === pathToFileURL(process.argv[1]!).href) await main();\`) so it does not run again in every worker`);
+    }
     const reference = task.reference;
     if (!reference) {
       const name = task.func.name || '(anonymous function)';

@@ -38,6 +38,12 @@ export interface PipelineLike {
   setVariable(name: string, value: unknown): void;
 }
 
+/**
+ * What a pipeline given as a preset (`V('x', { pipeline: trainPipeline })`) must offer: its variables,
+ * config and dataset. A `Pipeline` object qualifies; `R`/`I` need a running pipeline's per-batch view.
+ */
+export type PipelinePreset = Pick<PipelineLike, 'hasVariable' | 'getVariable' | 'setVariable' | 'config' | 'dataset'>;
+
 /** What an expression is evaluated against. All fields are optional; an expression that needs a missing one throws an ExpressionError. */
 export interface EvalContext {
   /** The batch being processed (`B`, `L`, `P`/`PP` sizes). */

@@ -6,10 +6,11 @@
 import type { Batch } from '../batch/batch.js';
 import { Config, isPlainObject } from '../config/config.js';
 import { ArgumentError } from '../errors.js';
-import { isPipelineLike, type EvalContext, type PipelineLike } from './context.js';
+import { isPipelineLike, type EvalContext, type PipelineLike, type PipelinePreset } from './context.js';
 import { ExpressionError } from './errors.js';
 import * as ops from './ops.js';
 import { PerItem } from './per-item.js';
+import { isNdArray, ndItem } from '../batch/ndarray-utils.js';
 
 /** How `set` combines the new value with the current one: write, append, extend, update. */
 export type SetMode = 'w' | 'a' | 'e' | 'u' | 'write' | 'append' | 'extend' | 'update';
@@ -25,7 +26,7 @@ export interface ExprParams {
   /** Evaluate against this batch (or the batch an expression gives). */
   batch?: Batch | NamedExpression<Batch> | null;
   /** Evaluate against this pipeline (e.g. `V('loss', { pipeline: trainPipeline })`). */
-  pipeline?: PipelineLike | NamedExpression<PipelineLike> | null;
+  pipeline?: PipelineLike | PipelinePreset | NamedExpression<PipelineLike> | null;
 }
 
 /** Options shared by the expression factories. */
@@ -99,13 +100,21 @@ export function reprValue(value: unknown): string {
   return String(value);
 }
 
+/** The entries of a value used with mode 'e': an ndarray gives its items along the first axis. */
+function iterableOf(value: unknown): Iterable<unknown> | null {
+  if (isNdArray(value)) return Array.from({ length: value.shape[0]! }, (_, i) => ndItem(value, i));
+  if (value !== null && value !== undefined && typeof value !== 'string' && typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function') return value as Iterable<unknown>;
+  return null;
+}
+
 function currentForMode(mode: StoredMode, current: unknown, value: unknown): unknown {
   const kind = current === null ? 'null' : Array.isArray(current) ? 'array' : typeof current;
   if (current === null || current === undefined) {
     if (mode === 'a') return [value];
     if (mode === 'e') {
-      if (value === null || value === undefined || typeof (value as Iterable<unknown>)[Symbol.iterator] !== 'function') throw new TypeError(`cannot extend with a non-iterable ${typeof value}`);
-      return Array.from(value as Iterable<unknown>);
+      const iterable = iterableOf(value);
+      if (iterable === null) throw new TypeError(`cannot extend with a non-iterable ${typeof value}`);
+      return Array.from(iterable);
     }
     return value;
   }
@@ -116,7 +125,8 @@ function currentForMode(mode: StoredMode, current: unknown, value: unknown): unk
     throw new TypeError(`cannot update a ${kind} with a ${source === null ? 'null' : typeof source}`);
   };
   const items = (source: unknown): Iterable<unknown> => {
-    if (source !== null && source !== undefined && typeof (source as Iterable<unknown>)[Symbol.iterator] === 'function' && typeof source !== 'string') return source as Iterable<unknown>;
+    const iterable = iterableOf(source);
+    if (iterable !== null) return iterable;
     throw new TypeError(`cannot extend a ${kind} with a non-iterable ${source === null ? 'null' : typeof source}`);
   };
   if (Array.isArray(current)) {
@@ -194,7 +204,8 @@ export abstract class NamedExpression<T = unknown> {
     let out: EvalContext = ctx;
     const { batch, pipeline } = this.params;
     if (batch !== null && batch !== undefined) out = { ...out, batch: batch instanceof NamedExpression ? evalExpr(batch, ctx) : batch };
-    if (pipeline !== null && pipeline !== undefined) out = { ...out, pipeline: pipeline instanceof NamedExpression ? evalExpr(pipeline, ctx) : pipeline };
+    // a preset Pipeline object has variables and config but no per-batch random/iteration: R and I then say so
+    if (pipeline !== null && pipeline !== undefined) out = { ...out, pipeline: (pipeline instanceof NamedExpression ? evalExpr(pipeline, ctx) : pipeline) as PipelineLike };
     if ((out.pipeline === null || out.pipeline === undefined) && out.batch) {
       const fromBatch = out.batch.pipeline;
       if (isPipelineLike(fromBatch)) out = { ...out, pipeline: fromBatch };

@@ -6,6 +6,10 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+// Marks this thread/process as a batchflow-ts worker: a worker engine started from here (typically a
+// user script whose main code runs again when a worker imports its module) is refused, not recursed into.
+globalThis[Symbol.for('batchflow-ts:in-worker')] = true;
+
 let tsxRegistration = null;
 
 function nearestTsconfig(file) {
