@@ -31,15 +31,16 @@ const engines: readonly TargetName[] = ['for', 'threads', 'mpc'];
  * every engine alike. (Alternating engines run by run made each run pay for the previous engine's
  * garbage and cache state, which slowed all engines down.)
  */
-async function interleaved(settings: BenchSettings, run: (engine: TargetName) => Promise<void>): Promise<Map<TargetName, number[]>> {
+async function interleaved<T>(settings: BenchSettings, run: (engine: TargetName) => Promise<T>, check: (result: T, engine: TargetName) => void): Promise<Map<TargetName, number[]>> {
   const times = new Map<TargetName, number[]>(engines.map((engine) => [engine, []]));
   const perPass = Math.ceil(settings.runs / 2);
   for (let pass = 0; pass < 2; pass++) {
     for (const engine of engines) {
       for (let round = 0; round < Math.max(1, settings.warmups) + perPass; round++) {
         const start = performance.now();
-        await run(engine);
+        const result = await run(engine);
         const elapsed = performance.now() - start;
+        check(result, engine); // not timed
         if (round >= Math.max(1, settings.warmups)) times.get(engine)!.push(elapsed);
       }
     }
@@ -55,6 +56,8 @@ async function blurOnEngines(settings: BenchSettings): Promise<WorkloadResult[]>
   const times = await interleaved(settings, async (engine) => {
     const batch = new EngineBatch(index, { preloaded: { images: source } });
     await batch.applyParallel(blur, { src: 'images', target: engine, repeats: 5 });
+    return batch;
+  }, (batch, engine) => {
     const data = (batch.images.data as Float32Array).subarray(batch.images.offset, batch.images.offset + 256 * 256 * items);
     if (reference === null) reference = data.slice();
     else assertBench(data.every((v, i) => v === reference![i]), `B-engines: ${engine} result differs from 'for'`);
@@ -82,8 +85,8 @@ async function scalarsOnEngines(settings: BenchSettings): Promise<WorkloadResult
   const times = await interleaved(settings, async (engine) => {
     const batch = new EngineBatch(index, { preloaded: { x: values } });
     await batch.applyParallel(addOne, { src: 'x', target: engine });
-    assertBench(batch.x.get(items - 1) === items, `A-engines: ${engine} gave ${batch.x.get(items - 1)}`);
-  });
+    return batch;
+  }, (batch, engine) => assertBench(batch.x.get(items - 1) === items, `A-engines: ${engine} gave ${batch.x.get(items - 1)}`));
   return engines.map((engine) => {
     const stats = summarize(times.get(engine)!);
     return {

@@ -10,6 +10,13 @@ import { copyInto, dtypeOf, isContiguous, isNdArray, sharedTypedArray, type DTyp
 
 const ownedBuffers = new WeakSet<object>();
 
+/** A shared output buffer worker threads write matching results into (row k at offset k × row size). */
+export interface SharedOutput {
+  readonly data: TypedArray;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+}
+
 /** True when `data` is a result buffer made by {@link ResultBuffer} (its rows may be used without a copy). */
 export function isOwnedResultBuffer(data: unknown): boolean {
   return typeof data === 'object' && data !== null && ownedBuffers.has(data);
@@ -29,8 +36,44 @@ export class ResultBuffer {
 
   constructor(private readonly count: number) {}
 
-  /** Stores the results of positions [start, start + values.length) into `results`. */
-  place(values: readonly unknown[], start: number, results: unknown[]): void {
+  /**
+   * Allocates the buffer up front for results shaped like `sample` (a guess from the items: most
+   * per-item transforms keep shape and dtype). Worker threads then write matching results straight
+   * into it. Returns the output description to send to them, or null when no guess can be made.
+   */
+  preallocate(sample: unknown): SharedOutput | null {
+    if (!isNdArray(sample)) return null;
+    const dtype = dtypeOf(sample);
+    if (dtype === undefined) return null;
+    this.dtype = dtype;
+    this.shape = sample.shape.slice();
+    this.rowSize = sample.size;
+    this.data = sharedTypedArray(dtype, this.count * this.rowSize);
+    ownedBuffers.add(this.data);
+    return { data: this.data, shape: this.shape.slice(), dtype };
+  }
+
+  /** Marks the rows [start, start + written.length) whose `written` flag is 1 as already in the buffer. */
+  adopt(written: Uint8Array, start: number, results: unknown[]): void {
+    for (let k = 0; k < written.length; k++) {
+      if (written[k] === 1) results[start + k] = ndarray(this.data!, this.shape.slice(), undefined, (start + k) * this.rowSize);
+    }
+  }
+
+  /** Stores the results of positions [start, start + values.length) into `results` (`skip[k]` = 1: already there). */
+  place(values: readonly unknown[], start: number, results: unknown[], skip: Uint8Array | null = null): void {
+    if (skip) {
+      this.adopt(skip, start, results);
+      const rest = values.filter((_, k) => skip[k] !== 1);
+      if (rest.length === 0) return;
+      if (rest.length !== values.length) {
+        // a mix of written and returned rows: place the returned ones one by one
+        values.forEach((value, k) => {
+          if (skip[k] !== 1) this.place([value], start + k, results);
+        });
+        return;
+      }
+    }
     if (this.usable && values.length > 0 && values.every(isNdArray)) {
       const first = values[0] as NDArray;
       if (this.data === null) {

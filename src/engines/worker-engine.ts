@@ -174,6 +174,8 @@ export class WorkerEngine implements Engine {
     const timer = controller ? setTimeout(() => controller.abort(), options.timeout).unref() : undefined;
     const results = new Array<unknown>(count);
     const resultBuffer = new ResultBuffer(count);
+    // threads share memory: results shaped like the items (the common case) are written by the workers into one buffer
+    const output = this.runtime === 'worker_threads' ? resultBuffer.preallocate(task.items.at(0)) : null;
     const failures: WorkerFailure[] = [];
     const chunks: Promise<void>[] = [];
     let crash: WorkerCrashError | null = null;
@@ -196,6 +198,7 @@ export class WorkerEngine implements Engine {
         rngSeeding: sliceSeeding(task.rngSeeding, start, end),
         indexValues: Array.prototype.slice.call(task.indexValues, start, end),
         sharedMemory,
+        output,
       };
       const inputFile = sharedMemory ? moveToSharedMemory([message.items, ...message.perItemOptions.map(([, list]) => list), ...message.perItemArgs.map(([, list]) => list)]) : null;
       const run = pool.run(message, { transferList: sharedMemory ? [] : transfer, ...(controller ? { signal: controller.signal } : {}) }) as Promise<WorkerResultMessage>;
@@ -206,7 +209,7 @@ export class WorkerEngine implements Engine {
           } finally {
             removeSharedMemory(response.sharedMemoryFile);
           }
-          resultBuffer.place(decodeAll(response.results), start, results);
+          resultBuffer.place(decodeAll(response.results), start, results, response.written);
           failures.push(...response.failures);
         },
         (error: unknown) => {

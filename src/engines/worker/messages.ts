@@ -3,6 +3,7 @@ import type { IndexValue } from '../../dataset/dataset-index.js';
 import type { FunctionReference } from '../function-reference.js';
 import type { RngSeeding } from '../item-task.js';
 import type { EncodedList } from './codec.js';
+import type { SharedOutput } from '../result-buffer.js';
 
 /** What `this` is inside the worker: a fresh instance of the batch class with its ids and attributes. */
 export interface WorkerSelf {
@@ -29,6 +30,8 @@ export interface WorkerTaskMessage {
   readonly indexValues: readonly unknown[];
   /** Write large result buffers to shared memory (the 'mpc' transport). */
   readonly sharedMemory: boolean;
+  /** Threads: a shared buffer for the whole action's results; results of this shape/dtype are written into row `position`. */
+  readonly output: SharedOutput | null;
 }
 
 /** An item that failed in the worker. */
@@ -45,4 +48,6 @@ export interface WorkerResultMessage {
   readonly failures: readonly WorkerFailure[];
   /** The shared-memory file holding large result buffers (the main side deletes it). */
   readonly sharedMemoryFile: string | null;
+  /** 1 for each result already written into the shared output (its entry in `results` is null). */
+  readonly written: Uint8Array | null;
 }

@@ -34,10 +34,22 @@ function stubTestGlobals() {
   for (const name of jestGlobals) if (!(name in globalThis)) globalThis[name] = new Proxy(noop, { get: () => noop });
 }
 
-async function importModule(file) {
-  if (/\.(spec|test)\.[cm]?[jt]sx?$/.test(file)) stubTestGlobals();
-  if (/\.[cm]?tsx?$/.test(file)) await ensureTsx(file);
-  return import(pathToFileURL(file).href);
+// Each module is imported once per worker: a repeated import() still goes through the loader hooks
+// (a synchronous round trip to tsx's hooks thread), which costs more than a small chunk of work.
+const modules = new Map();
+
+function importModule(file) {
+  let loading = modules.get(file);
+  if (!loading) {
+    loading = (async () => {
+      if (/\.(spec|test)\.[cm]?[jt]sx?$/.test(file)) stubTestGlobals();
+      if (/\.[cm]?tsx?$/.test(file)) await ensureTsx(file);
+      return import(pathToFileURL(file).href);
+    })();
+    loading.catch(() => modules.delete(file));
+    modules.set(file, loading);
+  }
+  return loading;
 }
 
 const runtimeSource = fileURLToPath(new URL('./worker-runtime.ts', import.meta.url));

@@ -5,6 +5,7 @@
  * @module
  */
 import { markMovable, kTransferable, kValue } from 'tinypool';
+import { copyInto, dtypeOf, isNdArray } from '../../batch/ndarray-utils.js';
 import { findRegisteredClass } from '../../decorators/registry.js';
 import { invokeItem, type ItemFunction, type ItemTask, type PerItemSource } from '../item-task.js';
 import type { FunctionReference } from '../function-reference.js';
@@ -68,6 +69,27 @@ function serialiseError(position: number, error: unknown): WorkerFailure {
   return { position, name: 'Error', message: String(error), stack: undefined };
 }
 
+/**
+ * Copies results that match the shared output (shape and dtype) into their rows, here in the worker
+ * (in parallel), so the caller copies nothing; returns which ones were written (their entries become null).
+ */
+function writeToSharedOutput(message: WorkerTaskMessage, results: unknown[]): Uint8Array | null {
+  const output = message.output;
+  if (!output) return null;
+  const rowSize = output.shape.reduce((a, b) => a * b, 1);
+  const written = new Uint8Array(results.length);
+  let any = false;
+  for (let k = 0; k < results.length; k++) {
+    const result = results[k];
+    if (!isNdArray(result) || dtypeOf(result) !== output.dtype || result.shape.length !== output.shape.length || result.shape.some((d, i) => d !== output.shape[i])) continue;
+    copyInto(output.data, (message.start + k) * rowSize, result);
+    written[k] = 1;
+    results[k] = null;
+    any = true;
+  }
+  return any ? written : null;
+}
+
 /** Runs one chunk and returns its results, marked so tinypool moves the buffers instead of copying them. */
 export async function runChunk(message: WorkerTaskMessage, importModule: ModuleImporter): Promise<unknown> {
   const inputs: EncodedList[] = [message.items, ...message.perItemOptions.map(([, list]) => list), ...message.perItemArgs.map(([, list]) => list)];
@@ -103,11 +125,12 @@ export async function runChunk(message: WorkerTaskMessage, importModule: ModuleI
       results[k] = null;
     }
   }
+  const written = writeToSharedOutput(message, results);
   const transfer: ArrayBuffer[] = [];
   // results are fresh in this worker, so on threads their buffers move back as they are (no packing copy)
   const encoded = encodeList(count, (k) => results[k], transfer, !message.sharedMemory);
   const sharedMemoryFile = message.sharedMemory ? moveToSharedMemory([encoded]) : null;
-  const response: WorkerResultMessage = { results: encoded, failures, sharedMemoryFile };
+  const response: WorkerResultMessage = { results: encoded, failures, sharedMemoryFile, written };
   if (message.sharedMemory) return response; // child processes: the IPC channel cannot move buffers
   const movable = { [kTransferable]: transfer, [kValue]: response };
   markMovable(movable);
