@@ -53,6 +53,16 @@ export class ResultBuffer {
     return { data: this.data, shape: this.shape.slice(), dtype };
   }
 
+  /**
+   * The bytes of rows [start, start + count) when results of `dtype` and `shape` belong there (a
+   * transport can then read them straight into place); null when they do not match the buffer.
+   */
+  rowBytes(start: number, count: number, dtype: DType, shape: readonly number[]): Uint8Array | null {
+    if (!this.usable || this.data === null || dtype !== this.dtype || !sameShape(shape, this.shape)) return null;
+    const element = this.data.BYTES_PER_ELEMENT;
+    return new Uint8Array(this.data.buffer, this.data.byteOffset + start * this.rowSize * element, count * this.rowSize * element);
+  }
+
   /** Marks the rows [start, start + written.length) whose `written` flag is 1 as already in the buffer. */
   adopt(written: Uint8Array, start: number, results: unknown[]): void {
     for (let k = 0; k < written.length; k++) {

@@ -13,9 +13,9 @@ import { ArgumentError, BatchflowError, NotPortableError, TimeoutError, WorkerCr
 import type { Engine, EngineRunOptions } from './engine.js';
 import { itemFailure, type ItemTask, type RngSeeding } from './item-task.js';
 import { ResultBuffer } from './result-buffer.js';
-import { decodeAll, encodeList, type EncodedList } from './worker/codec.js';
+import { decodeAll, encodeList, isShmRef, type EncodedList } from './worker/codec.js';
 import type { WorkerFailure, WorkerResultMessage, WorkerSelf, WorkerTaskMessage } from './worker/messages.js';
-import { moveToSharedMemory, readFromSharedMemory, removeSharedMemory } from './worker/shared-memory.js';
+import { moveToSharedMemory, readFromSharedMemory, readSharedMemoryInto, removeSharedMemory } from './worker/shared-memory.js';
 
 const workerEntry = new URL('./worker/worker-entry.mjs', import.meta.url);
 
@@ -175,14 +175,16 @@ export class WorkerEngine implements Engine {
     const results = new Array<unknown>(count);
     const resultBuffer = new ResultBuffer(count);
     // threads share memory: results shaped like the items (the common case) are written by the workers into one buffer
-    const output = this.runtime === 'worker_threads' ? resultBuffer.preallocate(task.items.at(0)) : null;
+    // (processes cannot share it, but the caller still reads their results straight into it)
+    const preallocated = resultBuffer.preallocate(task.items.at(0));
+    const output = this.runtime === 'worker_threads' ? preallocated : null;
     const failures: WorkerFailure[] = [];
     const chunks: Promise<void>[] = [];
     let crash: WorkerCrashError | null = null;
     for (let start = 0; start < count; start += chunkSize) {
       const end = Math.min(count, start + chunkSize);
       const transfer: ArrayBuffer[] = [];
-      const encode = (at: (position: number) => unknown): EncodedList => encodeList(end - start, (k) => at(start + k), transfer);
+      const encode = (at: (position: number) => unknown): EncodedList => encodeList(end - start, (k) => at(start + k), transfer, false, sharedMemory);
       const message: WorkerTaskMessage = {
         action: task.action,
         fn: reference,
@@ -205,11 +207,19 @@ export class WorkerEngine implements Engine {
       chunks.push(run.then(
         (response) => {
           try {
-            readFromSharedMemory([response.results]);
+            const list = response.results;
+            const target = list.kind === 'ndarrays' && isShmRef(list.data) ? resultBuffer.rowBytes(start, list.length, list.dtype, list.shape) : null;
+            if (target && list.kind === 'ndarrays' && isShmRef(list.data)) {
+              // results of a child process go from its shared-memory file straight into place
+              readSharedMemoryInto(list.data, target);
+              resultBuffer.adopt(new Uint8Array(list.length).fill(1), start, results);
+            } else {
+              readFromSharedMemory([list]);
+              resultBuffer.place(decodeAll(list), start, results, response.written);
+            }
           } finally {
             removeSharedMemory(response.sharedMemoryFile);
           }
-          resultBuffer.place(decodeAll(response.results), start, results, response.written);
           failures.push(...response.failures);
         },
         (error: unknown) => {

@@ -6,7 +6,7 @@
  * @module
  */
 import ndarray from 'ndarray';
-import { copyInto, dtypeOf, isNdArray, typedArrayConstructor, type DType, type NDArray, type TypedArray } from '../../batch/ndarray-utils.js';
+import { copyInto, dtypeOf, isContiguous, isNdArray, typedArrayConstructor, type DType, type NDArray, type TypedArray } from '../../batch/ndarray-utils.js';
 
 const ndarrayMarker = '__batchflowNdarray';
 
@@ -62,12 +62,25 @@ function ownsItsBuffer(array: NDArray): boolean {
   return ArrayBuffer.isView(data) && array.offset === 0 && data.byteOffset === 0 && data.length === array.size && data.buffer.byteLength === data.byteLength && !(data.buffer instanceof SharedArrayBuffer);
 }
 
+/** When the items are consecutive contiguous rows of one typed array, a view of those rows; else null. */
+function consecutiveRows(first: NDArray, count: number, at: (k: number) => unknown): TypedArray | null {
+  const data = first.data as TypedArray;
+  if (!ArrayBuffer.isView(data) || !isContiguous(first)) return null;
+  const size = first.size;
+  for (let k = 1; k < count; k++) {
+    const value = at(k) as NDArray;
+    if (value.data !== data || value.offset !== first.offset + k * size || !isContiguous(value)) return null;
+  }
+  return data.subarray(first.offset, first.offset + count * size);
+}
+
 /**
  * Encodes `count` values read by `at`; buffers that can be moved are appended to `transfer`. With
  * `moveOwned`, ndarrays that own their whole buffer (fresh results in a worker) are moved as they are,
- * without packing them into one buffer (saves a copy; the caller must not use them afterwards).
+ * without packing them into one buffer (saves a copy; the caller must not use them afterwards). With
+ * `viewsAllowed`, consecutive rows of one array are sent as a view (the transport copies them anyway).
  */
-export function encodeList(count: number, at: (k: number) => unknown, transfer: ArrayBuffer[], moveOwned = false): EncodedList {
+export function encodeList(count: number, at: (k: number) => unknown, transfer: ArrayBuffer[], moveOwned = false, viewsAllowed = false): EncodedList {
   const first = count > 0 ? at(0) : undefined;
   if (typeof first === 'number') {
     const data = new Float64Array(count);
@@ -109,6 +122,10 @@ export function encodeList(count: number, at: (k: number) => unknown, transfer: 
     }
     if (packable) {
       const size = first.size;
+      const rows = consecutiveRows(first, count, at);
+      // rows of shared memory travel by reference; with `viewsAllowed` (the data is copied on the way
+      // anyway, e.g. into a shared-memory file) a plain view saves the packing copy
+      if (rows && (rows.buffer instanceof SharedArrayBuffer || viewsAllowed)) return { kind: 'ndarrays', length: count, dtype: dtype!, shape: first.shape.slice(), data: rows };
       const data = new (typedArrayConstructor(dtype!))(size * count);
       for (let k = 0; k < count; k++) copyInto(data, k * size, at(k) as NDArray);
       transfer.push(data.buffer as ArrayBuffer);

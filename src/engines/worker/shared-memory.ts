@@ -69,3 +69,15 @@ export function readFromSharedMemory(lists: readonly EncodedList[]): void {
 export function removeSharedMemory(file: string | null): void {
   if (file) rmSync(file, { force: true });
 }
+
+/** Reads the buffer a shared-memory reference points to straight into `target` (its byte length must match). */
+export function readSharedMemoryInto(ref: ShmRef, target: Uint8Array): void {
+  if (target.byteLength !== ref.byteLength) throw new RangeError(`shared-memory read of ${ref.byteLength} bytes into ${target.byteLength}`);
+  const descriptor = openSync(ref.shmFile, 'r');
+  try {
+    let done = 0;
+    while (done < ref.byteLength) done += readSync(descriptor, target, done, ref.byteLength - done, ref.byteOffset + done);
+  } finally {
+    closeSync(descriptor);
+  }
+}
