@@ -48,7 +48,7 @@ function cloneableAttributes(attributes: Record<string, unknown>): Record<string
 function describeSelf(thisArg: unknown): WorkerSelf | null {
   if (!isBatchLike(thisArg)) return null;
   const cls = thisArg.constructor as abstract new (...args: never[]) => unknown;
-  return { module: getDefiningModule(cls), className: cls.name, ids: thisArg.indices, attributes: cloneableAttributes(thisArg.getAttrs()) };
+  return { module: getDefiningModule(cls), className: cls.name, ids: [], attributes: cloneableAttributes(thisArg.getAttrs()) };
 }
 
 function assertCloneable(task: ItemTask, target: string): void {
@@ -103,6 +103,23 @@ function workerExecArgv(): string[] {
     kept.push(flag);
   }
   return kept;
+}
+
+/**
+ * Where chunks start and end. With `chunkSize`, fixed chunks. Otherwise guided scheduling: each chunk
+ * takes a share of what is left (large chunks first, to amortise the per-message cost; smaller ones at
+ * the end, so the workers finish together), never fewer than a small minimum.
+ */
+export function chunkBounds(count: number, nWorkers: number, chunkSize?: number): Array<[number, number]> {
+  const bounds: Array<[number, number]> = [];
+  const minimum = Math.max(1, Math.ceil(count / (nWorkers * 32)));
+  for (let start = 0; start < count;) {
+    const size = chunkSize ?? Math.max(minimum, Math.ceil((count - start) / (2 * nWorkers)));
+    const end = Math.min(count, start + size);
+    bounds.push([start, end]);
+    start = end;
+  }
+  return bounds;
 }
 
 /** Settings of the worker pools (see {@link configureWorkers}). */
@@ -165,8 +182,7 @@ export class WorkerEngine implements Engine {
     const count = task.items.length;
     if (count === 0) return [];
     const nWorkers = options.nWorkers ?? availableParallelism();
-    // a few chunks per worker balance uneven items and overlap encoding with work; per-message cost stays negligible
-    const chunkSize = options.chunkSize ?? Math.max(1, Math.ceil(count / (nWorkers * 4)));
+    const bounds = chunkBounds(count, nWorkers, options.chunkSize);
     const pool = this.pool(nWorkers);
     const self = describeSelf(task.thisArg);
     const sharedMemory = this.runtime === 'child_process';
@@ -181,14 +197,14 @@ export class WorkerEngine implements Engine {
     const failures: WorkerFailure[] = [];
     const chunks: Promise<void>[] = [];
     let crash: WorkerCrashError | null = null;
-    for (let start = 0; start < count; start += chunkSize) {
-      const end = Math.min(count, start + chunkSize);
+    for (const [start, end] of bounds) {
       const transfer: ArrayBuffer[] = [];
       const encode = (at: (position: number) => unknown): EncodedList => encodeList(end - start, (k) => at(start + k), transfer, false, sharedMemory);
       const message: WorkerTaskMessage = {
         action: task.action,
         fn: reference,
-        self,
+        // `this` in the worker holds the ids of this chunk's items only (the whole index per message would cost more than small items)
+        self: self && { ...self, ids: Array.prototype.slice.call(task.thisArg === undefined ? [] : (task.thisArg as BatchLike).indices, start, end) as IndexValue[] },
         start,
         end,
         items: encode((position) => task.items.at(position)),

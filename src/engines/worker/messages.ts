@@ -5,7 +5,7 @@ import type { RngSeeding } from '../item-task.js';
 import type { EncodedList } from './codec.js';
 import type { SharedOutput } from '../result-buffer.js';
 
-/** What `this` is inside the worker: a fresh instance of the batch class with its ids and attributes. */
+/** What `this` is inside the worker: a fresh instance of the batch class with the chunk's ids and the batch attributes. */
 export interface WorkerSelf {
   readonly module: string | undefined;
   readonly className: string;
