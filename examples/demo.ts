@@ -9,6 +9,8 @@
  * - The same seeds give the same pixels on the 'for' and 'async' engines (the seed tree).
  * @module
  */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import ndarray from 'ndarray';
 import ops from 'ndarray-ops';
 import {
@@ -185,8 +187,13 @@ async function main(): Promise<void> {
   console.log(`done in ${fmt(performance.now() - started, 0)} ms`);
 }
 
-try {
-  await main();
-} finally {
-  await closeEngines();
+/** True when this file is the program being run (not imported by a worker or the docs generator). */
+const isEntryPoint = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+
+if (isEntryPoint) {
+  try {
+    await main();
+  } finally {
+    await closeEngines();
+  }
 }

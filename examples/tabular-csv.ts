@@ -18,6 +18,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   Batch, B, C, Dataset, F, Rng, V, applyParallel, closeEngines, type NDArray,
 } from '../src/index.js';
@@ -154,8 +155,13 @@ async function main(): Promise<void> {
   }
 }
 
-try {
-  await main();
-} finally {
-  await closeEngines();
+/** True when this file is the program being run (not imported by a worker or the docs generator). */
+const isEntryPoint = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+
+if (isEntryPoint) {
+  try {
+    await main();
+  } finally {
+    await closeEngines();
+  }
 }
