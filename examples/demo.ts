@@ -6,7 +6,7 @@
  *   `noise` (per-item Gaussian noise from the item's own generator, `requiresRng`),
  *   `normalize` (a whole-batch `@action`).
  * - 64 images of 32×32 in a Dataset with string ids; 4 shuffled batches of 16 via `createBatch`.
- * - The same seeds give the same pixels on the 'for' and 'async' engines (the seed tree).
+ * - The same seeds give the same pixels on the 'for', 'async' and 'threads' engines (the seed tree).
  * @module
  */
 import path from 'node:path';
@@ -121,7 +121,7 @@ const shape = (array: NDArray): string => array.shape.join('×');
 const fmt = (value: number, digits = 3): string => (Math.abs(value) < 0.5 * 10 ** -digits ? 0 : value).toFixed(digits);
 
 /** Runs the augmentations over all batches; returns the hashes of the final images and the time spent in actions. */
-async function augmentDataset(dataset: Dataset<ImagesBatch>, target: 'for' | 'async', log: boolean): Promise<{ hashes: string[]; msPerBatch: number }> {
+async function augmentDataset(dataset: Dataset<ImagesBatch>, target: 'for' | 'async' | 'threads', log: boolean): Promise<{ hashes: string[]; msPerBatch: number }> {
   const batchSize = 16;
   const order = new Rng(2024).permutation(dataset.length);
   const sums: string[] = [];
@@ -171,9 +171,10 @@ async function main(): Promise<void> {
   const first = await augmentDataset(dataset, 'for', true);
   const again = await augmentDataset(dataset, 'for', false);
   const onAsync = await augmentDataset(dataset, 'async', false);
-  const same = [again, onAsync].every((run) => run.hashes.every((hash, i) => hash === first.hashes[i]));
-  console.log(`  time in the 3 actions: ${fmt(first.msPerBatch, 1)} ms per batch of 16 (first run, incl. JIT warm-up), ${fmt(again.msPerBatch, 1)} ms warm on 'for', ${fmt(onAsync.msPerBatch, 1)} ms on 'async'`);
-  console.log(`determinism: same batch seeds, three runs ('for', 'for', 'async') → ${same ? 'identical images' : 'DIFFERENT images'} (hashes ${first.hashes.join(' ')})`);
+  const onThreads = await augmentDataset(dataset, 'threads', false);
+  const same = [again, onAsync, onThreads].every((run) => run.hashes.every((hash, i) => hash === first.hashes[i]));
+  console.log(`  time in the 3 actions: ${fmt(first.msPerBatch, 1)} ms per batch of 16 (first run, incl. JIT warm-up), ${fmt(again.msPerBatch, 1)} ms warm on 'for', ${fmt(onAsync.msPerBatch, 1)} ms on 'async', ${fmt(onThreads.msPerBatch, 1)} ms on 'threads' (incl. starting the pool; items this small do not pay off on workers)`);
+  console.log(`determinism: same batch seeds, four runs ('for', 'for', 'async', 'threads') → ${same ? 'identical images' : 'DIFFERENT images'} (hashes ${first.hashes.join(' ')})`);
   if (!same) process.exitCode = 1;
 
   // a failing item surfaces as one ActionError naming the action, the item id and its position
