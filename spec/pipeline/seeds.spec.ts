@@ -170,3 +170,17 @@ describe('epochs (bug 4 fixed)', () => {
     expect(distinct.size).toBeGreaterThan(3);
   });
 });
+
+describe('random variable defaults', () => {
+  test('a default drawn with R(...) comes from the run seed: same seed → same value, other seed → another', async () => {
+    const draw = async (shuffle: number): Promise<unknown> => {
+      const pipeline = new Dataset(6).p.initVariable('start', R('uniform'));
+      await pipeline.run({ batchSize: 3, shuffle });
+      return pipeline.v('start');
+    };
+    const first = await draw(5);
+    expect(typeof first).toBe('number');
+    expect(await draw(5)).toBe(first);
+    expect(await draw(6)).not.toBe(first);
+  });
+});

@@ -135,7 +135,6 @@ export class PipelineCore<B extends Batch = Batch> {
   private readonly locks = new Map<string, Mutex>();
   private runDataset: Dataset | null = null;
   private iterator: AsyncGenerator<B, void, undefined> | null = null;
-  private resetVariablesOnRun = false;
 
   constructor(options: PipelineOptions | PipelineState = {}) {
     if ('records' in options && Array.isArray((options as PipelineState).records)) {
@@ -387,14 +386,15 @@ export class PipelineCore<B extends Batch = Batch> {
     if (!this.values.delete(name) && !this.state.variables.has(name)) process.emitWarning(`Pipeline variable '${name}' does not exist`, 'BatchflowWarning');
   }
 
-  private initialiseVariable(declaration: VariableDeclaration): void {
-    const context: EvalContext = { batch: null, pipeline: this.viewWithoutBatch() };
+  private initialiseVariable(declaration: VariableDeclaration, random?: Rng): void {
+    const context: EvalContext = { batch: null, pipeline: this.viewWithoutBatch(random) };
     this.values.set(declaration.name, copyInitialValue(evalExpr(declaration.defaultValue, context)));
   }
 
-  private initialiseVariables(force: boolean): void {
+  /** Gives declared variables without a value their defaults (random defaults draw from `random`, e.g. the run's pipeline seed). */
+  private initialiseVariables(force: boolean, random?: Rng): void {
     for (const declaration of this.state.variables.values()) {
-      if (force || !this.values.has(declaration.name)) this.initialiseVariable(declaration);
+      if (force || !this.values.has(declaration.name)) this.initialiseVariable(declaration, random);
     }
   }
 
@@ -496,11 +496,11 @@ export class PipelineCore<B extends Batch = Batch> {
     const dataset = this.evaluateDataset();
     const evaluated = evalExpr(given, { batch: null, pipeline: this.viewWithoutBatch() }) as RunOptions;
     const options = resolveRunOptions(evaluated, defaultEpochs);
-    if (options.reset === 'vars' || options.reset === 'variables' || options.reset === 'all' || this.resetVariablesOnRun) {
+    if (options.reset === 'vars' || options.reset === 'variables' || options.reset === 'all') {
       this.values.clear();
     }
-    this.initialiseVariables(false);
     const seeds = runSeeds(options.shuffle, options.seed);
+    this.initialiseVariables(false, new Rng(seeds.pipeline));
     const total = runTotal(dataset.length, options);
     const run: RunState = { dataset, options, seeds, total };
     const progress = await createProgress(options.bar, total);
