@@ -9,20 +9,11 @@ import {
   ActionError, ArgumentError, AssembleError, Batch, Dataset, DatasetIndex, ItemContext, P, Rng, UnknownTargetError,
   applyParallel, isNdArray, tuple, type NDArray,
 } from '../../src/index.js';
+import { toList } from '../helpers/values.js';
 
 // ---- helpers -----------------------------------------------------------------------------------
 
 /** An ndarray (or typed array / array) as nested JS arrays, like numpy's tolist(). */
-function toList(x: unknown): unknown {
-  if (isNdArray(x)) {
-    if (x.shape.length === 0) return x.get();
-    if (x.shape.length === 1) return Array.from({ length: x.shape[0]! }, (_, i) => x.get(i));
-    return Array.from({ length: x.shape[0]! }, (_, i) => toList(x.pick(i)));
-  }
-  if (ArrayBuffer.isView(x)) return Array.from(x as unknown as ArrayLike<number>);
-  if (Array.isArray(x)) return x.map(toList);
-  return x;
-}
 
 /** A new ndarray with `f` applied to every element. */
 function mapNd(a: NDArray, f: (v: number) => number): NDArray {

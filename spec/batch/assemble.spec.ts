@@ -7,17 +7,7 @@
 import { describe, expect, test } from '@jest/globals';
 import ndarray from 'ndarray';
 import { AssembleError, Batch, isNdArray, tuple, type NDArray } from '../../src/index.js';
-
-function toList(x: unknown): unknown {
-  if (isNdArray(x)) {
-    if (x.shape.length === 0) return x.get();
-    if (x.shape.length === 1) return Array.from({ length: x.shape[0]! }, (_, i) => x.get(i));
-    return Array.from({ length: x.shape[0]! }, (_, i) => toList(x.pick(i)));
-  }
-  if (ArrayBuffer.isView(x)) return Array.from(x as unknown as ArrayLike<number>);
-  if (Array.isArray(x)) return x.map(toList);
-  return x;
-}
+import { toList } from '../helpers/values.js';
 
 class FakeBatch extends Batch {
   static override components = ['c1', 'c2'] as const;

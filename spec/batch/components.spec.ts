@@ -12,19 +12,9 @@
 import { describe, expect, test } from '@jest/globals';
 import ndarray from 'ndarray';
 import { Batch, ComponentError, Dataset, isNdArray, type BatchClass, type NDArray } from '../../src/index.js';
+import { toList } from '../helpers/values.js';
 
 // ---- helpers -----------------------------------------------------------------------------------
-
-function toList(x: unknown): unknown {
-  if (isNdArray(x)) {
-    if (x.shape.length === 0) return x.get();
-    if (x.shape.length === 1) return Array.from({ length: x.shape[0]! }, (_, i) => x.get(i));
-    return Array.from({ length: x.shape[0]! }, (_, i) => toList(x.pick(i)));
-  }
-  if (ArrayBuffer.isView(x)) return Array.from(x as unknown as ArrayLike<number>);
-  if (Array.isArray(x)) return x.map(toList);
-  return x;
-}
 
 const range = (start: number, stop: number, step = 1): number[] => Array.from({ length: Math.ceil((stop - start) / step) }, (_, i) => start + i * step);
 const arange = (n: number, offset = 0): NDArray => ndarray(Float64Array.from(range(offset, offset + n)), [n]);

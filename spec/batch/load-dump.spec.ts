@@ -6,19 +6,8 @@
 import { describe, expect, test } from '@jest/globals';
 import ndarray from 'ndarray';
 import { ArgumentError, Batch, ComponentError, Dataset, UnknownFormatError, isNdArray, zeros, type NDArray } from '../../src/index.js';
+import { toList, range, nd } from '../helpers/values.js';
 
-function toList(x: unknown): unknown {
-  if (isNdArray(x)) {
-    if (x.shape.length === 0) return x.get();
-    if (x.shape.length === 1) return Array.from({ length: x.shape[0]! }, (_, i) => x.get(i));
-    return Array.from({ length: x.shape[0]! }, (_, i) => toList(x.pick(i)));
-  }
-  if (ArrayBuffer.isView(x)) return Array.from(x as unknown as ArrayLike<number>);
-  if (Array.isArray(x)) return x.map(toList);
-  return x;
-}
-const range = (start: number, stop: number): number[] => Array.from({ length: stop - start }, (_, i) => start + i);
-const nd = (values: number[]): NDArray => ndarray(Float64Array.from(values), [values.length]);
 /** a = arange(10)*10, b = arange(10)+100 */
 const A = (): NDArray => nd(range(0, 10).map((i) => i * 10));
 const B_ = (): NDArray => nd(range(100, 110));

@@ -4,17 +4,7 @@
 import { describe, expect, test } from '@jest/globals';
 import ndarray from 'ndarray';
 import { ArgumentError, Batch, isNdArray, type NDArray } from '../../src/index.js';
-
-function toList(x: unknown): unknown {
-  if (isNdArray(x)) {
-    if (x.shape.length === 0) return x.get();
-    if (x.shape.length === 1) return Array.from({ length: x.shape[0]! }, (_, i) => x.get(i));
-    return Array.from({ length: x.shape[0]! }, (_, i) => toList(x.pick(i)));
-  }
-  if (ArrayBuffer.isView(x)) return Array.from(x as unknown as ArrayLike<number>);
-  if (Array.isArray(x)) return x.map(toList);
-  return x;
-}
+import { toList } from '../helpers/values.js';
 
 class IB extends Batch {
   static override components = ['images', 'labels'] as const;
