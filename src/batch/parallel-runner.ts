@@ -232,6 +232,7 @@ async function runSingle(batch: Batch, call: ParallelCall, reserved: ReservedOpt
     args: reserved.args,
     perItemArgs: perItemSources(reserved.args.map((value, i) => [i, value] as [number, unknown]), count) as Array<[number, PerItemSource]>,
     applyMask: applyMask(reserved.p, seeds.maskSeed, count),
+    outputLikeItems: typeof src === 'string' && (dst === undefined || dst === null || dst === src),
     rngSeeding: rngSeeding(reserved, seeds, count),
     // item i is batch item i exactly when there is one item per batch item; otherwise items have no index value
     indexValues: count === batch.size ? batch.indices : [],

@@ -48,6 +48,11 @@ export interface ItemTask {
   /** 1 = run the function on this item, 0 = pass the item through unchanged; null = run all. */
   readonly applyMask: Uint8Array | null;
   readonly rngSeeding: RngSeeding;
+  /**
+   * True when the results are expected to look like the items (a transform stored back into its own
+   * component): worker engines then prepare one output buffer up front. Only a hint; other results still work.
+   */
+  readonly outputLikeItems?: boolean;
   /** The batch index value of each position: the batch ids when there is one item per batch item, else empty. */
   readonly indexValues: ArrayLike<unknown>;
 }

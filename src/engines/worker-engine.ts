@@ -192,7 +192,7 @@ export class WorkerEngine implements Engine {
     const resultBuffer = new ResultBuffer(count);
     // threads share memory: results shaped like the items (the common case) are written by the workers into one buffer
     // (processes cannot share it, but the caller still reads their results straight into it)
-    const preallocated = resultBuffer.preallocate(task.items.at(0));
+    const preallocated = task.outputLikeItems ? resultBuffer.preallocate(task.items.at(0)) : null;
     const output = this.runtime === 'worker_threads' ? preallocated : null;
     const failures: WorkerFailure[] = [];
     const chunks: Promise<void>[] = [];
