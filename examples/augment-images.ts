@@ -11,17 +11,16 @@
  *   pixels: every random draw comes from the batch seed, never from the engine or the worker.
  *
  * Worker threads import THIS module to find `AugmentBatch`'s methods (by module path, class name and
- * method name), so the program itself only runs when the file is the entry point (see `isEntryPoint`).
+ * method name), so the program itself only runs when the file is the entry point (see `runMain` in run-main.ts).
  * @module
  */
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ndarray from 'ndarray';
 import {
-  Batch, C, Dataset, F, B, V, Rng, applyParallel, closeEngines, tuple, zeros,
+  Batch, C, Dataset, F, B, V, Rng, applyParallel, tuple, zeros,
   type ItemContext, type NDArray, type TargetName,
 } from '../src/index.js';
+import { runMain } from './run-main.js';
 
 const SIZE = 128;
 const COUNT = 192;
@@ -202,13 +201,4 @@ async function main(): Promise<void> {
   if (!same) process.exitCode = 1;
 }
 
-/** True when this file is the program being run; worker threads import it only for its class. */
-const isEntryPoint = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-
-if (isEntryPoint) {
-  try {
-    await main();
-  } finally {
-    await closeEngines();
-  }
-}
+await runMain(import.meta.url, main);

@@ -9,15 +9,14 @@
  * - The same seeds give the same pixels on the 'for', 'async' and 'threads' engines (the seed tree).
  * @module
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ndarray from 'ndarray';
 import ops from 'ndarray-ops';
 import {
-  ActionError, Batch, Dataset, Rng, action, applyParallel, closeEngines, P, tuple,
+  ActionError, Batch, Dataset, Rng, action, applyParallel, P, tuple,
   type ItemContext, type NDArray, type TypedArray,
 } from '../src/index.js';
 import { makeShapes } from './data.js';
+import { runMain } from './run-main.js';
 
 /** A contiguous copy of `array` with the same element type, optionally flipped along `axis`. */
 function copyOf(array: NDArray, flipAxis?: 0 | 1): NDArray<TypedArray> {
@@ -188,13 +187,4 @@ async function main(): Promise<void> {
   console.log(`done in ${fmt(performance.now() - started, 0)} ms`);
 }
 
-/** True when this file is the program being run (not imported by a worker or the docs generator). */
-const isEntryPoint = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-
-if (isEntryPoint) {
-  try {
-    await main();
-  } finally {
-    await closeEngines();
-  }
-}
+await runMain(import.meta.url, main);

@@ -12,16 +12,16 @@
  *    'threads', shows that a truncated file is detected, and removes the temp folder.
  *
  * Worker threads import this module (it defines the batch class), so the program only runs when the
- * file is the entry point (see `isEntryPoint`).
+ * file is the entry point (see `runMain` in run-main.ts).
  * @module
  */
 import { mkdtempSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
-  B, Batch, CorruptFileError, Dataset, F, FilesIndex, Rng, V, applyParallel, closeEngines, zeros, type NDArray,
+  B, Batch, CorruptFileError, Dataset, F, FilesIndex, Rng, V, applyParallel, zeros, type NDArray,
 } from '../src/index.js';
+import { runMain } from './run-main.js';
 
 const COUNT = 24;
 const SIDE = 48;
@@ -131,17 +131,4 @@ async function main(): Promise<void> {
   }
 }
 
-/**
- * True when this file is the program being run. Worker threads import the module that defines the
- * batch class (to rebuild `this` for per-item functions), so without this guard every worker would
- * run main() again.
- */
-const isEntryPoint = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-
-if (isEntryPoint) {
-  try {
-    await main();
-  } finally {
-    await closeEngines();
-  }
-}
+await runMain(import.meta.url, main);

@@ -18,10 +18,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
-  Batch, B, C, Dataset, F, Rng, V, applyParallel, closeEngines, type NDArray,
+  Batch, B, C, Dataset, F, Rng, V, applyParallel, type NDArray,
 } from '../src/index.js';
+import { runMain } from './run-main.js';
 
 /** The true model behind the generated target: y = 3·x0 − 2·x1 + 0.5·x2 + 0·x3 + 4 + noise. */
 const TRUE_WEIGHTS = [3, -2, 0.5, 0];
@@ -155,13 +155,4 @@ async function main(): Promise<void> {
   }
 }
 
-/** True when this file is the program being run (not imported by a worker or the docs generator). */
-const isEntryPoint = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-
-if (isEntryPoint) {
-  try {
-    await main();
-  } finally {
-    await closeEngines();
-  }
-}
+await runMain(import.meta.url, main);
