@@ -149,7 +149,7 @@ beforeAll(() => {
   writeFileSync(join(project, 'decorated.ts'), decoratedModule);
   writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(projectTsconfig, null, 2));
   try {
-    run(npm, ['install', '--no-audit', '--no-fund', '--offline', '--ignore-scripts', tarball], project, 90_000);
+    run(npm, ['install', '--no-audit', '--no-fund', '--offline', '--ignore-scripts', tarball, 'tsx'], project, 90_000); // tsx: the optional peer that loads .ts modules
     installMode = 'npm install --offline';
   } catch {
     installLinked();
