@@ -1,7 +1,8 @@
 /**
  * The 'threads' and 'mpc' engines: items run on a tinypool pool of worker threads or child
  * processes. Pools are created lazily per worker count, reused across calls and batches, never keep
- * the process alive (idle workers are unref'd), and are closed by `closeEngines()`.
+ * the process alive (idle workers are unref'd), and are closed by `closeEngines()`. Workers get the
+ * caller's `process.env` as it was when their pool was created.
  * @module
  */
 import { availableParallelism } from 'node:os';
@@ -106,6 +107,16 @@ function workerExecArgv(): string[] {
 }
 
 /**
+ * The caller's environment now, for a new pool: every worker (child processes included, which would
+ * otherwise start with an almost empty environment) sees it as it was when the pool was created.
+ */
+function callerEnvironment(): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) if (value !== undefined) environment[name] = value;
+  return environment;
+}
+
+/**
  * Where chunks start and end. With `chunkSize`, fixed chunks. Otherwise guided scheduling: each chunk
  * takes a share of what is left (large chunks first, to amortise the per-message cost; smaller ones at
  * the end, so the workers finish together), never fewer than a small minimum.
@@ -159,6 +170,7 @@ export class WorkerEngine implements Engine {
         maxThreads: nWorkers,
         isolateWorkers: false,
         execArgv: workerExecArgv(),
+        env: callerEnvironment(),
         ...(workerSettings.resourceLimits && this.runtime === 'worker_threads' ? { resourceLimits: workerSettings.resourceLimits } : {}),
         ...(this.runtime === 'child_process' ? { serialization: 'advanced' as const } : {}),
       });
