@@ -21,6 +21,7 @@ export type { ActionRecord, ActionKind } from './decorators/action-record.js';
 export { DatasetIndex, type IndexSource, type IndexValue, type BatchIterRest, type CreateBatchOptions } from './dataset/dataset-index.js';
 export { FilesIndex, stripExtension, type FilesIndexOptions, type PathsSource } from './dataset/files-index.js';
 export { Dataset, type DatasetOptions, type CvSplitOptions, type DatasetBatchOptions, type FromDatasetOptions, type BatchConstructor } from './dataset/dataset.js';
+export type { TableDatasetOptions, TableFormat } from './dataset/table-dataset.js';
 export { StopIterationError, defaultIterState, type IterState, type BatchIterOptions } from './dataset/iteration.js';
 export { calcSplit, type SplitShares } from './dataset/calc-split.js';
 export type { ShuffleOption } from './dataset/shuffle.js';
@@ -49,6 +50,7 @@ export { configureWorkers, type WorkerSettings } from './engines/worker-engine.j
 export { Rng } from './random/rng.js';
 export { Mutex } from './concurrency/mutex.js';
 export { registerFormat, registeredFormats, type FormatHandler, type FormatLoadOptions, type FormatDumpOptions } from './io/format-registry.js';
+export type { WholeTable, IndexKey } from './io/table.js';
 export { IoError, MissingFileError, FileFormatError, CorruptFileError, MissingColumnError, MissingRowError, UnsupportedDataError } from './io/register-formats.js';
 export {
   BatchflowError, ArgumentError, ComponentError, MissingIdError, UnknownTargetError, UnknownFormatError,

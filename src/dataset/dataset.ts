@@ -14,6 +14,7 @@ import { defaultIterState, type BatchIterOptions, type IterState } from './itera
 import type { SplitShares } from './calc-split.js';
 import type { ShuffleOption } from './shuffle.js';
 import type { Slice } from './slice.js';
+import type { TableDatasetOptions } from './table-dataset.js';
 
 /** A Batch class a dataset can make batches with. */
 export type BatchConstructor<B extends Batch = Batch> = new (index: IndexSource, options?: BatchOptions) => B;
@@ -147,6 +148,24 @@ export class Dataset<B extends Batch = Batch> {
     const sameClass = batchClass === undefined || batchClass === dataset.batchClass;
     if (sameClass && !copy && Object.keys(attributes).length === 0 && dataset instanceof this && sameIndex(built, dataset.index)) return dataset as D;
     return Dataset.#make(this, dataset, copy ? built.createSubset(built) : built, batchClass, attributes);
+  }
+
+  /**
+   * A dataset over a table file read **once** (`fmt`: 'csv', 'feather' or 'hdf5'): the file's index
+   * column gives the ids (row numbers 0..n-1 without one), its columns the preloaded data, and every
+   * batch is cropped from memory by id — no file is read per batch. The batch class's components are
+   * the columns loaded (or `dst`; `name0, name1, …` columns become one n×k component); the format's
+   * load options (`indexCol`, `dtypes`, `int64`, `shapes`, `key`, …) apply as in `batch.load`.
+   *
+   * ```ts
+   * const ds = await Dataset.fromTable('customers.csv', { fmt: 'csv', batchClass: TabularBatch });
+   * ```
+   * @throws ArgumentError for a format that is not a table, an unknown option or an empty table; the
+   * format's errors (MissingFileError, FileFormatError, MissingColumnError, …) for a bad file.
+   */
+  static async fromTable<B extends Batch = Batch>(src: string, options: TableDatasetOptions<B>): Promise<Dataset<B>> {
+    const { readTableDataset } = await import('./table-dataset.js');
+    return readTableDataset(this as unknown as new (index: IndexSource, options: DatasetOptions<B>) => Dataset<B>, src, options);
   }
 
   static #make<D extends AnyDataset>(cls: DatasetClass<D>, source: AnyDataset, index: DatasetIndex, batchClass: BatchConstructor | undefined, attributes: Record<string, unknown>): D {

@@ -20,7 +20,7 @@ import { FileFormatError, MissingColumnError } from './errors.js';
 import { readFileBytes, resolvePath, writeFileAtomic } from './files.js';
 import type { FormatDumpOptions, FormatHandler, FormatLoadOptions } from './format-registry.js';
 import {
-  assignComponents, batchToColumns, checkOptions, dumpNames, int64Policy, readComponents, type IndexKey, type Int64Policy, type TableSource, type TableValues,
+  assignComponents, batchToColumns, checkOptions, dumpNames, int64Policy, readComponents, readWholeTable, type IndexKey, type Int64Policy, type TableSource, type TableValues,
 } from './table.js';
 
 const FORMAT = 'csv';
@@ -235,6 +235,13 @@ export const csvFormat: FormatHandler = {
     const table = await readCsvTable(file, options);
     const staged: Map<string, Column> = readComponents(table, batch, options.dst, policy);
     await assignComponents(batch, staged);
+  },
+
+  async readTable(options: FormatLoadOptions, components: readonly string[] | null) {
+    checkOptions(FORMAT, options, loadOptionNames);
+    const file = resolvePath(FORMAT, options.src, 'src');
+    const policy = int64Policy(options.int64);
+    return readWholeTable(await readCsvTable(file, options), options.dst, components, policy);
   },
 
   async dump(batch: Batch, options: FormatDumpOptions): Promise<void> {

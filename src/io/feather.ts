@@ -20,7 +20,7 @@ import { FileFormatError, MissingColumnError } from './errors.js';
 import { readFileBytes, resolvePath, writeFileAtomic } from './files.js';
 import type { FormatDumpOptions, FormatHandler, FormatLoadOptions } from './format-registry.js';
 import {
-  assignComponents, batchToColumns, checkOptions, dumpNames, indexKey, int64Policy, readComponents, type DumpColumn, type IndexKey, type Int64Policy, type TableSource, type TableValues,
+  assignComponents, batchToColumns, checkOptions, dumpNames, indexKey, int64Policy, readComponents, readWholeTable, type DumpColumn, type IndexKey, type Int64Policy, type TableSource, type TableValues,
 } from './table.js';
 
 const FORMAT = 'feather';
@@ -234,6 +234,13 @@ export const featherFormat: FormatHandler = {
     const policy = int64Policy(options.int64);
     const table = await readFeatherTable(file, options);
     await assignComponents(batch, readComponents(table, batch, options.dst, policy));
+  },
+
+  async readTable(options: FormatLoadOptions, components: readonly string[] | null) {
+    checkOptions(FORMAT, options, loadOptionNames);
+    const file = resolvePath(FORMAT, options.src, 'src');
+    const policy = int64Policy(options.int64);
+    return readWholeTable(await readFeatherTable(file, options), options.dst, components, policy);
   },
 
   async dump(batch: Batch, options: FormatDumpOptions): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import { UnknownFormatError } from '../errors.js';
 import type { Batch } from '../batch/batch.js';
+import type { WholeTable } from './table.js';
 
 /** Options passed to a format's `load`. */
 export interface FormatLoadOptions {
@@ -24,6 +25,11 @@ export interface FormatDumpOptions {
 export interface FormatHandler {
   load(batch: Batch, options: FormatLoadOptions): Promise<void>;
   dump(batch: Batch, options: FormatDumpOptions): Promise<void>;
+  /**
+   * Table formats only: reads every row of `options.src` (with `load`'s options) into components —
+   * `dst`, else the `components` the file holds, else (null) every column.
+   */
+  readTable?(options: FormatLoadOptions, components: readonly string[] | null): Promise<WholeTable>;
 }
 
 const handlers = new Map<string, () => Promise<FormatHandler>>();

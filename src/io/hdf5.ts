@@ -25,7 +25,7 @@ import { assertReadableFile, atomicWrite, readFileHead, resolvePath } from './fi
 import type { FormatDumpOptions, FormatHandler, FormatLoadOptions } from './format-registry.js';
 import { decodePickledObjectArray } from './pandas-pickle.js';
 import {
-  assignComponents, checkOptions, classify, dumpNames, gatherRows, indexKey, int64Policy, readComponents, type IndexKey, type Int64Policy, type TableSource, type TableValues,
+  assignComponents, checkOptions, classify, dumpNames, gatherRows, indexKey, int64Policy, readComponents, readWholeTable, type IndexKey, type Int64Policy, type TableSource, type TableValues,
 } from './table.js';
 
 type H5Module = typeof import('h5wasm/node').default;
@@ -368,6 +368,13 @@ export const hdf5Format: FormatHandler = {
     const policy = int64Policy(options.int64);
     const staged = await withTable(file, options, (table): Map<string, Column> => readComponents(table, batch, options.dst, policy, table.positional === 'locator' ? 'dataset' : 'column'));
     await assignComponents(batch, staged);
+  },
+
+  async readTable(options: FormatLoadOptions, components: readonly string[] | null) {
+    checkOptions(FORMAT, options, loadOptionNames);
+    const file = resolvePath(FORMAT, options.src, 'src');
+    const policy = int64Policy(options.int64);
+    return withTable(file, options, (table) => readWholeTable(table, options.dst, components, policy, table.positional === 'locator' ? 'dataset' : 'column'));
   },
 
   async dump(batch: Batch, options: FormatDumpOptions): Promise<void> {

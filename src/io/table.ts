@@ -186,7 +186,7 @@ export interface LoadTarget {
  * (others are left unchanged; none found is a MissingColumnError), or, for a batch without
  * components, every column of the file.
  */
-export function loadTargets(table: TableSource, dst: unknown, batch: Batch, what = 'column'): LoadTarget[] {
+export function loadTargets(table: TableSource, dst: unknown, batch: Pick<Batch, 'components'>, what = 'column'): LoadTarget[] {
   const find = (name: string): LoadTarget | null => {
     if (table.names.includes(name)) return { component: name, columns: [name], split: false };
     const columns = prefixedColumns(table.names, name);
@@ -241,8 +241,27 @@ export function reassemble(columns: readonly Column[], rows: number, shape: read
  * Reads the targets' columns for the batch's rows and builds the components (nothing is assigned).
  */
 export function readComponents(table: TableSource, batch: Batch, dst: unknown, policy: Int64Policy, what = 'column'): Map<string, Column> {
-  const targets = loadTargets(table, dst, batch, what);
-  const positions = selectRows(table, batch);
+  return readTargets(table, loadTargets(table, dst, batch, what), selectRows(table, batch), policy);
+}
+
+/** A whole table in memory: the id of each row (null: rows are only positions) and the loaded components. */
+export interface WholeTable {
+  readonly ids: readonly IndexKey[] | null;
+  readonly rowCount: number;
+  readonly components: ReadonlyMap<string, Column>;
+}
+
+/**
+ * Every row of the table as components: `dst` names them; without it, the `components` the file holds
+ * (a MissingColumnError when it holds none), or every column when `components` is null.
+ */
+export function readWholeTable(table: TableSource, dst: unknown, components: readonly string[] | null, policy: Int64Policy, what = 'column'): WholeTable {
+  const staged = readTargets(table, loadTargets(table, dst, { components }, what), null, policy);
+  return { ids: table.index === null ? null : Array.from(table.index), rowCount: table.rowCount, components: staged };
+}
+
+/** Reads the targets' columns at `positions` (null: every row) and builds the components. */
+function readTargets(table: TableSource, targets: readonly LoadTarget[], positions: Int32Array | null, policy: Int64Policy): Map<string, Column> {
   const rows = positions === null ? table.rowCount : positions.length;
   const read = (name: string): Column => {
     const values = table.readRows ? table.readRows(name, positions) : gatherRows(table.read(name), positions);

@@ -1,0 +1,61 @@
+/**
+ * A dataset over a table file (csv, feather, hdf5) parsed **once**: the file's rows become the
+ * dataset's `preloaded` data and its index column the dataset's ids, so every batch is cropped from
+ * memory by id instead of re-reading the file (`Dataset.fromTable` calls this).
+ * @module
+ */
+import type { Batch } from '../batch/batch.js';
+import { ArgumentError } from '../errors.js';
+import { getFormat, registeredFormats } from '../io/format-registry.js';
+import '../io/register-formats.js';
+import type { BatchConstructor, Dataset, DatasetOptions } from './dataset.js';
+
+/** The table formats a dataset can be read from. */
+export type TableFormat = 'csv' | 'feather' | 'hdf5';
+
+/**
+ * Options of `Dataset.fromTable`: the format, the dataset's options (`batchClass`, `copy`, attributes)
+ * and the format's load options (`dst`, `indexCol`, `dtypes`, `int64`, `shapes`, `delimiter` for csv;
+ * `indexCol`, `int64`, `shapes` for feather; `key`, `indexKey`, `int64`, `shapes` for hdf5 — see
+ * docs/formats.md). Unknown load options are an ArgumentError, as in `batch.load`.
+ */
+export interface TableDatasetOptions<B extends Batch = Batch> {
+  /** The file format. */
+  fmt: TableFormat;
+  /** The class of the batches (default `Batch`); its components are the columns loaded unless `dst` is given. */
+  batchClass?: BatchConstructor<B>;
+  /** Batches deep-copy their rows (default false: they may share memory with the table). */
+  copy?: boolean;
+  /** Components to load (column names, or prefixes of `name0, name1, …` columns). */
+  dst?: string | readonly string[];
+  /** The format's other load options, and dataset attributes (`attributes.name` becomes `dataset.name`). */
+  [option: string]: unknown;
+}
+
+const datasetOptionNames = new Set(['fmt', 'batchClass', 'copy', 'attributes']);
+
+/**
+ * Reads table `src` once and builds a dataset of class `cls` over it (see `Dataset.fromTable`).
+ * @throws ArgumentError for a format that cannot be read as a whole table or an unknown load option;
+ * the format's errors (MissingFileError, FileFormatError, MissingColumnError, …) for a bad file.
+ */
+export async function readTableDataset<B extends Batch, D extends Dataset<B>>(
+  cls: new (index: readonly (string | number)[] | number, options: DatasetOptions<B>) => D, src: string, options: TableDatasetOptions<B>,
+): Promise<D> {
+  if (typeof src !== 'string' || src === '') throw new ArgumentError('src', `expected the path of a table file, got ${typeof src === 'string' ? 'an empty string' : typeof src}`);
+  if (typeof options !== 'object' || options === null) throw new ArgumentError('options', "expected an object with fmt ('csv', 'feather' or 'hdf5')");
+  const { fmt, batchClass, copy = false, attributes = {} } = options;
+  const handler = await getFormat(fmt);
+  if (!handler.readTable) {
+    const tables = registeredFormats().filter((name) => name === 'csv' || name === 'feather' || name === 'hdf5');
+    throw new ArgumentError('fmt', `'${String(fmt)}' is not a table format: a dataset can be read from ${tables.join(', ')} files`);
+  }
+  if (typeof attributes !== 'object' || attributes === null) throw new ArgumentError('attributes', 'expected a record of dataset attributes');
+  const loadOptions = Object.fromEntries(Object.entries(options).filter(([name]) => !datasetOptionNames.has(name)));
+  const components = (batchClass as unknown as { components?: readonly string[] | null } | undefined)?.components ?? null;
+  const table = await handler.readTable({ ...loadOptions, src }, components);
+  if (table.rowCount === 0) throw new ArgumentError('src', `${src} has no rows, and a dataset cannot be empty`);
+  const preloaded = Object.fromEntries(table.components);
+  const index = table.ids === null ? table.rowCount : table.ids;
+  return new cls(index, { ...(attributes as Record<string, unknown>), batchClass, preloaded, copy });
+}
