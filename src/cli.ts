@@ -82,7 +82,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     const { files, reference } = await generateDocs(args);
     for (const warning of reference.warnings) console.warn(`warning: ${warning}`);
     const actions = reference.classes.reduce((sum, cls) => sum + cls.actions.length, 0);
-    console.log(`batchflow-ts docs: ${reference.classes.length} Batch class${reference.classes.length === 1 ? '' : 'es'}, ${actions} action entries → ${files.map((file) => relative(process.cwd(), file) || '.').join(', ')}`);
+    const incomplete = reference.sourcesMissing === undefined ? '' : ' (incomplete: without TSDoc summaries, option types and signatures; see the warning)';
+    console.log(`batchflow-ts docs: ${reference.classes.length} Batch class${reference.classes.length === 1 ? '' : 'es'}, ${actions} action entries → ${files.map((file) => relative(process.cwd(), file) || '.').join(', ')}${incomplete}`);
     if (reference.classes.length === 0) console.warn('warning: the modules export no Batch class');
     return 0;
   } catch (error) {

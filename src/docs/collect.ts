@@ -11,6 +11,7 @@ import { ComponentTuple } from '../decorators/parallel-options.js';
 import { getActions, type ResolvedAction } from '../decorators/registry.js';
 import type { ActionDoc, ActionReference, ApplyDefaultsLayer, ClassDoc, DefaultDoc, OptionDoc } from './model.js';
 import { SourceInspector, type MethodInfo } from './source-info.js';
+import { loadTypeScript } from './typescript-loader.js';
 
 /** A Batch class as the generator sees it: any constructor whose prototype chain reaches a `Batch`. */
 export type AnyBatchClass = abstract new (...args: never[]) => unknown;
@@ -31,6 +32,11 @@ export interface BuildOptions {
   readonly title?: string;
   /** Read summaries and option types from the sources with the TypeScript compiler API (default true). */
   readonly readSources?: boolean;
+  /**
+   * Directory from which the `typescript` package is resolved (default: the current directory);
+   * batchflow-ts's own location is tried after it. It must be `typescript` >=5.0 <7 (see `supportedTypeScript`).
+   */
+  readonly typescriptFrom?: string;
 }
 
 /** What an `@inbatchParallel` starts from instead of `applyDefaults` (mirrors the runtime in `Batch`). */
@@ -223,8 +229,13 @@ export async function buildActionReference(modules: readonly ModuleSource[], opt
   const root = options.root ?? process.cwd();
   const warnings: string[] = [];
   const classes = collectBatchClasses(modules);
-  const inspector = options.readSources === false ? undefined : await SourceInspector.create();
-  if (!inspector && options.readSources !== false) warnings.push('typescript is not installed: TSDoc summaries and option types are left out (npm install -D typescript)');
+  let inspector: SourceInspector | undefined;
+  let sourcesMissing: string | undefined;
+  if (options.readSources !== false) {
+    const lookup = loadTypeScript([options.typescriptFrom ?? process.cwd()]);
+    if (lookup.typescript) inspector = SourceInspector.create(lookup.typescript);
+    else warnings.push((sourcesMissing = lookup.problem ?? 'the TypeScript compiler API is not available'));
+  }
 
   const recordsOf = new Map(classes.map(({ cls }) => [cls, getActions(cls)]));
   if (inspector) {
@@ -264,5 +275,6 @@ export async function buildActionReference(modules: readonly ModuleSource[], opt
     modules: modules.flatMap((module) => (module.path ? [displayPath(module.path, root)!] : [])),
     classes: docs,
     warnings,
+    ...(sourcesMissing === undefined ? {} : { sourcesMissing }),
   };
 }

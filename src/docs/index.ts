@@ -24,6 +24,7 @@ export type { ActionDoc, ActionReference, ApplyDefaultsLayer, ClassDoc, DefaultD
 export { renderHtml } from './render-html.js';
 export { renderMarkdown } from './render-markdown.js';
 export { generateApiDocs, type ApiDocsOptions } from './typedoc.js';
+export { loadTypeScript, supportedTypeScript, type TypeScriptLookup, type TypeScriptModule } from './typescript-loader.js';
 
 /** Options of {@link generateDocs}. */
 export interface GenerateDocsOptions {
@@ -40,6 +41,8 @@ export interface GenerateDocsOptions {
   readonly root?: string;
   /** Page title (default `Action reference`). */
   readonly title?: string;
+  /** Directory from which `typescript` (>=5.0 <7) is resolved (default: the current directory, then batchflow-ts's own location). */
+  readonly typescriptFrom?: string;
 }
 
 /** What {@link generateDocs} wrote. */
@@ -75,7 +78,7 @@ export async function generateDocs(options: GenerateDocsOptions): Promise<Genera
   if (options.modules.length === 0) throw new Error('batchflow-ts docs: give at least one module file');
   const sources: ModuleSource[] = [];
   for (const module of options.modules) sources.push(await importModule(module));
-  const reference = await buildActionReference(sources, { root: options.root, title: options.title });
+  const reference = await buildActionReference(sources, { root: options.root, title: options.title, typescriptFrom: options.typescriptFrom });
   const files = await writeActionReference(reference, options.out ?? 'docs');
   if (options.api !== undefined) {
     await generateApiDocs({ entryPoints: options.modules, out: options.api });

@@ -121,4 +121,9 @@ export interface ActionReference {
   readonly classes: readonly ClassDoc[];
   /** Problems met while reading sources (for example: typescript not installed). */
   readonly warnings: readonly string[];
+  /**
+   * Set when the sources could not be read at all (no supported `typescript`): why. The pages then
+   * say at the top that TSDoc summaries, option types and signatures are missing.
+   */
+  readonly sourcesMissing?: string;
 }

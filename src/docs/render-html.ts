@@ -5,7 +5,7 @@
  */
 import type { ActionDoc, ActionReference, ClassDoc, DefaultDoc } from './model.js';
 import { anchorOf } from './render-markdown.js';
-import { callText, innerMethodText, introText, lockText, shortSummary, signatureText, statusText } from './text.js';
+import { callText, innerMethodText, introText, lockText, shortSummary, signatureText, sourcesMissingText, statusText } from './text.js';
 
 /** Escapes text for HTML content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -57,12 +57,15 @@ function renderAction(cls: ClassDoc, action: ActionDoc): string {
   return parts.join('\n');
 }
 
-function renderClass(cls: ClassDoc): string {
+function renderClass(cls: ClassDoc, documented: ReadonlySet<string>): string {
   const parts = [`<section class="class" id="${escapeHtml(anchorOf(cls.name))}">`, `<h2>${escapeHtml(cls.name)}</h2>`];
   if (cls.summary) parts.push(`<p>${inline(cls.summary)}</p>`);
   const facts: string[] = [];
   if (cls.module) facts.push(`<li>Module: ${code(cls.module)}</li>`);
-  facts.push(`<li>Extends: ${cls.parent ? `<a href="#${escapeHtml(anchorOf(cls.parent))}">${code(cls.parent)}</a>` : '—'}</li>`);
+  // a parent is linked only when this page documents it (else the anchor would not exist)
+  const parent = cls.parent === undefined ? '—'
+    : documented.has(cls.parent) ? `<a href="#${escapeHtml(anchorOf(cls.parent))}">${code(cls.parent)}</a>` : `${code(cls.parent)} (not documented on this page)`;
+  facts.push(`<li>Extends: ${parent}</li>`);
   if (cls.exportNames.some((name) => name !== cls.name)) facts.push(`<li>Exported as: ${cls.exportNames.map(code).join(', ')}</li>`);
   facts.push(`<li>Components: ${cls.components ? (cls.components.map(code).join(', ') || '(none)') : `not fixed (${code('static components = null')})`}</li>`);
   parts.push(`<ul>${facts.join('')}</ul>`, `<p>${code('applyDefaults')} after the class merge:</p>`, defaultsTable(cls.applyDefaults));
@@ -83,6 +86,7 @@ th, td { border: 1px solid #d0d7de; padding: .3em .6em; text-align: left; vertic
 th { background: #f6f8fa; }
 section.class { border-top: 2px solid #d0d7de; margin-top: 2em; }
 section.action { margin-left: 1em; }
+.warning { background: #fff8c5; border: 1px solid #d4a72c; padding: .5em .8em; border-radius: 6px; }
 .kind { font-size: 12px; font-weight: normal; background: #ddf4ff; border-radius: 1em; padding: .1em .6em; }
 `;
 
@@ -94,9 +98,11 @@ export function renderHtml(reference: ActionReference): string {
     `<title>${escapeHtml(reference.title)}</title>`, `<style>${style}</style>`, '</head>', '<body>',
     `<h1>${escapeHtml(reference.title)}</h1>`, `<p>${inline(introText)}</p>`,
   ];
+  if (reference.sourcesMissing !== undefined) parts.push(`<p class="warning"><strong>Warning:</strong> ${escapeHtml(sourcesMissingText(reference.sourcesMissing))}</p>`);
   if (reference.modules.length > 0) parts.push(`<p>Modules: ${reference.modules.map(code).join(', ')}.</p>`);
   parts.push(`<ul>${reference.classes.map((cls) => `<li><a href="#${escapeHtml(anchorOf(cls.name))}">${escapeHtml(cls.name)}</a> — ${cls.actions.length} action${cls.actions.length === 1 ? '' : 's'}${cls.parent ? `, extends ${escapeHtml(cls.parent)}` : ''}</li>`).join('')}</ul>`);
-  for (const cls of reference.classes) parts.push(renderClass(cls));
+  const documented = new Set(reference.classes.map((cls) => cls.name));
+  for (const cls of reference.classes) parts.push(renderClass(cls, documented));
   if (reference.warnings.length > 0) parts.push('<h2>Warnings</h2>', `<ul>${reference.warnings.map((warning) => `<li>${escapeHtml(warning)}</li>`).join('')}</ul>`);
   parts.push('</body>', '</html>');
   return `${parts.join('\n')}\n`;

@@ -3,7 +3,7 @@
  * @module
  */
 import type { ActionDoc, ActionReference, ClassDoc, DefaultDoc } from './model.js';
-import { callText, innerMethodText, introText, lockText, shortSummary, signatureText, statusText } from './text.js';
+import { callText, innerMethodText, introText, lockText, shortSummary, signatureText, sourcesMissingText, statusText } from './text.js';
 
 /** Inline code (backticks inside are fenced with double backticks). */
 function code(text: string): string {
@@ -64,12 +64,13 @@ function renderAction(cls: ClassDoc, action: ActionDoc): string[] {
   return lines;
 }
 
-function renderClass(cls: ClassDoc): string[] {
+function renderClass(cls: ClassDoc, documented: ReadonlySet<string>): string[] {
   const lines = [`<a id="${anchorOf(cls.name)}"></a>`, '', `## ${cls.name}`, ''];
   if (cls.summary) lines.push(cls.summary, '');
   const facts: string[] = [];
   if (cls.module) facts.push(`- Module: ${code(cls.module)}`);
-  facts.push(`- Extends: ${cls.parent ? `[${code(cls.parent)}](#${anchorOf(cls.parent)})` : '—'}`);
+  // a parent is linked only when this page documents it (else the anchor would not exist)
+  facts.push(`- Extends: ${cls.parent ? (documented.has(cls.parent) ? `[${code(cls.parent)}](#${anchorOf(cls.parent)})` : `${code(cls.parent)} (not documented on this page)`) : '—'}`);
   if (cls.exportNames.some((name) => name !== cls.name)) facts.push(`- Exported as: ${cls.exportNames.map(code).join(', ')}`);
   facts.push(`- Components: ${cls.components ? (cls.components.map(code).join(', ') || '(none)') : 'not fixed (`static components = null`)'}`);
   lines.push(...facts, '', '`applyDefaults` after the class merge:', '', ...defaultsTable(cls.applyDefaults), '');
@@ -84,11 +85,13 @@ function renderClass(cls: ClassDoc): string[] {
 /** Renders the whole reference as one Markdown page. */
 export function renderMarkdown(reference: ActionReference): string {
   const lines = [`# ${reference.title}`, '', introText, ''];
+  if (reference.sourcesMissing !== undefined) lines.push(`> **Warning:** ${cell(sourcesMissingText(reference.sourcesMissing))}`, '');
   if (reference.modules.length > 0) lines.push(`Modules: ${reference.modules.map(code).join(', ')}.`, '');
   lines.push('Classes:', '');
   for (const cls of reference.classes) lines.push(`- [${cls.name}](#${anchorOf(cls.name)}) — ${cls.actions.length} action${cls.actions.length === 1 ? '' : 's'}${cls.parent ? `, extends ${cls.parent}` : ''}`);
   lines.push('');
-  for (const cls of reference.classes) lines.push(...renderClass(cls));
+  const documented = new Set(reference.classes.map((cls) => cls.name));
+  for (const cls of reference.classes) lines.push(...renderClass(cls, documented));
   if (reference.warnings.length > 0) lines.push('## Warnings', '', ...reference.warnings.map((warning) => `- ${cell(warning)}`), '');
   return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }

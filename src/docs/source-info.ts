@@ -1,16 +1,18 @@
 /**
  * Reads what the registry cannot know from the sources, with the TypeScript compiler API: the TSDoc
  * summary of classes and methods, the declared parameters of decorated methods and the properties
- * (names, types, doc comments) of their options parameter. `typescript` is imported lazily, only
- * when docs are generated; without it the generator still works from the registry alone.
+ * (names, types, doc comments) of their options parameter. The `typescript` package is found and
+ * version-checked by `typescript-loader.ts`, only when docs are generated; without a supported one
+ * the generator still works from the registry alone.
  * @module
  */
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type ts from 'typescript';
 import type { OptionDoc, ParameterDoc } from './model.js';
+import type { TypeScriptModule } from './typescript-loader.js';
 
-type TypeScript = typeof ts;
+type TypeScript = TypeScriptModule;
 
 /** What the sources say about one method. */
 export interface MethodInfo {
@@ -71,16 +73,9 @@ export class SourceInspector {
     this.#ts = typescript;
   }
 
-  /** Loads `typescript`; resolves to undefined when it is not installed. */
-  static async create(): Promise<SourceInspector | undefined> {
-    try {
-      const module = (await import('typescript')) as { default?: TypeScript } & Partial<TypeScript>;
-      const typescript = (module.default ?? module) as TypeScript;
-      if (typeof typescript.createProgram !== 'function') return undefined;
-      return new SourceInspector(typescript);
-    } catch {
-      return undefined;
-    }
+  /** An inspector over the compiler API `typescript` (as found by `loadTypeScript`). */
+  static create(typescript: TypeScript): SourceInspector {
+    return new SourceInspector(typescript);
   }
 
   /** Parses `files` (modules as recorded: `.ts`, or compiled `.js` with a `.d.ts` beside it). Call once with every file before querying. */
