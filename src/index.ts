@@ -35,7 +35,7 @@ export { SkipBatch, StopPipeline, PipelineError } from './pipeline/errors.js';
 export { saveDataTo } from './pipeline/save-data.js';
 export { Config, MissingKeyError, type ConfigSource } from './config/config.js';
 export {
-  B, V, C, D, I, F, L, W, P, PP, IF, R, evalExpr, isNamedExpression, NamedExpression, PerItem, isPerItem, ExpressionError,
+  B, V, C, D, I, F, L, W, P, PP, IF, R, evalExpr, isNamedExpression, NamedExpression, PerItem, isPerItem, ExpressionError, NoPipelineError,
   supportedDistributions, Slice,
   type EvalContext, type PipelineLike, type IterationInfo, type SetMode, type ExprOr, type Evaluated, type EvalOptions, type RandomOptions,
 } from './expr/index.js';

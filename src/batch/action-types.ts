@@ -7,9 +7,13 @@
  */
 import type { ParallelOptions } from '../decorators/parallel-options.js';
 import type { PerItem } from '../expr/per-item.js';
+import type { AnyNamedExpression } from '../expr/expression.js';
 
-/** An item option may also be given per item, as `P([...])`. */
-export type ItemOptionValues<O> = { [K in keyof NonNullable<O>]: NonNullable<O>[K] | PerItem<NonNullable<O>[K]> };
+/**
+ * An item option may also be given per item, as `P([...])`, or as a named expression (`P(R(...))`,
+ * `B('size')`, …) evaluated against the batch when the action is called.
+ */
+export type ItemOptionValues<O> = { [K in keyof NonNullable<O>]: NonNullable<O>[K] | PerItem<NonNullable<O>[K]> | AnyNamedExpression };
 
 /** Options of a parallel action call: the reserved options plus the item function's own. */
 export type ParallelCallOptions<O> = ParallelOptions & ItemOptionValues<O>;

@@ -6,8 +6,10 @@
 import type { ActionRecord } from './action-record.js';
 import { definingModuleFromStack } from './defining-module.js';
 import { assertMethod, assertOptionsObject, isBareDecoratorCall } from './decorator-arguments.js';
+import { callEvaluated, evaluateDirectArguments } from './direct-arguments.js';
 import { lockForAction, type ActionHost } from './host.js';
 import { registerAction } from './registry.js';
+import type { Batch } from '../batch/batch.js';
 
 /** Options of `@action({...})`. */
 export interface ActionOptions {
@@ -24,14 +26,19 @@ export interface ActionOptions {
 
 type MethodDecorator = (prototype: object, key: string | symbol, descriptor: PropertyDescriptor) => void;
 
-/** Builds the async action wrapper around `body`. Exported for the parallel decorators. */
-export function wrapAsAction(name: string, body: (this: unknown, ...args: unknown[]) => unknown, useLock: boolean | string): (this: ActionHost, ...args: unknown[]) => Promise<unknown> {
+/**
+ * Builds the async action wrapper around `body`. Named expressions among the arguments of a direct
+ * call are evaluated against the batch first (`noEval` options excepted); the wrapper's
+ * `[callEvaluated]` member skips that step for callers that evaluated them already (pipelines).
+ * Exported for the parallel decorators.
+ */
+export function wrapAsAction(name: string, body: (this: unknown, ...args: unknown[]) => unknown, useLock: boolean | string, noEval: readonly string[] = []): (this: ActionHost, ...args: unknown[]) => Promise<unknown> {
   const lockName = useLock === true ? `#_lock_${name}` : typeof useLock === 'string' ? useLock : null;
   const run = async function (this: ActionHost, args: unknown[]): Promise<unknown> {
     const result = await body.apply(this, args);
     return result === undefined ? this : result;
   };
-  const wrapper = lockName === null
+  const evaluated = lockName === null
     ? function (this: ActionHost, ...args: unknown[]): Promise<unknown> { return run.call(this, args); }
     : async function (this: ActionHost, ...args: unknown[]): Promise<unknown> {
       const release = await this[lockForAction](lockName).acquire();
@@ -41,7 +48,18 @@ export function wrapAsAction(name: string, body: (this: unknown, ...args: unknow
         release();
       }
     };
+  const wrapper = function (this: ActionHost, ...args: unknown[]): Promise<unknown> {
+    let values: unknown[];
+    try {
+      values = evaluateDirectArguments(this as unknown as Batch, name, args, noEval);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return evaluated.apply(this, values);
+  };
   Object.defineProperty(wrapper, 'name', { value: name });
+  Object.defineProperty(evaluated, 'name', { value: name });
+  Object.defineProperty(wrapper, callEvaluated, { value: evaluated });
   return wrapper;
 }
 
@@ -58,7 +76,7 @@ function decorate(options: ActionOptions, prototype: object, key: string | symbo
     defaults: {}, summary: options.summary,
   };
   registerAction(prototype, record);
-  descriptor.value = wrapAsAction(name, original as (this: unknown, ...args: unknown[]) => unknown, useLock);
+  descriptor.value = wrapAsAction(name, original as (this: unknown, ...args: unknown[]) => unknown, useLock, noEval);
 }
 
 /**

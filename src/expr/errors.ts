@@ -19,3 +19,12 @@ export class ExpressionError extends BatchflowError {
     if (cause instanceof Error && cause.stack) this.stack = `${this.stack}\nCaused by: ${cause.stack}`;
   }
 }
+
+/**
+ * An expression that reads a pipeline (`V`, `C`, `I`, …) was evaluated where there is none, for
+ * example in a direct action call on a batch that no pipeline runs. It is the `cause` of the
+ * ExpressionError naming the expression.
+ */
+export class NoPipelineError extends TypeError {
+  override name = 'NoPipelineError';
+}

@@ -35,6 +35,12 @@ export interface ExprOptions extends ExprParams {
   mode?: SetMode;
 }
 
+/**
+ * Any named expression, whatever its result type (NamedExpression<T> is invariant in T, so
+ * `NamedExpression<unknown>` would not accept e.g. `P(R(...))`): the members every expression has.
+ */
+export type AnyNamedExpression = Pick<NamedExpression, 'mode' | 'params'> & { get(ctx?: EvalContext): unknown };
+
 /** A value or an expression that gives one. */
 export type ExprOr<T> = T | NamedExpression<T>;
 
@@ -547,7 +553,7 @@ export class BoundExpression<T = unknown> extends NamedExpression<T> {
 // ---- evalExpr ---------------------------------------------------------------------------------
 
 /** True when `value` is an expression or a container (array, plain object, Map, Config, PerItem) holding one at any depth. */
-function containsExpression(value: unknown, seen: Set<object> = new Set()): boolean {
+export function containsExpression(value: unknown, seen: Set<object> = new Set()): boolean {
   if (value instanceof NamedExpression) return true;
   if (typeof value !== 'object' || value === null || seen.has(value)) return false;
   seen.add(value);

@@ -11,6 +11,7 @@ import { isNdArray, isTypedArray } from '../batch/ndarray-utils.js';
 import { Config, MissingKeyError } from '../config/config.js';
 import type { Dataset } from '../dataset/dataset.js';
 import { ArgumentError } from '../errors.js';
+import { NoPipelineError } from './errors.js';
 import type { EvalContext, IterationInfo, PipelineLike } from './context.js';
 import { AlgebraicExpression, evalExpr, NamedExpression, RAW_RESULT, reprValue, type ExprOptions, type ExprOr, type SetMode, type SetOptions } from './expression.js';
 import * as ops from './ops.js';
@@ -35,7 +36,7 @@ function requireBatch(ctx: EvalContext): Batch {
 }
 
 function requirePipeline(ctx: EvalContext): PipelineLike {
-  if (!ctx.pipeline) throw new TypeError('there is no pipeline here (evaluate it with a context that has a pipeline)');
+  if (!ctx.pipeline) throw new NoPipelineError('there is no pipeline here (evaluate it with a context that has a pipeline)');
   return ctx.pipeline;
 }
 

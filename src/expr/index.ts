@@ -5,7 +5,7 @@
  */
 export type { EvalContext, PipelineLike, IterationInfo } from './context.js';
 export { isPipelineLike } from './context.js';
-export { ExpressionError } from './errors.js';
+export { ExpressionError, NoPipelineError } from './errors.js';
 export {
   NamedExpression, AlgebraicExpression, BoundExpression, evalExpr, isNamedExpression, normaliseMode,
   type SetMode, type SetOptions, type ExprParams, type ExprOptions, type ExprOr, type Evaluated, type EvalOptions,

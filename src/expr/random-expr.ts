@@ -219,7 +219,8 @@ export class RandomExpression<T = unknown> extends NamedExpression<T> {
   /** The generator used for a context: the own seeded one, else the pipeline's, else the batch's, else a private one. */
   #rng(ctx: EvalContext): Rng {
     if (this.#own) return this.#own;
-    if (ctx.pipeline) return ctx.pipeline.random;
+    // a Pipeline object itself (a batch's pipeline, outside the run's per-batch view) has no generator
+    if (ctx.pipeline?.random) return ctx.pipeline.random;
     if (ctx.batch) return ctx.batch.random;
     this.#fallback ??= new Rng();
     return this.#fallback;

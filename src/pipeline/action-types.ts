@@ -7,15 +7,10 @@ import type { ActionsOf } from '../batch/action-types.js';
 import type { Batch } from '../batch/batch.js';
 import type { ParallelOptions } from '../decorators/parallel-options.js';
 import type { PerItem } from '../expr/per-item.js';
-import type { NamedExpression } from '../expr/expression.js';
-import type { EvalContext } from '../expr/context.js';
+import type { AnyNamedExpression, NamedExpression } from '../expr/expression.js';
 import type { PipelineCore } from './pipeline.js';
 
-/**
- * Any named expression, whatever its result type (NamedExpression<T> is invariant in T, so
- * `NamedExpression<unknown>` would not accept e.g. `P(R(...))`): the members every expression has.
- */
-export type AnyNamedExpression = Pick<NamedExpression, 'mode' | 'params'> & { get(ctx?: EvalContext): unknown };
+export type { AnyNamedExpression } from '../expr/expression.js';
 
 /** A value, or a named expression giving it per batch. */
 export type Evaluable<T> = T | NamedExpression<T> | AnyNamedExpression;

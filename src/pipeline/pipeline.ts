@@ -12,6 +12,7 @@ import type { Batch, BatchClass } from '../batch/batch.js';
 import { Mutex } from '../concurrency/mutex.js';
 import { getAction, getRegisteredClasses } from '../decorators/registry.js';
 import { isActionHost } from '../decorators/host.js';
+import { callEvaluated, type ActionWrapper } from '../decorators/direct-arguments.js';
 import { Dataset } from '../dataset/dataset.js';
 import type { DatasetIndex, IndexSource } from '../dataset/dataset-index.js';
 import { ArgumentError } from '../errors.js';
@@ -614,7 +615,9 @@ export class PipelineCore<B extends Batch = Batch> {
         if (typeof method !== 'function') throw new PipelineError(`${batch.constructor.name}.${record.name} is not a method`);
         // noEval names options of the action's options object(s), so each argument is evaluated on its own
         const args = record.args.map((arg) => evalExpr(arg, contextFor(batch), { noEval: action.noEval }));
-        const result = await (method as (...a: unknown[]) => unknown).apply(batch, args);
+        // the arguments are evaluated already: call the action's entry point that does not evaluate them again
+        const invoke = (method as ActionWrapper)[callEvaluated] ?? method;
+        const result = await (invoke as (...a: unknown[]) => unknown).apply(batch, args);
         if (isActionHost(result)) {
           const next = result as unknown as Batch;
           if (next !== batch) {
