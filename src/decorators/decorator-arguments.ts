@@ -15,7 +15,7 @@ export function assertOptionsObject(decorator: string, args: readonly unknown[])
 /** Throws a TypeError unless `descriptor` holds a method. */
 export function assertMethod(decorator: string, prototype: object, key: string | symbol, descriptor: PropertyDescriptor | undefined): asserts descriptor is PropertyDescriptor & { value: (...args: never[]) => unknown } {
   if (typeof key === 'object' && key !== null && 'kind' in key) {
-    throw new TypeError(`@${decorator} was applied as a TC39 (stage 3) decorator; batchflow-ts needs legacy decorators: set "experimentalDecorators": true and "emitDecoratorMetadata": true in the tsconfig.json that compiles this file (for tsx, the file must be in that tsconfig's "include")`);
+    throw new TypeError(`@${decorator} was applied as a TC39 (stage 3) decorator; batchflow-ts needs legacy decorators: set "experimentalDecorators": true in the tsconfig.json that compiles this file (for tsx, the file must be in that tsconfig's "include"; "emitDecoratorMetadata" is not needed)`);
   }
   if (typeof key !== 'string') throw new TypeError(`@${decorator} needs a method with a string name, got ${String(key)}`);
   if (!descriptor || typeof descriptor.value !== 'function') {
