@@ -10,7 +10,8 @@ import type { ActionRecord } from '../decorators/action-record.js';
 import { lockForAction, runParallelAction, type ActionHost } from '../decorators/host.js';
 import { ComponentTuple, type ParallelDecoratorOptions, type ParallelOptions } from '../decorators/parallel-options.js';
 import { getAction } from '../decorators/registry.js';
-import { Mutex } from '../concurrency/mutex.js';
+import type { Mutex } from '../concurrency/mutex.js';
+import { LockRegistry, locksOf } from '../concurrency/lock-registry.js';
 import { DatasetIndex, type IndexSource, type IndexValue } from '../dataset/dataset-index.js';
 import { Dataset } from '../dataset/dataset.js';
 import type { ItemFunction } from '../engines/item-task.js';
@@ -87,7 +88,8 @@ type ParallelArguments<O> = ParallelOptions & ItemOptionValues<O>;
 type ApplyParallelArguments<O, A extends readonly unknown[]> = ParallelArguments<O> & { args?: { [K in keyof A]: A[K] | PerItem<A[K]> } };
 
 const prototypesWithAccessors = new WeakSet<object>();
-const pipelineLocks = new WeakMap<object, Map<string, Mutex>>();
+/** Lock namespaces of pipeline objects that do not own one (a Pipeline owns its own: see `locksOf`). */
+const foreignPipelineLocks = new WeakMap<object, LockRegistry>();
 const reservedAttributeNames = new Set(['dataset', 'pipeline', 'preloaded', 'copy']);
 
 /** Merges option layers left to right, ignoring keys whose value is `undefined`. */
@@ -206,7 +208,7 @@ export class Batch implements ActionHost, Iterable<unknown> {
   #attributeNames: string[] = [];
   #randomSeed: number | undefined;
   #random: Rng | undefined;
-  readonly #locks = new Map<string, Mutex>();
+  readonly #locks = new LockRegistry();
   #actionsView: unknown;
 
   constructor(index: IndexSource, options: BatchOptions = {}) {
@@ -610,16 +612,18 @@ export class Batch implements ActionHost, Iterable<unknown> {
     return runParallel(this, { action: record.name, kind: record.kind as 'applyParallel' | 'inbatchParallel', func, reference, options: merged });
   }
 
-  /** @internal The mutex for lock `name`: the pipeline's when the batch has one, else the batch's. */
+  /**
+   * @internal The mutex for lock `name`: the pipeline's when the batch has one (the same mutex as the
+   * pipeline's `acquireLock(name)`), else the batch's.
+   */
   [lockForAction](name: string): Mutex {
     let locks = this.#locks;
-    if (this.#pipeline) {
-      locks = pipelineLocks.get(this.#pipeline) ?? new Map();
-      pipelineLocks.set(this.#pipeline, locks);
+    const pipeline = this.#pipeline;
+    if (pipeline) {
+      locks = locksOf(pipeline) ?? foreignPipelineLocks.get(pipeline) ?? new LockRegistry();
+      if (!locksOf(pipeline)) foreignPipelineLocks.set(pipeline, locks);
     }
-    let mutex = locks.get(name);
-    if (!mutex) locks.set(name, (mutex = new Mutex()));
-    return mutex;
+    return locks.get(name);
   }
 
   /**

@@ -9,7 +9,8 @@
  * @module
  */
 import type { Batch, BatchClass } from '../batch/batch.js';
-import { Mutex } from '../concurrency/mutex.js';
+import type { Mutex } from '../concurrency/mutex.js';
+import { LockRegistry, ownedLocks } from '../concurrency/lock-registry.js';
 import { getAction, getRegisteredClasses } from '../decorators/registry.js';
 import { isActionHost } from '../decorators/host.js';
 import { callEvaluated, type ActionWrapper } from '../decorators/direct-arguments.js';
@@ -133,7 +134,8 @@ export class PipelineCore<B extends Batch = Batch> {
   /** @internal */
   readonly state: PipelineState;
   private readonly values = new Map<string, unknown>();
-  private readonly locks = new Map<string, Mutex>();
+  /** @internal The named locks of this pipeline: its lock steps and its batches' `useLock` actions share them. */
+  readonly [ownedLocks] = new LockRegistry();
   private runDataset: Dataset | null = null;
   private iterator: AsyncGenerator<B, void, undefined> | null = null;
 
@@ -598,9 +600,7 @@ export class PipelineCore<B extends Batch = Batch> {
   }
 
   private lock(name: string): Mutex {
-    let mutex = this.locks.get(name);
-    if (!mutex) this.locks.set(name, (mutex = new Mutex()));
-    return mutex;
+    return this[ownedLocks].get(name);
   }
 
   private async executeRecord(record: PipelineRecord, batch: Batch | null, context: EvalContext, scope: BatchScope): Promise<Batch | null> {
