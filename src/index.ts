@@ -1,5 +1,6 @@
 /**
- * batchflow-ts: Batch classes with decorated actions, parallel engines and (soon) lazy pipelines.
+ * batchflow-ts: Batch classes with decorated actions, parallel engines, datasets, named expressions,
+ * lazy pipelines and file formats (blosc, csv, feather, hdf5).
  * This file is the public API; everything else is internal.
  * @module
  */
