@@ -145,7 +145,7 @@ describe('lazy runs', () => {
   test('run() without options and without a lazy run → PipelineError (genBatch() and nextBatch() too)', async () => {
     const p = imagesDataset().p.call(() => undefined);
     await expect(p.run()).rejects.toThrow(PipelineError);
-    await expect(p.run({})).rejects.toThrow(PipelineError);
+    await expect(p.run({})).rejects.toThrow(/batchSize: is required/); // options given, but no batchSize
     await expect(drain({ [Symbol.asyncIterator]: () => p.genBatch() })).rejects.toThrow(PipelineError);
     await expect(p.nextBatch()).rejects.toThrow(PipelineError);
   });

@@ -123,4 +123,18 @@ export async function pipelineTypeChecks(): Promise<void> {
   // a Pipeline object can be the preset pipeline of a variable expression
   const trainPipeline = ds.p.initVariable('params', [0, 0]);
   V('params', { pipeline: trainPipeline });
+
+  // reading variables: a type parameter says what the variable holds (default unknown)
+  const counted = ds.p.initVariable('seen', 0);
+  const seen = counted.v<number>('seen');
+  assertType<Equal<typeof seen, number>>();
+  assertType<Equal<ReturnType<typeof counted.v>, unknown>>();
+  const params = counted.getVariable<number[]>('params');
+  assertType<Equal<typeof params, number[]>>();
+  // @ts-expect-error the declared type is used: a number is not a string
+  const seenText: string = counted.v<number>('seen');
+  void seenText;
+  // @ts-expect-error without a type parameter the value is unknown
+  const untyped: number = counted.v('seen');
+  void untyped;
 }

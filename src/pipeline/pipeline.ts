@@ -98,6 +98,12 @@ function isKnownActionName(name: string): boolean {
   return getRegisteredClasses().some((cls) => getAction(cls, name) !== undefined);
 }
 
+/** Why a run that asked for batches yielded none: the index gave none, or every batch was discarded. */
+function emptyRunMessage(produced: number, datasetSize: number, options: ResolvedRunOptions): string {
+  if (produced === 0) return `the run yielded no batches: the dataset (${datasetSize} items) gave no batch of ${options.batchSize} items`;
+  return `the run yielded no batches: all ${produced} batch${produced === 1 ? ' was' : 'es were'} discarded (discardBatch, SkipBatch, StopPipeline, errors dropped by ignoreExceptions, or a rebatch that made none)`;
+}
+
 /** Per-batch bookkeeping: the locks this batch holds. */
 interface BatchScope {
   readonly held: Map<string, Array<() => void>>;
@@ -357,23 +363,26 @@ export class PipelineCore<B extends Batch = Batch> {
     return this.values.has(name) || this.state.variables.has(name);
   }
 
-  /** The value of variable `name` (a declared variable not yet initialised is initialised first). */
-  getVariable(name: string): unknown {
-    if (this.values.has(name)) return this.values.get(name);
+  /**
+   * The value of variable `name` (a declared variable not yet initialised is initialised first).
+   * `T` is the type you know the variable holds (not checked at run time): `getVariable<number>('seen')`.
+   */
+  getVariable<T = unknown>(name: string): NoInfer<T> {
+    if (this.values.has(name)) return this.values.get(name) as T;
     const declaration = this.state.variables.get(name);
     if (declaration) {
       this.initialiseVariable(declaration);
-      return this.values.get(name);
+      return this.values.get(name) as T;
     }
     if (this.state.strict) throw new PipelineError(`variable '${name}' is not declared (strict pipeline); declare it with initVariable('${name}', …)`);
     process.emitWarning(`Pipeline variable '${name}' was read before it was declared; it is created as null`, 'BatchflowWarning');
     this.values.set(name, null);
-    return null;
+    return null as T;
   }
 
-  /** Short for `getVariable`. */
-  v(name: string): unknown {
-    return this.getVariable(name);
+  /** Short for `getVariable`: `pipeline.v<number>('seen')` (`T`, default unknown, is not checked at run time). */
+  v<T = unknown>(name: string): NoInfer<T> {
+    return this.getVariable<T>(name);
   }
 
   /** Sets variable `name` (raw assignment). */
@@ -444,8 +453,8 @@ export class PipelineCore<B extends Batch = Batch> {
 
   private mergedRunOptions(options: RunOptionsInput | undefined): RunOptionsInput {
     const lazy = this.state.lazyRun;
-    if ((!options || Object.keys(options).length === 0) && !lazy) {
-      throw new PipelineError('a run without arguments needs a lazy run: call run({ batchSize, ..., lazy: true }) first, or pass the options');
+    if (options === undefined && !lazy) {
+      throw new PipelineError('a run without arguments needs a lazy run: pass the options (run({ batchSize: 32 })), or record them first with run({ batchSize: 32, ..., lazy: true })');
     }
     return { ...(lazy ?? {}), ...(options ?? {}) };
   }
@@ -505,13 +514,19 @@ export class PipelineCore<B extends Batch = Batch> {
     const seeds = runSeeds(options.shuffle, options.seed);
     this.initialiseVariables(false, new Rng(seeds.pipeline));
     const total = runTotal(dataset.length, options);
+    // nEpochs: 0 or nIters: 0 asks for no batches: nothing runs (not even before/after), and nothing is reported
+    if (options.nEpochs === 0 || options.nIters === 0) return;
     const run: RunState = { dataset, options, seeds, total };
     const progress = await createProgress(options.bar, total);
     await this.runOnce(this.state.before, run);
     const { stages, rebatches } = splitStages(this.state.records);
     const indexBatches = dataset.index.genBatch({ batchSize: options.batchSize, shuffle: seeds.order ?? false, nIters: options.nIters, nEpochs: options.nEpochs, dropLast: options.dropLast });
+    let produced = 0;
     const source = (async function* () {
-      for (const index of indexBatches) yield dataset.createBatch(index) as unknown as B;
+      for (const index of indexBatches) {
+        produced++;
+        yield dataset.createBatch(index) as unknown as B;
+      }
     })();
     let stream: AsyncIterable<B> = source;
     stages.forEach((records, stage) => {
@@ -533,7 +548,7 @@ export class PipelineCore<B extends Batch = Batch> {
     } finally {
       progress.stop();
     }
-    if (yielded === 0) process.emitWarning('the pipeline yielded no batches; use reset(\'iter\') to restart an exhausted run', 'BatchflowWarning');
+    if (yielded === 0) process.emitWarning(emptyRunMessage(produced, dataset.length, options), 'BatchflowWarning');
     await this.runOnce(this.state.after, run);
   }
 

@@ -58,6 +58,7 @@ export function resolveRunOptions(options: RunOptions, defaultEpochs: number | n
   const known = new Set(['batchSize', 'shuffle', 'seed', 'nIters', 'nEpochs', 'dropLast', 'prefetch', 'bar', 'ignoreExceptions', 'reset', 'lazy']);
   for (const key of Object.keys(options)) if (!known.has(key)) throw new ArgumentError(key, `unknown run option; expected one of ${[...known].join(', ')}`);
   const batchSize = options.batchSize;
+  if (batchSize === undefined) throw new ArgumentError('batchSize', 'is required: pass the number of items per batch, e.g. run({ batchSize: 32 })');
   if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError('batchSize', `expected a positive integer, got ${String(batchSize)}`);
   const shuffle = options.shuffle ?? false;
   if (typeof shuffle !== 'boolean' && !(typeof shuffle === 'number' && Number.isInteger(shuffle))) throw new ArgumentError('shuffle', `expected a boolean or an integer seed, got ${String(shuffle)}`);
