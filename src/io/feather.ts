@@ -2,8 +2,10 @@
  * `fmt: 'feather'` — Feather v2 (the Arrow IPC file format) via `apache-arrow`, as pyarrow and
  * `pandas.DataFrame.to_feather` write it. Column types are kept both ways (float32/float64/int8–32/
  * uint8–32 typed arrays, int64 by the int64 policy, bool, utf8 strings). pandas' default files are
- * LZ4-frame compressed: apache-arrow JS has no codec of its own, so this module registers a pure-JS
- * LZ4 frame codec (`lz4js`) with apache-arrow's `compressionRegistry` on first use.
+ * LZ4-frame compressed, and `compression='zstd'` is common: apache-arrow JS has no codecs of its own,
+ * so this module registers pure-JS ones (`lz4js`, `fzstd`) with apache-arrow's `compressionRegistry`
+ * on first use. Rows are found by the index the pandas metadata records: an index column, or a
+ * `RangeIndex` (stored as start/stop/step, no column).
  *
  * Writing adds pandas metadata so `pandas.read_feather` restores the batch ids as the index, and a
  * `batchflow` metadata entry with the item shapes of components split into `name0…` columns.
@@ -12,6 +14,7 @@
 import {
   Bool, CompressionType, RecordBatch, RecordBatchFileWriter, Schema, Table, Utf8, compressionRegistry, makeVector, tableFromIPC, vectorFromArray, type DataType, type Vector,
 } from 'apache-arrow';
+import { decompress as zstdDecompress } from 'fzstd';
 import lz4js from 'lz4js';
 import type { Batch } from '../batch/batch.js';
 import { isTypedArray, type TypedArray } from '../batch/ndarray-utils.js';
@@ -61,16 +64,26 @@ export interface FeatherDumpOptions {
 const loadOptionNames = ['src', 'dst', 'indexCol', 'int64', 'shapes'];
 const dumpOptionNames = ['dst', 'components', 'indexName', 'compression'];
 
-let codecRegistered = false;
+let codecsRegistered = false;
 
-/** Registers the LZ4 frame codec with apache-arrow (once; kept if the user registered their own). */
-export function registerLz4Codec(): void {
-  if (codecRegistered) return;
-  codecRegistered = true;
-  if (compressionRegistry.get(CompressionType.LZ4_FRAME)) return;
-  compressionRegistry.set(CompressionType.LZ4_FRAME, {
-    decode: (data: Uint8Array) => lz4js.decompress(data),
-  });
+/** The bytes at an 8-byte aligned offset (apache-arrow views 64-bit columns on them in place). */
+function aligned(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
+}
+
+/**
+ * Registers the LZ4 frame (`lz4js`) and zstd (`fzstd`) codecs with apache-arrow, once; a codec the
+ * user registered first is kept.
+ */
+export function registerCodecs(): void {
+  if (codecsRegistered) return;
+  codecsRegistered = true;
+  if (!compressionRegistry.get(CompressionType.LZ4_FRAME)) {
+    compressionRegistry.set(CompressionType.LZ4_FRAME, { decode: (data: Uint8Array) => aligned(lz4js.decompress(data)) });
+  }
+  if (!compressionRegistry.get(CompressionType.ZSTD)) {
+    compressionRegistry.set(CompressionType.ZSTD, { decode: (data: Uint8Array) => aligned(zstdDecompress(data)) });
+  }
 }
 
 function startsWith(bytes: Uint8Array, magic: readonly number[], offset = 0): boolean {
@@ -107,6 +120,56 @@ interface PandasMetadata {
   index_columns?: unknown[];
 }
 
+/** A pandas `RangeIndex` as pyarrow records it in the schema metadata (no column holds it). */
+interface PandasRangeIndex {
+  kind: 'range';
+  start: number;
+  stop: number;
+  step: number;
+  name?: string | null;
+}
+
+function isRangeIndex(entry: unknown): entry is PandasRangeIndex {
+  const range = entry as Partial<PandasRangeIndex> | null;
+  return typeof range === 'object' && range !== null && range.kind === 'range'
+    && [range.start, range.stop, range.step].every((v) => typeof v === 'number' && Number.isSafeInteger(v)) && range.step !== 0;
+}
+
+/** The ids of a RangeIndex, checked against the row count. */
+function rangeIds(range: PandasRangeIndex, rowCount: number, file: string): number[] {
+  const { start, stop, step } = range;
+  const length = Math.max(0, Math.ceil((stop - start) / step));
+  if (length !== rowCount) {
+    throw new FileFormatError(FORMAT, file, `its pandas metadata records a RangeIndex(${start}, ${stop}, ${step}) of ${length} ids for ${rowCount} rows`);
+  }
+  return Array.from({ length }, (_, k) => start + k * step);
+}
+
+/** What the index of a file is: a column, a range of ids, or none (ids are row numbers). */
+type FileIndex = { column: string } | { ids: number[] } | null;
+
+/**
+ * The index recorded in the pandas metadata: one index column, a RangeIndex (its ids computed), or
+ * none. Several index levels (a MultiIndex) cannot be matched to batch ids: that is an error asking
+ * for `indexCol`, never a guess.
+ */
+function pandasIndex(pandas: PandasMetadata, fields: readonly string[], rowCount: number, file: string): FileIndex {
+  const entries = Array.isArray(pandas.index_columns) ? pandas.index_columns : [];
+  if (entries.length === 0) return null;
+  const describe = (entry: unknown): string => (typeof entry === 'string' ? entry : isRangeIndex(entry) ? `RangeIndex(${entry.start}, ${entry.stop}, ${entry.step})` : JSON.stringify(entry));
+  if (entries.length > 1) {
+    const columns = entries.filter((entry): entry is string => typeof entry === 'string');
+    throw new FileFormatError(FORMAT, file, `has a pandas index of ${entries.length} levels (${entries.map(describe).join(', ')}), which batch ids cannot be matched to; pass indexCol (${columns.length > 0 ? columns.map((c) => `'${c}'`).join(' or ') : 'a column name'}) or indexCol: null for row numbers`);
+  }
+  const entry = entries[0];
+  if (typeof entry === 'string') {
+    if (!fields.includes(entry)) throw new FileFormatError(FORMAT, file, `its pandas metadata names the index column '${entry}', which the file does not have (columns: ${fields.join(', ')})`);
+    return { column: entry };
+  }
+  if (isRangeIndex(entry)) return { ids: rangeIds(entry, rowCount, file) };
+  throw new FileFormatError(FORMAT, file, `has a pandas index entry ${describe(entry)} that cannot be read; pass indexCol (a column name) or indexCol: null for row numbers`);
+}
+
 /** Reads a Feather v2 / Arrow IPC file into a {@link TableSource}. */
 export async function readFeatherTable(file: string, options: Readonly<Record<string, unknown>> = {}): Promise<TableSource> {
   const bytes = await readFileBytes(FORMAT, file);
@@ -114,14 +177,14 @@ export async function readFeatherTable(file: string, options: Readonly<Record<st
   if (!startsWith(bytes, ARROW_MAGIC) || !startsWith(bytes, ARROW_MAGIC, bytes.length - 6)) {
     throw new FileFormatError(FORMAT, file, 'is not a Feather v2 / Arrow IPC file (no ARROW1 magic at its start and end)');
   }
-  registerLz4Codec();
+  registerCodecs();
   let table: Table;
   try {
     table = tableFromIPC(bytes);
   } catch (error) {
     const message = (error as Error).message;
     throw new FileFormatError(FORMAT, file, /codec|compress/i.test(message)
-      ? `uses a compression apache-arrow cannot read here (${message}); LZ4 and uncompressed files are supported — rewrite with compression='lz4' or 'uncompressed'`
+      ? `uses a compression apache-arrow cannot read here (${message}); LZ4, zstd and uncompressed files are supported`
       : `cannot be read as Arrow IPC: ${message}`, { cause: error });
   }
   const fields = table.schema.fields.map((field) => field.name);
@@ -138,26 +201,26 @@ export async function readFeatherTable(file: string, options: Readonly<Record<st
   } catch {
     batchflow = {};
   }
-  let indexName: string | null;
+  let fileIndex: FileIndex;
   if (options.indexCol === undefined) {
-    const first = pandas.index_columns?.[0];
-    indexName = typeof first === 'string' && fields.includes(first) ? first : null;
-  } else if (options.indexCol === null || typeof options.indexCol === 'string') {
-    indexName = options.indexCol;
-    if (indexName !== null && !fields.includes(indexName)) throw new MissingColumnError(FORMAT, file, indexName, fields, 'index column');
+    fileIndex = pandasIndex(pandas, fields, table.numRows, file);
+  } else if (options.indexCol === null) {
+    fileIndex = null;
+  } else if (typeof options.indexCol === 'string') {
+    if (!fields.includes(options.indexCol)) throw new MissingColumnError(FORMAT, file, options.indexCol, fields, 'index column');
+    fileIndex = { column: options.indexCol };
   } else {
     throw new ArgumentError('indexCol', `expected a column name or null, got ${JSON.stringify(options.indexCol)}`);
   }
+  const indexName = fileIndex !== null && 'column' in fileIndex ? fileIndex.column : null;
   const read = (name: string): TableValues => {
     const vector = table.getChild(name);
     if (!vector) throw new MissingColumnError(FORMAT, file, name, fields);
     return vectorValues(vector, file, name);
   };
   let index: IndexKey[] | null = null;
-  if (indexName !== null) {
-    const values = read(indexName) as ArrayLike<unknown>;
-    index = Array.from(values, indexKey);
-  }
+  if (fileIndex !== null && 'ids' in fileIndex) index = fileIndex.ids;
+  else if (indexName !== null) index = Array.from(read(indexName) as ArrayLike<unknown>, indexKey);
   return {
     format: FORMAT,
     file,

@@ -205,6 +205,11 @@ function frameTable(h5: H5Module, group: H5Group, file: string, options: Readonl
   const nblocks = Number(attributeValue(group, 'nblocks'));
   if (!Number.isInteger(nblocks) || nblocks < 0) throw new FileFormatError(FORMAT, file, `pandas frame '${group.path}' has no valid nblocks attribute`);
   const names = stringValues(child('axis0'));
+  if (attributeValue(group, 'axis1_variety') === 'multi') {
+    const levels = Number(attributeValue(group, 'axis1_nlevels'));
+    const levelNames = Array.from({ length: Number.isInteger(levels) ? levels : 0 }, (_, k) => String(attributeValue(child(`axis1_level${k}`), 'name') ?? `level ${k}`));
+    throw new FileFormatError(FORMAT, file, `pandas frame '${group.path}' has a MultiIndex (${levelNames.join(', ')}), which batch ids cannot be matched to; write it with a one-level index (e.g. df.reset_index(level=[...]).to_hdf(...))`);
+  }
   const axis1 = child('axis1');
   const index = Array.from(datasetValues(axis1, file, 'axis1') as ArrayLike<unknown>, indexKey);
   const rows = index.length;

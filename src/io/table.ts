@@ -10,7 +10,7 @@ import type { Batch } from '../batch/batch.js';
 import { columnLength, describeKind, isColumn, takeColumn, type Column } from '../batch/columns.js';
 import { copyNdArray, isNdArray, isTypedArray, stackNdArrays, type NDArray, type TypedArray } from '../batch/ndarray-utils.js';
 import { ArgumentError, ComponentError, MissingIdError } from '../errors.js';
-import { MissingColumnError, MissingRowError, UnsupportedDataError } from './errors.js';
+import { FileFormatError, MissingColumnError, MissingRowError, UnsupportedDataError } from './errors.js';
 
 /** A typed array of numbers or of 64-bit integers. */
 export type NumericArray = TypedArray | BigInt64Array | BigUint64Array;
@@ -107,15 +107,23 @@ export function selectRows(table: TableSource, batch: Batch): Int32Array | null 
   const out = new Int32Array(ids.length);
   if (table.index !== null) {
     const byKey = new Map<IndexKey, number>();
-    for (let row = table.index.length - 1; row >= 0; row--) byKey.set(table.index[row]!, row);
+    const repeated = new Map<IndexKey, number>(); // an index value on several rows → its second row
+    for (let row = 0; row < table.index.length; row++) {
+      const key = table.index[row]!;
+      if (!byKey.has(key)) byKey.set(key, row);
+      else if (!repeated.has(key)) repeated.set(key, row);
+    }
     const missing: unknown[] = [];
     for (let k = 0; k < ids.length; k++) {
       const id = ids[k]!;
-      let row = byKey.get(id);
-      if (row === undefined && typeof id === 'string' && numericString.test(id)) row = byKey.get(Number(id));
-      if (row === undefined && typeof id === 'number') row = byKey.get(String(id));
+      let key: IndexKey = id;
+      if (!byKey.has(key) && typeof id === 'string' && numericString.test(id)) key = Number(id);
+      if (!byKey.has(key) && typeof id === 'number') key = String(id);
+      const row = byKey.get(key);
       if (row === undefined) missing.push(id);
-      else out[k] = row;
+      else if (repeated.has(key)) {
+        throw new FileFormatError(table.format, table.file, `the id ${JSON.stringify(id)} is on several rows of the index (rows ${row} and ${repeated.get(key)!}), so its row is ambiguous; ids must be unique in the index (choose another index column)`);
+      } else out[k] = row;
     }
     if (missing.length > 0) throw new MissingRowError(table.format, table.file, missing, `${missing.length} of the batch's ${ids.length} ids`);
     return isIdentity(out, table.rowCount) ? null : out;
