@@ -1,5 +1,5 @@
 /**
- * BatchFlow's numbers on this project's machine (copied from shared/reference/baseline.md:
+ * BatchFlow's numbers on this project's machine (the table of bench/baseline.md, as data:
  * BatchFlow 0.10.0, Python 3.11.7, numpy 2.4.6, 2 cores, medians of 5 runs, 3 for C).
  * Every result reports `ratio` = BatchFlow / batchflow-ts (above 1 = we are faster).
  * @module

@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
     settings: { runs: cli.runs ?? 'per workload (see results[].runs)', warmups: cli.warmups, statistic: 'median', only: cli.only },
-    ratio: 'BatchFlow / batchflow-ts for times (above 1 = batchflow-ts is faster); baseline: shared/reference/baseline.md',
+    ratio: 'BatchFlow / batchflow-ts for times (above 1 = batchflow-ts is faster); baseline: bench/baseline.md (BatchFlow 0.10.0 on the project machine)',
     elapsedSeconds: Math.round((Date.now() - started) / 100) / 10,
     results,
   };

@@ -162,13 +162,13 @@ afterAll(() => {
 });
 
 describe('npm pack', () => {
-  test('the tarball holds compiled JS, .d.ts, the worker entry and the CLI, and no tests, benchmarks, examples or fixtures', () => {
+  test('the tarball holds compiled JS, .d.ts, the worker entry, the CLI and the docs README links to, and no tests, benchmarks, examples or fixtures', () => {
     for (const file of [
       'package.json', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/batch/batch.js', 'dist/src/batch/batch.d.ts',
       'dist/src/engines/worker/worker-entry.mjs', 'dist/src/engines/worker/worker-runtime.js', 'dist/src/cli.js',
-      'dist/src/docs/index.js', 'dist/src/docs/index.d.ts',
+      'dist/src/docs/index.js', 'dist/src/docs/index.d.ts', 'docs/guide.md', 'docs/actions.md', 'docs/api/README.md',
     ]) expect(packedFiles).toContain(file);
-    const unwanted = packedFiles.filter((file) => /^(spec|bench|examples|scripts|docs|node_modules|src)\//.test(file) || /fixture|\.spec\.|\.tsbuildinfo$|\.map$/.test(file) || (/\.ts$/.test(file) && !/\.d\.ts$/.test(file)));
+    const unwanted = packedFiles.filter((file) => /^(spec|bench|examples|scripts|node_modules|src)\//.test(file) || /fixture|\.spec\.|\.tsbuildinfo$|\.map$/.test(file) || (/\.ts$/.test(file) && !/\.d\.ts$/.test(file)));
     expect(unwanted).toEqual([]);
   });
 
