@@ -16,6 +16,8 @@ export const usage = `Usage: batchflow-ts docs <module...> [options]
 
 Writes an action reference (actions.md and actions.html) for every Batch class exported by the
 given modules (.ts files are loaded through tsx with their nearest tsconfig.json; .js/.mjs with import()).
+TSDoc summaries and option types are read with typescript >=5.0 <7 (found from the current directory);
+without it the reference is written without them, and says so.
 
 Options:
   --out <dir>      directory for actions.md and actions.html (default: docs)
