@@ -5,7 +5,7 @@
  * - load: the first column is the index (pandas `index_col=0`; option `indexCol`), rows are selected
  *   by batch id, columns are typed like pandas infers them (integers → int64 policy, floats →
  *   Float64Array, True/False → booleans, anything else → strings; empty fields → NaN / null), and
- *   `dtypes` forces a column's type (e.g. `{x0: 'float32'}`).
+ *   `dtypes` forces a column's type (e.g. `{x0: 'float32'}`, or `{x: 'float32'}` for all of x0, x1, …).
  * - dump: an index column holding the batch ids, then one column per component (ndarray components
  *   split into `name0, name1, …`); NaN and null are written as empty fields, booleans as True/False.
  * @module
@@ -20,7 +20,7 @@ import { FileFormatError, MissingColumnError } from './errors.js';
 import { readFileBytes, resolvePath, writeFileAtomic } from './files.js';
 import type { FormatDumpOptions, FormatHandler, FormatLoadOptions } from './format-registry.js';
 import {
-  assignComponents, batchToColumns, checkOptions, dumpNames, int64Policy, readComponents, readWholeTable, type IndexKey, type Int64Policy, type TableSource, type TableValues,
+  assignComponents, batchToColumns, checkOptions, dumpNames, int64Policy, prefixedColumns, readComponents, readWholeTable, splitComponentNames, type IndexKey, type Int64Policy, type TableSource, type TableValues,
 } from './table.js';
 
 const FORMAT = 'csv';
@@ -36,7 +36,10 @@ export interface CsvLoadOptions {
   dst?: string | readonly string[];
   /** The index column: a position (default 0, as pandas writes it), a header name, or null for none (ids are row numbers). */
   indexCol?: number | string | null;
-  /** Force column types, e.g. `{x0: 'float32', code: 'string'}`. */
+  /**
+   * Force column types, e.g. `{x0: 'float32', code: 'string'}`. A key may also be a component stored as
+   * `name0, name1, …` columns: `{images: 'float32'}` types every `images<k>` column.
+   */
   dtypes?: Readonly<Record<string, CsvColumnType>>;
   /** How integer columns load: 'float64' (default, exact up to 2^53), 'int32', or 'bigint' (BigInt64Array). */
   int64?: Int64Policy;
@@ -153,6 +156,31 @@ function uniqueHeader(header: readonly string[]): string[] {
   });
 }
 
+const validTypes = ['float32', 'float64', 'int8', 'int16', 'int32', 'uint8', 'uint16', 'uint32', 'int64', 'bool', 'string'];
+
+/**
+ * The type of each column from the `dtypes` option. A key is a column, or a component stored as
+ * `name0, name1, …` columns (the type applies to each of them; a key naming one of those columns
+ * itself wins). A key that is neither is a MissingColumnError listing the components and columns.
+ */
+function columnTypes(option: unknown, header: readonly string[], file: string): Record<string, CsvColumnType> {
+  if (option === undefined || option === null) return {};
+  if (typeof option !== 'object' || Array.isArray(option)) throw new ArgumentError('dtypes', 'expected a record {column or component: type}');
+  const entries = Object.entries(option as Record<string, unknown>);
+  for (const [name, type] of entries) {
+    if (typeof type !== 'string' || !validTypes.includes(type)) throw new ArgumentError('dtypes', `'${name}': unknown type ${JSON.stringify(type)}; expected one of ${validTypes.join(', ')}`);
+  }
+  const out: Record<string, CsvColumnType> = {};
+  for (const [name, type] of entries) {
+    if (header.includes(name)) continue;
+    const columns = prefixedColumns(header, name);
+    if (!columns) throw new MissingColumnError(FORMAT, file, name, [...splitComponentNames(header), ...header], 'column or component (in dtypes)');
+    for (const column of columns) out[column] = type as CsvColumnType;
+  }
+  for (const [name, type] of entries) if (header.includes(name)) out[name] = type as CsvColumnType;
+  return out;
+}
+
 /** Reads a CSV file into a lazily typed {@link TableSource}. */
 export async function readCsvTable(file: string, options: Readonly<Record<string, unknown>> = {}): Promise<TableSource> {
   const bytes = await readFileBytes(FORMAT, file);
@@ -182,13 +210,7 @@ export async function readCsvTable(file: string, options: Readonly<Record<string
   } else {
     throw new ArgumentError('indexCol', `expected a column position, a column name or null, got ${JSON.stringify(indexCol)}`);
   }
-  const dtypes = (options.dtypes ?? {}) as Record<string, CsvColumnType>;
-  if (typeof dtypes !== 'object' || dtypes === null || Array.isArray(dtypes)) throw new ArgumentError('dtypes', 'expected a record {column: type}');
-  const validTypes = ['float32', 'float64', 'int8', 'int16', 'int32', 'uint8', 'uint16', 'uint32', 'int64', 'bool', 'string'];
-  for (const [name, type] of Object.entries(dtypes)) {
-    if (!validTypes.includes(type)) throw new ArgumentError('dtypes', `column '${name}': unknown type ${JSON.stringify(type)}; expected one of ${validTypes.join(', ')}`);
-    if (!header.includes(name)) throw new MissingColumnError(FORMAT, file, name, header, 'column (in dtypes)');
-  }
+  const dtypes = columnTypes(options.dtypes, header.filter((_, position) => position !== indexPosition), file);
   for (let r = 1; r < records.length; r++) {
     if (records[r]!.length !== header.length) throw new FileFormatError(FORMAT, file, `line ${r + 1} has ${records[r]!.length} fields, the header has ${header.length}`);
   }

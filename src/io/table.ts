@@ -181,6 +181,16 @@ export function prefixedColumns(names: readonly string[], name: string): string[
   return out;
 }
 
+/** The components stored as `name0, name1, …` columns among `names` (the prefixes whose column 0 exists). */
+export function splitComponentNames(names: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const name of names) {
+    const match = /^(.+?)0$/.exec(name);
+    if (match && !names.includes(match[1]!) && !out.includes(match[1]!)) out.push(match[1]!);
+  }
+  return out;
+}
+
 /** Where one component's data comes from: one column, or `name0…` columns to reassemble. */
 export interface LoadTarget {
   readonly component: string;
