@@ -131,3 +131,25 @@ export class WorkerCrashError extends BatchflowError {
     this.positions = positions;
   }
 }
+
+/**
+ * A feature needs an optional peer dependency that is not installed (for example `tsx`, which loads
+ * TypeScript modules on workers and in the docs command). The message says what to install.
+ */
+export class MissingPeerDependencyError extends BatchflowError {
+  override name = 'MissingPeerDependencyError';
+  /** The npm package that is missing (for example `tsx`). */
+  readonly dependency: string;
+  /** The file that needed it. */
+  readonly file: string;
+  /**
+   * @param dependency the missing package
+   * @param file the file that needed it
+   * @param where where it was needed, worded to follow the file name (for example `on a 'threads' worker`)
+   */
+  constructor(dependency: string, file: string, where: string, options?: { cause?: unknown }) {
+    super(`loading ${file} ${where} needs the optional peer dependency ${dependency}: npm install -D ${dependency}`, options);
+    this.dependency = dependency;
+    this.file = file;
+  }
+}

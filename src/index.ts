@@ -47,6 +47,7 @@ export type { Engine, EngineRunOptions } from './engines/engine.js';
 export { ItemContext, type ItemFunction, type ItemTask } from './engines/item-task.js';
 export { portable, type FunctionReference } from './engines/function-reference.js';
 export { configureWorkers, type WorkerSettings } from './engines/worker-engine.js';
+export { registerErrorClass, type ErrorClass } from './engines/error-classes.js';
 
 export { Rng } from './random/rng.js';
 export { Mutex } from './concurrency/mutex.js';
@@ -55,5 +56,5 @@ export type { WholeTable, IndexKey } from './io/table.js';
 export { IoError, MissingFileError, FileFormatError, CorruptFileError, MissingColumnError, MissingRowError, UnsupportedDataError } from './io/register-formats.js';
 export {
   BatchflowError, ArgumentError, ComponentError, MissingIdError, UnknownTargetError, UnknownFormatError,
-  ActionError, AssembleError, TimeoutError, NotPortableError, WorkerCrashError,
+  ActionError, AssembleError, TimeoutError, NotPortableError, WorkerCrashError, MissingPeerDependencyError,
 } from './errors.js';

@@ -6,6 +6,7 @@
  * @module
  */
 import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import type { Worker as NodeWorker } from 'node:worker_threads';
 import { Tinypool } from 'tinypool';
 import { getDefiningModule } from '../decorators/registry.js';
@@ -15,6 +16,8 @@ import type { Engine, EngineRunOptions } from './engine.js';
 import { itemFailure, type ItemTask, type RngSeeding } from './item-task.js';
 import { ResultBuffer } from './result-buffer.js';
 import { decodeAll, encodeList, isShmRef, type EncodedList } from './worker/codec.js';
+import { restoreThrown, type SerialisedThrown } from './worker/error-codec.js';
+import type { FunctionReference } from './function-reference.js';
 import type { WorkerFailure, WorkerResultMessage, WorkerSelf, WorkerTaskMessage } from './worker/messages.js';
 import { moveToSharedMemory, readFromSharedMemory, readSharedMemoryInto, removeSharedMemory } from './worker/shared-memory.js';
 
@@ -77,14 +80,22 @@ function sliceSeeding(seeding: RngSeeding, start: number, end: number): RngSeedi
 function asError(error: unknown): unknown {
   if (error instanceof Error || typeof error !== 'object' || error === null || !('message' in error)) return error;
   const record = error as { name?: string; message: string; stack?: string };
-  return workerError({ position: -1, name: record.name ?? 'Error', message: record.message, stack: record.stack });
+  const restored = new Error(record.message);
+  restored.name = record.name ?? 'Error';
+  restored.stack = `${record.stack ?? `${restored.name}: ${record.message}`}\n    (in a worker)`;
+  return restored;
 }
 
-function workerError(failure: WorkerFailure): Error {
-  const error = new Error(failure.message);
-  error.name = failure.name;
-  error.stack = failure.stack ? `${failure.stack}\n    (in a worker)` : `${failure.name}: ${failure.message}\n    (in a worker)`;
-  return error;
+/** The caller's copy of a module named by a worker (already loaded: it defined the item function). */
+function importCallerModule(module: string): Promise<Record<string, unknown>> {
+  return import(pathToFileURL(module).href) as Promise<Record<string, unknown>>;
+}
+
+/** The error to throw when no worker could start the chunk: library errors as they are, others wrapped. */
+function setupError(action: string, target: string, reference: FunctionReference, cause: unknown): unknown {
+  if (cause instanceof BatchflowError) return cause;
+  const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+  return new BatchflowError(`action '${action}': a '${target}' worker could not load the item function from ${reference.module}: ${reason}`, { cause });
 }
 
 /**
@@ -207,6 +218,7 @@ export class WorkerEngine implements Engine {
     const preallocated = task.outputLikeItems ? resultBuffer.preallocate(task.items.at(0)) : null;
     const output = this.runtime === 'worker_threads' ? preallocated : null;
     const failures: WorkerFailure[] = [];
+    let setupFailure: SerialisedThrown | null = null;
     const chunks: Promise<void>[] = [];
     let crash: WorkerCrashError | null = null;
     for (const [start, end] of bounds) {
@@ -234,6 +246,10 @@ export class WorkerEngine implements Engine {
       const run = pool.run(message, { transferList: sharedMemory ? [] : transfer, ...(controller ? { signal: controller.signal } : {}) }) as Promise<WorkerResultMessage>;
       chunks.push(run.then(
         (response) => {
+          if (response.setupFailure) {
+            setupFailure ??= response.setupFailure;
+            return;
+          }
           try {
             const list = response.results;
             const target = list.kind === 'ndarrays' && isShmRef(list.data) ? resultBuffer.rowBytes(start, list.length, list.dtype, list.shape) : null;
@@ -271,9 +287,10 @@ export class WorkerEngine implements Engine {
     clearTimeout(timer);
     if (controller?.signal.aborted) throw new TimeoutError(task.action, options.timeout!);
     if (crash) throw crash;
+    if (setupFailure) throw setupError(task.action, this.name, reference, await restoreThrown(setupFailure, importCallerModule));
     if (failures.length > 0) {
       const first = failures.reduce((a, b) => (b.position < a.position ? b : a));
-      throw itemFailure(task, first.position, workerError(first), failures.length);
+      throw itemFailure(task, first.position, await restoreThrown(first.error, importCallerModule), failures.length);
     }
     return results;
   }

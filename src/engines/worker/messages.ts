@@ -4,6 +4,7 @@ import type { FunctionReference } from '../function-reference.js';
 import type { RngSeeding } from '../item-task.js';
 import type { EncodedList } from './codec.js';
 import type { SharedOutput } from '../result-buffer.js';
+import type { SerialisedThrown } from './error-codec.js';
 
 /** What `this` is inside the worker: a fresh instance of the batch class with the chunk's ids and the batch attributes. */
 export interface WorkerSelf {
@@ -37,9 +38,8 @@ export interface WorkerTaskMessage {
 /** An item that failed in the worker. */
 export interface WorkerFailure {
   readonly position: number;
-  readonly name: string;
-  readonly message: string;
-  readonly stack: string | undefined;
+  /** What the item threw. */
+  readonly error: SerialisedThrown;
 }
 
 /** A chunk's results. */
@@ -50,4 +50,6 @@ export interface WorkerResultMessage {
   readonly sharedMemoryFile: string | null;
   /** 1 for each result already written into the shared output (its entry in `results` is null). */
   readonly written: Uint8Array | null;
+  /** The chunk could not start (its module or class could not be loaded): what was thrown; no item ran. */
+  readonly setupFailure: SerialisedThrown | null;
 }

@@ -12,6 +12,10 @@ import type { FunctionReference } from '../function-reference.js';
 import { decodeList, encodeList, type EncodedList } from './codec.js';
 import type { WorkerFailure, WorkerResultMessage, WorkerSelf, WorkerTaskMessage } from './messages.js';
 import { moveToSharedMemory, readFromSharedMemory } from './shared-memory.js';
+import { serialiseThrown, type ErrorModule } from './error-codec.js';
+
+/** Used by the worker entry when importing tsx fails (the entry is plain JavaScript). */
+export { tsxLoadError } from '../optional-tsx.js';
 
 /** Imports a module by absolute path (the entry script handles .ts through tsx). */
 export type ModuleImporter = (file: string) => Promise<Record<string, unknown>>;
@@ -64,9 +68,13 @@ function perItem(list: EncodedList): PerItemSource {
   return { valueAt: (k) => reader.at(k) };
 }
 
-function serialiseError(position: number, error: unknown): WorkerFailure {
-  if (error instanceof Error) return { position, name: error.name, message: error.message, stack: error.stack };
-  return { position, name: 'Error', message: String(error), stack: undefined };
+/** The item function's module, where the classes of the errors it throws are looked up. */
+async function errorModule(importModule: ModuleImporter, module: string): Promise<ErrorModule | null> {
+  try {
+    return { module, exports: await importModule(module) };
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -94,8 +102,16 @@ function writeToSharedOutput(message: WorkerTaskMessage, results: unknown[]): Ui
 export async function runChunk(message: WorkerTaskMessage, importModule: ModuleImporter): Promise<unknown> {
   const inputs: EncodedList[] = [message.items, ...message.perItemOptions.map(([, list]) => list), ...message.perItemArgs.map(([, list]) => list)];
   readFromSharedMemory(inputs);
-  const func = await resolveFunction(importModule, message.fn);
-  const thisArg = await buildSelf(importModule, message.self, message.fn.module);
+  let func: ItemFunction;
+  let thisArg: unknown;
+  try {
+    func = await resolveFunction(importModule, message.fn);
+    thisArg = await buildSelf(importModule, message.self, message.fn.module);
+  } catch (error) {
+    // no item can run: say why (a typed error such as a missing tsx crosses with its class), not a crash
+    const setupFailure = serialiseThrown(error, null);
+    return { results: encodeList(0, () => null, [], false), failures: [], sharedMemoryFile: null, written: null, setupFailure } satisfies WorkerResultMessage;
+  }
   const items = decodeList(message.items);
   const task: ItemTask = {
     action: message.action,
@@ -121,7 +137,7 @@ export async function runChunk(message: WorkerTaskMessage, importModule: ModuleI
       if (result instanceof Promise) result = await result;
       results[k] = result;
     } catch (error) {
-      failures.push(serialiseError(position, error));
+      failures.push({ position, error: serialiseThrown(error, await errorModule(importModule, message.fn.module)) });
       results[k] = null;
     }
   }
@@ -130,7 +146,7 @@ export async function runChunk(message: WorkerTaskMessage, importModule: ModuleI
   // results are fresh in this worker, so on threads their buffers move back as they are (no packing copy)
   const encoded = encodeList(count, (k) => results[k], transfer, !message.sharedMemory);
   const sharedMemoryFile = message.sharedMemory ? moveToSharedMemory([encoded]) : null;
-  const response: WorkerResultMessage = { results: encoded, failures, sharedMemoryFile, written };
+  const response: WorkerResultMessage = { results: encoded, failures, sharedMemoryFile, written, setupFailure: null };
   if (message.sharedMemory) return response; // child processes: the IPC channel cannot move buffers
   const movable = { [kTransferable]: transfer, [kValue]: response };
   markMovable(movable);
