@@ -19,7 +19,9 @@ async function warningsOf(body: () => Promise<unknown>): Promise<string[]> {
   }
 }
 
-afterEach(() => jest.restoreAllMocks());
+afterEach(() => {
+  jest.restoreAllMocks();
+});
 
 describe('a run without batchSize', () => {
   test('run({}) says that batchSize is required', async () => {

@@ -517,7 +517,7 @@ export class PipelineCore<B extends Batch = Batch> {
     // nEpochs: 0 or nIters: 0 asks for no batches: nothing runs (not even before/after), and nothing is reported
     if (options.nEpochs === 0 || options.nIters === 0) return;
     const run: RunState = { dataset, options, seeds, total };
-    const progress = await createProgress(options.bar, total);
+    const progress = await createProgress(options.bar, { total, datasetSize: dataset.length, batchSize: options.batchSize, nEpochs: options.nEpochs, dropLast: options.dropLast });
     await this.runOnce(this.state.before, run);
     const { stages, rebatches } = splitStages(this.state.records);
     const indexBatches = dataset.index.genBatch({ batchSize: options.batchSize, shuffle: seeds.order ?? false, nIters: options.nIters, nEpochs: options.nEpochs, dropLast: options.dropLast });
@@ -541,7 +541,7 @@ export class PipelineCore<B extends Batch = Batch> {
     let yielded = 0;
     try {
       for await (const batch of stream) {
-        progress.increment();
+        progress.increment(batch.size);
         yielded++;
         yield batch;
       }

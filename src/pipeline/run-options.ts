@@ -5,6 +5,7 @@
 import { ArgumentError } from '../errors.js';
 import { totalBatches } from '../dataset/iteration.js';
 import type { AnyNamedExpression } from './action-types.js';
+import { checkBarOption, type ProgressBarOptions } from './progress.js';
 
 /** Options of a pipeline run. Any value may be a named expression (evaluated without a batch). */
 export interface RunOptions {
@@ -22,8 +23,12 @@ export interface RunOptions {
   dropLast?: boolean;
   /** Batches processed ahead of the one being consumed (async, bounded; results stay in order). */
   prefetch?: number;
-  /** Show a progress bar on a terminal (never under CI). */
-  bar?: boolean;
+  /**
+   * Show a progress bar (epoch, batches done, batches/s and items/s, elapsed time, ETA) on a terminal:
+   * `true` draws it on stderr (never under CI); `{ stream }` draws it on another terminal stream.
+   * Console output printed during the run appears above the bar.
+   */
+  bar?: boolean | ProgressBarOptions;
   /** Drop batches whose actions throw (the error is reported as a warning) instead of ending the run. */
   ignoreExceptions?: boolean;
   /** What to reset before the run: 'iter' (default), 'vars', 'all', or false. */
@@ -42,7 +47,7 @@ export interface ResolvedRunOptions {
   readonly nEpochs: number | null;
   readonly dropLast: boolean;
   readonly prefetch: number;
-  readonly bar: boolean;
+  readonly bar: boolean | ProgressBarOptions;
   readonly ignoreExceptions: boolean;
   readonly reset: 'iter' | 'vars' | 'variables' | 'all' | false;
 }
@@ -70,7 +75,7 @@ export function resolveRunOptions(options: RunOptions, defaultEpochs: number | n
   if (reset !== false && !['iter', 'vars', 'variables', 'all'].includes(reset)) throw new ArgumentError('reset', `expected 'iter', 'vars', 'all' or false, got ${String(reset)}`);
   return {
     batchSize, shuffle, seed: options.seed, nIters, nEpochs, dropLast: options.dropLast ?? false, prefetch,
-    bar: options.bar ?? false, ignoreExceptions: options.ignoreExceptions ?? false, reset,
+    bar: checkBarOption(options.bar), ignoreExceptions: options.ignoreExceptions ?? false, reset,
   };
 }
 
