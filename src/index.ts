@@ -53,7 +53,7 @@ export { Rng } from './random/rng.js';
 export { Mutex } from './concurrency/mutex.js';
 export { registerFormat, registeredFormats, type FormatHandler, type FormatLoadOptions, type FormatDumpOptions } from './io/format-registry.js';
 export type { WholeTable, IndexKey } from './io/table.js';
-export { IoError, MissingFileError, FileFormatError, CorruptFileError, MissingColumnError, MissingRowError, UnsupportedDataError } from './io/register-formats.js';
+export { IoError, MissingFileError, FileFormatError, CorruptFileError, MissingColumnError, MissingRowError, UnsupportedDataError, UnsafePickleError } from './io/register-formats.js';
 export {
   BatchflowError, ArgumentError, ComponentError, MissingIdError, UnknownTargetError, UnknownFormatError,
   ActionError, AssembleError, TimeoutError, NotPortableError, WorkerCrashError, MissingPeerDependencyError,

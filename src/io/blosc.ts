@@ -1,7 +1,9 @@
 /**
  * `fmt: 'blosc'` — one file per item: a Blosc (v1 format) frame, made with `numcodecs`, around the
- * self-describing container of blosc-container.ts. Loading parses JSON and copies bytes only; nothing
- * is executed. Layout and a Python reader: docs/formats.md.
+ * self-describing container of blosc-container.ts (default), or — for files written by Python
+ * BatchFlow, detected from the payload, and with `layout: 'batchflow'` on dump — a pickled dict of
+ * numpy values (blosc-batchflow.ts, read by a safe reader that executes nothing). Layouts and a Python
+ * reader: docs/formats.md.
  *
  * File names (`src` for load, `dst` for dump), as in BatchFlow:
  * - the batch index is a FilesIndex (anything with `getFullpath(id)`): `src` a folder → with
@@ -25,12 +27,15 @@ import { dtypeOf, isNdArray, isTypedArray, stackNdArrays, typedArrayConstructor,
 import { portable } from '../engines/function-reference.js';
 import { ArgumentError } from '../errors.js';
 import { ContainerError, decodeContainer, dtypeName, encodeContainer, jsDtype, type ColumnKind, type ContainerEntry, type DecodedEntry } from './blosc-container.js';
+import { decodeBatchflowItem, encodeBatchflowItem, isPicklePayload } from './blosc-batchflow.js';
 import {
-  CorruptFileError, IoError, MissingColumnError, MissingFileError, UnsupportedDataError, fromIoErrorRecord, isIoErrorRecord, toIoErrorRecord, type IoErrorRecord,
+  CorruptFileError, IoError, MissingColumnError, MissingFileError, UnsafePickleError, UnsupportedDataError, fromIoErrorRecord, isIoErrorRecord, toIoErrorRecord, type IoErrorRecord,
 } from './errors.js';
 import { readFileBytesSync, writeFileAtomicSync } from './files.js';
 import type { FormatDumpOptions, FormatHandler, FormatLoadOptions } from './format-registry.js';
-import { assignComponents, checkOptions, dumpNames } from './table.js';
+import { UnsupportedPickleDataError } from './numpy-pickle.js';
+import { PickleError, PickleGlobalError } from './pickle.js';
+import { assignComponents, checkOptions, dumpNames, int64Policy, type Int64Policy } from './table.js';
 
 const FORMAT = 'blosc';
 /** Largest payload a Blosc v1 frame can hold. */
@@ -39,11 +44,19 @@ const BLOSC_MAX_BUFFERSIZE = 2 ** 31 - 1 - 16;
 /** Where item files are: a folder, a FilesIndex-like object, or a function id → path. */
 export type BloscLocation = string | { getFullpath(id: string | number): string } | ((id: string | number) => string);
 
+/** What an item file's Blosc frame holds: our own container or Python BatchFlow's pickle. */
+export type BloscLayout = 'container' | 'batchflow';
+
 /** Options of `batch.load({fmt: 'blosc', ...})`. */
 export interface BloscLoadOptions {
   src?: BloscLocation;
   /** Components to load (default: the batch's components found in the files, or every key for a batch without components). */
   dst?: string | readonly string[];
+  /**
+   * 64-bit integers in files written by Python BatchFlow (numpy int64/uint64): 'float64' (default,
+   * exact up to 2^53, an error beyond), 'int32' or 'bigint'. Files of our own layout restore exactly what was dumped.
+   */
+  int64?: Int64Policy;
   target?: 'for' | 'f' | 'async' | 'a' | 'threads' | 't' | 'mpc' | 'm';
   nWorkers?: number;
   chunkSize?: number;
@@ -53,6 +66,12 @@ export interface BloscLoadOptions {
 export interface BloscDumpOptions {
   dst?: BloscLocation;
   components?: string | readonly string[];
+  /**
+   * What the Blosc frame holds: 'container' (default: our self-describing container, no code on load)
+   * or 'batchflow' (a pickled dict `{component: value}` of numpy arrays/scalars, as Python BatchFlow
+   * writes, for Python programs that load with `dill.loads(blosc.decompress(data))`).
+   */
+  layout?: BloscLayout;
   /** Blosc compressor: 'lz4' (default), 'blosclz', 'lz4hc', 'zlib', 'zstd'. */
   cname?: string;
   /** Compression level 0–9 (default 5). */
@@ -67,8 +86,8 @@ export interface BloscDumpOptions {
 }
 
 const engineOptionNames = ['target', 'nWorkers', 'chunkSize'];
-const loadOptionNames = ['src', 'dst', ...engineOptionNames];
-const dumpOptionNames = ['dst', 'components', 'cname', 'clevel', 'shuffle', 'fsync', ...engineOptionNames];
+const loadOptionNames = ['src', 'dst', 'int64', ...engineOptionNames];
+const dumpOptionNames = ['dst', 'components', 'layout', 'cname', 'clevel', 'shuffle', 'fsync', ...engineOptionNames];
 
 // ---- file names -----------------------------------------------------------------------------------
 
@@ -124,6 +143,7 @@ export interface BloscSettings {
   readonly clevel: number;
   readonly shuffle: BloscShuffle;
   readonly fsync: boolean;
+  readonly layout: BloscLayout;
 }
 
 /** Checks a Blosc v1 frame's 16-byte header against the file size (catches truncation before decoding). */
@@ -155,8 +175,23 @@ function codec(cname: string, clevel: number, shuffle: BloscShuffle): ReturnType
   return found;
 }
 
-/** Reads and decodes one item file (every check applied). */
-export async function readBloscFile(file: string): Promise<Map<string, DecodedEntry>> {
+/** Decodes a pickle payload (Python BatchFlow's layout), turning reader errors into typed IoErrors. */
+function decodePickled(payload: Uint8Array, file: string, int64: Int64Policy): Map<string, DecodedEntry> {
+  try {
+    return decodeBatchflowItem(payload, file, int64);
+  } catch (error) {
+    if (error instanceof PickleGlobalError) throw new UnsafePickleError(FORMAT, file, error.global, { cause: error });
+    if (error instanceof UnsupportedPickleDataError) throw new UnsupportedDataError(FORMAT, file, `its pickle cannot be read: ${error.message}`, { cause: error });
+    if (error instanceof PickleError) throw new CorruptFileError(FORMAT, file, `holds a pickle that cannot be read: ${error.message}`, { cause: error });
+    throw error;
+  }
+}
+
+/**
+ * Reads and decodes one item file (every check applied). The layout is detected from the payload: a
+ * pickle (Python BatchFlow's files) or our container; `int64` applies to the 64-bit integers of pickles.
+ */
+export async function readBloscFile(file: string, int64: Int64Policy = 'float64'): Promise<Map<string, DecodedEntry>> {
   const bytes = readFileBytesSync(FORMAT, file);
   const nbytes = checkBloscHeader(bytes, file);
   let payload: Uint8Array;
@@ -166,6 +201,7 @@ export async function readBloscFile(file: string): Promise<Map<string, DecodedEn
     throw new CorruptFileError(FORMAT, file, `cannot be decompressed: ${(error as Error).message}`, { cause: error });
   }
   if (payload.byteLength !== nbytes) throw new CorruptFileError(FORMAT, file, `decompressed to ${payload.byteLength} bytes, its header says ${nbytes}: corrupted`);
+  if (isPicklePayload(payload)) return decodePickled(payload, file, int64);
   try {
     return decodeContainer(payload);
   } catch (error) {
@@ -178,9 +214,9 @@ export async function readBloscFile(file: string): Promise<Map<string, DecodedEn
 export async function writeBloscFile(file: string, entries: ReadonlyArray<ContainerEntry & { dtype?: string }>, settings: BloscSettings): Promise<void> {
   let payload: Uint8Array;
   try {
-    payload = encodeContainer(entries);
+    payload = settings.layout === 'batchflow' ? encodeBatchflowItem(entries) : encodeContainer(entries);
   } catch (error) {
-    if (error instanceof ContainerError) throw new UnsupportedDataError(FORMAT, file, error.message, { cause: error });
+    if (error instanceof ContainerError || error instanceof PickleError) throw new UnsupportedDataError(FORMAT, file, error.message, { cause: error });
     throw error;
   }
   if (payload.byteLength > BLOSC_MAX_BUFFERSIZE) throw new UnsupportedDataError(FORMAT, file, `the item is ${payload.byteLength} bytes, more than a Blosc frame can hold (2 GiB)`);
@@ -190,16 +226,16 @@ export async function writeBloscFile(file: string, entries: ReadonlyArray<Contai
 
 // ---- per-item functions (portable: they also run on worker engines) ---------------------------------
 
-/** A load item: the file and the components to read (null: all; `strict`: each must be there). */
-export type LoadItem = [file: string, names: string[] | null, strict: boolean];
+/** A load item: the file, the components to read (null: all; `strict`: each must be there) and the int64 policy. */
+export type LoadItem = [file: string, names: string[] | null, strict: boolean, int64?: Int64Policy];
 /** A loaded item: names, values, column kinds and dtypes (or an error record). */
 export type LoadedItem = [names: string[], values: unknown[], columns: ColumnKind[], dtypes: string[]] | IoErrorRecord;
 
 /** Per-item load function (runs in-process or in a worker). */
 export async function loadBloscItem(item: LoadItem): Promise<LoadedItem> {
-  const [file, names, strict] = item;
+  const [file, names, strict, int64] = item;
   try {
-    const entries = await readBloscFile(file);
+    const entries = await readBloscFile(file, int64);
     const wanted = names ?? [...entries.keys()];
     const found = wanted.filter((name) => entries.has(name));
     if (strict && found.length < wanted.length) {
@@ -287,7 +323,9 @@ function settingsOf(options: Readonly<Record<string, unknown>>): BloscSettings {
   if (shuffle !== 0 && shuffle !== 1 && shuffle !== 2) throw new ArgumentError('shuffle', `expected 0, 1 or 2, got ${JSON.stringify(shuffle)}`);
   const fsync = options.fsync ?? false;
   if (typeof fsync !== 'boolean') throw new ArgumentError('fsync', `expected a boolean, got ${typeof fsync}`);
-  return { cname, clevel, shuffle, fsync };
+  const layout = options.layout ?? 'container';
+  if (layout !== 'container' && layout !== 'batchflow') throw new ArgumentError('layout', `expected 'container' (our own item container) or 'batchflow' (a pickle as Python BatchFlow writes), got ${JSON.stringify(layout)}`);
+  return { cname, clevel, shuffle, fsync, layout };
 }
 
 function columnKind(column: Column): ColumnKind {
@@ -318,8 +356,9 @@ export const bloscFormat: FormatHandler = {
       if (names.length === 0 || names.some((name) => typeof name !== 'string' || name === '')) throw new ArgumentError('dst', 'expected a component name or an array of names');
       strict = true;
     }
+    const int64 = int64Policy(options.int64);
     const files = batch.indices.map((id) => itemPath(batch, id, options.src, 'src'));
-    const results = (await runItems(batch, loadBloscItem, files.map((file): LoadItem => [file, names, strict]), options)) as LoadedItem[];
+    const results = (await runItems(batch, loadBloscItem, files.map((file): LoadItem => [file, names, strict, int64]), options)) as LoadedItem[];
     const failed = results.find(isIoErrorRecord);
     if (failed) throw fromIoErrorRecord(failed);
     const loaded = results as Array<Exclude<LoadedItem, IoErrorRecord>>;

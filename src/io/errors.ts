@@ -63,6 +63,20 @@ export class MissingRowError extends MissingIdError {
   }
 }
 
+/**
+ * A file that would run code if Python loaded it: its pickle names a global outside the few that data
+ * files are made of (`global`, e.g. 'posix.system'). Nothing was executed.
+ */
+export class UnsafePickleError extends FileFormatError {
+  override name = 'UnsafePickleError';
+  /** The refused global, `module.name`. */
+  readonly global: string;
+  constructor(format: string, file: string, global: string, options?: { cause?: unknown }) {
+    super(format, file, `refused to load: its pickle refers to the Python global '${global}', which is not allowed in data files (nothing was executed)`, options);
+    this.global = global;
+  }
+}
+
 /** Data that the format cannot store or read (e.g. objects in a table column, int64 beyond 2^53). */
 export class UnsupportedDataError extends IoError {
   override name = 'UnsupportedDataError';
@@ -77,6 +91,7 @@ export interface IoErrorRecord {
   readonly message: string;
   readonly column?: string;
   readonly available?: readonly string[];
+  readonly global?: string;
 }
 
 /** True for an {@link IoErrorRecord}. */
@@ -88,6 +103,7 @@ export function isIoErrorRecord(value: unknown): value is IoErrorRecord {
 export function toIoErrorRecord(error: IoError): IoErrorRecord {
   const record: IoErrorRecord = { ioError: true, name: error.name, format: error.format, file: error.file, message: error.message };
   if (error instanceof MissingColumnError) return { ...record, column: error.column, available: [...error.available] };
+  if (error instanceof UnsafePickleError) return { ...record, global: error.global };
   return record;
 }
 
@@ -101,6 +117,7 @@ export function fromIoErrorRecord(record: IoErrorRecord): IoError {
   switch (record.name) {
     case 'MissingColumnError': return new MissingColumnError(record.format, record.file, record.column ?? '', record.available ?? [], detail.split(' ')[0]);
     case 'MissingFileError': return new MissingFileError(record.format, record.file, detail);
+    case 'UnsafePickleError': return new UnsafePickleError(record.format, record.file, record.global ?? '');
     case 'CorruptFileError': return new CorruptFileError(record.format, record.file, detail);
     case 'FileFormatError': return new FileFormatError(record.format, record.file, detail);
     case 'UnsupportedDataError': return new UnsupportedDataError(record.format, record.file, detail);

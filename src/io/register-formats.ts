@@ -12,4 +12,4 @@ registerFormat('feather', async () => (await import('./feather.js')).featherForm
 registerFormat('hdf5', async () => (await import('./hdf5.js')).hdf5Format);
 registerFormat('blosc', async () => (await import('./blosc.js')).bloscFormat);
 
-export { IoError, MissingFileError, FileFormatError, CorruptFileError, MissingColumnError, MissingRowError, UnsupportedDataError } from './errors.js';
+export { IoError, MissingFileError, FileFormatError, CorruptFileError, MissingColumnError, MissingRowError, UnsupportedDataError, UnsafePickleError } from './errors.js';
