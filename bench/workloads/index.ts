@@ -9,5 +9,6 @@ import { workloadB } from './blur-batch.js';
 import { workloadEngines } from './engines.js';
 import { workloadIndex, workloadPipeline } from './pipeline.js';
 import { workloadIO } from './io.js';
+import { workloadCsvPipeline } from './csv-pipeline.js';
 
-export const workloads: readonly Workload[] = [workloadA, workloadB, workloadEngines, workloadPipeline, workloadIndex, workloadIO];
+export const workloads: readonly Workload[] = [workloadA, workloadB, workloadEngines, workloadPipeline, workloadIndex, workloadIO, workloadCsvPipeline];
