@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import ndarray from 'ndarray';
 import {
-  ArgumentError, Batch, CorruptFileError, FileFormatError, IoError, MissingColumnError, MissingFileError, MissingIdError, MissingRowError, UnsupportedDataError,
+  ArgumentError, Batch, ComponentError, CorruptFileError, FileFormatError, IoError, MissingColumnError, MissingFileError, MissingIdError, MissingRowError, UnsupportedDataError,
 } from '../../src/index.js';
 import { cleanup, fixture, tempDir } from './helpers.js';
 
@@ -135,7 +135,9 @@ describe('missing columns, components and keys', () => {
 
   test('dump: components that are not components of the batch', async () => {
     const file = path.join(tempDir(), 'x.csv');
-    expect(await rejection(filled().dump({ fmt: 'csv', dst: file, components: ['a', 'zzz'] }))).toBeInstanceOf(MissingColumnError);
+    const error = await rejection(filled().dump({ fmt: 'csv', dst: file, components: ['a', 'zzz'] }));
+    expect(error).toBeInstanceOf(ComponentError);
+    expect((error as ComponentError).component).toBe('zzz');
     expect(existsSync(file)).toBe(false);
   });
 });

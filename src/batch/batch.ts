@@ -27,7 +27,7 @@ import { columnItem, columnLength, concatColumns, deepCopy, describeKind, isColu
 import { createItemView, unnamedItem, type ItemView } from './item-view.js';
 import { castNdArray, copyNdArray, isNdArray, isTypedArray, type DType, type NDArray } from './ndarray-utils.js';
 import { runParallel } from './parallel-runner.js';
-import { cropComponent, cropUnnamed, isTupleSource, matchSourceToNames, type ItemLocator } from './source.js';
+import { assertPreloadedKeys, cropComponent, cropUnnamed, isRecordSource, isTupleSource, matchSourceToNames, type ItemLocator, type PreloadedData } from './source.js';
 
 /** Constructor options of a batch; any other key becomes a batch attribute (see `getAttrs`). */
 export interface BatchOptions {
@@ -216,6 +216,7 @@ export class Batch implements ActionHost, Iterable<unknown> {
     const components = validateStaticComponents(cls);
     Batch.#installAccessors(cls, components);
     const { dataset = null, pipeline = null, preloaded, copy = false, ...attributes } = options;
+    assertPreloadedKeys(cls.name, components, preloaded);
     this.index = index instanceof DatasetIndex ? index : new DatasetIndex(index);
     this.#dataset = dataset;
     this.#pipeline = pipeline;
@@ -560,6 +561,13 @@ export class Batch implements ActionHost, Iterable<unknown> {
     const { dst, fmt, components, ...formatOptions } = options;
     if (fmt !== undefined && fmt !== null) {
       const handler = await getFormat(fmt);
+      this.#ensureLoaded();
+      for (const name of typeof components === 'string' ? [components] : Array.isArray(components) ? components : []) {
+        if (typeof name === 'string') this.#assertComponent(name);
+      }
+      if ((components === undefined || components === null) && this.#names === null && this.#unnamed !== null) {
+        throw new ArgumentError('components', `${this.constructor.name} holds unnamed data (it has no components), and files store components by name; give the class static components, load the data with dst names (batch.load({ src, dst: [...] })), or create the batch with ${this.constructor.name}.fromData(index, { name: data })`);
+      }
       await handler.dump(this, { dst, components, ...formatOptions });
       return this;
     }
@@ -725,21 +733,34 @@ export class Batch implements ActionHost, Iterable<unknown> {
    * batch's own dataset's class, or `Dataset`. Batch attributes are carried over too.
    */
   asDataset(dataset?: Dataset | (new (...args: never[]) => Dataset) | null, options: { copy?: boolean } = {}): Dataset<this> {
-    const data = this.data;
+    const declared = (this.constructor as BatchClass).components;
+    // components added to this batch at run time cannot go into a dataset of this class: only the class's own go
+    const data = declared && this.#names !== null ? Object.fromEntries(declared.map((name) => [name, this.getComponent(name)])) : this.data;
     const source = dataset ?? this.#dataset ?? Dataset;
     const DatasetClass = (typeof source === 'function' ? source : source.constructor) as new (index: IndexSource, options: Record<string, unknown>) => Dataset<this>;
     const inherited = typeof source === 'function' ? {} : source.getAttrs();
     return new DatasetClass(this.index, { ...inherited, ...this.getAttrs(), batchClass: this.constructor, preloaded: data, copy: options.copy ?? false });
   }
 
-  /** A batch of class `this` holding `data` (a record/tuple of components or raw data). Without `index`, ids are 0..n-1. */
-  static fromData<B extends Batch>(this: new (index: IndexSource, options?: BatchOptions) => B, index: IndexSource | null | undefined, data: unknown): B {
+  /**
+   * A batch of class `this` holding `data` (a record/tuple of components or raw data). Without `index`,
+   * ids are 0..n-1. For a class without declared components, a record (or Map) of data makes one
+   * component per key (`Batch.fromData(null, { x })` has component `x`, which can be dumped).
+   */
+  static fromData<B extends Batch, C extends new (index: IndexSource, options?: BatchOptions) => B>(this: C & (new (index: IndexSource, options?: BatchOptions) => B), index: IndexSource | null | undefined, data: PreloadedData<C>): B {
     let resolved = index;
     if (resolved === undefined || resolved === null) {
       const entries = isColumn(data) && !isTupleSource(data) ? [data] : Array.isArray(data) ? data : data instanceof Map ? [...data.values()] : Object.values((data ?? {}) as object);
       const first = entries.find((entry) => isColumn(entry));
       if (!first) throw new ArgumentError('data', 'cannot infer the number of items: pass an index or data with at least one array');
       resolved = new DatasetIndex(columnLength(first as Column));
+    }
+    const declared = (this as unknown as { components: readonly string[] | null }).components;
+    const keys = data instanceof Map ? [...data.keys()] : isRecordSource(data) ? Object.keys(data) : null;
+    if ((declared === null || declared === undefined) && keys !== null && keys.length > 0 && keys.every((key) => typeof key === 'string')) {
+      const batch: Batch = new this(resolved);
+      batch.#loadInMemory(data, keys as string[]);
+      return batch as B;
     }
     return new this(resolved, { preloaded: data });
   }

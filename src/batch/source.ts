@@ -30,6 +30,38 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+/** True for a plain object used as a record of per-component sources. */
+export function isRecordSource(value: unknown): value is Record<string, unknown> {
+  return isPlainObject(value);
+}
+
+/** The component names a Batch class declares with `static components = [...] as const` (never when not literal). */
+export type DeclaredComponents<C> = C extends { readonly components: readonly (infer N)[] } ? (string extends N ? never : N & string) : never;
+
+/**
+ * What `preloaded` (and `fromData`'s data) may be for a Batch class `C`: with literal components, a
+ * record of those names (a misspelled name is a compile error), a Map or a tuple; otherwise anything.
+ */
+export type PreloadedData<C> = [DeclaredComponents<C>] extends [never]
+  ? unknown
+  : { readonly [K in DeclaredComponents<C>]?: unknown } | ReadonlyMap<string, unknown> | readonly unknown[] | null | undefined;
+
+/**
+ * Throws a ComponentError when a record or Map given as `preloaded` has keys that are not among
+ * `components` while some component is missing from it (a misspelled name). Extra keys next to every
+ * component are ignored (a table with more columns than the class needs). A batch class without
+ * components (`null`) accepts any keys.
+ */
+export function assertPreloadedKeys(className: string, components: readonly string[] | null, preloaded: unknown): void {
+  if (!components) return;
+  const keys: unknown[] = preloaded instanceof Map ? [...preloaded.keys()] : isPlainObject(preloaded) ? Object.keys(preloaded) : [];
+  const unknown = keys.filter((key) => typeof key !== 'string' || !components.includes(key));
+  const missing = components.filter((name) => !keys.includes(name));
+  if (unknown.length === 0 || missing.length === 0) return;
+  const listed = unknown.map((key) => `'${String(key)}'`).join(', ');
+  throw new ComponentError(String(unknown[0]), `preloaded: ${listed} ${unknown.length > 1 ? 'are not components' : 'is not a component'} of ${className} (components: ${components.join(', ') || 'none'}), and ${missing.map((name) => `'${name}'`).join(', ')} would get no data; check the spelling`);
+}
+
 /** True for a source entry that can be cropped into a component. */
 export function isComponentSource(value: unknown): boolean {
   return value === null || value === undefined || isColumn(value) || value instanceof Map || isPlainObject(value);

@@ -8,7 +8,7 @@ import type { Config } from '../config/config.js';
 import { ArgumentError, BatchflowError, ComponentError, MissingIdError } from '../errors.js';
 import type { Batch, BatchOptions } from '../batch/batch.js';
 import { Batch as BatchRuntime } from '../batch/batch.js';
-import { matchSourceToNames } from '../batch/source.js';
+import { assertPreloadedKeys, matchSourceToNames, type PreloadedData } from '../batch/source.js';
 import { DatasetIndex, type BatchIterRest, type IndexSource } from './dataset-index.js';
 import { defaultIterState, type BatchIterOptions, type IterState } from './iteration.js';
 import type { SplitShares } from './calc-split.js';
@@ -29,12 +29,20 @@ export interface CvSplitOptions {
   shuffle?: ShuffleOption;
 }
 
-/** Constructor options of a dataset; any other key becomes a dataset attribute. */
-export interface DatasetOptions<B extends Batch = Batch> {
+/**
+ * Constructor options of a dataset; any other key becomes a dataset attribute. `C` is the batch
+ * class itself (inferred from `batchClass`): when it declares `static components = [...] as const`,
+ * a record given as `preloaded` may only use those names.
+ */
+export interface DatasetOptions<B extends Batch = Batch, C = BatchConstructor<B>> {
   /** The class of the batches this dataset makes (default `Batch`; must be Batch or a subclass). */
-  batchClass?: BatchConstructor<B>;
-  /** Data for all items (a record/tuple of components, or raw data); batches crop it to their ids. */
-  preloaded?: unknown;
+  batchClass?: C & BatchConstructor<B>;
+  /**
+   * Data for all items (a record/tuple of components, or raw data); batches crop it to their ids. A
+   * misspelled record key (not a component, while a component is missing) is a ComponentError; for
+   * classes whose components are declared `as const`, any unknown key of a literal is a compile error.
+   */
+  preloaded?: PreloadedData<C>;
   /** Batches deep-copy their part of `preloaded` (default false: they may share memory with it). */
   copy?: boolean;
   /** Run `cvSplit({method, nSplits, shuffle})` at once. */
@@ -85,8 +93,11 @@ function sameIndex(a: DatasetIndex, b: DatasetIndex): boolean {
 
 const reservedOptions = new Set(['batchClass', 'preloaded', 'copy', 'nSplits', 'method', 'shuffle']);
 
-/** A dataset: ids, preloaded data and a batch class. */
-export class Dataset<B extends Batch = Batch> {
+/**
+ * A dataset: ids, preloaded data and a batch class.
+ * @typeParam B - the batch type; `C` - the batch class (inferred from `batchClass`, used to check `preloaded`).
+ */
+export class Dataset<B extends Batch = Batch, C extends BatchConstructor<B> = BatchConstructor<B>> {
   /** The dataset's ids (a DatasetIndex or a subclass such as FilesIndex). */
   readonly index: DatasetIndex;
   /** The class of the batches it creates. */
@@ -109,7 +120,7 @@ export class Dataset<B extends Batch = Batch> {
    * @param options - batchClass, preloaded, copy, nSplits/method/shuffle (cross-validation), and attributes.
    * @throws TypeError when batchClass is not Batch or a subclass; ArgumentError when an attribute name is a Dataset member.
    */
-  constructor(index: IndexSource, options: DatasetOptions<B> = {}) {
+  constructor(index: IndexSource, options: DatasetOptions<B, C> = {}) {
     const { batchClass, preloaded, copy = false, nSplits, method, shuffle, ...attributes } = options;
     if (batchClass !== undefined && !isBatchClass(batchClass)) {
       throw new TypeError(`batchClass: expected Batch or a subclass of Batch, got ${typeof batchClass === 'function' ? (batchClass as { name: string }).name || 'a function' : String(batchClass)}`);
@@ -119,6 +130,7 @@ export class Dataset<B extends Batch = Batch> {
     this.batchClass = batchClass ?? (BatchRuntime as unknown as BatchConstructor<B>);
     this.preloaded = preloaded;
     this.copyData = copy;
+    assertPreloadedKeys(this.batchClass.name, (this.batchClass as unknown as { components: readonly string[] | null }).components, preloaded);
     this.#setAttributes(attributes);
     if (nSplits !== undefined && nSplits !== null) this.cvSplit({ method: method ?? 'kfold', nSplits, shuffle: shuffle ?? false });
   }
