@@ -1,5 +1,6 @@
 /**
- * `fmt: 'hdf5'` via `h5wasm` (imported lazily: its WASM start-up is paid on first use only).
+ * `fmt: 'hdf5'` via `h5wasm` (imported lazily: its WASM start-up is paid on first use only; see
+ * h5wasm-import.ts for how it is kept out of tsx's transforms).
  *
  * - load, plain datasets (as h5py writes them): each dataset of the group `key` (default: the root) is
  *   one component, its first axis the items. Rows are found by id through an index dataset
@@ -23,6 +24,7 @@ import { ArgumentError } from '../errors.js';
 import { FileFormatError, IoError, MissingColumnError, UnsupportedDataError } from './errors.js';
 import { assertReadableFile, atomicWrite, readFileHead, resolvePath } from './files.js';
 import type { FormatDumpOptions, FormatHandler, FormatLoadOptions } from './format-registry.js';
+import { importH5wasm } from './h5wasm-import.js';
 import { decodePickledObjectArray } from './pandas-pickle.js';
 import {
   assignComponents, checkOptions, classify, dumpNames, gatherRows, indexKey, int64Policy, readComponents, readWholeTable, type IndexKey, type Int64Policy, type TableSource, type TableValues,
@@ -70,7 +72,7 @@ let modulePromise: Promise<H5Module> | undefined;
 
 /** The h5wasm module, imported and initialised on first use. */
 export async function loadH5wasm(): Promise<H5Module> {
-  modulePromise ??= import('h5wasm/node').then(async (imported) => {
+  modulePromise ??= importH5wasm().then(async (imported) => {
     const h5wasm = imported.default;
     await h5wasm.ready;
     return h5wasm;
