@@ -84,7 +84,7 @@ describe('files written by Python BatchFlow (numpy + dill)', () => {
     expect(scores.dtype).toBe('float32');
     expect(scores.shape).toEqual([2, 2]);
     expect((flat(toList(scores)) as number[]).map((v) => (Number.isNaN(v) ? null : v))).toEqual(flat(expectedFolder.scores));
-  });
+  }, 60_000); // worker start-up on a loaded machine
 
   // every numpy array of the dtype fixtures (the scalars and Python values are checked below)
   const arrays = Object.keys(expectedDtypes).filter((name) => {
@@ -196,7 +196,7 @@ describe('hostile pickles are refused and nothing runs', () => {
     const error = await new Batch([0, 1]).load({ fmt: 'blosc', src: () => file, target: 'threads' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnsafePickleError);
     expect((error as UnsafePickleError).global).toBe('posix.system');
-  });
+  }, 60_000);
 
   test.each([
     ['REDUCE of something that is not a global', '}X\x01\x00\x00\x00xX\x01\x00\x00\x00a)Rs', /REDUCE calls a string/],

@@ -70,7 +70,7 @@ function scalarValue(scalar: NumpyScalar, policy: Int64Policy, file: string, nam
 function plainValue(value: unknown, policy: Int64Policy, file: string, name: string): unknown {
   if (value instanceof NumpyArray) {
     if (value.dtype === 'str' || value.dtype === 'object') return nest(value.data as unknown[], value.shape);
-    if (value.shape.length === 0) return plainValue(new NumpyScalar(value.dtype, value.data[0]!), policy, file, name);
+    if (value.shape.length === 0) return plainValue(new NumpyScalar(value.dtype, value.data[0] as number | bigint), policy, file, name);
     return numericItem(value, policy, file, name).value;
   }
   if (value instanceof NumpyScalar) return value.dtype === 'str' || value.dtype === 'bool' ? value.value : scalarValue(value, policy, file, name).value;
@@ -85,7 +85,7 @@ function plainValue(value: unknown, policy: Int64Policy, file: string, name: str
 /** One component's item value → the decoded entry (value, kind, column, dtype). */
 function entryOf(value: unknown, policy: Int64Policy, file: string, name: string): DecodedEntry {
   if (value instanceof NumpyArray && value.dtype !== 'str' && value.dtype !== 'object') {
-    if (value.shape.length === 0) return entryOf(new NumpyScalar(value.dtype, value.data[0]!), policy, file, name);
+    if (value.shape.length === 0) return entryOf(new NumpyScalar(value.dtype, value.data[0] as number | bigint), policy, file, name);
     const { value: item, dtype } = numericItem(value, policy, file, name);
     return { value: item, kind: 'ndarray', column: 'ndarray', dtype };
   }

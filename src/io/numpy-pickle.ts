@@ -9,7 +9,7 @@
  *
  * Element types: bool (→ 0/1 in a Uint8Array), int8…int64, uint8…uint64 (64-bit ones as
  * BigInt64Array/BigUint64Array), float16 (→ Float32Array), float32, float64, in either byte order;
- * '<U'/'|S' strings and object arrays of str/int/float/bool/None (→ JS arrays). Fortran-ordered
+ * '<U'/'|S' strings and object arrays of str/bytes/int/float/bool/None (→ JS arrays). Fortran-ordered
  * arrays are reordered to row-major.
  * @module
  */
@@ -30,7 +30,7 @@ export class NumpyArray {
   constructor(
     readonly dtype: NumpyNumericType | 'str' | 'object',
     readonly shape: readonly number[],
-    readonly data: TypedArray | BigInt64Array | BigUint64Array | ReadonlyArray<string | number | bigint | boolean | null>,
+    readonly data: TypedArray | BigInt64Array | BigUint64Array | ReadonlyArray<string | number | bigint | boolean | null | Uint8Array>,
   ) {}
 }
 
@@ -198,8 +198,8 @@ function decodeArray(dtype: Dtype, shapeItems: readonly PyValue[], fortran: bool
     if (count !== data.length) throw new PickleError(`an object array of shape [${shape.join(', ')}] holds ${data.length} elements`);
     const values = data.map((item) => {
       const value = convert(item);
-      if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return value;
-      throw new UnsupportedPickleDataError(`an object array holds ${describe(item)}; only str, int, float, bool and None elements are supported`);
+      if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' || value instanceof Uint8Array) return value;
+      throw new UnsupportedPickleDataError(`an object array holds ${describe(item)}; only str, bytes, int, float, bool and None elements are supported`);
     });
     return new NumpyArray('object', shape, fortran ? Object.values(fortranToC(values, shape, (n) => new Array(n))) : values);
   }
