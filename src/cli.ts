@@ -10,6 +10,7 @@ import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateDocs } from './docs/index.js';
 import { closeEngines } from './engines/registry.js';
+import { BatchflowError } from './errors.js';
 
 /** The usage text printed by `--help` and on argument errors. */
 export const usage = `Usage: batchflow-ts docs <module...> [options]
@@ -89,7 +90,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (reference.classes.length === 0) console.warn('warning: the modules export no Batch class');
     return 0;
   } catch (error) {
-    console.error(error instanceof Error && error.message.startsWith('batchflow-ts') ? error.message : error);
+    // the library's own errors say what to do: their message is enough (no stack)
+    if (error instanceof BatchflowError && !error.message.startsWith('batchflow-ts')) console.error(`batchflow-ts docs: ${error.message}`);
+    else console.error(error instanceof Error && error.message.startsWith('batchflow-ts') ? error.message : error);
     return 1;
   } finally {
     await closeEngines();

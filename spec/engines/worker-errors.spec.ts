@@ -5,7 +5,7 @@
  * and the `cause` chain. A class that cannot be found comes back as a plain Error with its name and fields.
  */
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { ActionError, ArgumentError, Batch, closeEngines } from '../../src/index.js';
+import { ActionError, ArgumentError, Batch, BatchflowError, WorkerCrashError, closeEngines, portable } from '../../src/index.js';
 import { FailingBatch, QuotaError, checkQuota } from '../fixtures/worker-failures.js';
 import { StorageError } from '../fixtures/worker-error-classes.js';
 
@@ -74,5 +74,19 @@ describe.each(['threads', 'mpc'] as const)("target '%s'", (target) => {
     expect(error.attempts).toEqual([1, 2, 3]);
     expect('handle' in error).toBe(false);
     expect(error.stack).toContain('worker-failures.ts');
+  }, 30_000);
+});
+
+describe.each(['threads', 'mpc'] as const)("target '%s': a worker that cannot load the item function", (target) => {
+  test('fails the call with an error naming the module and the cause (not a crash, no item runs)', async () => {
+    const missing = portable((value: number) => value, new URL('../fixtures/worker-failures.ts', import.meta.url), 'notExported');
+    const batch = new Batch(3);
+    await batch.addComponents('values', [1, 2, 3]);
+    const error = await batch.applyParallel(missing, { src: 'values', target, nWorkers: 2 }).then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(BatchflowError);
+    expect(error).not.toBeInstanceOf(WorkerCrashError);
+    expect((error as Error).message).toContain(`a '${target}' worker could not load the item function from `);
+    expect((error as Error).message).toContain("has no exported function 'notExported'");
+    expect(((error as Error).cause as Error).message).toContain('worker-failures.ts');
   }, 30_000);
 });

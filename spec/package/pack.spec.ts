@@ -3,7 +3,9 @@
  * exports map, the worker entry and the CLI, and nothing from spec/, bench/ or examples/. The
  * tarball is installed into a temporary project, where plain ESM code runs a 'threads' action and
  * a two-step pipeline through the public entry point `batchflow-ts`, and the installed
- * `batchflow-ts docs` command documents the project's own modules.
+ * `batchflow-ts docs` command documents the project's own modules. tsx is an optional peer
+ * dependency: a second project installs the tarball without it, where compiled JavaScript still runs
+ * and documents, and loading a .ts module (docs command, worker) is a typed error saying to install tsx.
  *
  * The install is offline (`npm install --offline`, from the npm cache). When the cache cannot
  * serve it, the tarball is unpacked into the project and the dependencies are linked from this
@@ -21,29 +23,36 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 let work: string;
 let project: string;
+let bare: string;
 let tarball: string;
 let packedFiles: string[];
 let installMode: 'npm install --offline' | 'linked node_modules';
+let bareInstallMode: 'npm install --offline' | 'linked node_modules';
+
+/** Runs a command and returns what happened (a run past `timeout` is killed: status null). */
+function attempt(command: string, args: readonly string[], cwd: string, timeout = 60_000): SpawnSyncReturns<string> {
+  const env = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false', NODE_OPTIONS: '' };
+  return spawnSync(command, args, { cwd, encoding: 'utf8', timeout, env });
+}
 
 /** Runs a command; throws with its output when it fails. */
 function run(command: string, args: readonly string[], cwd: string, timeout = 60_000): SpawnSyncReturns<string> {
-  const env = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false', NODE_OPTIONS: '' };
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout, env });
+  const result = attempt(command, args, cwd, timeout);
   if (result.status !== 0) {
     throw new Error(`${command} ${args.join(' ')} (in ${cwd}) failed with ${result.status ?? result.signal}${result.error ? ` (${result.error.message})` : ''}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
   }
   return result;
 }
 
-/** Fallback install: unpack the tarball as node_modules/batchflow-ts and link every other package from the repository. */
-function installLinked(): void {
+/** Fallback install: unpack the tarball as node_modules/batchflow-ts and link every other package from the repository (but `skip`). */
+function installLinked(project: string, skip: readonly string[] = []): void {
   const modules = join(project, 'node_modules');
   rmSync(modules, { recursive: true, force: true });
   const target = join(modules, 'batchflow-ts');
   mkdirSync(target, { recursive: true });
   run('tar', ['-xzf', tarball, '-C', target, '--strip-components=1'], project);
   for (const name of readdirSync(join(repoRoot, 'node_modules'))) {
-    if (name === 'batchflow-ts' || name.startsWith('.')) continue;
+    if (name === 'batchflow-ts' || name.startsWith('.') || skip.includes(name)) continue;
     symlinkSync(join(repoRoot, 'node_modules', name), join(modules, name), 'junction');
   }
   mkdirSync(join(modules, '.bin'), { recursive: true });
@@ -128,6 +137,35 @@ export class TsBatch extends Batch {
 }
 `;
 
+const libModule = `/** A TypeScript module with an item function. */
+export function triple(value: number): number {
+  return value * 3;
+}
+`;
+
+// The caller may load TypeScript with a loader of its own, which workers do not inherit: here the
+// function is simply declared to be lib.ts's export, so the workers have to import lib.ts themselves.
+const tsOnWorkersScript = `import { Batch, MissingPeerDependencyError, closeEngines, portable } from 'batchflow-ts';
+
+const triple = portable((value) => value * 3, new URL('./lib.ts', import.meta.url), 'triple');
+const outcome = {};
+try {
+  for (const target of ['threads', 'mpc']) {
+    const batch = new Batch(4);
+    await batch.addComponents('values', [1, 2, 3, 4]);
+    try {
+      await batch.applyParallel(triple, { src: 'values', dst: 'tripled', target, nWorkers: 2 });
+      outcome[target] = { ran: true };
+    } catch (error) {
+      outcome[target] = { name: error.name, typed: error instanceof MissingPeerDependencyError, dependency: error.dependency, message: error.message };
+    }
+  }
+} finally {
+  await closeEngines();
+}
+console.log(JSON.stringify(outcome));
+`;
+
 const projectTsconfig = {
   compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, experimentalDecorators: true, emitDecoratorMetadata: true, skipLibCheck: true },
   include: ['*.ts'],
@@ -152,10 +190,27 @@ beforeAll(() => {
     run(npm, ['install', '--no-audit', '--no-fund', '--offline', '--ignore-scripts', tarball, 'tsx'], project, 90_000); // tsx: the optional peer that loads .ts modules
     installMode = 'npm install --offline';
   } catch {
-    installLinked();
+    installLinked(project);
     installMode = 'linked node_modules';
   }
-}, 180_000);
+
+  bare = join(work, 'without-tsx');
+  mkdirSync(bare);
+  writeFileSync(join(bare, 'package.json'), JSON.stringify({ name: 'batchflow-pack-check-without-tsx', private: true, type: 'module' }, null, 2));
+  writeFileSync(join(bare, 'numbers.mjs'), numbersModule);
+  writeFileSync(join(bare, 'main.mjs'), mainScript);
+  writeFileSync(join(bare, 'decorated.ts'), decoratedModule);
+  writeFileSync(join(bare, 'tsconfig.json'), JSON.stringify(projectTsconfig, null, 2));
+  writeFileSync(join(bare, 'lib.ts'), libModule);
+  writeFileSync(join(bare, 'ts-on-workers.mjs'), tsOnWorkersScript);
+  try {
+    run(npm, ['install', '--no-audit', '--no-fund', '--offline', '--ignore-scripts', tarball], bare, 90_000); // no tsx: an optional peer is not installed
+    bareInstallMode = 'npm install --offline';
+  } catch {
+    installLinked(bare, ['tsx']);
+    bareInstallMode = 'linked node_modules';
+  }
+}, 240_000);
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
@@ -214,5 +269,36 @@ describe('npm pack', () => {
     expect(markdown).toContain('### NumbersBatch.toArray');
     expect(existsSync(join(project, 'reference/actions.html'))).toBe(true);
     expect(['npm install --offline', 'linked node_modules']).toContain(installMode);
+  }, 60_000);
+});
+
+describe('without the optional peer dependency tsx', () => {
+  test('tsx is not installed, and compiled JavaScript runs on threads and documents as before', () => {
+    expect(existsSync(join(bare, 'node_modules/tsx'))).toBe(false);
+    expect(existsSync(join(bare, 'node_modules/batchflow-ts/dist/src/index.js'))).toBe(true);
+    const output = JSON.parse(run(process.execPath, ['main.mjs'], bare).stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+    expect(output).toMatchObject({ direct: [0, 2, 4, 6], piped: [1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23] });
+    run(join(bare, 'node_modules/.bin/batchflow-ts'), ['docs', 'numbers.mjs', '--out', 'reference'], bare);
+    expect(readFileSync(join(bare, 'reference/actions.md'), 'utf8')).toContain('## NumbersBatch');
+    expect(['npm install --offline', 'linked node_modules']).toContain(bareInstallMode);
+  }, 60_000);
+
+  test('the docs command on a .ts module says to install tsx (no stack trace, exit code 1)', () => {
+    const result = attempt(join(bare, 'node_modules/.bin/batchflow-ts'), ['docs', 'decorated.ts', '--out', 'reference-ts'], bare);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('batchflow-ts docs: loading ');
+    expect(result.stderr).toContain('decorated.ts for the docs command needs the optional peer dependency tsx: npm install -D tsx');
+    expect(result.stderr).not.toContain('ERR_MODULE_NOT_FOUND');
+    expect(existsSync(join(bare, 'reference-ts'))).toBe(false);
+  }, 60_000);
+
+  test("a worker that must import a .ts module fails the call with a MissingPeerDependencyError on 'threads' and 'mpc' (no hang)", () => {
+    const result = attempt(process.execPath, ['ts-on-workers.mjs'], bare, 45_000);
+    expect({ status: result.status, signal: result.signal, stderr: result.stderr }).toMatchObject({ status: 0, signal: null });
+    const outcome = JSON.parse(result.stdout.trim().split('\n').pop()!) as Record<string, Record<string, unknown>>;
+    for (const target of ['threads', 'mpc']) {
+      expect(outcome[target]).toMatchObject({ name: 'MissingPeerDependencyError', typed: true, dependency: 'tsx' });
+      expect(outcome[target]!.message).toBe(`loading ${join(bare, 'lib.ts')} on a worker needs the optional peer dependency tsx: npm install -D tsx`);
+    }
   }, 60_000);
 });

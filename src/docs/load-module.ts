@@ -1,12 +1,14 @@
 /**
  * Imports a user's module so its decorators run and register its actions: `.ts` files through
  * tsx's programmatic API (registered with the tsconfig.json nearest to the module, or
- * `$BATCHFLOW_TSCONFIG`, so legacy decorators compile), JavaScript with plain `import()`.
+ * `$BATCHFLOW_TSCONFIG`, so legacy decorators compile), JavaScript with plain `import()`. tsx is an
+ * optional peer dependency: without it, a `.ts` module is a MissingPeerDependencyError.
  * @module
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { importTsxApi } from '../engines/optional-tsx.js';
 import type { ModuleSource } from './collect.js';
 
 const tsxRegistrations = new Map<string, Promise<void>>();
@@ -30,9 +32,10 @@ async function ensureTsx(file: string): Promise<void> {
   const key = tsconfig ?? '';
   let registration = tsxRegistrations.get(key);
   if (!registration) {
-    registration = import('tsx/esm/api').then(({ register }) => {
+    registration = importTsxApi(file, 'for the docs command').then(({ register }) => {
       register(tsconfig === undefined ? {} : { tsconfig });
     });
+    registration.catch(() => tsxRegistrations.delete(key));
     tsxRegistrations.set(key, registration);
   }
   await registration;
@@ -40,7 +43,8 @@ async function ensureTsx(file: string): Promise<void> {
 
 /**
  * Imports the module at `file` (relative to the current directory) and returns it as a
- * {@link ModuleSource}. Throws an Error naming the file when it does not exist.
+ * {@link ModuleSource}. Throws an Error naming the file when it does not exist, and a
+ * MissingPeerDependencyError for a `.ts` file when tsx is not installed.
  */
 export async function importModule(file: string): Promise<ModuleSource> {
   const path = resolve(file);

@@ -20,11 +20,24 @@ function nearestTsconfig(file) {
   }
 }
 
-function ensureTsx(file) {
+// tsx is an optional peer dependency: imported only for the first .ts module (or for the runtime
+// itself when running from sources).
+function registerTsx(file) {
   tsxRegistration ??= import('tsx/esm/api').then(({ register }) => {
     register({ tsconfig: process.env.BATCHFLOW_TSCONFIG ?? nearestTsconfig(file) });
   });
   return tsxRegistration;
+}
+
+// For user modules: a missing tsx becomes the runtime's typed MissingPeerDependencyError, which the
+// caller receives with its class (the runtime is compiled JavaScript where tsx may be missing).
+async function ensureTsx(file) {
+  try {
+    await registerTsx(file);
+  } catch (error) {
+    const { tsxLoadError } = await loadRuntime();
+    throw tsxLoadError(error, file, 'on a worker');
+  }
 }
 
 const jestGlobals = ['describe', 'test', 'it', 'beforeAll', 'beforeEach', 'afterAll', 'afterEach', 'expect', 'jest', 'xit', 'xdescribe', 'fit'];
@@ -57,7 +70,7 @@ let runtime = null;
 
 function loadRuntime() {
   runtime ??= existsSync(runtimeSource)
-    ? ensureTsx(runtimeSource).then(() => import(pathToFileURL(runtimeSource).href))
+    ? registerTsx(runtimeSource).then(() => import(pathToFileURL(runtimeSource).href))
     : import(new URL('./worker-runtime.js', import.meta.url).href);
   return runtime;
 }
