@@ -4,18 +4,20 @@
  *
  * 1. Writes `customers.csv` (600 rows: an id column, four features x0..x3 on very different scales,
  *    a text column and the target y) into a temp folder with plain `fs`.
- * 2. Builds a Dataset over the ids of the file and splits it 80/20 (shuffled) into train and test.
- * 3. Loads the train rows once (`batch.load({fmt: 'csv'})`) to get each feature's mean and std, which
- *    go into the pipeline config.
- * 4. The train pipeline loads each batch's rows from the CSV by id (the columns x0..x3 are reassembled
- *    into one n×4 component `x`), standardises them, predicts, and updates the model variable
+ * 2. Reads the file once into a Dataset (`Dataset.fromTable`): the ids are the file's id column, the
+ *    columns x0..x3 are reassembled into one n×4 component `x`, and y is `y`. Splits it 80/20 (shuffled)
+ *    into train and test.
+ * 3. Takes the train rows as one batch to get each feature's mean and std, which go into the pipeline
+ *    config.
+ * 4. The train pipeline gets each batch's rows cropped from memory by id (no file read per batch),
+ *    standardises them, predicts, and updates the model variable
  *    `params` and a running mean of the loss. It runs 6 epochs, each in a new shuffled order; after
  *    each epoch a test pipeline reads the trained `params` from the train pipeline.
  * 5. Prints the losses per epoch and the learned coefficients (checked against the true ones), then
  *    removes the temp folder.
  * @module
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -98,18 +100,17 @@ async function main(): Promise<void> {
   try {
     const src = path.join(dir, 'customers.csv');
     writeCsv(src);
-    const ids = readFileSync(src, 'utf8').trim().split('\n').slice(1).map((line) => Number(line.slice(0, line.indexOf(','))));
-    console.log(`tabular-csv: wrote ${ids.length} rows (id, x0..x3, region, y) to ${path.basename(src)} in a temp folder`);
+    // parsed once: ids from the id column, x0..x3 → one n×4 component x; batches are cropped from memory
+    const dataset = await Dataset.fromTable(src, { fmt: 'csv', batchClass: TabularBatch });
+    console.log(`tabular-csv: wrote ${dataset.length} rows (id, x0..x3, region, y) to ${path.basename(src)} in a temp folder; ids ${String(dataset.indices[0])}…`);
 
-    const dataset = new Dataset(ids, { batchClass: TabularBatch });
     dataset.split(0.8, { shuffle: 42 });
     const train = dataset.train!;
     const test = dataset.test!;
     console.log(`split: ${train.length} train rows, ${test.length} test rows (shuffled, seed 42)`);
 
-    // feature statistics from the train rows only: one batch, loaded straight from the file
+    // feature statistics from the train rows only: one batch of all of them
     const all = train.createBatch(train.indices);
-    await all.load({ fmt: 'csv', src, dst: ['x', 'y'] });
     const features = all.x.shape[1]!;
     const mean = Array.from({ length: features }, (_, j) => column(all.x.pick(null, j)).reduce((a, b) => a + b, 0) / all.size);
     const std = mean.map((m, j) => Math.sqrt(column(all.x.pick(null, j)).reduce((a, v) => a + (v - m) ** 2, 0) / all.size));
@@ -118,7 +119,6 @@ async function main(): Promise<void> {
     const config = { lr: 0.1, mean, std };
     const trainPipeline = train.pipeline(config)
       .initVariables({ params: { w: new Array<number>(features).fill(0), b: 0 }, runningLoss: null, steps: 0 })
-      .load({ fmt: 'csv', src, dst: ['x', 'y'] }) // rows of this batch's ids; x0..x3 → one n×4 component
       .standardize({ mean: C('mean'), std: C('std') })
       .predict({ params: V('params') })
       .update(V('runningLoss'), F(runningMean, V('runningLoss'), F(mse, B('pred'), B('y'))))
@@ -127,7 +127,6 @@ async function main(): Promise<void> {
 
     const testPipeline = test.pipeline(config)
       .initVariable('losses', [])
-      .load({ fmt: 'csv', src, dst: ['x', 'y'] })
       .standardize({ mean: C('mean'), std: C('std') })
       .predict({ params: F(() => trainPipeline.v('params')) }) // the trained model, read per batch
       .update(V('losses', 'a'), F(mse, B('pred'), B('y')));
@@ -135,13 +134,13 @@ async function main(): Promise<void> {
     for (let epoch = 1; epoch <= 6; epoch++) {
       await trainPipeline.run({ batchSize: 32, nEpochs: 1, shuffle: epoch, dropLast: true }); // variables persist across runs
       await testPipeline.run({ batchSize: 60, reset: 'all' });
-      const losses = testPipeline.v('losses') as number[];
+      const losses = testPipeline.v<number[]>('losses');
       const testLoss = losses.reduce((a, b) => a + b, 0) / losses.length;
-      console.log(`epoch ${epoch}: ${String(trainPipeline.v('steps'))} steps, running train loss ${(trainPipeline.v('runningLoss') as number).toFixed(4)}, test MSE ${testLoss.toFixed(4)}`);
+      console.log(`epoch ${epoch}: ${trainPipeline.v<number>('steps')} steps, running train loss ${trainPipeline.v<number>('runningLoss').toFixed(4)}, test MSE ${testLoss.toFixed(4)}`);
     }
 
     // back from standardised features to the original scale: w_j / std_j, b − Σ w_j·mean_j / std_j
-    const params = trainPipeline.v('params') as Params;
+    const params = trainPipeline.v<Params>('params');
     const weights = params.w.map((w, j) => w / std[j]!);
     const bias = params.w.reduce((b, w, j) => b - (w * mean[j]!) / std[j]!, params.b);
     const formula = (w: number[], b: number, digits: number): string =>

@@ -31,6 +31,7 @@ export type { Slice as IndexSlice } from './dataset/slice.js';
 export { Pipeline, PipelineCore, type PipelineOptions, type OncePipeline } from './pipeline/pipeline.js';
 export type { PipelineActions, Evaluable, EvaluableOptions, AnyNamedExpression } from './pipeline/action-types.js';
 export type { RunOptions, RunOptionsInput } from './pipeline/run-options.js';
+export type { ProgressBarOptions, ProgressStream } from './pipeline/progress.js';
 export type { MergeFunction } from './pipeline/records.js';
 export { SkipBatch, StopPipeline, PipelineError } from './pipeline/errors.js';
 export { saveDataTo } from './pipeline/save-data.js';
