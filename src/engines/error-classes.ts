@@ -9,7 +9,7 @@ import { ArgumentError, ActionError, AssembleError, BatchflowError, ComponentErr
 import { MissingKeyError } from '../config/config.js';
 import { StopIterationError } from '../dataset/iteration.js';
 import { ExpressionError, NoPipelineError } from '../expr/errors.js';
-import { CorruptFileError, FileFormatError, IoError, MissingColumnError, MissingFileError, MissingRowError, UnsupportedDataError } from '../io/errors.js';
+import { CorruptFileError, FileFormatError, IoError, MissingColumnError, MissingFileError, MissingRowError, UnsafePickleError, UnsupportedDataError } from '../io/errors.js';
 import { PipelineError, SkipBatch, StopPipeline } from '../pipeline/errors.js';
 
 /** A class whose instances are Errors. */
@@ -70,5 +70,5 @@ for (const cls of [
   BatchflowError, ArgumentError, ComponentError, MissingIdError, UnknownTargetError, UnknownFormatError, ActionError, AssembleError,
   TimeoutError, NotPortableError, WorkerCrashError, MissingPeerDependencyError, MissingKeyError, StopIterationError, ExpressionError,
   NoPipelineError, IoError, MissingFileError, FileFormatError, CorruptFileError, MissingColumnError, MissingRowError, UnsupportedDataError,
-  PipelineError, SkipBatch, StopPipeline,
+  UnsafePickleError, PipelineError, SkipBatch, StopPipeline,
 ] as ErrorClass[]) registerErrorClass(cls);
