@@ -114,7 +114,8 @@ export async function restoreThrown(data: SerialisedThrown, importModule: ErrorM
   defineHidden(error, 'message', data.message);
   defineHidden(error, 'stack', data.stack ? `${data.stack}\n    (in a worker)` : `${data.name}: ${data.message}\n    (in a worker)`);
   if (data.cause !== undefined) defineHidden(error, 'cause', await restoreThrown(data.cause, importModule));
-  Object.assign(error, data.fields);
+  // defined, not assigned: no setter of the class runs, and a getter of the same name cannot refuse the field
+  for (const [key, value] of Object.entries(data.fields)) Object.defineProperty(error, key, { value, writable: true, enumerable: true, configurable: true });
   if (error.name !== data.name) defineHidden(error, 'name', data.name);
   return error;
 }
