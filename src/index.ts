@@ -22,7 +22,7 @@ export type { ActionRecord, ActionKind } from './decorators/action-record.js';
 export { DatasetIndex, type IndexSource, type IndexValue, type BatchIterRest, type CreateBatchOptions } from './dataset/dataset-index.js';
 export { FilesIndex, stripExtension, type FilesIndexOptions, type PathsSource } from './dataset/files-index.js';
 export { Dataset, type DatasetOptions, type CvSplitOptions, type DatasetBatchOptions, type FromDatasetOptions, type BatchConstructor } from './dataset/dataset.js';
-export type { TableDatasetOptions, TableFormat } from './dataset/table-dataset.js';
+export type { TableDatasetOptions, TableDatasetBase, TableFormat } from './dataset/table-dataset.js';
 export { StopIterationError, defaultIterState, type IterState, type BatchIterOptions } from './dataset/iteration.js';
 export { calcSplit, type SplitShares } from './dataset/calc-split.js';
 export type { ShuffleOption } from './dataset/shuffle.js';

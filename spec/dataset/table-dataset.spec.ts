@@ -86,7 +86,7 @@ describe('Dataset.fromTable (csv)', () => {
   test('errors name the bad option, format or column', async () => {
     const src = path.join(tempDir(), 'rows.csv');
     writeRows(src, 3);
-    await expect(Dataset.fromTable(src, { fmt: 'csv', indexcol: 'id' })).rejects.toThrow(/indexcol.*unknown option of fmt 'csv'/);
+    await expect(Dataset.fromTable(src, { fmt: 'csv', indexcol: 'id' } as never)).rejects.toThrow(/indexcol.*unknown option of fmt 'csv'/);
     await expect(Dataset.fromTable(src, { fmt: 'blosc' as 'csv' })).rejects.toThrow(ArgumentError);
     await expect(Dataset.fromTable(src, { fmt: 'blosc' as 'csv' })).rejects.toThrow(/'blosc' is not a table format/);
     await expect(Dataset.fromTable(src, { fmt: 'csv', dst: 'nope' })).rejects.toBeInstanceOf(MissingColumnError);

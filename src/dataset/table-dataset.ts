@@ -8,29 +8,34 @@ import type { Batch } from '../batch/batch.js';
 import { ArgumentError } from '../errors.js';
 import { getFormat, registeredFormats } from '../io/format-registry.js';
 import '../io/register-formats.js';
+import type { CsvLoadOptions } from '../io/csv.js';
+import type { FeatherLoadOptions } from '../io/feather.js';
+import type { Hdf5LoadOptions } from '../io/hdf5.js';
 import type { BatchConstructor, Dataset, DatasetOptions } from './dataset.js';
 
 /** The table formats a dataset can be read from. */
 export type TableFormat = 'csv' | 'feather' | 'hdf5';
 
-/**
- * Options of `Dataset.fromTable`: the format, the dataset's options (`batchClass`, `copy`, attributes)
- * and the format's load options (`dst`, `indexCol`, `dtypes`, `int64`, `shapes`, `delimiter` for csv;
- * `indexCol`, `int64`, `shapes` for feather; `key`, `indexKey`, `int64`, `shapes` for hdf5 — see
- * docs/formats.md). Unknown load options are an ArgumentError, as in `batch.load`.
- */
-export interface TableDatasetOptions<B extends Batch = Batch> {
-  /** The file format. */
-  fmt: TableFormat;
+/** What every `Dataset.fromTable` call takes besides the format's load options. */
+export interface TableDatasetBase<B extends Batch = Batch> {
   /** The class of the batches (default `Batch`); its components are the columns loaded unless `dst` is given. */
   batchClass?: BatchConstructor<B>;
   /** Batches deep-copy their rows (default false: they may share memory with the table). */
   copy?: boolean;
-  /** Components to load (column names, or prefixes of `name0, name1, …` columns). */
-  dst?: string | readonly string[];
-  /** The format's other load options, and dataset attributes (`attributes.name` becomes `dataset.name`). */
-  [option: string]: unknown;
+  /** Dataset attributes (`attributes.name` becomes `dataset.name`). */
+  attributes?: Record<string, unknown>;
 }
+
+/**
+ * Options of `Dataset.fromTable`: the format, the dataset's options and that format's load options
+ * (all but `src`; see docs/formats.md). A misspelled option is a compile error, and an ArgumentError at
+ * run time.
+ */
+export type TableDatasetOptions<B extends Batch = Batch> = TableDatasetBase<B> & (
+  | ({ fmt: 'csv' } & Omit<CsvLoadOptions, 'src'>)
+  | ({ fmt: 'feather' } & Omit<FeatherLoadOptions, 'src'>)
+  | ({ fmt: 'hdf5' } & Omit<Hdf5LoadOptions, 'src'>)
+);
 
 const datasetOptionNames = new Set(['fmt', 'batchClass', 'copy', 'attributes']);
 
