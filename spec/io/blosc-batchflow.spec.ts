@@ -234,6 +234,19 @@ describe('hostile pickles are refused and nothing runs', () => {
     expect((error as Error).message).toMatch(/shape \[1000000000000000\] needs more than \d+ bytes, the pickle holds 8/);
   });
 
+  test('lists sharing references 60 levels deep (2^60 paths) load in linear time', async () => {
+    const file = path.join(dir, 'shared.blosc');
+    const get = (i: number): string => `h${String.fromCharCode(i)}`;
+    let body = '}X\x01\x00\x00\x00x]\x940';
+    for (let i = 1; i <= 60; i++) body += `(${get(i - 1)}${get(i - 1)}l\x940`;
+    await writeFrame(file, pickle2(`${body}${get(60)}s`));
+    const batch = new Batch([0]);
+    await batch.load({ fmt: 'blosc', src: () => file });
+    const top = (batch.getComponent('x') as unknown[][])[0]!;
+    expect(top).toHaveLength(2);
+    expect(top[0]).toBe(top[1]); // one shared value, as in Python
+  }, 20_000);
+
   test('an unsupported dtype (complex) is an UnsupportedDataError', async () => {
     const file = path.join(dir, 'complex.blosc');
     const body = '}X\x01\x00\x00\x00xcnumpy.core.multiarray\nscalar\ncnumpy\ndtype\nX\x03\x00\x00\x00c16\x89\x88\x87R(K\x03X\x01\x00\x00\x00<NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00tbC\x10' + '\x00'.repeat(16) + '\x86Rs';

@@ -66,20 +66,29 @@ function scalarValue(scalar: NumpyScalar, policy: Int64Policy, file: string, nam
   return { value: data[0], dtype };
 }
 
-/** A nested value (inside a dict or list): numpy arrays become ndarrays / JS arrays, scalars numbers. */
-function plainValue(value: unknown, policy: Int64Policy, file: string, name: string): unknown {
-  if (value instanceof NumpyArray) {
-    if (value.dtype === 'str' || value.dtype === 'object') return nest(value.data as unknown[], value.shape);
-    if (value.shape.length === 0) return plainValue(new NumpyScalar(value.dtype, value.data[0] as number | bigint), policy, file, name);
-    return numericItem(value, policy, file, name).value;
-  }
-  if (value instanceof NumpyScalar) return value.dtype === 'str' || value.dtype === 'bool' ? value.value : scalarValue(value, policy, file, name).value;
+/**
+ * A nested value (inside a dict or list): numpy arrays become ndarrays / JS arrays, scalars numbers.
+ * Values shared through the pickle's memo are converted once (`seen`), so a hostile pickle of shared
+ * references cannot make this walk exponential.
+ */
+function plainValue(value: unknown, policy: Int64Policy, file: string, name: string, seen: Map<object, unknown>): unknown {
   if (typeof value === 'bigint') return pythonInt(value, policy, file, name);
-  if (Array.isArray(value)) return value.map((item) => plainValue(item, policy, file, name));
-  if (typeof value === 'object' && value !== null && !(value instanceof Uint8Array)) {
-    for (const key of Object.keys(value)) (value as Record<string, unknown>)[key] = plainValue((value as Record<string, unknown>)[key], policy, file, name);
+  if (typeof value !== 'object' || value === null || value instanceof Uint8Array) return value;
+  if (seen.has(value)) return seen.get(value);
+  let out: unknown = value;
+  if (value instanceof NumpyArray) {
+    if (value.dtype === 'str' || value.dtype === 'object') out = nest(value.data as unknown[], value.shape);
+    else if (value.shape.length === 0) out = plainValue(new NumpyScalar(value.dtype, value.data[0] as number | bigint), policy, file, name, seen);
+    else out = numericItem(value, policy, file, name).value;
+  } else if (value instanceof NumpyScalar) {
+    out = value.dtype === 'str' || value.dtype === 'bool' ? value.value : scalarValue(value, policy, file, name).value;
+  } else if (Array.isArray(value)) {
+    out = value.map((item) => plainValue(item, policy, file, name, seen));
+  } else {
+    for (const key of Object.keys(value)) (value as Record<string, unknown>)[key] = plainValue((value as Record<string, unknown>)[key], policy, file, name, seen);
   }
-  return value;
+  seen.set(value, out);
+  return out;
 }
 
 /** One component's item value → the decoded entry (value, kind, column, dtype). */
@@ -93,7 +102,7 @@ function entryOf(value: unknown, policy: Int64Policy, file: string, name: string
     const { value: item, dtype } = scalarValue(value, policy, file, name);
     return { value: item, kind: 'scalar', column: 'typedarray', dtype };
   }
-  return { value: plainValue(value, policy, file, name), kind: 'json', column: 'array', dtype: 'JSON' };
+  return { value: plainValue(value, policy, file, name, new Map()), kind: 'json', column: 'array', dtype: 'JSON' };
 }
 
 /**
