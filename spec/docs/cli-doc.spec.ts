@@ -22,7 +22,7 @@ describe('docs/cli.md', () => {
   test('describes tsx as package.json declares it', () => {
     expect('tsx' in manifest.dependencies).toBe(false);
     expect(manifest.peerDependenciesMeta?.tsx?.optional).toBe(true);
-    expect(page).toContain('(an optional peer dependency of batchflow-ts: `npm install -D tsx` in your project)');
+    expect(page).toContain('(an optional peer dependency of batchflow-ts: `npm install -D tsx` in your project');
     expect(page).not.toContain('(a dependency of batchflow-ts)');
   });
 });
