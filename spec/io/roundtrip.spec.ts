@@ -81,7 +81,7 @@ describe.each([['integer ids', INT_IDS], ['string ids', STR_IDS]])('round trips 
   test('hdf5 plain datasets keep types and shapes; ids in __index__ select rows', async () => {
     const file = path.join(tempDir(), 'b.h5');
     const source = make(ids);
-    await source.dump({ fmt: 'hdf5', dst: file });
+    await source.dump({ fmt: 'hdf5', dst: file, layout: 'datasets' });
     const back = new AllKinds([...ids].reverse());
     await back.load({ fmt: 'hdf5', src: file, int64: 'bigint' });
     const reversed = (name: string): unknown => (toList(source.getComponent(name)) as unknown[]).slice().reverse();
@@ -101,7 +101,7 @@ describe.each([['integer ids', INT_IDS], ['string ids', STR_IDS]])('round trips 
 
   test('hdf5 with components, key, gzip compression; dst selects datasets', async () => {
     const file = path.join(tempDir(), 'sel.h5');
-    await make(ids).dump({ fmt: 'hdf5', dst: file, components: ['vol', 'names'], key: 'grp/sub', compression: 4 });
+    await make(ids).dump({ fmt: 'hdf5', dst: file, components: ['vol', 'names'], key: 'grp/sub', compression: 4, layout: 'datasets' });
     const back = new Batch(ids);
     await back.load({ fmt: 'hdf5', src: file, key: 'grp/sub', dst: 'vol' });
     expect(back.components).toEqual(['vol']);
@@ -186,7 +186,7 @@ test('a batch from a Dataset round-trips through hdf5 without an index dataset (
   const dataset = new Dataset(['a', 'b', 'c', 'd']);
   const full = dataset.createBatch(['a', 'b', 'c', 'd']);
   await full.addComponents('v', Float64Array.from([1, 2, 3, 4]));
-  await full.dump({ fmt: 'hdf5', dst: file, indexKey: null });
+  await full.dump({ fmt: 'hdf5', dst: file, indexKey: null, layout: 'datasets' });
   const part = dataset.createBatch(['d', 'b']);
   await part.load({ fmt: 'hdf5', src: file, dst: 'v' });
   expect(part.getComponent('v')).toEqual(Float64Array.from([4, 2]));

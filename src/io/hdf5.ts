@@ -11,9 +11,11 @@
  *   `pandas_type = 'frame'` (found by `key`, or the only pandas object in the file); columns by name,
  *   rows by the frame's index. Object (string) blocks are pickles: they are read by a restricted
  *   reader that never executes code (see pandas-pickle.ts).
- * - dump: one dataset per component (ndarray components keep their shape), plus the ids in
- *   `__index__`; booleans are stored as uint8 with the attribute `batchflow_dtype = 'bool'`, strings
- *   as variable-length UTF-8 (h5py: `f['name'].asstr()[:]`).
+ * - dump, `layout: 'pandas'` (default): a pandas fixed-format frame `pd.read_hdf` reads, indexed by the
+ *   batch ids (see hdf5-pandas.ts; no string components).
+ * - dump, `layout: 'datasets'`: one dataset per component (ndarray components keep their shape), plus
+ *   the ids in `__index__`; booleans are stored as uint8 with the attribute `batchflow_dtype = 'bool'`,
+ *   strings as variable-length UTF-8 (h5py: `f['name'].asstr()[:]`).
  * @module
  */
 import ndarray from 'ndarray';
@@ -25,9 +27,10 @@ import { FileFormatError, IoError, MissingColumnError, UnsupportedDataError } fr
 import { assertReadableFile, atomicWrite, readFileHead, resolvePath } from './files.js';
 import type { FormatDumpOptions, FormatHandler, FormatLoadOptions } from './format-registry.js';
 import { importH5wasm } from './h5wasm-import.js';
+import { SHAPES_ATTRIBUTE, writePandasFrame } from './hdf5-pandas.js';
 import { decodePickledObjectArray } from './pandas-pickle.js';
 import {
-  assignComponents, checkOptions, classify, dumpNames, gatherRows, indexKey, int64Policy, readComponents, readWholeTable, type IndexKey, type Int64Policy, type TableSource, type TableValues,
+  assignComponents, batchToColumns, checkOptions, classify, dumpNames, gatherRows, indexKey, int64Policy, readComponents, readWholeTable, type IndexKey, type Int64Policy, type TableSource, type TableValues,
 } from './table.js';
 
 type H5Module = typeof import('h5wasm/node').default;
@@ -63,10 +66,16 @@ export interface Hdf5DumpOptions {
   indexKey?: string | null;
   /** gzip level 1–9 for chunked, compressed datasets (default: none, contiguous). */
   compression?: number | null;
+  /**
+   * 'pandas' (default): a pandas fixed-format frame that `pd.read_hdf(path, key)` reads (the ids are
+   * its index; no string components). 'datasets': one h5py-style dataset per component (full shapes,
+   * strings) plus the ids in `indexKey`.
+   */
+  layout?: 'pandas' | 'datasets';
 }
 
 const loadOptionNames = ['src', 'dst', 'key', 'indexKey', 'int64', 'shapes'];
-const dumpOptionNames = ['dst', 'components', 'key', 'indexKey', 'compression'];
+const dumpOptionNames = ['dst', 'components', 'key', 'indexKey', 'compression', 'layout'];
 
 let modulePromise: Promise<H5Module> | undefined;
 
@@ -197,6 +206,18 @@ function stringValues(dataset: H5Dataset): string[] {
   return Array.from(dataset.value as ArrayLike<unknown>, (v) => (v instanceof Uint8Array ? new TextDecoder().decode(v) : String(v)));
 }
 
+/** The item shapes a batchflow-ts dump recorded on a frame (components split into `name0…` columns). */
+function frameShapes(group: H5Group): Record<string, number[]> {
+  const value = attributeValue(group, SHAPES_ATTRIBUTE);
+  if (typeof value !== 'string') return {};
+  try {
+    const parsed = JSON.parse(value) as unknown;
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? parsed as Record<string, number[]> : {};
+  } catch {
+    return {};
+  }
+}
+
 /** Reads a pandas fixed-format frame group into a TableSource. */
 function frameTable(h5: H5Module, group: H5Group, file: string, options: Readonly<Record<string, unknown>>): TableSource {
   const child = (name: string): H5Dataset => {
@@ -259,7 +280,7 @@ function frameTable(h5: H5Module, group: H5Group, file: string, options: Readonl
     names,
     index,
     positional: 'range',
-    shapes: (options.shapes ?? {}) as Record<string, number[]>,
+    shapes: { ...frameShapes(group), ...((options.shapes ?? {}) as Record<string, number[]>) },
     read(name) {
       const values = columns.get(name);
       if (!values) throw new MissingColumnError(FORMAT, file, name, names);
@@ -367,6 +388,23 @@ function ensureGroup(root: H5Group, path: string): H5Group {
   return group;
 }
 
+/** Writes a new HDF5 file atomically: `fill` gets the open file (temp + rename). */
+async function writeHdf5(h5: H5Module, file: string, fill: (handle: H5File) => void): Promise<void> {
+  await atomicWrite(FORMAT, file, (temp) => {
+    let handle: H5File;
+    try {
+      handle = new h5.File(temp, 'w');
+    } catch (error) {
+      throw new IoError(FORMAT, file, `cannot create the file: ${(error as Error).message}`, { cause: error });
+    }
+    try {
+      fill(handle);
+    } finally {
+      handle.close();
+    }
+  });
+}
+
 /** The `fmt: 'hdf5'` handler. */
 export const hdf5Format: FormatHandler = {
   async load(batch: Batch, options: FormatLoadOptions): Promise<void> {
@@ -393,7 +431,16 @@ export const hdf5Format: FormatHandler = {
     if (indexName !== null && (typeof indexName !== 'string' || indexName === '')) throw new ArgumentError('indexKey', `expected a dataset name or null, got ${JSON.stringify(indexName)}`);
     const level = options.compression ?? null;
     if (level !== null && !(typeof level === 'number' && Number.isInteger(level) && level >= 1 && level <= 9)) throw new ArgumentError('compression', `expected a gzip level 1–9 or null, got ${JSON.stringify(level)}`);
+    const layout = options.layout ?? 'pandas';
+    if (layout !== 'pandas' && layout !== 'datasets') throw new ArgumentError('layout', `expected 'pandas' or 'datasets', got ${JSON.stringify(layout)}`);
     const names = dumpNames(batch, options.components, FORMAT, file);
+    if (layout === 'pandas') {
+      if (options.indexKey !== undefined) throw new ArgumentError('indexKey', "applies to layout 'datasets' only (a pandas frame keeps the ids as its index)");
+      const table = batchToColumns(batch, names, FORMAT, file);
+      const h5 = await loadH5wasm();
+      await writeHdf5(h5, file, (handle) => writePandasFrame(ensureGroup(handle, key), table, level, file));
+      return;
+    }
     if (indexName !== null && names.includes(indexName)) throw new ArgumentError('indexKey', `'${indexName}' is also a component name; choose another indexKey`);
     const specs = new Map<string, DatasetSpec>();
     for (const name of names) {
@@ -403,25 +450,15 @@ export const hdf5Format: FormatHandler = {
     }
     if (indexName !== null) specs.set(indexName, indexSpec(batch.indices.map(indexKey)));
     const h5 = await loadH5wasm();
-    await atomicWrite(FORMAT, file, (temp) => {
-      let handle: H5File;
-      try {
-        handle = new h5.File(temp, 'w');
-      } catch (error) {
-        throw new IoError(FORMAT, file, `cannot create the file: ${(error as Error).message}`, { cause: error });
-      }
-      try {
-        const group = ensureGroup(handle, key);
-        for (const [name, spec] of specs) {
-          const chunks = level === null ? null : [Math.max(1, Math.min(spec.shape[0]!, Math.ceil(65536 / Math.max(1, spec.shape.slice(1).reduce((a, b) => a * b, 1))))), ...spec.shape.slice(1)];
-          const dataset = group.create_dataset({
-            name, data: spec.data, shape: spec.shape,
-            ...(level !== null && !Array.isArray(spec.data) ? { compression: 'gzip' as const, compression_opts: level, chunks } : {}),
-          });
-          if (spec.bool) dataset.create_attribute('batchflow_dtype', 'bool');
-        }
-      } finally {
-        handle.close();
+    await writeHdf5(h5, file, (handle) => {
+      const group = ensureGroup(handle, key);
+      for (const [name, spec] of specs) {
+        const chunks = level === null ? null : [Math.max(1, Math.min(spec.shape[0]!, Math.ceil(65536 / Math.max(1, spec.shape.slice(1).reduce((a, b) => a * b, 1))))), ...spec.shape.slice(1)];
+        const dataset = group.create_dataset({
+          name, data: spec.data, shape: spec.shape,
+          ...(level !== null && !Array.isArray(spec.data) ? { compression: 'gzip' as const, compression_opts: level, chunks } : {}),
+        });
+        if (spec.bool) dataset.create_attribute('batchflow_dtype', 'bool');
       }
     });
   },

@@ -3,7 +3,7 @@
 Run by hand (not by jest), after write-samples.ts:
     npx tsx spec/io/python/write-samples.ts /tmp/bf-samples
     python spec/io/python/check_interop.py /tmp/bf-samples
-Needs: numpy, pandas, pyarrow, h5py (and PyTables only for pandas.read_hdf), blosc or blosc2.
+Needs: numpy, pandas, pyarrow, h5py, PyTables (for pandas.read_hdf), blosc or blosc2.
 Prints one line per check and exits non-zero on the first mismatch.
 """
 import json, os, struct, sys, zlib
@@ -100,6 +100,20 @@ for label, e in exp.items():
         ok(list(f['names'].asstr()[:]) == e['names'], f'{label}.h5: vlen utf-8 strings')
         ok(f['flags'].attrs['batchflow_dtype'] in ('bool', b'bool') and f['flags'][:].astype(bool).tolist() == e['flags'], f'{label}.h5: bools as uint8 + attribute')
         ok(f['img'].shape == (n, 2, 3) and f['img'].dtype == np.float32 and np.array_equal(f['img'][:].reshape(n, -1), img_columns(e)), f'{label}.h5: img keeps its shape')
+    # ---- hdf5, pandas layout (pandas.read_hdf, through PyTables)
+    for name, key in ((f'{label}_pandas.h5', None), (f'{label}_pandas_key.h5', 'df')):
+        df = pd.read_hdf(os.path.join(out, name), key) if key else pd.read_hdf(os.path.join(out, name))
+        ok(list(df.index) == ids, f'{name}: pd.read_hdf gives the batch ids as the index')
+        ok(df['f32'].dtype == np.float32 and df['f32'].tolist() == e['f32'], f'{name}: float32 kept')
+        ok(df['f64'].dtype == np.float64 and df['f64'].tolist() == e['f64'], f'{name}: float64 kept')
+        ok(df['i32'].dtype == np.int32 and df['i32'].tolist() == e['i32'], f'{name}: int32 kept')
+        ok(df['i64'].dtype == np.int64 and [str(v) for v in df['i64']] == e['i64'], f'{name}: int64 exact')
+        ok(df['flags'].dtype == np.uint8 and df['flags'].astype(bool).tolist() == e['flags'], f'{name}: bools as uint8 0/1')
+        ok(np.array_equal(df[[f'img{j}' for j in range(6)]].to_numpy(), img_columns(e)), f'{name}: img columns (float32)')
+        ok(list(df.columns) == ['f32', 'f64', 'i32', 'i64', 'flags'] + [f'img{j}' for j in range(6)], f'{name}: column order')
+    with h5py.File(os.path.join(out, f'{label}_pandas_key.h5'), 'r') as f:
+        ok(f['df'].attrs['pandas_type'] in ('frame', b'frame') and int(f['df'].attrs['nblocks']) == 5, f'{label}_pandas_key.h5: h5py sees the frame group')
+        ok(f['df/block0_values'].compression == 'gzip', f'{label}_pandas_key.h5: gzip-compressed blocks')
     # ---- blosc
     for k, id_ in enumerate(ids):
         item = read_item(os.path.join(out, f'{label}_blosc', f'{id_}.blosc'))

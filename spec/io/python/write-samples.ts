@@ -30,7 +30,10 @@ for (const [label, ids] of [['int', [10, 3, 7]], ['str', ['k10', 'k3', 'b-7']]] 
   await batch.dump({ fmt: 'csv', dst: path.join(out, `${label}.csv`) });
   await batch.dump({ fmt: 'feather', dst: path.join(out, `${label}.feather`) });
   await batch.dump({ fmt: 'feather', dst: path.join(out, `${label}_named.feather`), indexName: 'id' });
-  await batch.dump({ fmt: 'hdf5', dst: path.join(out, `${label}.h5`) });
+  await batch.dump({ fmt: 'hdf5', dst: path.join(out, `${label}.h5`), layout: 'datasets' });
+  const numeric = ['f32', 'f64', 'i32', 'i64', 'flags', 'img']; // the pandas layout holds no strings
+  await batch.dump({ fmt: 'hdf5', dst: path.join(out, `${label}_pandas.h5`), components: numeric });
+  await batch.dump({ fmt: 'hdf5', dst: path.join(out, `${label}_pandas_key.h5`), components: numeric, key: 'df', compression: 4 });
   await batch.dump({ fmt: 'blosc', dst: path.join(out, `${label}_blosc`) });
   const ragged = new Batch([...ids]);
   await ragged.addComponents(['obj', 'arr'], [[{ a: 1 }, 'two', [3, 4]], [Float32Array.from([1, 2]), ndarray(Int32Array.from([1, 2, 3, 4]), [2, 2]), Float64Array.from([5])]]);
