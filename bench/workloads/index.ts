@@ -10,5 +10,6 @@ import { workloadEngines } from './engines.js';
 import { workloadIndex, workloadPipeline } from './pipeline.js';
 import { workloadIO } from './io.js';
 import { workloadCsvPipeline } from './csv-pipeline.js';
+import { workloadHdf5ColdStart } from './hdf5-cold-start.js';
 
-export const workloads: readonly Workload[] = [workloadA, workloadB, workloadEngines, workloadPipeline, workloadIndex, workloadIO, workloadCsvPipeline];
+export const workloads: readonly Workload[] = [workloadA, workloadB, workloadEngines, workloadPipeline, workloadIndex, workloadIO, workloadCsvPipeline, workloadHdf5ColdStart];
