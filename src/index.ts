@@ -8,9 +8,9 @@ import 'reflect-metadata';
 
 export { Batch, type BatchClass, type BatchOptions, type LoadOptions, type DumpOptions, type ToArrayOptions } from './batch/batch.js';
 export type { ActionsOf, ParallelCallOptions, ItemOptionValues } from './batch/action-types.js';
-export type { Column } from './batch/columns.js';
+export type { Column } from './ndarray/columns.js';
 export type { ItemView } from './batch/item-view.js';
-export { zeros, isNdArray, type NDArray, type DType, type TypedArray } from './batch/ndarray-utils.js';
+export { zeros, isNdArray, type NDArray, type DType, type TypedArray } from './ndarray/ndarray-utils.js';
 
 export { action, type ActionOptions } from './decorators/action.js';
 export { applyParallel } from './decorators/apply-parallel.js';

@@ -5,8 +5,8 @@
  * @module
  */
 import ndarray from 'ndarray';
-import { dtypeOf, isNdArray, isTypedArray, stackNdArrays, type NDArray } from './ndarray-utils.js';
-import type { Column } from './columns.js';
+import { dtypeOf, isNdArray, isTypedArray, stackNdArrays, type NDArray } from '../ndarray/ndarray-utils.js';
+import type { Column } from '../ndarray/columns.js';
 import { stackedView } from '../engines/result-buffer.js';
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {

@@ -23,9 +23,9 @@ import { assertSeed, entropySeed } from '../random/seed.js';
 import type { ActionsOf, ItemOptionValues } from './action-types.js';
 import type { PerItem } from '../expr/per-item.js';
 import { assembleColumn } from './assemble.js';
-import { columnItem, columnLength, concatColumns, deepCopy, describeKind, isColumn, setColumnItem, takeColumn, type Column } from './columns.js';
+import { columnItem, columnLength, concatColumns, deepCopy, describeKind, isColumn, setColumnItem, takeColumn, type Column } from '../ndarray/columns.js';
 import { createItemView, unnamedItem, type ItemView } from './item-view.js';
-import { castNdArray, copyNdArray, isNdArray, isTypedArray, type DType, type NDArray } from './ndarray-utils.js';
+import { castNdArray, copyNdArray, isNdArray, isTypedArray, type DType, type NDArray } from '../ndarray/ndarray-utils.js';
 import { runParallel } from './parallel-runner.js';
 import { assertPreloadedKeys, cropComponent, cropUnnamed, isRecordSource, isTupleSource, matchSourceToNames, type ItemLocator, type PreloadedData } from './source.js';
 

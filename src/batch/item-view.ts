@@ -3,7 +3,7 @@
  * item of the batch (`batch.get(22).images = x` writes through to `batch.images`).
  * @module
  */
-import { columnItem, isColumn, setColumnItem, type Column } from './columns.js';
+import { columnItem, isColumn, setColumnItem, type Column } from '../ndarray/columns.js';
 import { isTupleSource } from './source.js';
 
 /** The accessors an item view needs from its batch. */

@@ -13,8 +13,8 @@ import { isPerItem, type PerItem } from '../expr/per-item.js';
 import { ComponentTuple, reservedParallelOptions, type DestinationSpec } from '../decorators/parallel-options.js';
 import { isActionHost } from '../decorators/host.js';
 import { Rng } from '../random/rng.js';
-import { columnItem, columnLength, describeKind, isColumn, type Column } from './columns.js';
-import { isNdArray, ndItem } from './ndarray-utils.js';
+import { columnItem, columnLength, describeKind, isColumn, type Column } from '../ndarray/columns.js';
+import { isNdArray, ndItem } from '../ndarray/ndarray-utils.js';
 import type { Batch } from './batch.js';
 
 /** One parallel call, after the defaults were merged. */

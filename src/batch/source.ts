@@ -6,7 +6,7 @@
 import { ArgumentError, ComponentError, MissingIdError } from '../errors.js';
 import type { IndexValue } from '../dataset/dataset-index.js';
 import { assembleColumn } from './assemble.js';
-import { columnLength, deepCopy, describeKind, isColumn, takeColumn, type Column } from './columns.js';
+import { columnLength, deepCopy, describeKind, isColumn, takeColumn, type Column } from '../ndarray/columns.js';
 
 /** Finds where a batch's items are in a source of a given length. */
 export interface ItemLocator {

@@ -4,7 +4,7 @@
  * @module
  */
 import { ArgumentError, MissingIdError } from '../errors.js';
-import { isNdArray, isTypedArray, type NDArray } from '../batch/ndarray-utils.js';
+import { isNdArray, isTypedArray, type NDArray } from '../ndarray/ndarray-utils.js';
 import { calcSplit, type SplitShares } from './calc-split.js';
 import { identityOrder, makeRng, type ShuffleOption } from './shuffle.js';
 import { isSlice, slicePositions, type Slice } from './slice.js';

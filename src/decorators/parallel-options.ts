@@ -6,7 +6,7 @@
  */
 import type { Target } from '../engines/target.js';
 import type { PerItem } from '../expr/per-item.js';
-import type { NDArray } from '../batch/ndarray-utils.js';
+import type { NDArray } from '../ndarray/ndarray-utils.js';
 
 /** Several components passed together: each item is `[valueOfFirst, valueOfSecond, …]`. */
 export class ComponentTuple {

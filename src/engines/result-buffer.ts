@@ -6,7 +6,7 @@
  * @module
  */
 import ndarray from 'ndarray';
-import { copyInto, dtypeOf, isContiguous, isNdArray, sharedTypedArray, type DType, type NDArray, type TypedArray } from '../batch/ndarray-utils.js';
+import { copyInto, dtypeOf, isContiguous, isNdArray, sharedTypedArray, type DType, type NDArray, type TypedArray } from '../ndarray/ndarray-utils.js';
 
 const ownedBuffers = new WeakSet<object>();
 

@@ -10,7 +10,7 @@ import { isPipelineLike, type EvalContext, type PipelineLike, type PipelinePrese
 import { ExpressionError } from './errors.js';
 import * as ops from './ops.js';
 import { PerItem } from './per-item.js';
-import { isNdArray, ndItem } from '../batch/ndarray-utils.js';
+import { isNdArray, ndItem } from '../ndarray/ndarray-utils.js';
 
 /** How `set` combines the new value with the current one: write, append, extend, update. */
 export type SetMode = 'w' | 'a' | 'e' | 'u' | 'write' | 'append' | 'extend' | 'update';

@@ -5,9 +5,9 @@
  * @module
  */
 import type { Batch } from '../batch/batch.js';
-import { columnItem, columnLength, isColumn } from '../batch/columns.js';
-import type { NDArray } from '../batch/ndarray-utils.js';
-import { isNdArray, isTypedArray } from '../batch/ndarray-utils.js';
+import { columnItem, columnLength, isColumn } from '../ndarray/columns.js';
+import type { NDArray } from '../ndarray/ndarray-utils.js';
+import { isNdArray, isTypedArray } from '../ndarray/ndarray-utils.js';
 import { Config, MissingKeyError } from '../config/config.js';
 import type { Dataset } from '../dataset/dataset.js';
 import { ArgumentError } from '../errors.js';

@@ -6,7 +6,7 @@
  * @module
  */
 import ndarray from 'ndarray';
-import { copyNdArray, isNdArray, isTypedArray, ndItem, takeNdRows, type NDArray, type TypedArray } from '../batch/ndarray-utils.js';
+import { copyNdArray, isNdArray, isTypedArray, ndItem, takeNdRows, type NDArray, type TypedArray } from '../ndarray/ndarray-utils.js';
 import { Config, MissingKeyError } from '../config/config.js';
 
 /** Binary operations of the algebra. */

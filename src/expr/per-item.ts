@@ -4,7 +4,7 @@
  * evaluated by pipelines; a direct call takes concrete per-item values.
  * @module
  */
-import { isNdArray, ndItem, type NDArray } from '../batch/ndarray-utils.js';
+import { isNdArray, ndItem, type NDArray } from '../ndarray/ndarray-utils.js';
 
 /** An option value split across items: item `i` receives `valueAt(i)`. */
 export class PerItem<T = unknown> {

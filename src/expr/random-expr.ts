@@ -5,7 +5,7 @@
  */
 import { isPlainObject } from '../config/config.js';
 import { ArgumentError } from '../errors.js';
-import { isNdArray, isTypedArray } from '../batch/ndarray-utils.js';
+import { isNdArray, isTypedArray } from '../ndarray/ndarray-utils.js';
 import { Rng } from '../random/rng.js';
 import type { EvalContext } from './context.js';
 import { evalExpr, NamedExpression, reprValue, type ExprOr } from './expression.js';

@@ -7,7 +7,7 @@
  * @module
  */
 import ndarray from 'ndarray';
-import { castNdArray, copyNdArray, dtypeOf, isNdArray, isTypedArray, type TypedArray } from '../batch/ndarray-utils.js';
+import { castNdArray, copyNdArray, dtypeOf, isNdArray, isTypedArray, type TypedArray } from '../ndarray/ndarray-utils.js';
 import type { ContainerEntry, DecodedEntry } from './blosc-container.js';
 import { NumpyArray, NumpyScalar, numpyArrayNode, numpyScalarNode, readNumpyPickle, UnsupportedPickleDataError, type NumpyNumericType } from './numpy-pickle.js';
 import { PickleError, PyDict, writePickle, type PyValue } from './pickle.js';

@@ -21,7 +21,7 @@
 import { endianness } from 'node:os';
 import { crc32 } from 'node:zlib';
 import ndarray from 'ndarray';
-import { copyNdArray, dtypeOf, isNdArray, isTypedArray, type NDArray, type TypedArray } from '../batch/ndarray-utils.js';
+import { copyNdArray, dtypeOf, isNdArray, isTypedArray, type NDArray, type TypedArray } from '../ndarray/ndarray-utils.js';
 
 /** The format name in `__metadata__.format`. */
 export const CONTAINER_FORMAT = 'batchflow-item';

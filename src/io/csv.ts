@@ -13,8 +13,8 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { Batch } from '../batch/batch.js';
-import type { Column } from '../batch/columns.js';
-import { typedArrayConstructor, type TypedArray } from '../batch/ndarray-utils.js';
+import type { Column } from '../ndarray/columns.js';
+import { typedArrayConstructor, type TypedArray } from '../ndarray/ndarray-utils.js';
 import { ArgumentError } from '../errors.js';
 import { FileFormatError, MissingColumnError } from './errors.js';
 import { readFileBytes, resolvePath, writeFileAtomic } from './files.js';

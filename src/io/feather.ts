@@ -17,7 +17,7 @@ import {
 import { decompress as zstdDecompress } from 'fzstd';
 import lz4js from 'lz4js';
 import type { Batch } from '../batch/batch.js';
-import { isTypedArray, type TypedArray } from '../batch/ndarray-utils.js';
+import { isTypedArray, type TypedArray } from '../ndarray/ndarray-utils.js';
 import { ArgumentError } from '../errors.js';
 import { FileFormatError, MissingColumnError } from './errors.js';
 import { readFileBytes, resolvePath, writeFileAtomic } from './files.js';

@@ -20,8 +20,8 @@
  */
 import ndarray from 'ndarray';
 import type { Batch } from '../batch/batch.js';
-import type { Column } from '../batch/columns.js';
-import { copyNdArray, isNdArray, isTypedArray, stackNdArrays, type NDArray, type TypedArray } from '../batch/ndarray-utils.js';
+import type { Column } from '../ndarray/columns.js';
+import { copyNdArray, isNdArray, isTypedArray, stackNdArrays, type NDArray, type TypedArray } from '../ndarray/ndarray-utils.js';
 import { ArgumentError } from '../errors.js';
 import { FileFormatError, IoError, MissingColumnError, UnsupportedDataError } from './errors.js';
 import { assertReadableFile, atomicWrite, readFileHead, resolvePath } from './files.js';

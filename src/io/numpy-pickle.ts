@@ -14,7 +14,7 @@
  * @module
  */
 import { endianness } from 'node:os';
-import type { TypedArray } from '../batch/ndarray-utils.js';
+import type { TypedArray } from '../ndarray/ndarray-utils.js';
 import { PickleError, PyCall, PyDict, PyGlobal, PyTuple, describe, readPickle, type PyValue } from './pickle.js';
 
 /** Data that is a valid pickle but holds something this reader does not support (e.g. a complex dtype). */

@@ -7,8 +7,8 @@
  */
 import ndarray from 'ndarray';
 import type { Batch } from '../batch/batch.js';
-import { columnLength, describeKind, isColumn, takeColumn, type Column } from '../batch/columns.js';
-import { copyNdArray, isNdArray, isTypedArray, stackNdArrays, type NDArray, type TypedArray } from '../batch/ndarray-utils.js';
+import { columnLength, describeKind, isColumn, takeColumn, type Column } from '../ndarray/columns.js';
+import { copyNdArray, isNdArray, isTypedArray, stackNdArrays, type NDArray, type TypedArray } from '../ndarray/ndarray-utils.js';
 import { ArgumentError, ComponentError, MissingIdError } from '../errors.js';
 import { FileFormatError, MissingColumnError, MissingRowError, UnsupportedDataError } from './errors.js';
 

@@ -4,7 +4,7 @@
  * array of destinations (one per value) or a record of destinations (one per key of `data`).
  * @module
  */
-import { columnItem, columnLength, isColumn, setColumnItem } from '../batch/columns.js';
+import { columnItem, columnLength, isColumn, setColumnItem } from '../ndarray/columns.js';
 import { ArgumentError } from '../errors.js';
 import type { EvalContext } from '../expr/context.js';
 import { isNamedExpression } from './expressions.js';

@@ -7,7 +7,7 @@
 import { closeSync, existsSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { typedArrayConstructor, type DType, type TypedArray } from '../../batch/ndarray-utils.js';
+import { typedArrayConstructor, type DType, type TypedArray } from '../../ndarray/ndarray-utils.js';
 import { isShmRef, type EncodedList, type ShmRef } from './codec.js';
 
 /** Buffers smaller than this stay in the message. */

@@ -5,7 +5,7 @@
  * @module
  */
 import { markMovable, kTransferable, kValue } from 'tinypool';
-import { copyInto, dtypeOf, isNdArray } from '../../batch/ndarray-utils.js';
+import { copyInto, dtypeOf, isNdArray } from '../../ndarray/ndarray-utils.js';
 import { findRegisteredClass } from '../../decorators/registry.js';
 import { invokeItem, type ItemFunction, type ItemTask, type PerItemSource } from '../item-task.js';
 import type { FunctionReference } from '../function-reference.js';
