@@ -10,7 +10,7 @@ import type { ItemFunction, ItemSource, ItemTask, PerItemSource, RngSeeding } fr
 import type { FunctionReference } from '../engines/function-reference.js';
 import { resolveTarget } from '../engines/target.js';
 import { isPerItem, type PerItem } from '../expr/per-item.js';
-import { ComponentTuple, reservedParallelOptions, type DestinationSpec } from '../decorators/parallel-options.js';
+import { ComponentTuple, reservedParallelOptions, type DestinationSpec, type ParallelOptionName } from '../decorators/parallel-options.js';
 import { isActionHost } from '../decorators/host.js';
 import { Rng } from '../random/rng.js';
 import { columnItem, columnLength, describeKind, isColumn, type Column } from '../ndarray/columns.js';
@@ -29,7 +29,8 @@ export interface ParallelCall {
   readonly options: Readonly<Record<string, unknown>>;
 }
 
-interface ReservedOptions {
+/** Every reserved option (one per name of `ParallelOptions`), checked and defaulted. */
+interface ReservedOptions extends Record<ParallelOptionName, unknown> {
   src: unknown;
   dst: unknown;
   dstDefault: 'src' | 'components';

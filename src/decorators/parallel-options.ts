@@ -7,6 +7,7 @@
 import type { Target } from '../engines/target.js';
 import type { PerItem } from '../expr/per-item.js';
 import type { NDArray } from '../ndarray/ndarray-utils.js';
+import { optionNames } from '../util/option-names.js';
 
 /** Several components passed together: each item is `[valueOfFirst, valueOfSecond, …]`. */
 export class ComponentTuple {
@@ -68,10 +69,16 @@ export interface ParallelOptions {
   args?: readonly unknown[];
 }
 
-/** The reserved option names of parallel actions. */
-export const reservedParallelOptions: ReadonlySet<string> = new Set([
+/** The names of {@link ParallelOptions}, checked against the interface at compile time. */
+export const parallelOptionNames = optionNames<ParallelOptions>()([
   'src', 'dst', 'dstDefault', 'init', 'post', 'target', 'p', 'requiresRng', 'rngSeeds', 'nWorkers', 'chunkSize', 'timeout', 'args',
 ]);
+
+/** One reserved option name of parallel actions. */
+export type ParallelOptionName = (typeof parallelOptionNames)[number];
+
+/** The reserved option names of parallel actions. */
+export const reservedParallelOptions: ReadonlySet<string> = new Set(parallelOptionNames);
 
 /** Decorator options of `@applyParallel` / `@inbatchParallel`: defaults for every call, plus `summary`. */
 export interface ParallelDecoratorOptions extends ParallelOptions {
