@@ -97,6 +97,14 @@ describe('direct calls evaluate named expressions', () => {
     expect(batch.marked[1]).toBe(2);
   });
 
+  test('an options object without a prototype (Object.create(null)) is an options object too: noEval applies to it', async () => {
+    const batch = dataset().createBatch([0, 1]);
+    const options = Object.assign(Object.create(null) as Record<string, unknown>, { target: V('total'), value: B('size') });
+    await batch.actions.keep(options);
+    expect(batch.marked[0]).toBeInstanceOf(NamedExpression);
+    expect(batch.marked[1]).toBe(2);
+  });
+
   test.each([
     ['@applyParallel', 'add', 'k', (batch: ExprBatch) => batch.actions.add({ k: V('offset') })],
     ['@inbatchParallel', 'tag', 'label', (batch: ExprBatch) => batch.actions.tag({ label: V('offset') })],

@@ -7,6 +7,7 @@ import { ArgumentError, ComponentError, MissingIdError } from '../errors.js';
 import type { IndexValue } from '../dataset/dataset-index.js';
 import { assembleColumn } from './assemble.js';
 import { columnLength, deepCopy, describeKind, isColumn, takeColumn, type Column } from '../ndarray/columns.js';
+import { isPlainObject } from '../util/plain-object.js';
 
 /** Finds where a batch's items are in a source of a given length. */
 export interface ItemLocator {
@@ -22,12 +23,6 @@ export interface CropOptions {
   readonly copy: boolean;
   /** Name used in error messages. */
   readonly component: string;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
 }
 
 /** True for a plain object used as a record of per-component sources. */

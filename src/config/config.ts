@@ -6,6 +6,7 @@
  * @module
  */
 import { ArgumentError, BatchflowError } from '../errors.js';
+import { isPlainObject } from '../util/plain-object.js';
 
 /** A nested level of a config. */
 type Level = Map<string, unknown>;
@@ -28,13 +29,6 @@ export class MissingKeyError extends BatchflowError {
     super(message ?? `key '${key}' is not in the config`);
     this.key = key;
   }
-}
-
-/** True for a plain object (`{}` literal or `Object.create(null)`), not arrays or class instances. */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
 }
 
 /** True for values stored as nested levels: plain objects, Maps and Configs. */

@@ -9,6 +9,7 @@ import { assertMethod, assertOptionsObject, isBareDecoratorCall } from './decora
 import { callEvaluated, evaluateDirectArguments } from './direct-arguments.js';
 import { lockForAction, type ActionHost } from './host.js';
 import { registerAction } from './registry.js';
+import type { MethodDecorator } from './method-decorator.js';
 import type { Batch } from '../batch/batch.js';
 
 /** Options of `@action({...})`. */
@@ -23,8 +24,6 @@ export interface ActionOptions {
   /** One-line description for the generated action reference. */
   summary?: string;
 }
-
-type MethodDecorator = (prototype: object, key: string | symbol, descriptor: PropertyDescriptor) => void;
 
 /**
  * Builds the async action wrapper around `body`. Named expressions among the arguments of a direct

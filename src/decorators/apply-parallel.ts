@@ -6,8 +6,7 @@
 import { assertOptionsObject, isBareDecoratorCall } from './decorator-arguments.js';
 import { decorateParallel } from './parallel-decorator.js';
 import type { ParallelDecoratorOptions } from './parallel-options.js';
-
-type MethodDecorator = (prototype: object, key: string | symbol, descriptor: PropertyDescriptor) => void;
+import type { MethodDecorator } from './method-decorator.js';
 
 /**
  * Turns a per-item method `(item, options, context) => result` into an action that runs it over the

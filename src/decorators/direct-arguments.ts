@@ -10,6 +10,7 @@ import { NoPipelineError } from '../expr/errors.js';
 import { containsExpression, evalExpr, isNamedExpression } from '../expr/expression.js';
 import type { EvalContext } from '../expr/context.js';
 import type { Batch } from '../batch/batch.js';
+import { isPlainObject } from '../util/plain-object.js';
 
 /**
  * The property of an action wrapper holding the same action without argument evaluation. Pipelines
@@ -21,10 +22,6 @@ export const callEvaluated = Symbol.for('batchflow-ts:call-evaluated');
 export interface ActionWrapper {
   (this: unknown, ...args: unknown[]): Promise<unknown>;
   readonly [callEvaluated]?: (this: unknown, ...args: unknown[]) => Promise<unknown>;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 }
 
 function needsPipeline(error: unknown): boolean {

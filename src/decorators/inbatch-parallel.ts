@@ -6,8 +6,7 @@
 import { assertOptionsObject } from './decorator-arguments.js';
 import { decorateParallel } from './parallel-decorator.js';
 import type { ParallelDecoratorOptions } from './parallel-options.js';
-
-type MethodDecorator = (prototype: object, key: string | symbol, descriptor: PropertyDescriptor) => void;
+import type { MethodDecorator } from './method-decorator.js';
 
 /** Options of `@inbatchParallel`: `init` is required. */
 export interface InbatchParallelOptions extends ParallelDecoratorOptions {

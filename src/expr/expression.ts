@@ -4,7 +4,8 @@
  * @module
  */
 import type { Batch } from '../batch/batch.js';
-import { Config, isPlainObject } from '../config/config.js';
+import { Config } from '../config/config.js';
+import { isPlainObject } from '../util/plain-object.js';
 import { ArgumentError } from '../errors.js';
 import { isPipelineLike, type EvalContext, type PipelineLike, type PipelinePreset } from './context.js';
 import { ExpressionError } from './errors.js';

@@ -3,7 +3,7 @@
  * expression's own seeded one), with numpy's distribution names mapped onto {@link Rng}.
  * @module
  */
-import { isPlainObject } from '../config/config.js';
+import { isPlainObject } from '../util/plain-object.js';
 import { ArgumentError } from '../errors.js';
 import { isNdArray, isTypedArray } from '../ndarray/ndarray-utils.js';
 import { Rng } from '../random/rng.js';
