@@ -88,8 +88,8 @@ describe('truncated and corrupted blosc files', () => {
     ['truncated to half', (b: Buffer) => b.subarray(0, b.length >> 1)],
     ['truncated to 10 bytes', (b: Buffer) => b.subarray(0, 10)],
     ['empty', () => Buffer.alloc(0)],
-    ['with bytes flipped in the compressed data', (b: Buffer) => { const c = Buffer.from(b); for (let i = 64; i < 96; i++) c[i] ^= 0x5a; return c; }],
-    ['with the last byte changed', (b: Buffer) => { const c = Buffer.from(b); c[c.length - 1] ^= 0xff; return c; }],
+    ['with bytes flipped in the compressed data', (b: Buffer) => { const c = Buffer.from(b); for (let i = 64; i < 96; i++) c.writeUInt8(c.readUInt8(i) ^ 0x5a, i); return c; }],
+    ['with the last byte changed', (b: Buffer) => { const c = Buffer.from(b); c.writeUInt8(c.readUInt8(c.length - 1) ^ 0xff, c.length - 1); return c; }],
     ['with garbage appended', (b: Buffer) => Buffer.concat([b, Buffer.from('junk')])],
     ['with a wrong size in the Blosc header', (b: Buffer) => { const c = Buffer.from(b); c.writeUInt32LE(c.readUInt32LE(4) + 8, 4); return c; }],
   ])('%s → CorruptFileError naming the file; nothing loaded', async (_, damage) => {
