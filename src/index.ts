@@ -42,7 +42,7 @@ export {
   type EvalContext, type PipelineLike, type IterationInfo, type SetMode, type ExprOr, type Evaluated, type EvalOptions, type RandomOptions,
 } from './expr/index.js';
 
-export { closeEngines, registerEngine, getEngine } from './engines/registry.js';
+export { closeEngines, registerEngine, getEngine, type RegisterEngineOptions } from './engines/registry.js';
 export { resolveTarget, validTargets, type Target, type TargetName } from './engines/target.js';
 export type { Engine, EngineRunOptions } from './engines/engine.js';
 export { ItemContext, type ItemFunction, type ItemTask } from './engines/item-task.js';
@@ -52,9 +52,9 @@ export { registerErrorClass, type ErrorClass } from './engines/error-classes.js'
 
 export { Rng } from './random/rng.js';
 export { Mutex } from './concurrency/mutex.js';
-export { registerFormat, registeredFormats, type FormatHandler, type FormatLoadOptions, type FormatDumpOptions } from './io/format-registry.js';
+export { registerFormat, registeredFormats, type RegisterFormatOptions, type FormatHandler, type FormatLoadOptions, type FormatDumpOptions } from './io/format-registry.js';
 export type { WholeTable, IndexKey } from './io/table.js';
-export { IoError, MissingFileError, FileFormatError, CorruptFileError, MissingColumnError, MissingRowError, UnsupportedDataError, UnsafePickleError } from './io/register-formats.js';
+export { IoError, MissingFileError, FileFormatError, CorruptFileError, MissingColumnError, MissingRowError, UnsupportedDataError, UnsafePickleError } from './io/errors.js';
 export {
   BatchflowError, ArgumentError, ComponentError, MissingIdError, UnknownTargetError, UnknownFormatError,
   ActionError, AssembleError, TimeoutError, NotPortableError, WorkerCrashError, MissingPeerDependencyError,

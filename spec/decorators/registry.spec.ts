@@ -222,6 +222,28 @@ describe('registered classes', () => {
     expect(findRegisteredClass('/no/such/module.ts', 'RegBatch')).toBeUndefined();
     expect(getDefiningModule(SubBatch)).toBe(thisFile);
   });
+
+  test('a second copy of the registry module in the same process shares the registered classes both ways', async () => {
+    // The query string makes the loader evaluate a separate module instance, as a second installed copy of the package would be.
+    const copyUrl = new URL('../../src/decorators/registry.ts?copy', import.meta.url).href;
+    const copy = (await import(copyUrl)) as typeof import('../../src/decorators/registry.js');
+    expect(copy.findRegisteredClass).not.toBe(findRegisteredClass);
+    expect(copy.findRegisteredClass(thisFile, 'RegBatch')).toBe(RegBatch);
+    expect(copy.getRegisteredClasses()).toContain(SubBatch);
+
+    class CopyBatch extends Batch {
+      async copied(): Promise<this> {
+        return this;
+      }
+    }
+    copy.registerAction(CopyBatch.prototype, {
+      name: 'copied', kind: 'action', className: 'CopyBatch', definingModule: '/copy/module.ts', original: CopyBatch.prototype.copied,
+      innerName: undefined, useLock: false, noEval: [], defaults: {}, summary: undefined,
+    });
+    expect(getRegisteredClasses()).toContain(CopyBatch);
+    expect(findRegisteredClass('/copy/module.ts', 'CopyBatch')).toBe(CopyBatch);
+    expect(getActions(CopyBatch).has('copied')).toBe(true);
+  });
 });
 
 function columnToList(column: unknown): unknown[] {

@@ -7,7 +7,6 @@
 import type { Batch } from '../batch/batch.js';
 import { ArgumentError } from '../errors.js';
 import { getFormat, registeredFormats } from '../io/format-registry.js';
-import '../io/register-formats.js';
 import type { CsvLoadOptions } from '../io/csv.js';
 import type { FeatherLoadOptions } from '../io/feather.js';
 import type { Hdf5LoadOptions } from '../io/hdf5.js';

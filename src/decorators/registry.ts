@@ -19,8 +19,29 @@ export interface ResolvedAction extends ActionRecord {
   readonly overrides: boolean;
 }
 
-const registeredClasses = new Set<AnyClass>();
-const classesByModule = new Map<string, Map<string, AnyClass>>();
+/** What the registry keeps besides the per-prototype metadata. */
+interface RegistryStorage {
+  readonly registeredClasses: Set<AnyClass>;
+  readonly classesByModule: Map<string, Map<string, AnyClass>>;
+}
+
+/**
+ * The storage lives on `globalThis` under a `Symbol.for` key, so two copies of the package loaded in
+ * one process (two versions in node_modules, or a bundled and an unbundled copy) share one registry
+ * and each sees the classes the other registered.
+ */
+const STORAGE_KEY = Symbol.for('batchflow-ts.registry');
+
+function createStorage(): RegistryStorage {
+  return { registeredClasses: new Set(), classesByModule: new Map() };
+}
+
+function globalStorage(): RegistryStorage {
+  const holder = globalThis as typeof globalThis & { [STORAGE_KEY]?: RegistryStorage };
+  return (holder[STORAGE_KEY] ??= createStorage());
+}
+
+const { registeredClasses, classesByModule } = globalStorage();
 
 function ownRecords(prototype: object): Map<string, ActionRecord> | undefined {
   return Reflect.getOwnMetadata(ACTIONS_METADATA, prototype) as Map<string, ActionRecord> | undefined;

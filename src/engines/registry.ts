@@ -1,9 +1,11 @@
 /**
  * Engine instances by target. In-process engines are singletons; worker engines register a factory
  * and keep one pool per worker count, created lazily and closed by {@link closeEngines}.
+ * The built-in engines are registered here, where the registry is created, so any import of the
+ * registry sees them.
  * @module
  */
-import { BatchflowError } from '../errors.js';
+import { ArgumentError, BatchflowError } from '../errors.js';
 import { AsyncEngine } from './async-engine.js';
 import type { Engine } from './engine.js';
 import { ForEngine } from './for-engine.js';
@@ -20,9 +22,24 @@ const factories = new Map<TargetName, EngineFactory>([
 ]);
 const instances = new Map<TargetName, Engine>();
 
-/** Makes `factory` the implementation of `target` (used by the worker engines). */
-export function registerEngine(target: TargetName, factory: EngineFactory): void {
-  factories.set(target, factory);
+/** Options of {@link registerEngine}. */
+export interface RegisterEngineOptions {
+  /** Replace the engine already registered for the target (default false: a clash is an error). */
+  readonly override?: boolean;
+}
+
+/**
+ * Makes `factory` the implementation of `target`. Every target already has a built-in engine, so
+ * replacing one needs `{ override: true }`; without it the call is an ArgumentError naming the
+ * target. An engine already started for the target keeps serving until {@link closeEngines}.
+ */
+export function registerEngine(target: TargetName, factory: EngineFactory, options: RegisterEngineOptions = {}): void {
+  const name = resolveTarget(target);
+  if (typeof factory !== 'function') throw new ArgumentError('factory', `registerEngine('${name}') needs a function that creates the engine`);
+  if (factories.has(name) && options.override !== true) {
+    throw new ArgumentError('target', `an engine is already registered for target '${name}'; pass { override: true } to replace it`);
+  }
+  factories.set(name, factory);
 }
 
 /** The engine for `target` (aliases accepted); throws UnknownTargetError for unknown names. */

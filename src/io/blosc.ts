@@ -32,7 +32,7 @@ import {
   CorruptFileError, IoError, MissingColumnError, MissingFileError, UnsafePickleError, UnsupportedDataError, fromIoErrorRecord, isIoErrorRecord, toIoErrorRecord, type IoErrorRecord,
 } from './errors.js';
 import { readFileBytesSync, writeFileAtomicSync } from './files.js';
-import type { FormatDumpOptions, FormatHandler, FormatLoadOptions } from './format-registry.js';
+import type { FormatDumpOptions, FormatHandler, FormatLoadOptions } from './format-handler.js';
 import { UnsupportedPickleDataError } from './numpy-pickle.js';
 import { PickleError, PickleGlobalError } from './pickle.js';
 import { assignComponents, checkOptions, dumpNames, int64Policy, type Int64Policy } from './table.js';

@@ -18,7 +18,7 @@ import { typedArrayConstructor, type TypedArray } from '../ndarray/ndarray-utils
 import { ArgumentError } from '../errors.js';
 import { FileFormatError, MissingColumnError } from './errors.js';
 import { readFileBytes, resolvePath, writeFileAtomic } from './files.js';
-import type { FormatDumpOptions, FormatHandler, FormatLoadOptions } from './format-registry.js';
+import type { FormatDumpOptions, FormatHandler, FormatLoadOptions } from './format-handler.js';
 import {
   assignComponents, batchToColumns, checkOptions, dumpNames, int64Policy, prefixedColumns, readComponents, readWholeTable, splitComponentNames, type IndexKey, type Int64Policy, type TableSource, type TableValues,
 } from './table.js';

@@ -21,7 +21,7 @@ import { isTypedArray, type TypedArray } from '../ndarray/ndarray-utils.js';
 import { ArgumentError } from '../errors.js';
 import { FileFormatError, MissingColumnError } from './errors.js';
 import { readFileBytes, resolvePath, writeFileAtomic } from './files.js';
-import type { FormatDumpOptions, FormatHandler, FormatLoadOptions } from './format-registry.js';
+import type { FormatDumpOptions, FormatHandler, FormatLoadOptions } from './format-handler.js';
 import {
   assignComponents, batchToColumns, checkOptions, dumpNames, indexKey, int64Policy, readComponents, readWholeTable, type DumpColumn, type IndexKey, type Int64Policy, type TableSource, type TableValues,
 } from './table.js';

@@ -1,41 +1,40 @@
 /**
  * The format registry behind `batch.load({fmt})` and `batch.dump({fmt})`. Each file format
  * registers one handler; an unknown `fmt` is a typed error listing the registered ones.
+ * The built-in formats 'csv', 'feather', 'hdf5' and 'blosc' are registered here, where the registry
+ * is created, so any import of the registry sees them. Each format's module (and its libraries:
+ * csv-parse/csv-stringify, apache-arrow, h5wasm, numcodecs) is imported only when that format is first
+ * used, so a user who never touches hdf5 never pays for h5wasm's start-up.
  * @module
  */
-import { UnknownFormatError } from '../errors.js';
-import type { Batch } from '../batch/batch.js';
-import type { WholeTable } from './table.js';
+import { ArgumentError, UnknownFormatError } from '../errors.js';
+import type { FormatHandler } from './format-handler.js';
 
-/** Options passed to a format's `load`. */
-export interface FormatLoadOptions {
-  readonly src?: unknown;
-  readonly dst?: string | readonly string[];
-  readonly [option: string]: unknown;
+export type { FormatHandler, FormatLoadOptions, FormatDumpOptions } from './format-handler.js';
+
+/** Options of {@link registerFormat}. */
+export interface RegisterFormatOptions {
+  /** Replace a format already registered under the same name (default false: a clash is an error). */
+  readonly override?: boolean;
 }
 
-/** Options passed to a format's `dump`. */
-export interface FormatDumpOptions {
-  readonly dst?: unknown;
-  readonly components?: string | readonly string[];
-  readonly [option: string]: unknown;
-}
+const handlers = new Map<string, () => Promise<FormatHandler>>([
+  ['csv', async () => (await import('./csv.js')).csvFormat],
+  ['feather', async () => (await import('./feather.js')).featherFormat],
+  ['hdf5', async () => (await import('./hdf5.js')).hdf5Format],
+  ['blosc', async () => (await import('./blosc.js')).bloscFormat],
+]);
 
-/** A file format: loads into and dumps from a batch. */
-export interface FormatHandler {
-  load(batch: Batch, options: FormatLoadOptions): Promise<void>;
-  dump(batch: Batch, options: FormatDumpOptions): Promise<void>;
-  /**
-   * Table formats only: reads every row of `options.src` (with `load`'s options) into components —
-   * `dst`, else the `components` the file holds, else (null) every column.
-   */
-  readTable?(options: FormatLoadOptions, components: readonly string[] | null): Promise<WholeTable>;
-}
-
-const handlers = new Map<string, () => Promise<FormatHandler>>();
-
-/** Registers a format; `loader` is called lazily on first use so formats cost nothing until used. */
-export function registerFormat(name: string, loader: () => Promise<FormatHandler>): void {
+/**
+ * Registers a format; `loader` is called lazily on first use so formats cost nothing until used.
+ * A name that is already registered (a built-in one included) is an ArgumentError unless
+ * `options.override` is true.
+ */
+export function registerFormat(name: string, loader: () => Promise<FormatHandler>, options: RegisterFormatOptions = {}): void {
+  if (typeof name !== 'string' || name === '') throw new ArgumentError('name', `a format name must be a non-empty string, got ${String(name)}`);
+  if (handlers.has(name) && options.override !== true) {
+    throw new ArgumentError('name', `format '${name}' is already registered; pass { override: true } to replace it`);
+  }
   handlers.set(name, loader);
 }
 

@@ -25,7 +25,7 @@ import { copyNdArray, isNdArray, isTypedArray, stackNdArrays, type NDArray, type
 import { ArgumentError } from '../errors.js';
 import { FileFormatError, IoError, MissingColumnError, UnsupportedDataError } from './errors.js';
 import { assertReadableFile, atomicWrite, readFileHead, resolvePath } from './files.js';
-import type { FormatDumpOptions, FormatHandler, FormatLoadOptions } from './format-registry.js';
+import type { FormatDumpOptions, FormatHandler, FormatLoadOptions } from './format-handler.js';
 import { importH5wasm } from './h5wasm-import.js';
 import { SHAPES_ATTRIBUTE, writePandasFrame } from './hdf5-pandas.js';
 import { decodePickledObjectArray } from './pandas-pickle.js';
