@@ -7,7 +7,7 @@ import { ArgumentError, MissingIdError } from '../errors.js';
 import { isNdArray, isTypedArray, type NDArray } from '../ndarray/ndarray-utils.js';
 import { calcSplit, type SplitShares } from './calc-split.js';
 import { identityOrder, makeRng, type ShuffleOption } from './shuffle.js';
-import { isSlice, slicePositions, type Slice } from './slice.js';
+import { isSlice, slicePositions, type IndexSlice as Slice } from '../util/slice.js';
 import { checkIterOptions, defaultIterState, nextPositions, StopIterationError, totalBatches, type BatchIterOptions, type IterState } from './iteration.js';
 
 /** An id stored in an index. `1` and `'1'` are different ids. */

@@ -13,7 +13,7 @@ import { DatasetIndex, type BatchIterRest, type IndexSource } from './dataset-in
 import { defaultIterState, type BatchIterOptions, type IterState } from './iteration.js';
 import type { SplitShares } from './calc-split.js';
 import type { ShuffleOption } from './shuffle.js';
-import type { Slice } from './slice.js';
+import type { IndexSlice as Slice } from '../util/slice.js';
 import type { TableDatasetOptions } from './table-dataset.js';
 
 /** A Batch class a dataset can make batches with. */

@@ -10,6 +10,7 @@ import { ArgumentError } from '../errors.js';
 import { isPipelineLike, type EvalContext, type PipelineLike, type PipelinePreset } from './context.js';
 import { ExpressionError } from './errors.js';
 import * as ops from './ops.js';
+import { Slice } from '../util/slice.js';
 import { PerItem } from './per-item.js';
 import { isNdArray, ndItem } from '../ndarray/ndarray-utils.js';
 
@@ -102,7 +103,7 @@ export function reprValue(value: unknown): string {
   if (typeof value === 'bigint') return `${value}n`;
   if (Array.isArray(value)) return `[${value.map(reprValue).join(', ')}]`;
   if (isPlainObject(value)) return `{${Object.entries(value).map(([k, v]) => `${k}: ${reprValue(v)}`).join(', ')}}`;
-  if (value instanceof ops.Slice) return value.toString();
+  if (value instanceof Slice) return value.toString();
   if (typeof value === 'object' && value !== null && !(value instanceof Config)) return `<${(value as object).constructor?.name ?? 'object'}>`;
   return String(value);
 }
@@ -464,7 +465,7 @@ export class AlgebraicExpression<T = unknown> extends NamedExpression<T> {
           if (typeof value !== 'number' || !Number.isInteger(value)) throw new TypeError(`slice ${name} must be an integer or null, got ${typeof value}`);
           return value;
         };
-        return new ops.Slice(bound(node.start, 'start'), bound(node.stop, 'stop'), bound(node.step, 'step')) as T;
+        return new Slice(bound(node.start, 'start'), bound(node.stop, 'stop'), bound(node.step, 'step')) as T;
       }
       case 'attr': return ops.attr(ev(node.a), node.name) as T;
       case 'call': {

@@ -19,4 +19,5 @@ export {
 } from './expressions.js';
 export { R, RandomExpression, supportedDistributions, type RandomOptions } from './random-expr.js';
 export { PerItem, isPerItem } from './per-item.js';
-export { Slice, formatValue, formatTemplate } from './ops.js';
+export { formatValue, formatTemplate } from './ops.js';
+export { Slice } from '../util/slice.js';

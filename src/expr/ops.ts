@@ -8,6 +8,7 @@
 import ndarray from 'ndarray';
 import { copyNdArray, isNdArray, isTypedArray, ndItem, takeNdRows, type NDArray, type TypedArray } from '../ndarray/ndarray-utils.js';
 import { Config, MissingKeyError } from '../config/config.js';
+import { Slice, slicePositions } from '../util/slice.js';
 
 /** Binary operations of the algebra. */
 export type BinaryOp =
@@ -17,15 +18,6 @@ export type BinaryOp =
 
 /** Unary operations of the algebra. */
 export type UnaryOp = 'neg' | 'pos' | 'abs' | 'invert' | 'not' | 'str';
-
-/** Python's `slice(start, stop, step)`: the key of `item` made by the `.slice()` method. */
-export class Slice {
-  constructor(readonly start: number | null = null, readonly stop: number | null = null, readonly step: number | null = null) {}
-  toString(): string {
-    const part = (v: number | null): string => (v === null ? '' : String(v));
-    return `${part(this.start)}:${part(this.stop)}${this.step === null ? '' : `:${this.step}`}`;
-  }
-}
 
 const symbols: Record<BinaryOp, string> = {
   add: '+', sub: '-', mul: '*', div: '/', floorDiv: '//', mod: '%', pow: '**',
@@ -237,28 +229,6 @@ function normaliseIndex(index: unknown, length: number, what: string): number {
   return position;
 }
 
-/** Python's slice.indices: the positions a slice selects in a sequence of `length`. */
-export function slicePositions(slice: Slice, length: number): number[] {
-  const step = slice.step ?? 1;
-  if (step === 0) throw new RangeError('slice step cannot be zero');
-  const clamp = (value: number | null, fallback: number, low: number, high: number): number => {
-    if (value === null) return fallback;
-    if (typeof value !== 'number' || !Number.isInteger(value)) throw new TypeError(`slice indices must be integers or null, got ${typeName(value)}`);
-    return value < 0 ? Math.max(low, value + length) : Math.min(value, high);
-  };
-  const positions: number[] = [];
-  if (step > 0) {
-    const start = clamp(slice.start, 0, 0, length);
-    const stop = clamp(slice.stop, length, 0, length);
-    for (let i = start; i < stop; i += step) positions.push(i);
-  } else {
-    const start = clamp(slice.start, length - 1, -1, length - 1);
-    const stop = clamp(slice.stop, -1, -1, length - 1);
-    for (let i = start; i > stop; i += step) positions.push(i);
-  }
-  return positions;
-}
-
 function take(value: unknown, positions: number[]): unknown {
   if (typeof value === 'string') return positions.map((i) => value[i]).join('');
   if (isNdArray(value)) return takeNdRows(value, positions);
@@ -290,7 +260,7 @@ export function item(value: unknown, key: unknown): unknown {
   }
   const length = lengthOf(value);
   if (length !== null) {
-    if (key instanceof Slice) return take(value, slicePositions(key, length));
+    if (key instanceof Slice) return take(value, Array.from(slicePositions(key, length)));
     if (Array.isArray(key) || isTypedArray(key)) return take(value, Array.from(key as ArrayLike<unknown>, (k) => normaliseIndex(k, length, typeName(value))));
     const position = normaliseIndex(key, length, typeName(value));
     if (typeof value === 'string') return value[position];
@@ -313,7 +283,7 @@ export function setItem(value: unknown, key: unknown, newValue: unknown): void {
   const length = lengthOf(value);
   if (length !== null) {
     if (key instanceof Slice || Array.isArray(key)) {
-      const positions = key instanceof Slice ? slicePositions(key, length) : key.map((k: unknown) => normaliseIndex(k, length, typeName(value)));
+      const positions = key instanceof Slice ? Array.from(slicePositions(key, length)) : key.map((k: unknown) => normaliseIndex(k, length, typeName(value)));
       const source = newValue as ArrayLike<unknown>;
       const single = lengthOf(newValue) === null;
       if (!single && source.length !== positions.length) throw new RangeError(`cannot assign ${source.length} values to ${positions.length} positions`);

@@ -1,17 +1,27 @@
 /**
- * Python-style slices of positions (`{start, stop, step}`, negative values count from the end).
+ * Python-style slices of positions: the `{start, stop, step}` objects dataset indices take, the
+ * {@link Slice} class expressions build with `.slice()`, and the positions a slice selects.
  * @module
  */
 
 /** A slice of positions, as in Python: `stop` excluded, negatives count from the end, `step` may be negative. */
-export interface Slice<T = number> {
+export interface IndexSlice<T = number> {
   start?: T | null;
   stop?: T | null;
   step?: number | null;
 }
 
+/** Python's `slice(start, stop, step)`: the key of `item` made by the `.slice()` method of expressions. */
+export class Slice implements IndexSlice<number> {
+  constructor(readonly start: number | null = null, readonly stop: number | null = null, readonly step: number | null = null) {}
+  toString(): string {
+    const part = (v: number | null): string => (v === null ? '' : String(v));
+    return `${part(this.start)}:${part(this.stop)}${this.step === null ? '' : `:${this.step}`}`;
+  }
+}
+
 /** True for a plain `{start?, stop?, step?}` object (not an array, index or iterable). */
-export function isSlice(value: unknown): value is Slice<unknown> {
+export function isSlice(value: unknown): value is IndexSlice<unknown> {
   if (typeof value !== 'object' || value === null) return false;
   const proto = Object.getPrototypeOf(value) as unknown;
   if (proto !== Object.prototype && proto !== null) return false;
@@ -25,7 +35,7 @@ function checkInteger(value: unknown, name: string): number {
 }
 
 /** The positions a slice selects in a sequence of `n` items (Python's `slice.indices` semantics). */
-export function slicePositions(slice: Slice, n: number): Int32Array {
+export function slicePositions(slice: IndexSlice, n: number): Int32Array {
   const step = slice.step === undefined || slice.step === null ? 1 : checkInteger(slice.step, 'step');
   if (step === 0) throw new RangeError('slice step cannot be zero');
   const clamp = (value: number | null | undefined, name: string, fallback: number, low: number, high: number): number => {
