@@ -28,8 +28,9 @@ export { calcSplit, type SplitShares } from './dataset/calc-split.js';
 export type { ShuffleOption } from './dataset/shuffle.js';
 export type { Slice as IndexSlice } from './dataset/slice.js';
 
-export { Pipeline, PipelineCore, type PipelineOptions, type OncePipeline } from './pipeline/pipeline.js';
-export type { PipelineActions, Evaluable, EvaluableOptions, AnyNamedExpression } from './pipeline/action-types.js';
+export { Pipeline, PipelineCore, type PipelineActions, type PipelineOptions, type OncePipeline } from './pipeline/pipeline.js';
+import './pipeline/dataset-pipeline.js'; // dataset.p and dataset.pipeline()
+export type { Evaluable, EvaluableOptions, AnyNamedExpression } from './pipeline/action-types.js';
 export type { RunOptions, RunOptionsInput } from './pipeline/run-options.js';
 export type { ProgressBarOptions, ProgressStream } from './pipeline/progress.js';
 export type { MergeFunction } from './pipeline/records.js';

@@ -3,8 +3,6 @@
  * cross-validation folds and batch generation (spec-pipeline §2).
  * @module
  */
-import { Pipeline } from '../pipeline/pipeline.js';
-import type { Config } from '../config/config.js';
 import { ArgumentError, BatchflowError, ComponentError, MissingIdError } from '../errors.js';
 import type { Batch, BatchOptions } from '../batch/batch.js';
 import { Batch as BatchRuntime } from '../batch/batch.js';
@@ -412,15 +410,5 @@ export class Dataset<B extends Batch = Batch, C extends BatchConstructor<B> = Ba
 
   *#batches(indices: Iterator<DatasetIndex>): Generator<B, void, undefined> {
     for (let next = indices.next(); !next.done; next = indices.next()) yield this.createBatch(next.value);
-  }
-
-  /** A new pipeline over this dataset, with `config` (`C(name)` reads it). */
-  pipeline(config?: Config | Record<string, unknown> | null): Pipeline<B> {
-    return new Pipeline<B>({ dataset: this, config: config ?? null });
-  }
-
-  /** A new, empty pipeline over this dataset (a new one on every access): `ds.p.flip({ axis: 1 }).run(...)`. */
-  get p(): Pipeline<B> {
-    return this.pipeline();
   }
 }

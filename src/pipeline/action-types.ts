@@ -1,14 +1,11 @@
 /**
- * Types of a pipeline's recording methods: every action of the batch class, with each argument (and
- * each option of an options object) also accepting a named expression evaluated per batch.
+ * Argument types of a pipeline's recording methods: each argument of an action (and each option of an
+ * options object) also accepts a named expression evaluated per batch (`PipelineActions` applies them).
  * @module
  */
-import type { ActionsOf } from '../batch/action-types.js';
-import type { Batch } from '../batch/batch.js';
 import type { ParallelOptions } from '../decorators/parallel-options.js';
 import type { PerItem } from '../expr/per-item.js';
 import type { AnyNamedExpression, NamedExpression } from '../expr/expression.js';
-import type { PipelineCore } from './pipeline.js';
 
 export type { AnyNamedExpression } from '../expr/expression.js';
 
@@ -27,10 +24,3 @@ export type EvaluableArguments<A extends readonly unknown[]> = { [K in keyof A]:
 
 /** Options of `pipeline.applyParallel(fn, options)`. */
 export type PipelineApplyParallelOptions<O> = EvaluableOptions<ParallelOptions & { [K in keyof NonNullable<O>]: NonNullable<O>[K] | PerItem<NonNullable<O>[K]> }>;
-
-/** The recording methods a pipeline gets from its batch class. */
-export type PipelineActions<B extends Batch> = {
-  [K in keyof ActionsOf<B> as K extends keyof PipelineCore<B> ? never : K]: ActionsOf<B>[K] extends (...args: infer A extends readonly unknown[]) => unknown
-    ? (...args: EvaluableArguments<A>) => PipelineCore<B> & PipelineActions<B>
-    : never;
-};

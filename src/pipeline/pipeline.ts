@@ -5,88 +5,46 @@
  * persist across its runs; a derived pipeline starts from the declared defaults.
  *
  * Batch actions are recorded by name through a typed view of the dataset's batch class
- * (`ds.p.flip({ axis: 1 })`): a misspelled action or option is a compile error.
+ * (`ds.p.flip({ axis: 1 })`): a misspelled action or option is a compile error. Running is the
+ * runner's job (`run.ts`, `execute.ts` and one handler per step kind in `handlers/`).
  * @module
  */
+import type { ActionsOf } from '../batch/action-types.js';
 import type { Batch, BatchClass } from '../batch/batch.js';
-import type { Mutex } from '../concurrency/mutex.js';
 import { LockRegistry, ownedLocks } from '../concurrency/lock-registry.js';
 import { getAction, getRegisteredClasses } from '../decorators/registry.js';
-import { isActionHost } from '../decorators/host.js';
-import { callEvaluated, type ActionWrapper } from '../decorators/direct-arguments.js';
 import { Dataset } from '../dataset/dataset.js';
 import type { DatasetIndex, IndexSource } from '../dataset/dataset-index.js';
 import { ArgumentError } from '../errors.js';
 import type { ItemFunction } from '../engines/item-task.js';
 import { Rng } from '../random/rng.js';
-import type { PipelineActions, PipelineApplyParallelOptions } from './action-types.js';
+import type { EvaluableArguments, PipelineApplyParallelOptions } from './action-types.js';
 import { PipelineError } from './errors.js';
-import { Config, evalExpr, isNamedExpression, type EvalContext, type IterationInfo, type PipelineLike } from './expressions.js';
-import { orderedStage } from './ordered-stage.js';
-import { createProgress } from './progress.js';
+import { executeBatch } from './execute.js';
+import { Config, evalExpr, isNamedExpression, type IterationInfo } from './expressions.js';
+import { withModifier } from './modifiers.js';
+import { recordOnce, type OncePipeline } from './once-pipeline.js';
 import { describeRecord, splitStages, type MergeFunction, type PipelineRecord } from './records.js';
-import { resolveRunOptions, runTotal, type ResolvedRunOptions, type RunOptions, type RunOptionsInput } from './run-options.js';
-import { saveDataTo } from './save-data.js';
-import { batchSeed, runSeeds, type RunSeeds } from './seeds.js';
-import { copyInitialValue, type VariableDeclaration } from './variables.js';
+import { runBatches } from './run.js';
+import { resolveRunOptions, runTotal, type RunOptions, type RunOptionsInput } from './run-options.js';
+import type { RunHost } from './run-state.js';
+import { runSeeds } from './seeds.js';
+import type { PipelineOptions, PipelineState } from './state.js';
+import { VariableStore } from './variables.js';
+import { PipelineView } from './view.js';
 
-/** The immutable part of a pipeline. */
-interface PipelineState {
-  readonly dataset: unknown;
-  readonly config: Config;
-  readonly records: readonly PipelineRecord[];
-  readonly variables: ReadonlyMap<string, VariableDeclaration>;
-  readonly before: readonly PipelineRecord[];
-  readonly after: readonly PipelineRecord[];
-  readonly lazyRun: RunOptionsInput | null;
-  readonly strict: boolean;
-}
-
-/** Options of `new Pipeline(...)` / `dataset.pipeline(...)`. */
-export interface PipelineOptions {
-  /** The dataset (or a named expression giving one when a run starts). */
-  dataset?: Dataset | null | unknown;
-  /** The pipeline config (`C(name)` reads it). */
-  config?: Config | Record<string, unknown> | null;
-  /** Reading an undeclared variable throws instead of creating it as null. */
-  strict?: boolean;
-}
+export type { OncePipeline } from './once-pipeline.js';
+export type { PipelineOptions } from './state.js';
 
 /** A pipeline over batches of class `B`, with `B`'s actions as recording methods. */
 export type Pipeline<B extends Batch = Batch> = PipelineCore<B> & PipelineActions<B>;
 
-/** The steps a once-pipeline (`before` / `after`) can record. */
-export interface OncePipeline {
-  update(target: unknown, value: unknown): OncePipeline;
-  call(fn: unknown, ...args: unknown[]): OncePipeline;
-  callAndSave(saveTo: unknown, fn: unknown, ...args: unknown[]): OncePipeline;
-  print(...args: unknown[]): OncePipeline;
-}
-
-class OnceRecorder implements OncePipeline {
-  constructor(readonly records: readonly PipelineRecord[]) {}
-  update(target: unknown, value: unknown): OncePipeline {
-    if (!isNamedExpression(target)) throw new ArgumentError('target', 'update needs a named expression to store the value in (for example V("total"))');
-    return new OnceRecorder([...this.records, { kind: 'update', target, value }]);
-  }
-  call(fn: unknown, ...args: unknown[]): OncePipeline {
-    return new OnceRecorder([...this.records, { kind: 'call', fn, args, saveTo: undefined }]);
-  }
-  callAndSave(saveTo: unknown, fn: unknown, ...args: unknown[]): OncePipeline {
-    return new OnceRecorder([...this.records, { kind: 'call', fn, args, saveTo }]);
-  }
-  print(...args: unknown[]): OncePipeline {
-    return new OnceRecorder([...this.records, { kind: 'print', args }]);
-  }
-}
-
-/** What one run needs while it goes. */
-interface RunState {
-  readonly dataset: Dataset;
-  readonly options: ResolvedRunOptions;
-  readonly seeds: RunSeeds;
-  readonly total: number | null;
-}
+/** The recording methods a pipeline gets from its batch class. */
+export type PipelineActions<B extends Batch> = {
+  [K in keyof ActionsOf<B> as K extends keyof PipelineCore<B> ? never : K]: ActionsOf<B>[K] extends (...args: infer A extends readonly unknown[]) => unknown
+    ? (...args: EvaluableArguments<A>) => PipelineCore<B> & PipelineActions<B>
+    : never;
+};
 
 const pipelineMembers = new WeakSet<object>();
 
@@ -98,38 +56,6 @@ function isKnownActionName(name: string): boolean {
   return getRegisteredClasses().some((cls) => getAction(cls, name) !== undefined);
 }
 
-/** Why a run that asked for batches yielded none: the index gave none, or every batch was discarded. */
-function emptyRunMessage(produced: number, datasetSize: number, options: ResolvedRunOptions): string {
-  if (produced === 0) return `the run yielded no batches: the dataset (${datasetSize} items) gave no batch of ${options.batchSize} items`;
-  return `the run yielded no batches: all ${produced} batch${produced === 1 ? ' was' : 'es were'} discarded (discardBatch, SkipBatch, StopPipeline, errors dropped by ignoreExceptions, or a rebatch that made none)`;
-}
-
-/** Per-batch bookkeeping: the locks this batch holds. */
-interface BatchScope {
-  readonly held: Map<string, Array<() => void>>;
-}
-
-/** The per-batch view of a pipeline that expressions see (`PipelineLike`). */
-class PipelineView implements PipelineLike {
-  constructor(private readonly owner: PipelineCore<Batch>, readonly dataset: Dataset | null, readonly random: Rng, readonly iteration: IterationInfo) {}
-  get config(): Config {
-    return this.owner.config;
-  }
-  hasVariable(name: string): boolean {
-    return this.owner.hasVariable(name);
-  }
-  getVariable(name: string): unknown {
-    return this.owner.getVariable(name);
-  }
-  setVariable(name: string, value: unknown): void {
-    this.owner.setVariable(name, value);
-  }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
-}
-
 function toConfig(config: Config | Record<string, unknown> | null | undefined): Config {
   if (config instanceof Config) return new Config(config);
   return new Config(config ?? {});
@@ -139,7 +65,7 @@ function toConfig(config: Config | Record<string, unknown> | null | undefined): 
 export class PipelineCore<B extends Batch = Batch> {
   /** @internal */
   readonly state: PipelineState;
-  private readonly values = new Map<string, unknown>();
+  private readonly variables: VariableStore;
   /** @internal The named locks of this pipeline: its lock steps and its batches' `useLock` actions share them. */
   readonly [ownedLocks] = new LockRegistry();
   private runDataset: Dataset | null = null;
@@ -161,6 +87,7 @@ export class PipelineCore<B extends Batch = Batch> {
         strict: given.strict ?? false,
       };
     }
+    this.variables = new VariableStore(this.state.variables, this.state.strict, (random) => ({ batch: null, pipeline: this.viewWithoutBatch(random) }));
     const proxy = new Proxy(this, {
       get(target, name, receiver) {
         if (typeof name !== 'string' || name in target || !isKnownActionName(name)) return Reflect.get(target, name, receiver) as unknown;
@@ -296,12 +223,12 @@ export class PipelineCore<B extends Batch = Batch> {
 
   /** A copy that runs the steps of `build(once)` once before the first batch of every run. */
   before(build: (once: OncePipeline) => OncePipeline): Pipeline<B> {
-    return this.derive({ before: [...this.state.before, ...(build(new OnceRecorder([])) as OnceRecorder).records] });
+    return this.derive({ before: [...this.state.before, ...recordOnce(build)] });
   }
 
   /** A copy that runs the steps of `build(once)` once after the last batch of a run that was used up. */
   after(build: (once: OncePipeline) => OncePipeline): Pipeline<B> {
-    return this.derive({ after: [...this.state.after, ...(build(new OnceRecorder([])) as OnceRecorder).records] });
+    return this.derive({ after: [...this.state.after, ...recordOnce(build)] });
   }
 
   /**
@@ -327,21 +254,7 @@ export class PipelineCore<B extends Batch = Batch> {
   }
 
   private wrap(modifier: 'repeat' | 'probability', value: unknown): Pipeline<B> {
-    const records = this.state.records;
-    if (records.length === 0) throw new ArgumentError(modifier, 'the pipeline has no steps to apply it to');
-    if (records.some((record) => record.kind === 'rebatch')) throw new ArgumentError(modifier, 'cannot repeat or sample a pipeline that contains rebatch');
-    const single = records.length === 1 ? records[0]! : null;
-    if (single && single.kind !== 'rebatch') {
-      const previous = single[modifier];
-      let combined: unknown = value;
-      if (previous !== undefined) {
-        if (typeof previous === 'number' && typeof value === 'number') combined = previous * value;
-        else return this.derive({ records: [{ kind: 'nested', records, [modifier]: value }] });
-      }
-      if (modifier === 'probability' && single.repeat !== undefined) return this.derive({ records: [{ kind: 'nested', records, probability: value }] });
-      return this.derive({ records: [{ ...single, [modifier]: combined } as PipelineRecord] });
-    }
-    return this.derive({ records: [{ kind: 'nested', records, [modifier]: value }] });
+    return this.derive({ records: withModifier(this.state.records, modifier, value) });
   }
 
   /** A copy whose steps run `times` times per batch (`times` may be an expression). */
@@ -360,7 +273,7 @@ export class PipelineCore<B extends Batch = Batch> {
 
   /** True when variable `name` is declared or was set. */
   hasVariable(name: string): boolean {
-    return this.values.has(name) || this.state.variables.has(name);
+    return this.variables.has(name);
   }
 
   /**
@@ -368,16 +281,7 @@ export class PipelineCore<B extends Batch = Batch> {
    * `T` is the type you know the variable holds (not checked at run time): `getVariable<number>('seen')`.
    */
   getVariable<T = unknown>(name: string): NoInfer<T> {
-    if (this.values.has(name)) return this.values.get(name) as T;
-    const declaration = this.state.variables.get(name);
-    if (declaration) {
-      this.initialiseVariable(declaration);
-      return this.values.get(name) as T;
-    }
-    if (this.state.strict) throw new PipelineError(`variable '${name}' is not declared (strict pipeline); declare it with initVariable('${name}', …)`);
-    process.emitWarning(`Pipeline variable '${name}' was read before it was declared; it is created as null`, 'BatchflowWarning');
-    this.values.set(name, null);
-    return null as T;
+    return this.variables.get(name) as T;
   }
 
   /** Short for `getVariable`: `pipeline.v<number>('seen')` (`T`, default unknown, is not checked at run time). */
@@ -387,31 +291,16 @@ export class PipelineCore<B extends Batch = Batch> {
 
   /** Sets variable `name` (raw assignment). */
   setVariable(name: string, value: unknown): void {
-    if (this.state.strict && !this.state.variables.has(name) && !this.values.has(name)) {
-      throw new PipelineError(`variable '${name}' is not declared (strict pipeline)`);
-    }
-    this.values.set(name, value);
+    this.variables.set(name, value);
   }
 
   /** Forgets the value of variable `name` (a declared variable goes back to its default on the next run). */
   deleteVariable(name: string): void {
-    if (!this.values.delete(name) && !this.state.variables.has(name)) process.emitWarning(`Pipeline variable '${name}' does not exist`, 'BatchflowWarning');
-  }
-
-  private initialiseVariable(declaration: VariableDeclaration, random?: Rng): void {
-    const context: EvalContext = { batch: null, pipeline: this.viewWithoutBatch(random) };
-    this.values.set(declaration.name, copyInitialValue(evalExpr(declaration.defaultValue, context)));
-  }
-
-  /** Gives declared variables without a value their defaults (random defaults draw from `random`, e.g. the run's pipeline seed). */
-  private initialiseVariables(force: boolean, random?: Rng): void {
-    for (const declaration of this.state.variables.values()) {
-      if (force || !this.values.has(declaration.name)) this.initialiseVariable(declaration, random);
-    }
+    this.variables.delete(name);
   }
 
   private viewWithoutBatch(random = new Rng(0), iteration: IterationInfo = { current: 0, total: null }): PipelineView {
-    return new PipelineView(this as unknown as PipelineCore<Batch>, this.dataset, random, iteration);
+    return new PipelineView(this, this.dataset, random, iteration);
   }
 
   /** Resets parts of the pipeline: 'iter' (the nextBatch position), 'vars' (variables back to their defaults), 'all'. */
@@ -422,8 +311,8 @@ export class PipelineCore<B extends Batch = Batch> {
         this.iterator = null;
       }
       if (part === 'vars' || part === 'variables' || part === 'all') {
-        this.values.clear();
-        this.initialiseVariables(true);
+        this.variables.clear();
+        this.variables.initialise(true);
       }
     }
     return this;
@@ -483,10 +372,10 @@ export class PipelineCore<B extends Batch = Batch> {
   /** A batch with ids `ids` of the dataset, after every step (stage 0) ran on it. */
   async createBatch(ids: IndexSource | DatasetIndex): Promise<B | null> {
     const dataset = this.evaluateDataset();
-    this.initialiseVariables(false);
+    this.variables.initialise(false);
     const batch = dataset.createBatch(ids as IndexSource) as unknown as B;
     const seeds = runSeeds(false);
-    return this.executeBatch(batch, splitStages(this.state.records).stages[0]!, { dataset, seeds, options: resolveRunOptions({ batchSize: 1 }, 1), total: null }, 0, 0);
+    return executeBatch(this.runHost(), batch, splitStages(this.state.records).stages[0]!, { dataset, seeds, options: resolveRunOptions({ batchSize: 1 }, 1), total: null }, 0, 0);
   }
 
   private evaluateDataset(): Dataset {
@@ -496,12 +385,16 @@ export class PipelineCore<B extends Batch = Batch> {
     return dataset;
   }
 
-  private async runOnce(records: readonly PipelineRecord[], run: RunState): Promise<void> {
-    if (records.length === 0) return;
-    const random = new Rng(run.seeds.pipeline);
-    const context: EvalContext = { batch: null, pipeline: new PipelineView(this as unknown as PipelineCore<Batch>, run.dataset, random, { current: 0, total: run.total }) };
-    const scope: BatchScope = { held: new Map() };
-    for (const record of records) await this.executeRecord(record, null, context, scope);
+  /** This pipeline as the runner sees it. */
+  private runHost(): RunHost {
+    return {
+      owner: this,
+      records: this.state.records,
+      before: this.state.before,
+      after: this.state.after,
+      view: (dataset, random, iteration) => new PipelineView(this, dataset, random, iteration),
+      lock: (name) => this[ownedLocks].get(name),
+    };
   }
 
   private async *generate(given: RunOptionsInput, defaultEpochs: number | null): AsyncGenerator<B, void, undefined> {
@@ -509,178 +402,11 @@ export class PipelineCore<B extends Batch = Batch> {
     const evaluated = evalExpr(given, { batch: null, pipeline: this.viewWithoutBatch() }) as RunOptions;
     const options = resolveRunOptions(evaluated, defaultEpochs);
     if (options.reset === 'vars' || options.reset === 'variables' || options.reset === 'all') {
-      this.values.clear();
+      this.variables.clear();
     }
     const seeds = runSeeds(options.shuffle, options.seed);
-    this.initialiseVariables(false, new Rng(seeds.pipeline));
-    const total = runTotal(dataset.length, options);
-    // nEpochs: 0 or nIters: 0 asks for no batches: nothing runs (not even before/after), and nothing is reported
-    if (options.nEpochs === 0 || options.nIters === 0) return;
-    const run: RunState = { dataset, options, seeds, total };
-    const progress = await createProgress(options.bar, { total, datasetSize: dataset.length, batchSize: options.batchSize, nEpochs: options.nEpochs, dropLast: options.dropLast });
-    await this.runOnce(this.state.before, run);
-    const { stages, rebatches } = splitStages(this.state.records);
-    const indexBatches = dataset.index.genBatch({ batchSize: options.batchSize, shuffle: seeds.order ?? false, nIters: options.nIters, nEpochs: options.nEpochs, dropLast: options.dropLast });
-    let produced = 0;
-    const source = (async function* () {
-      for (const index of indexBatches) {
-        produced++;
-        yield dataset.createBatch(index) as unknown as B;
-      }
-    })();
-    let stream: AsyncIterable<B> = source;
-    stages.forEach((records, stage) => {
-      if (stage > 0) stream = this.rebatchStream(stream, rebatches[stage - 1]!, run);
-      const input = stream;
-      stream = orderedStage(input, (batch: B, number: number) => this.executeBatch(batch, records, run, stage, number), {
-        prefetch: options.prefetch,
-        ignoreExceptions: options.ignoreExceptions,
-        onIgnoredError: (error, number) => process.emitWarning(`batch ${number} of stage ${stage} dropped: ${error instanceof Error ? error.message : String(error)}`, 'BatchflowWarning'),
-      });
-    });
-    let yielded = 0;
-    try {
-      for await (const batch of stream) {
-        progress.increment(batch.size);
-        yielded++;
-        yield batch;
-      }
-    } finally {
-      progress.stop();
-    }
-    if (yielded === 0) process.emitWarning(emptyRunMessage(produced, dataset.length, options), 'BatchflowWarning');
-    await this.runOnce(this.state.after, run);
-  }
-
-  private async *rebatchStream(input: AsyncIterable<B>, record: Extract<PipelineRecord, { kind: 'rebatch' }>, run: RunState): AsyncGenerator<B> {
-    const size = evalExpr(record.batchSize, { batch: null, pipeline: new PipelineView(this as unknown as PipelineCore<Batch>, run.dataset, new Rng(run.seeds.pipeline), { current: 0, total: run.total }) });
-    if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) throw new ArgumentError('batchSize', `rebatch needs a positive integer, got ${String(size)}`);
-    let pending: Batch[] = [];
-    let count = 0;
-    const merge = (batches: readonly Batch[]): [Batch | null, Batch | null] => {
-      const cls = (record.batchClass ?? batches[0]!.constructor) as unknown as { merge: (b: readonly Batch[], o: object) => [Batch | null, Batch | null] };
-      const mergeOptions = { batchSize: size, components: typeof record.components === 'string' ? [record.components] : record.components ?? null, batchClass: record.batchClass ?? null };
-      return record.merge ? record.merge(batches, mergeOptions) : cls.merge(batches, mergeOptions);
-    };
-    for await (const batch of input) {
-      pending.push(batch);
-      count += batch.size;
-      while (count >= size) {
-        const [merged, rest] = merge(pending);
-        pending = rest ? [rest] : [];
-        count = rest ? rest.size : 0;
-        if (merged) yield merged as unknown as B;
-      }
-    }
-    if (count > 0) {
-      const [merged] = merge(pending);
-      if (merged) yield merged as unknown as B;
-    }
-  }
-
-  /** @internal Runs `records` on one batch; resolves to the resulting batch, or null when discarded. */
-  async executeBatch(batch: B, records: readonly PipelineRecord[], run: RunState, stage: number, number: number): Promise<B | null> {
-    batch.randomSeed = batchSeed(run.seeds, stage, number);
-    const iteration: IterationInfo = { current: number + 1, total: stage === 0 ? run.total : null };
-    batch.pipeline = this;
-    const context: EvalContext = { batch, pipeline: new PipelineView(this as unknown as PipelineCore<Batch>, run.dataset, batch.random, iteration) };
-    const scope: BatchScope = { held: new Map() };
-    try {
-      return (await this.executeRecords(records, batch, context, scope)) as B | null;
-    } finally {
-      // locks the batch took and did not release are released when it ends: a failing batch must not deadlock the run
-      for (const releases of scope.held.values()) for (const release of releases) release();
-    }
-  }
-
-  private needsExecution(record: PipelineRecord, context: EvalContext): boolean {
-    if (record.kind === 'rebatch' || record.probability === undefined || record.probability === null) return true;
-    const probability = evalExpr(record.probability, context);
-    if (typeof probability !== 'number' || !(probability >= 0 && probability <= 1)) throw new ArgumentError('probability', `expected a number in [0, 1], got ${String(probability)}`);
-    return context.pipeline!.random.random() < probability;
-  }
-
-  private async executeRecords(records: readonly PipelineRecord[], batch: Batch | null, context: EvalContext, scope: BatchScope): Promise<Batch | null> {
-    let current = batch;
-    for (const record of records) {
-      if (record.kind === 'rebatch' || !this.needsExecution(record, context)) continue;
-      const repeat = record.repeat === undefined ? 1 : evalExpr(record.repeat, context);
-      if (typeof repeat !== 'number' || !Number.isInteger(repeat) || repeat < 0) throw new ArgumentError('repeat', `expected a non-negative integer, got ${String(repeat)}`);
-      for (let round = 0; round < repeat; round++) {
-        current = await this.executeRecord(record, current, context, scope);
-        if (current === null && batch !== null) return null;
-      }
-    }
-    return current;
-  }
-
-  private lock(name: string): Mutex {
-    return this[ownedLocks].get(name);
-  }
-
-  private async executeRecord(record: PipelineRecord, batch: Batch | null, context: EvalContext, scope: BatchScope): Promise<Batch | null> {
-    const contextFor = (current: Batch | null): EvalContext => (current === context.batch ? context : { ...context, batch: current });
-    switch (record.kind) {
-      case 'action': {
-        if (batch === null) throw new PipelineError(`action '${record.name}' needs a batch (it cannot run in a before/after pipeline)`);
-        const cls = batch.constructor as unknown as new () => unknown;
-        const action = getAction(cls, record.name);
-        if (!action) throw new PipelineError(`'${record.name}' is not an action of ${batch.constructor.name}`);
-        const method = (batch as unknown as Record<string, unknown>)[record.name];
-        if (typeof method !== 'function') throw new PipelineError(`${batch.constructor.name}.${record.name} is not a method`);
-        // noEval names options of the action's options object(s), so each argument is evaluated on its own
-        const args = record.args.map((arg) => evalExpr(arg, contextFor(batch), { noEval: action.noEval }));
-        // the arguments are evaluated already: call the action's entry point that does not evaluate them again
-        const invoke = (method as ActionWrapper)[callEvaluated] ?? method;
-        const result = await (invoke as (...a: unknown[]) => unknown).apply(batch, args);
-        if (isActionHost(result)) {
-          const next = result as unknown as Batch;
-          if (next !== batch) {
-            next.pipeline = this;
-            context.batch = next;
-          }
-          return next;
-        }
-        return batch;
-      }
-      case 'update': {
-        const value = evalExpr(record.value, contextFor(batch));
-        saveDataTo(value, record.target, contextFor(batch));
-        return batch;
-      }
-      case 'call': {
-        const fn = evalExpr(record.fn, contextFor(batch), { noEval: [] });
-        if (typeof fn !== 'function') throw new ArgumentError('fn', `call needs a function, got ${fn === null ? 'null' : typeof fn}`);
-        const args = evalExpr(record.args, contextFor(batch)) as unknown[];
-        const output = await (fn as (...a: unknown[]) => unknown)(...args);
-        if (record.saveTo !== undefined) saveDataTo(output, record.saveTo, contextFor(batch));
-        return batch;
-      }
-      case 'print': {
-        const args = evalExpr(record.args, contextFor(batch)) as unknown[];
-        console.log(args.map((arg) => (typeof arg === 'string' ? arg : isPlainObject(arg) ? JSON.stringify(arg) : String(arg))).join(' '));
-        return batch;
-      }
-      case 'acquireLock': {
-        const release = await this.lock(record.lock).acquire();
-        const held = scope.held.get(record.lock) ?? [];
-        held.push(release);
-        scope.held.set(record.lock, held);
-        return batch;
-      }
-      case 'releaseLock': {
-        const release = scope.held.get(record.lock)?.shift();
-        if (!release) throw new PipelineError(`releaseLock('${record.lock}'): this batch does not hold the lock`);
-        release();
-        return batch;
-      }
-      case 'discardBatch':
-        return null;
-      case 'nested':
-        return this.executeRecords(record.records, batch, contextFor(batch), scope);
-      case 'rebatch':
-        return batch;
-    }
+    this.variables.initialise(false, new Rng(seeds.pipeline));
+    yield* runBatches<B>(this.runHost(), { dataset, options, seeds, total: runTotal(dataset.length, options) });
   }
 
   // ---- reading the dataset -------------------------------------------------------------------

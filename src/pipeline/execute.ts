@@ -1,0 +1,65 @@
+/**
+ * Running recorded steps: on one batch of a run ({@link executeBatch}: its seed, its context, its
+ * locks) or once without a batch ({@link runOnce}: before / after pipelines). Each step runs with its
+ * probability and repeat; the handler of its kind does the work.
+ * @module
+ */
+import type { Batch } from '../batch/batch.js';
+import { ArgumentError } from '../errors.js';
+import { Rng } from '../random/rng.js';
+import { evalExpr, type EvalContext, type IterationInfo } from './expressions.js';
+import { runStep } from './handlers/index.js';
+import type { StepEnv } from './handlers/step.js';
+import type { PipelineRecord } from './records.js';
+import type { BatchScope, RunHost, RunState } from './run-state.js';
+import { batchSeed } from './seeds.js';
+
+function needsExecution(record: PipelineRecord, context: EvalContext): boolean {
+  if (record.kind === 'rebatch' || record.probability === undefined || record.probability === null) return true;
+  const probability = evalExpr(record.probability, context);
+  if (typeof probability !== 'number' || !(probability >= 0 && probability <= 1)) throw new ArgumentError('probability', `expected a number in [0, 1], got ${String(probability)}`);
+  return context.pipeline!.random.random() < probability;
+}
+
+async function executeRecords(records: readonly PipelineRecord[], batch: Batch | null, context: EvalContext, env: StepEnv): Promise<Batch | null> {
+  let current = batch;
+  for (const record of records) {
+    if (record.kind === 'rebatch' || !needsExecution(record, context)) continue;
+    const repeat = record.repeat === undefined ? 1 : evalExpr(record.repeat, context);
+    if (typeof repeat !== 'number' || !Number.isInteger(repeat) || repeat < 0) throw new ArgumentError('repeat', `expected a non-negative integer, got ${String(repeat)}`);
+    for (let round = 0; round < repeat; round++) {
+      current = await runStep(record, current, context, env);
+      if (current === null && batch !== null) return null;
+    }
+  }
+  return current;
+}
+
+function stepEnv(host: RunHost, scope: BatchScope): StepEnv {
+  const env: StepEnv = { host, scope, runRecords: (records, batch, context) => executeRecords(records, batch, context, env) };
+  return env;
+}
+
+/** Runs `records` on batch number `number` of stage `stage`; resolves to the resulting batch, or null when discarded. */
+export async function executeBatch<B extends Batch>(host: RunHost, batch: B, records: readonly PipelineRecord[], run: RunState, stage: number, number: number): Promise<B | null> {
+  batch.randomSeed = batchSeed(run.seeds, stage, number);
+  const iteration: IterationInfo = { current: number + 1, total: stage === 0 ? run.total : null };
+  batch.pipeline = host.owner;
+  const context: EvalContext = { batch, pipeline: host.view(run.dataset, batch.random, iteration) };
+  const scope: BatchScope = { held: new Map() };
+  try {
+    return (await executeRecords(records, batch, context, stepEnv(host, scope))) as B | null;
+  } finally {
+    // locks the batch took and did not release are released when it ends: a failing batch must not deadlock the run
+    for (const releases of scope.held.values()) for (const release of releases) release();
+  }
+}
+
+/** Runs `records` once without a batch (a before / after pipeline), each step exactly once. */
+export async function runOnce(host: RunHost, records: readonly PipelineRecord[], run: RunState): Promise<void> {
+  if (records.length === 0) return;
+  const random = new Rng(run.seeds.pipeline);
+  const context: EvalContext = { batch: null, pipeline: host.view(run.dataset, random, { current: 0, total: run.total }) };
+  const env = stepEnv(host, { held: new Map() });
+  for (const record of records) await runStep(record, null, context, env);
+}

@@ -1,0 +1,34 @@
+/**
+ * One handler per record kind, and {@link runStep} that dispatches a record to its handler.
+ * @module
+ */
+import type { Batch } from '../../batch/batch.js';
+import type { EvalContext } from '../expressions.js';
+import type { PipelineRecord } from '../records.js';
+import { runAction } from './action.js';
+import { runCall } from './call.js';
+import { runDiscardBatch } from './discard-batch.js';
+import { runAcquireLock, runReleaseLock } from './locks.js';
+import { runNested } from './nested.js';
+import { runPrint } from './print.js';
+import { runRebatch } from './rebatch.js';
+import type { StepEnv, StepHandler } from './step.js';
+import { runUpdate } from './update.js';
+
+const handlers: { readonly [K in PipelineRecord['kind']]: StepHandler<K> } = {
+  action: runAction,
+  update: runUpdate,
+  call: runCall,
+  print: runPrint,
+  acquireLock: runAcquireLock,
+  releaseLock: runReleaseLock,
+  discardBatch: runDiscardBatch,
+  nested: runNested,
+  rebatch: runRebatch,
+};
+
+/** Runs one step (once, whatever its probability / repeat) and gives the batch the next step works on. */
+export function runStep(record: PipelineRecord, batch: Batch | null, context: EvalContext, env: StepEnv): Promise<Batch | null> {
+  const handler = handlers[record.kind] as StepHandler<PipelineRecord['kind']>;
+  return handler(record, batch, context, env);
+}

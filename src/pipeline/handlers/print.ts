@@ -1,0 +1,17 @@
+/**
+ * The `print` step: logs its evaluated arguments, space-separated (plain objects as JSON).
+ * @module
+ */
+import { evalExpr } from '../expressions.js';
+import { contextFor, type StepHandler } from './step.js';
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+/** Runs a `print` record. */
+export const runPrint: StepHandler<'print'> = async (record, batch, context) => {
+  const args = evalExpr(record.args, contextFor(context, batch)) as unknown[];
+  console.log(args.map((arg) => (typeof arg === 'string' ? arg : isPlainObject(arg) ? JSON.stringify(arg) : String(arg))).join(' '));
+  return batch;
+};

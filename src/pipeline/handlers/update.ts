@@ -1,0 +1,14 @@
+/**
+ * The `update` step: evaluates a value and stores it in a named expression (`V('loss', 'a')`).
+ * @module
+ */
+import { evalExpr } from '../expressions.js';
+import { saveDataTo } from '../save-data.js';
+import { contextFor, type StepHandler } from './step.js';
+
+/** Runs an `update` record. */
+export const runUpdate: StepHandler<'update'> = async (record, batch, context) => {
+  const value = evalExpr(record.value, contextFor(context, batch));
+  saveDataTo(value, record.target, contextFor(context, batch));
+  return batch;
+};

@@ -1,0 +1,60 @@
+/**
+ * One run of a pipeline, as a chain of stream operators: the dataset's batches → the first stage's
+ * steps (with prefetch) → rebatch → the next stage's steps → … Before / after pipelines run around
+ * it, and a progress bar follows the batches that come out.
+ * @module
+ */
+import type { Batch } from '../batch/batch.js';
+import { executeBatch, runOnce } from './execute.js';
+import { rebatchStream } from './handlers/rebatch.js';
+import { orderedStage } from './ordered-stage.js';
+import { createProgress } from './progress.js';
+import { splitStages } from './records.js';
+import type { ResolvedRunOptions } from './run-options.js';
+import type { RunHost, RunState } from './run-state.js';
+
+/** Why a run that asked for batches yielded none: the index gave none, or every batch was discarded. */
+function emptyRunMessage(produced: number, datasetSize: number, options: ResolvedRunOptions): string {
+  if (produced === 0) return `the run yielded no batches: the dataset (${datasetSize} items) gave no batch of ${options.batchSize} items`;
+  return `the run yielded no batches: all ${produced} batch${produced === 1 ? ' was' : 'es were'} discarded (discardBatch, SkipBatch, StopPipeline, errors dropped by ignoreExceptions, or a rebatch that made none)`;
+}
+
+/** The batches of `run`, after every step of `host` ran on them. */
+export async function* runBatches<B extends Batch>(host: RunHost, run: RunState): AsyncGenerator<B, void, undefined> {
+  const { dataset, options, seeds, total } = run;
+  // nEpochs: 0 or nIters: 0 asks for no batches: nothing runs (not even before/after), and nothing is reported
+  if (options.nEpochs === 0 || options.nIters === 0) return;
+  const progress = await createProgress(options.bar, { total, datasetSize: dataset.length, batchSize: options.batchSize, nEpochs: options.nEpochs, dropLast: options.dropLast });
+  await runOnce(host, host.before, run);
+  const { stages, rebatches } = splitStages(host.records);
+  const indexBatches = dataset.index.genBatch({ batchSize: options.batchSize, shuffle: seeds.order ?? false, nIters: options.nIters, nEpochs: options.nEpochs, dropLast: options.dropLast });
+  let produced = 0;
+  const source = (async function* () {
+    for (const index of indexBatches) {
+      produced++;
+      yield dataset.createBatch(index) as unknown as B;
+    }
+  })();
+  let stream: AsyncIterable<B> = source;
+  stages.forEach((records, stage) => {
+    if (stage > 0) stream = rebatchStream(stream, rebatches[stage - 1]!, host, run);
+    const input = stream;
+    stream = orderedStage(input, (batch: B, number: number) => executeBatch(host, batch, records, run, stage, number), {
+      prefetch: options.prefetch,
+      ignoreExceptions: options.ignoreExceptions,
+      onIgnoredError: (error, number) => process.emitWarning(`batch ${number} of stage ${stage} dropped: ${error instanceof Error ? error.message : String(error)}`, 'BatchflowWarning'),
+    });
+  });
+  let yielded = 0;
+  try {
+    for await (const batch of stream) {
+      progress.increment(batch.size);
+      yielded++;
+      yield batch;
+    }
+  } finally {
+    progress.stop();
+  }
+  if (yielded === 0) process.emitWarning(emptyRunMessage(produced, dataset.length, options), 'BatchflowWarning');
+  await runOnce(host, host.after, run);
+}
