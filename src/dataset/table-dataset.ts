@@ -6,6 +6,7 @@
  */
 import type { Batch } from '../batch/batch.js';
 import { ArgumentError } from '../errors.js';
+import { optionNames } from '../util/option-names.js';
 import { getFormat, registeredFormats } from '../io/format-registry.js';
 import type { CsvLoadOptions } from '../io/csv.js';
 import type { FeatherLoadOptions } from '../io/feather.js';
@@ -36,7 +37,7 @@ export type TableDatasetOptions<B extends Batch = Batch> = TableDatasetBase<B> &
   | ({ fmt: 'hdf5' } & Omit<Hdf5LoadOptions, 'src'>)
 );
 
-const datasetOptionNames = new Set(['fmt', 'batchClass', 'copy', 'attributes']);
+const datasetOptionNames: ReadonlySet<string> = new Set(['fmt', ...optionNames<TableDatasetBase>()(['batchClass', 'copy', 'attributes'])]);
 
 /**
  * Reads table `src` once and builds a dataset of class `cls` over it (see `Dataset.fromTable`).

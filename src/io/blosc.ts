@@ -26,6 +26,7 @@ import { columnItem, type Column } from '../ndarray/columns.js';
 import { dtypeOf, isNdArray, isTypedArray, stackNdArrays, typedArrayConstructor, type NDArray, type TypedArray } from '../ndarray/ndarray-utils.js';
 import { portable } from '../engines/function-reference.js';
 import { ArgumentError } from '../errors.js';
+import { optionNames } from '../util/option-names.js';
 import { ContainerError, decodeContainer, dtypeName, encodeContainer, jsDtype, type ColumnKind, type ContainerEntry, type DecodedEntry } from './blosc-container.js';
 import { decodeBatchflowItem, encodeBatchflowItem, isPicklePayload } from './blosc-batchflow.js';
 import {
@@ -85,9 +86,8 @@ export interface BloscDumpOptions {
   chunkSize?: number;
 }
 
-const engineOptionNames = ['target', 'nWorkers', 'chunkSize'];
-const loadOptionNames = ['src', 'dst', 'int64', ...engineOptionNames];
-const dumpOptionNames = ['dst', 'components', 'layout', 'cname', 'clevel', 'shuffle', 'fsync', ...engineOptionNames];
+const loadOptionNames = optionNames<BloscLoadOptions>()(['src', 'dst', 'int64', 'target', 'nWorkers', 'chunkSize']);
+const dumpOptionNames = optionNames<BloscDumpOptions>()(['dst', 'components', 'layout', 'cname', 'clevel', 'shuffle', 'fsync', 'target', 'nWorkers', 'chunkSize']);
 
 // ---- file names -----------------------------------------------------------------------------------
 

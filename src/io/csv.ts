@@ -16,6 +16,7 @@ import type { Batch } from '../batch/batch.js';
 import type { Column } from '../ndarray/columns.js';
 import { typedArrayConstructor, type TypedArray } from '../ndarray/ndarray-utils.js';
 import { ArgumentError } from '../errors.js';
+import { optionNames } from '../util/option-names.js';
 import { FileFormatError, MissingColumnError } from './errors.js';
 import { readFileBytes, resolvePath, writeFileAtomic } from './files.js';
 import type { FormatDumpOptions, FormatHandler, FormatLoadOptions } from './format-handler.js';
@@ -61,8 +62,8 @@ export interface CsvDumpOptions {
   delimiter?: string;
 }
 
-const loadOptionNames = ['src', 'dst', 'indexCol', 'dtypes', 'int64', 'shapes', 'delimiter'];
-const dumpOptionNames = ['dst', 'components', 'indexName', 'delimiter'];
+const loadOptionNames = optionNames<CsvLoadOptions>()(['src', 'dst', 'indexCol', 'dtypes', 'int64', 'shapes', 'delimiter']);
+const dumpOptionNames = optionNames<CsvDumpOptions>()(['dst', 'components', 'indexName', 'delimiter']);
 
 const missingMarkers = new Set(['', 'NaN', 'nan', 'NAN', '-NaN', '-nan', 'NA', 'N/A', 'n/a', '<NA>', 'null', 'NULL', 'None', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '1.#IND', '1.#QNAN']);
 const integerPattern = /^[+-]?\d+$/;

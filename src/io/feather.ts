@@ -19,6 +19,7 @@ import lz4js from 'lz4js';
 import type { Batch } from '../batch/batch.js';
 import { isTypedArray, type TypedArray } from '../ndarray/ndarray-utils.js';
 import { ArgumentError } from '../errors.js';
+import { optionNames } from '../util/option-names.js';
 import { FileFormatError, MissingColumnError } from './errors.js';
 import { readFileBytes, resolvePath, writeFileAtomic } from './files.js';
 import type { FormatDumpOptions, FormatHandler, FormatLoadOptions } from './format-handler.js';
@@ -61,8 +62,8 @@ export interface FeatherDumpOptions {
   compression?: 'uncompressed';
 }
 
-const loadOptionNames = ['src', 'dst', 'indexCol', 'int64', 'shapes'];
-const dumpOptionNames = ['dst', 'components', 'indexName', 'compression'];
+const loadOptionNames = optionNames<FeatherLoadOptions>()(['src', 'dst', 'indexCol', 'int64', 'shapes']);
+const dumpOptionNames = optionNames<FeatherDumpOptions>()(['dst', 'components', 'indexName', 'compression']);
 
 let codecsRegistered = false;
 

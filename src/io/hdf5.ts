@@ -23,6 +23,7 @@ import type { Batch } from '../batch/batch.js';
 import type { Column } from '../ndarray/columns.js';
 import { copyNdArray, isNdArray, isTypedArray, stackNdArrays, type NDArray, type TypedArray } from '../ndarray/ndarray-utils.js';
 import { ArgumentError } from '../errors.js';
+import { optionNames } from '../util/option-names.js';
 import { FileFormatError, IoError, MissingColumnError, UnsupportedDataError } from './errors.js';
 import { assertReadableFile, atomicWrite, readFileHead, resolvePath } from './files.js';
 import type { FormatDumpOptions, FormatHandler, FormatLoadOptions } from './format-handler.js';
@@ -74,8 +75,8 @@ export interface Hdf5DumpOptions {
   layout?: 'pandas' | 'datasets';
 }
 
-const loadOptionNames = ['src', 'dst', 'key', 'indexKey', 'int64', 'shapes'];
-const dumpOptionNames = ['dst', 'components', 'key', 'indexKey', 'compression', 'layout'];
+const loadOptionNames = optionNames<Hdf5LoadOptions>()(['src', 'dst', 'key', 'indexKey', 'int64', 'shapes']);
+const dumpOptionNames = optionNames<Hdf5DumpOptions>()(['dst', 'components', 'key', 'indexKey', 'compression', 'layout']);
 
 let modulePromise: Promise<H5Module> | undefined;
 
