@@ -200,6 +200,13 @@ describe('save_to_test.py through callAndSave / update', () => {
     expect(batch!.dummy).toEqual([[9, 9], [8, 8], [7, 7], [6, 6]]);
   });
 
+  test('a null-prototype record of destinations takes the keys too', async () => {
+    const destinations = Object.assign(Object.create(null) as Record<string, unknown>, { x: V('x'), y: V('y') });
+    const p = ds().p.callAndSave(destinations, () => ({ x: 1, y: 2 }));
+    await p.run({ batchSize: 4, nIters: 1 });
+    expect([p.v('x'), p.v('y')]).toEqual([1, 2]);
+  });
+
   test('saveTo mismatches are ArgumentErrors: wrong number of values, a missing key, an array of another length', async () => {
     await expect(ds().p.callAndSave([V('a'), V('b')], () => [1, 2, 3]).run({ batchSize: 4 })).rejects.toThrow(ArgumentError);
     await expect(ds().p.callAndSave({ x: V('x') }, () => ({ y: 1 })).run({ batchSize: 4 })).rejects.toThrow(ArgumentError);

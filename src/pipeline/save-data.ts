@@ -7,11 +7,8 @@
 import { columnItem, columnLength, isColumn, setColumnItem } from '../ndarray/columns.js';
 import { ArgumentError } from '../errors.js';
 import type { EvalContext } from '../expr/context.js';
+import { isPlainObject } from '../util/plain-object.js';
 import { isNamedExpression } from './expressions.js';
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
-}
 
 function saveOne(value: unknown, dst: unknown, context: EvalContext, where: string): void {
   if (isNamedExpression(dst)) {

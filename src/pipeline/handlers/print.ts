@@ -2,12 +2,9 @@
  * The `print` step: logs its evaluated arguments, space-separated (plain objects as JSON).
  * @module
  */
+import { isPlainObject } from '../../util/plain-object.js';
 import { evalExpr } from '../expressions.js';
 import { contextFor, type StepHandler } from './step.js';
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
-}
 
 /** Runs a `print` record. */
 export const runPrint: StepHandler<'print'> = async (record, batch, context) => {
