@@ -4,7 +4,8 @@
  * decorator misuse.
  */
 import { describe, expect, test } from '@jest/globals';
-import { Batch, action, getAction } from '../../src/index.js';
+import { Batch, action } from '../../src/index.js';
+import { getAction } from '../../src/internal.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

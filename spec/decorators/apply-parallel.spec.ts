@@ -7,9 +7,10 @@
 import { describe, expect, test } from '@jest/globals';
 import ndarray from 'ndarray';
 import {
-  ArgumentError, Batch, ComponentError, DatasetIndex, ItemContext, P, applyParallel, getAction, inbatchParallel, tuple,
+  ArgumentError, Batch, ComponentError, DatasetIndex, ItemContext, P, applyParallel, inbatchParallel, tuple,
   type BatchOptions, type ParallelDecoratorOptions,
 } from '../../src/index.js';
+import { getAction } from '../../src/internal.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -4,10 +4,8 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
-import {
-  Batch, action, applyParallel, getAction, getActions, getRegisteredClasses, inbatchParallel,
-  type ResolvedAction,
-} from '../../src/index.js';
+import { Batch, action, applyParallel, inbatchParallel } from '../../src/index.js';
+import { getAction, getActions, getRegisteredClasses, type ResolvedAction } from '../../src/internal.js';
 import { findRegisteredClass, getDefiningModule } from '../../src/decorators/registry.js';
 
 const thisFile = fileURLToPath(import.meta.url);

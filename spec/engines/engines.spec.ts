@@ -6,8 +6,9 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import {
   ActionError, ArgumentError, Batch, DatasetIndex, ItemContext, Rng, TimeoutError, UnknownTargetError, applyParallel,
-  closeEngines, getEngine, resolveTarget, validTargets, type ParallelDecoratorOptions, type Target,
+  closeEngines, type ParallelDecoratorOptions, type Target,
 } from '../../src/index.js';
+import { getEngine, resolveTarget, validTargets } from '../../src/internal.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

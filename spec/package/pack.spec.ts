@@ -2,7 +2,8 @@
  * The published package: `npm run build` + `npm pack` give a tarball with compiled JS, .d.ts, the
  * exports map, the worker entry and the CLI, and nothing from spec/, bench/ or examples/. The
  * tarball is installed into a temporary project, where plain ESM code runs a 'threads' action and
- * a two-step pipeline through the public entry point `batchflow-ts`, and the installed
+ * a two-step pipeline through the public entry point `batchflow-ts` (the unstable `batchflow-ts/internal`
+ * entry resolves too), and the installed
  * `batchflow-ts docs` command documents the project's own modules. tsx is an optional peer
  * dependency: a second project installs the tarball without it, where compiled JavaScript still runs
  * and documents, and loading a .ts module (docs command, worker) is a typed error saying to install tsx.
@@ -113,9 +114,12 @@ try {
     deepImport = error.code;
   }
   const docs = await import('batchflow-ts/docs');
+  const library = await import('batchflow-ts');
+  const internal = await import('batchflow-ts/internal');
   console.log(JSON.stringify({
     direct: toList(batch.values), threads: toList(where.values), piped, sizes,
     batchClass: batch.constructor.name, deepImport, docsExports: typeof docs.generateDocs,
+    internal: { getEngine: typeof internal.getEngine, pipelineCore: internal.PipelineCore === library.Pipeline, inPublic: 'getEngine' in library },
   }));
 } finally {
   await closeEngines();
@@ -221,7 +225,7 @@ describe('npm pack', () => {
     for (const file of [
       'package.json', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/batch/batch.js', 'dist/src/batch/batch.d.ts',
       'dist/src/engines/worker/worker-entry.mjs', 'dist/src/engines/worker/worker-runtime.js', 'dist/src/cli.js',
-      'dist/src/docs/index.js', 'dist/src/docs/index.d.ts', 'docs/guide.md', 'docs/actions.md', 'docs/api/README.md',
+      'dist/src/docs/index.js', 'dist/src/docs/index.d.ts', 'dist/src/internal.js', 'dist/src/internal.d.ts', 'docs/guide.md', 'docs/actions.md', 'docs/api/README.md',
     ]) expect(packedFiles).toContain(file);
     const unwanted = packedFiles.filter((file) => /^(spec|bench|examples|scripts|node_modules|src)\//.test(file) || /fixture|\.spec\.|\.tsbuildinfo$|\.map$/.test(file) || (/\.ts$/.test(file) && !/\.d\.ts$/.test(file)));
     expect(unwanted).toEqual([]);
@@ -232,6 +236,7 @@ describe('npm pack', () => {
     expect(manifest.exports).toMatchObject({
       '.': { types: './dist/src/index.d.ts', import: './dist/src/index.js' },
       './docs': { types: './dist/src/docs/index.d.ts', import: './dist/src/docs/index.js' },
+      './internal': { types: './dist/src/internal.d.ts', import: './dist/src/internal.js' },
     });
     expect(manifest.bin).toEqual({ 'batchflow-ts': 'dist/src/cli.js' });
     expect(readFileSync(join(project, 'node_modules/batchflow-ts/dist/src/cli.js'), 'utf8').startsWith('#!/usr/bin/env node')).toBe(true);
@@ -251,6 +256,7 @@ describe('npm pack', () => {
       batchClass: 'NumbersBatch',
       deepImport: 'ERR_PACKAGE_PATH_NOT_EXPORTED',
       docsExports: 'function',
+      internal: { getEngine: 'function', pipelineCore: true, inPublic: false }, // the unstable entry holds what the public one leaves out
     });
     // ran on worker threads, not on the main thread (threadId 0)
     expect((output.threads as number[]).every((id) => id > 0)).toBe(true);

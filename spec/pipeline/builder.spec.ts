@@ -5,8 +5,9 @@
  */
 import { describe, expect, jest, test } from '@jest/globals';
 import {
-  ArgumentError, B, Batch, C, Config, Dataset, Pipeline, PipelineCore, PipelineError, V, action, type Pipeline as PipelineType,
+  ArgumentError, B, Batch, C, Config, Dataset, Pipeline, PipelineError, V, action, type Pipeline as PipelineType,
 } from '../../src/index.js';
+import { PipelineCore } from '../../src/internal.js';
 import { ImagesBatch, imagesData } from './fixtures/batches.js';
 
 class VoidBatch extends ImagesBatch {
@@ -415,4 +416,5 @@ describe('print', () => {
       spy.mockRestore();
     }
   });
+
 });
