@@ -12,26 +12,22 @@
 import type { ActionsOf } from '../batch/action-types.js';
 import type { Batch, BatchClass } from '../batch/batch.js';
 import { LockRegistry, ownedLocks } from '../concurrency/lock-registry.js';
-import { getAction, getRegisteredClasses } from '../decorators/registry.js';
+import { getAction } from '../decorators/registry.js';
 import { Dataset } from '../dataset/dataset.js';
 import type { DatasetIndex, IndexSource } from '../dataset/dataset-index.js';
 import { ArgumentError } from '../errors.js';
 import type { ItemFunction } from '../engines/item-task.js';
-import { Rng } from '../random/rng.js';
+import { isPipeline, withActionMethods } from './action-proxy.js';
 import type { EvaluableArguments, PipelineApplyParallelOptions } from './action-types.js';
 import { PipelineError } from './errors.js';
-import { executeBatch } from './execute.js';
-import { Config, evalExpr, isNamedExpression, type IterationInfo } from './expressions.js';
+import { Config, isNamedExpression } from './expressions.js';
 import { withModifier } from './modifiers.js';
 import { recordOnce, type OncePipeline } from './once-pipeline.js';
-import { describeRecord, splitStages, type MergeFunction, type PipelineRecord } from './records.js';
-import { runBatches } from './run.js';
-import { resolveRunOptions, runTotal, type RunOptions, type RunOptionsInput } from './run-options.js';
-import type { RunHost } from './run-state.js';
-import { runSeeds } from './seeds.js';
-import type { PipelineOptions, PipelineState } from './state.js';
+import { PipelineRuns } from './pipeline-runs.js';
+import { describeRecord, type MergeFunction, type PipelineRecord } from './records.js';
+import type { RunOptionsInput } from './run-options.js';
+import { concatStates, initialState, isPipelineState, type PipelineOptions, type PipelineState } from './state.js';
 import { VariableStore } from './variables.js';
-import { PipelineView } from './view.js';
 
 export type { OncePipeline } from './once-pipeline.js';
 export type { PipelineOptions } from './state.js';
@@ -46,21 +42,6 @@ export type PipelineActions<B extends Batch> = {
     : never;
 };
 
-const pipelineMembers = new WeakSet<object>();
-
-/**
- * True when some registered Batch class has an action called `name`. Only such names become recording
- * methods, so probes by other libraries (`then`, `toJSON`, `asymmetricMatch`, …) see `undefined`.
- */
-function isKnownActionName(name: string): boolean {
-  return getRegisteredClasses().some((cls) => getAction(cls, name) !== undefined);
-}
-
-function toConfig(config: Config | Record<string, unknown> | null | undefined): Config {
-  if (config instanceof Config) return new Config(config);
-  return new Config(config ?? {});
-}
-
 /** The class behind {@link Pipeline}; use `dataset.p`, `dataset.pipeline(config)` or `new Pipeline(...)`. */
 export class PipelineCore<B extends Batch = Batch> {
   /** @internal */
@@ -68,33 +49,13 @@ export class PipelineCore<B extends Batch = Batch> {
   private readonly variables: VariableStore;
   /** @internal The named locks of this pipeline: its lock steps and its batches' `useLock` actions share them. */
   readonly [ownedLocks] = new LockRegistry();
-  private runDataset: Dataset | null = null;
-  private iterator: AsyncGenerator<B, void, undefined> | null = null;
+  private readonly runs: PipelineRuns<B>;
 
   constructor(options: PipelineOptions | PipelineState = {}) {
-    if ('records' in options && Array.isArray((options as PipelineState).records)) {
-      this.state = options as PipelineState;
-    } else {
-      const given = options as PipelineOptions;
-      this.state = {
-        dataset: given.dataset ?? null,
-        config: toConfig(given.config as Config | Record<string, unknown> | null | undefined),
-        records: [],
-        variables: new Map(),
-        before: [],
-        after: [],
-        lazyRun: null,
-        strict: given.strict ?? false,
-      };
-    }
-    this.variables = new VariableStore(this.state.variables, this.state.strict, (random) => ({ batch: null, pipeline: this.viewWithoutBatch(random) }));
-    const proxy = new Proxy(this, {
-      get(target, name, receiver) {
-        if (typeof name !== 'string' || name in target || !isKnownActionName(name)) return Reflect.get(target, name, receiver) as unknown;
-        return (...args: unknown[]) => target.recordAction(name, args);
-      },
-    });
-    pipelineMembers.add(proxy);
+    this.state = isPipelineState(options) ? options : initialState(options);
+    this.variables = new VariableStore(this.state.variables, this.state.strict, (random) => ({ batch: null, pipeline: this.runs.view(random) }));
+    const proxy = withActionMethods(this, (name, args) => this.recordAction(name, args));
+    this.runs = new PipelineRuns<B>(proxy, this.state, this.variables, this[ownedLocks]);
     return proxy;
   }
 
@@ -122,8 +83,7 @@ export class PipelineCore<B extends Batch = Batch> {
 
   /** The dataset this pipeline runs on (the evaluated one during and after a run). */
   get dataset(): Dataset | null {
-    if (this.runDataset) return this.runDataset;
-    return this.state.dataset instanceof Dataset ? this.state.dataset : null;
+    return this.runs.dataset;
   }
 
   /** The pipeline config. */
@@ -236,21 +196,8 @@ export class PipelineCore<B extends Batch = Batch> {
    * (this pipeline's declaration wins), dataset and lazy run from this pipeline if it has them.
    */
   concat<C extends Batch = B>(other: PipelineCore<C>): Pipeline<B> {
-    if (!pipelineMembers.has(other as object)) throw new ArgumentError('other', 'concat needs a pipeline');
-    const config = new Config(other.state.config);
-    const merged = new Config(this.state.config);
-    merged.update(config);
-    const variables = new Map(other.state.variables);
-    for (const [name, declaration] of this.state.variables) variables.set(name, declaration);
-    return this.derive({
-      records: [...this.state.records, ...other.state.records],
-      config: merged,
-      variables,
-      dataset: this.state.dataset ?? other.state.dataset,
-      lazyRun: this.state.lazyRun ?? other.state.lazyRun,
-      before: [...this.state.before, ...other.state.before],
-      after: [...this.state.after, ...other.state.after],
-    });
+    if (!isPipeline(other)) throw new ArgumentError('other', 'concat needs a pipeline');
+    return this.derive(concatStates(this.state, other.state));
   }
 
   private wrap(modifier: 'repeat' | 'probability', value: unknown): Pipeline<B> {
@@ -299,17 +246,10 @@ export class PipelineCore<B extends Batch = Batch> {
     this.variables.delete(name);
   }
 
-  private viewWithoutBatch(random = new Rng(0), iteration: IterationInfo = { current: 0, total: null }): PipelineView {
-    return new PipelineView(this, this.dataset, random, iteration);
-  }
-
   /** Resets parts of the pipeline: 'iter' (the nextBatch position), 'vars' (variables back to their defaults), 'all'. */
   reset(...what: Array<'iter' | 'vars' | 'variables' | 'all'>): this {
     for (const part of what) {
-      if (part === 'iter' || part === 'all') {
-        void this.iterator?.return();
-        this.iterator = null;
-      }
+      if (part === 'iter' || part === 'all') this.runs.stopIteration();
       if (part === 'vars' || part === 'variables' || part === 'all') {
         this.variables.clear();
         this.variables.initialise(true);
@@ -340,73 +280,22 @@ export class PipelineCore<B extends Batch = Batch> {
     })();
   }
 
-  private mergedRunOptions(options: RunOptionsInput | undefined): RunOptionsInput {
-    const lazy = this.state.lazyRun;
-    if (options === undefined && !lazy) {
-      throw new PipelineError('a run without arguments needs a lazy run: pass the options (run({ batchSize: 32 })), or record them first with run({ batchSize: 32, ..., lazy: true })');
-    }
-    return { ...(lazy ?? {}), ...(options ?? {}) };
-  }
-
   /** The batches of a run, one by one, after every step ran on them (an async generator). */
   genBatch(options?: RunOptionsInput): AsyncGenerator<B, void, undefined> {
-    const merged = this.mergedRunOptions(options);
-    if (merged.reset === undefined || merged.reset === 'iter' || merged.reset === 'all') {
-      // a new run starts over: an ongoing nextBatch sequence is dropped
-      void this.iterator?.return();
-      this.iterator = null;
-    }
-    return this.generate(merged, 1);
+    return this.runs.genBatch(options);
   }
 
   /**
    * The next batch of an ongoing run (started on the first call with `options`, or the lazy run's;
    * endless by default), or null when the run is over. `reset('iter')` starts over.
    */
-  async nextBatch(options?: RunOptionsInput): Promise<B | null> {
-    if (!this.iterator) this.iterator = this.generate(this.mergedRunOptions(options), null);
-    const next = await this.iterator.next();
-    return next.done ? null : next.value;
+  nextBatch(options?: RunOptionsInput): Promise<B | null> {
+    return this.runs.nextBatch(options);
   }
 
   /** A batch with ids `ids` of the dataset, after every step (stage 0) ran on it. */
-  async createBatch(ids: IndexSource | DatasetIndex): Promise<B | null> {
-    const dataset = this.evaluateDataset();
-    this.variables.initialise(false);
-    const batch = dataset.createBatch(ids as IndexSource) as unknown as B;
-    const seeds = runSeeds(false);
-    return executeBatch(this.runHost(), batch, splitStages(this.state.records).stages[0]!, { dataset, seeds, options: resolveRunOptions({ batchSize: 1 }, 1), total: null }, 0, 0);
-  }
-
-  private evaluateDataset(): Dataset {
-    const dataset = evalExpr(this.state.dataset, { batch: null, pipeline: this.viewWithoutBatch() });
-    if (!(dataset instanceof Dataset)) throw new PipelineError('the pipeline has no dataset: use dataset.p, dataset.pipeline(), or pipeline.withDataset(dataset)');
-    this.runDataset = dataset;
-    return dataset;
-  }
-
-  /** This pipeline as the runner sees it. */
-  private runHost(): RunHost {
-    return {
-      owner: this,
-      records: this.state.records,
-      before: this.state.before,
-      after: this.state.after,
-      view: (dataset, random, iteration) => new PipelineView(this, dataset, random, iteration),
-      lock: (name) => this[ownedLocks].get(name),
-    };
-  }
-
-  private async *generate(given: RunOptionsInput, defaultEpochs: number | null): AsyncGenerator<B, void, undefined> {
-    const dataset = this.evaluateDataset();
-    const evaluated = evalExpr(given, { batch: null, pipeline: this.viewWithoutBatch() }) as RunOptions;
-    const options = resolveRunOptions(evaluated, defaultEpochs);
-    if (options.reset === 'vars' || options.reset === 'variables' || options.reset === 'all') {
-      this.variables.clear();
-    }
-    const seeds = runSeeds(options.shuffle, options.seed);
-    this.variables.initialise(false, new Rng(seeds.pipeline));
-    yield* runBatches<B>(this.runHost(), { dataset, options, seeds, total: runTotal(dataset.length, options) });
+  createBatch(ids: IndexSource | DatasetIndex): Promise<B | null> {
+    return this.runs.createBatch(ids);
   }
 
   // ---- reading the dataset -------------------------------------------------------------------
