@@ -10,7 +10,8 @@ import ndarray from 'ndarray';
 import { castNdArray, copyNdArray, dtypeOf, isNdArray, isTypedArray, type TypedArray } from '../ndarray/ndarray-utils.js';
 import type { ContainerEntry, DecodedEntry } from './blosc-container.js';
 import { NumpyArray, NumpyScalar, numpyArrayNode, numpyScalarNode, readNumpyPickle, UnsupportedPickleDataError, type NumpyNumericType } from './numpy-pickle.js';
-import { PickleError, PyDict, writePickle, type PyValue } from './pickle.js';
+import { PickleError, PyDict, type PyValue } from './pickle-values.js';
+import { writePickle } from './pickle-writer.js';
 import { UnsupportedDataError } from './errors.js';
 import { convertInt64, type Int64Policy } from './table.js';
 

@@ -39,3 +39,21 @@ export async function importH5wasm(): Promise<H5wasmNamespace> {
   }
   return import(SPECIFIER);
 }
+
+/** The initialised h5wasm module and its classes. */
+export type H5Module = H5wasmNamespace['default'];
+export type H5File = InstanceType<H5Module['File']>;
+export type H5Group = InstanceType<H5Module['Group']>;
+export type H5Dataset = InstanceType<H5Module['Dataset']>;
+
+let modulePromise: Promise<H5Module> | undefined;
+
+/** The h5wasm module, imported and initialised on first use. */
+export async function loadH5wasm(): Promise<H5Module> {
+  modulePromise ??= importH5wasm().then(async (imported) => {
+    const h5wasm = imported.default;
+    await h5wasm.ready;
+    return h5wasm;
+  });
+  return modulePromise;
+}

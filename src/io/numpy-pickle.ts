@@ -15,7 +15,8 @@
  */
 import { endianness } from 'node:os';
 import type { TypedArray } from '../ndarray/ndarray-utils.js';
-import { PickleError, PyCall, PyDict, PyGlobal, PyTuple, describe, readPickle, type PyValue } from './pickle.js';
+import { readPickle } from './pickle.js';
+import { PickleError, PyCall, PyDict, PyGlobal, PyTuple, describe, type PyValue } from './pickle-values.js';
 
 /** Data that is a valid pickle but holds something this reader does not support (e.g. a complex dtype). */
 export class UnsupportedPickleDataError extends PickleError {
