@@ -183,7 +183,7 @@ function columnTypes(option: unknown, header: readonly string[], file: string): 
 }
 
 /** Reads a CSV file into a lazily typed {@link TableSource}. */
-export async function readCsvTable(file: string, options: Readonly<Record<string, unknown>> = {}): Promise<TableSource> {
+export async function readCsvTable(file: string, options: Partial<CsvLoadOptions> = {}): Promise<TableSource> {
   const bytes = await readFileBytes(FORMAT, file);
   const probe = bytes.subarray(0, 4096);
   if (probe.includes(0)) throw new FileFormatError(FORMAT, file, 'is a binary file, not CSV text');
@@ -201,7 +201,7 @@ export async function readCsvTable(file: string, options: Readonly<Record<string
   const rows = records.length - 1;
   const indexCol = options.indexCol === undefined ? 0 : options.indexCol;
   let indexPosition: number | null;
-  if (indexCol === null || indexCol === false) indexPosition = null;
+  if (indexCol === null || (indexCol as unknown) === false) indexPosition = null;
   else if (typeof indexCol === 'number' && Number.isInteger(indexCol) && indexCol >= 0) {
     if (indexCol >= header.length) throw new MissingColumnError(FORMAT, file, `#${indexCol}`, header, 'index column');
     indexPosition = indexCol;
@@ -250,8 +250,8 @@ function formatNumber(value: number): string {
 }
 
 /** The `fmt: 'csv'` handler. */
-export const csvFormat: FormatHandler = {
-  async load(batch: Batch, options: FormatLoadOptions): Promise<void> {
+export const csvFormat: FormatHandler<CsvLoadOptions, CsvDumpOptions> = {
+  async load(batch: Batch, options: CsvLoadOptions): Promise<void> {
     checkOptions(FORMAT, options, loadOptionNames);
     const file = resolvePath(FORMAT, options.src, 'src');
     const policy = int64Policy(options.int64);
@@ -260,14 +260,14 @@ export const csvFormat: FormatHandler = {
     await assignComponents(batch, staged);
   },
 
-  async readTable(options: FormatLoadOptions, components: readonly string[] | null) {
+  async readTable(options: CsvLoadOptions, components: readonly string[] | null) {
     checkOptions(FORMAT, options, loadOptionNames);
     const file = resolvePath(FORMAT, options.src, 'src');
     const policy = int64Policy(options.int64);
     return readWholeTable(await readCsvTable(file, options), options.dst, components, policy);
   },
 
-  async dump(batch: Batch, options: FormatDumpOptions): Promise<void> {
+  async dump(batch: Batch, options: CsvDumpOptions): Promise<void> {
     checkOptions(FORMAT, options, dumpOptionNames);
     const file = resolvePath(FORMAT, options.dst, 'dst');
     const indexName = options.indexName ?? '';

@@ -172,7 +172,7 @@ function pandasIndex(pandas: PandasMetadata, fields: readonly string[], rowCount
 }
 
 /** Reads a Feather v2 / Arrow IPC file into a {@link TableSource}. */
-export async function readFeatherTable(file: string, options: Readonly<Record<string, unknown>> = {}): Promise<TableSource> {
+export async function readFeatherTable(file: string, options: Partial<FeatherLoadOptions> = {}): Promise<TableSource> {
   const bytes = await readFileBytes(FORMAT, file);
   if (startsWith(bytes, FEATHER_V1_MAGIC)) throw new FileFormatError(FORMAT, file, 'is a Feather v1 file; only Feather v2 (Arrow IPC) is supported — rewrite it with pyarrow.feather.write_feather(..., version=2)');
   if (!startsWith(bytes, ARROW_MAGIC) || !startsWith(bytes, ARROW_MAGIC, bytes.length - 6)) {
@@ -291,8 +291,8 @@ export function batchToFeather(batch: Batch, options: { components?: unknown; in
 }
 
 /** The `fmt: 'feather'` handler. */
-export const featherFormat: FormatHandler = {
-  async load(batch: Batch, options: FormatLoadOptions): Promise<void> {
+export const featherFormat: FormatHandler<FeatherLoadOptions, FeatherDumpOptions> = {
+  async load(batch: Batch, options: FeatherLoadOptions): Promise<void> {
     checkOptions(FORMAT, options, loadOptionNames);
     const file = resolvePath(FORMAT, options.src, 'src');
     const policy = int64Policy(options.int64);
@@ -300,14 +300,14 @@ export const featherFormat: FormatHandler = {
     await assignComponents(batch, readComponents(table, batch, options.dst, policy));
   },
 
-  async readTable(options: FormatLoadOptions, components: readonly string[] | null) {
+  async readTable(options: FeatherLoadOptions, components: readonly string[] | null) {
     checkOptions(FORMAT, options, loadOptionNames);
     const file = resolvePath(FORMAT, options.src, 'src');
     const policy = int64Policy(options.int64);
     return readWholeTable(await readFeatherTable(file, options), options.dst, components, policy);
   },
 
-  async dump(batch: Batch, options: FormatDumpOptions): Promise<void> {
+  async dump(batch: Batch, options: FeatherDumpOptions): Promise<void> {
     checkOptions(FORMAT, options, dumpOptionNames);
     const file = resolvePath(FORMAT, options.dst, 'dst');
     await writeFileAtomic(FORMAT, file, batchToFeather(batch, options, file));

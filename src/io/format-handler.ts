@@ -20,13 +20,17 @@ export interface FormatDumpOptions {
   readonly [option: string]: unknown;
 }
 
-/** A file format: loads into and dumps from a batch. */
-export interface FormatHandler {
-  load(batch: Batch, options: FormatLoadOptions): Promise<void>;
-  dump(batch: Batch, options: FormatDumpOptions): Promise<void>;
+/**
+ * A file format: loads into and dumps from a batch. `Load` and `Dump` are the format's own option
+ * types (the built-in formats list theirs in `FormatOptions`); the registry stores handlers with the
+ * loose defaults, and each handler checks the options it is given at run time.
+ */
+export interface FormatHandler<Load extends object = FormatLoadOptions, Dump extends object = FormatDumpOptions> {
+  load(batch: Batch, options: Load): Promise<void>;
+  dump(batch: Batch, options: Dump): Promise<void>;
   /**
    * Table formats only: reads every row of `options.src` (with `load`'s options) into components —
    * `dst`, else the `components` the file holds, else (null) every column.
    */
-  readTable?(options: FormatLoadOptions, components: readonly string[] | null): Promise<WholeTable>;
+  readTable?(options: Load, components: readonly string[] | null): Promise<WholeTable>;
 }

@@ -8,7 +8,7 @@
  * @module
  */
 import { ArgumentError, UnknownFormatError } from '../errors.js';
-import type { FormatHandler } from './format-handler.js';
+import type { FormatDumpOptions, FormatHandler, FormatLoadOptions } from './format-handler.js';
 
 export type { FormatHandler, FormatLoadOptions, FormatDumpOptions } from './format-handler.js';
 
@@ -18,11 +18,19 @@ export interface RegisterFormatOptions {
   readonly override?: boolean;
 }
 
+/**
+ * A handler typed with its own options, stored as one that takes any options: the registry is called
+ * with options from untyped callers, and every handler checks the options it gets at run time.
+ */
+function storedLoader<Load extends object, Dump extends object>(loader: () => Promise<FormatHandler<Load, Dump>>): () => Promise<FormatHandler> {
+  return loader as unknown as () => Promise<FormatHandler>;
+}
+
 const handlers = new Map<string, () => Promise<FormatHandler>>([
-  ['csv', async () => (await import('./csv.js')).csvFormat],
-  ['feather', async () => (await import('./feather.js')).featherFormat],
-  ['hdf5', async () => (await import('./hdf5.js')).hdf5Format],
-  ['blosc', async () => (await import('./blosc.js')).bloscFormat],
+  ['csv', storedLoader(async () => (await import('./csv.js')).csvFormat)],
+  ['feather', storedLoader(async () => (await import('./feather.js')).featherFormat)],
+  ['hdf5', storedLoader(async () => (await import('./hdf5.js')).hdf5Format)],
+  ['blosc', storedLoader(async () => (await import('./blosc.js')).bloscFormat)],
 ]);
 
 /**
@@ -30,12 +38,14 @@ const handlers = new Map<string, () => Promise<FormatHandler>>([
  * A name that is already registered (a built-in one included) is an ArgumentError unless
  * `options.override` is true.
  */
-export function registerFormat(name: string, loader: () => Promise<FormatHandler>, options: RegisterFormatOptions = {}): void {
+export function registerFormat<Load extends object = FormatLoadOptions, Dump extends object = FormatDumpOptions>(
+  name: string, loader: () => Promise<FormatHandler<Load, Dump>>, options: RegisterFormatOptions = {},
+): void {
   if (typeof name !== 'string' || name === '') throw new ArgumentError('name', `a format name must be a non-empty string, got ${String(name)}`);
   if (handlers.has(name) && options.override !== true) {
     throw new ArgumentError('name', `format '${name}' is already registered; pass { override: true } to replace it`);
   }
-  handlers.set(name, loader);
+  handlers.set(name, storedLoader(loader));
 }
 
 /** Names of the registered formats. */

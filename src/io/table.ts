@@ -56,9 +56,9 @@ export interface TableLoadOptions {
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** Throws an ArgumentError for options `fmt` does not know (catches typos such as `indexcol`). */
-export function checkOptions(format: string, options: Readonly<Record<string, unknown>>, allowed: readonly string[]): void {
+export function checkOptions(format: string, options: object, allowed: readonly string[]): void {
   for (const key of Object.keys(options)) {
-    if (options[key] === undefined) continue;
+    if ((options as Readonly<Record<string, unknown>>)[key] === undefined) continue;
     if (!allowed.includes(key)) throw new ArgumentError(key, `unknown option of fmt '${format}'; expected one of ${allowed.join(', ')}`);
   }
 }
