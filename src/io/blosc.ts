@@ -35,7 +35,7 @@ import {
 import { readFileBytesSync, writeFileAtomicSync } from './files.js';
 import type { FormatDumpOptions, FormatHandler, FormatLoadOptions } from './format-handler.js';
 import { UnsupportedPickleDataError } from './numpy-pickle.js';
-import { PickleError, PickleGlobalError } from './pickle.js';
+import { PickleError, PickleGlobalError } from './pickle-values.js';
 import { assignComponents, checkOptions, dumpNames, int64Policy, type Int64Policy } from './table.js';
 
 const FORMAT = 'blosc';

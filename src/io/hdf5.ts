@@ -13,31 +13,27 @@
  *   reader that never executes code (see pandas-pickle.ts).
  * - dump, `layout: 'pandas'` (default): a pandas fixed-format frame `pd.read_hdf` reads, indexed by the
  *   batch ids (see hdf5-pandas.ts; no string components).
- * - dump, `layout: 'datasets'`: one dataset per component (ndarray components keep their shape), plus
- *   the ids in `__index__`; booleans are stored as uint8 with the attribute `batchflow_dtype = 'bool'`,
- *   strings as variable-length UTF-8 (h5py: `f['name'].asstr()[:]`).
+ * - dump, `layout: 'datasets'`: one dataset per component plus the ids in `__index__` (see
+ *   hdf5-datasets.ts).
  * @module
  */
 import ndarray from 'ndarray';
 import type { Batch } from '../batch/batch.js';
 import type { Column } from '../ndarray/columns.js';
-import { copyNdArray, isNdArray, isTypedArray, stackNdArrays, type NDArray, type TypedArray } from '../ndarray/ndarray-utils.js';
+import type { TypedArray } from '../ndarray/ndarray-utils.js';
 import { ArgumentError } from '../errors.js';
 import { optionNames } from '../util/option-names.js';
-import { FileFormatError, IoError, MissingColumnError, UnsupportedDataError } from './errors.js';
-import { assertReadableFile, atomicWrite, readFileHead, resolvePath } from './files.js';
+import { FileFormatError, MissingColumnError, UnsupportedDataError } from './errors.js';
+import { assertReadableFile, readFileHead, resolvePath } from './files.js';
 import type { FormatDumpOptions, FormatHandler, FormatLoadOptions } from './format-handler.js';
-import { importH5wasm } from './h5wasm-import.js';
+import { ensureGroup, writeDatasetsLayout, writeHdf5 } from './hdf5-datasets.js';
+import { loadH5wasm, type H5Dataset, type H5File, type H5Group, type H5Module } from './h5wasm-import.js';
 import { SHAPES_ATTRIBUTE, writePandasFrame } from './hdf5-pandas.js';
 import { decodePickledObjectArray } from './pandas-pickle.js';
 import {
-  assignComponents, batchToColumns, checkOptions, classify, dumpNames, gatherRows, indexKey, int64Policy, readComponents, readWholeTable, type IndexKey, type Int64Policy, type TableSource, type TableValues,
+  assignComponents, batchToColumns, checkOptions, dumpNames, gatherRows, indexKey, int64Policy, readComponents, readWholeTable, type Int64Policy, type TableSource, type TableValues,
 } from './table.js';
 
-type H5Module = typeof import('h5wasm/node').default;
-type H5File = InstanceType<H5Module['File']>;
-type H5Group = InstanceType<H5Module['Group']>;
-type H5Dataset = InstanceType<H5Module['Dataset']>;
 
 const FORMAT = 'hdf5';
 /** Name of the ids dataset that `dump` writes and `load` uses by default. */
@@ -77,18 +73,6 @@ export interface Hdf5DumpOptions {
 
 const loadOptionNames = optionNames<Hdf5LoadOptions>()(['src', 'dst', 'key', 'indexKey', 'int64', 'shapes']);
 const dumpOptionNames = optionNames<Hdf5DumpOptions>()(['dst', 'components', 'key', 'indexKey', 'compression', 'layout']);
-
-let modulePromise: Promise<H5Module> | undefined;
-
-/** The h5wasm module, imported and initialised on first use. */
-export async function loadH5wasm(): Promise<H5Module> {
-  modulePromise ??= importH5wasm().then(async (imported) => {
-    const h5wasm = imported.default;
-    await h5wasm.ready;
-    return h5wasm;
-  });
-  return modulePromise;
-}
 
 /** Checks the HDF5 signature (at 0, or after a user block at 512, 1024, 2048, …). */
 async function assertHdf5(file: string): Promise<void> {
@@ -341,71 +325,6 @@ async function withTable<T>(file: string, options: Readonly<Record<string, unkno
   }
 }
 
-// ---- writing ------------------------------------------------------------------------------------
-
-interface DatasetSpec {
-  readonly data: TypedArray | BigInt64Array | BigUint64Array | string[];
-  readonly shape: number[];
-  readonly bool: boolean;
-}
-
-function ndarraySpec(array: NDArray): DatasetSpec {
-  const copy = copyNdArray(array);
-  let data = copy.data as TypedArray;
-  if (data instanceof Uint8ClampedArray) data = new Uint8Array(data.buffer, data.byteOffset, data.length);
-  return { data, shape: array.shape.slice(), bool: false };
-}
-
-function componentSpec(value: Column, name: string, file: string): DatasetSpec {
-  if (isNdArray(value)) return ndarraySpec(value);
-  if (isTypedArray(value)) return ndarraySpec(ndarray(value as TypedArray, [value.length]));
-  const list = value as unknown[];
-  const kind = classify(list);
-  if (kind === 'number') return { data: Float64Array.from(list, (v) => (v === null || v === undefined ? NaN : (v as number))), shape: [list.length], bool: false };
-  if (kind === 'string' && list.every((v) => typeof v === 'string')) return { data: list as string[], shape: [list.length], bool: false };
-  if (kind === 'bool' && list.every((v) => typeof v === 'boolean')) return { data: Uint8Array.from(list as boolean[], (v) => (v ? 1 : 0)), shape: [list.length], bool: true };
-  if (kind === 'bigint' && list.every((v) => typeof v === 'bigint')) return { data: BigInt64Array.from(list as bigint[]), shape: [list.length], bool: false };
-  if ((kind === 'ndarray' || kind === 'typed') && list.every((v) => v !== null && v !== undefined)) {
-    const arrays = list.map((v) => (isNdArray(v) ? v : ndarray(v as TypedArray, [(v as TypedArray).length])));
-    const shape = arrays[0]!.shape;
-    if (arrays.every((a) => a.shape.length === shape.length && a.shape.every((d, i) => d === shape[i]))) return ndarraySpec(stackNdArrays(arrays));
-    throw new UnsupportedDataError(FORMAT, file, `component '${name}' holds items of different shapes, which one dataset cannot store; use fmt 'blosc'`);
-  }
-  throw new UnsupportedDataError(FORMAT, file, `component '${name}' holds ${kind === null ? 'mixed values or objects' : `${kind} values with nulls`}, which an HDF5 dataset cannot store; use fmt 'blosc' or convert them first`);
-}
-
-function indexSpec(ids: readonly IndexKey[]): DatasetSpec {
-  if (ids.every((id) => typeof id === 'number' && Number.isSafeInteger(id))) return { data: BigInt64Array.from(ids as number[], (id) => BigInt(id)), shape: [ids.length], bool: false };
-  if (ids.every((id) => typeof id === 'number')) return { data: Float64Array.from(ids as number[]), shape: [ids.length], bool: false };
-  return { data: ids.map(String), shape: [ids.length], bool: false };
-}
-
-function ensureGroup(root: H5Group, path: string): H5Group {
-  let group = root;
-  for (const part of path.split('/').filter(Boolean)) {
-    const existing = group.keys().includes(part) ? group.get(part) : null;
-    group = existing && 'create_group' in (existing as object) ? (existing as H5Group) : group.create_group(part);
-  }
-  return group;
-}
-
-/** Writes a new HDF5 file atomically: `fill` gets the open file (temp + rename). */
-async function writeHdf5(h5: H5Module, file: string, fill: (handle: H5File) => void): Promise<void> {
-  await atomicWrite(FORMAT, file, (temp) => {
-    let handle: H5File;
-    try {
-      handle = new h5.File(temp, 'w');
-    } catch (error) {
-      throw new IoError(FORMAT, file, `cannot create the file: ${(error as Error).message}`, { cause: error });
-    }
-    try {
-      fill(handle);
-    } finally {
-      handle.close();
-    }
-  });
-}
-
 /** The `fmt: 'hdf5'` handler. */
 export const hdf5Format: FormatHandler = {
   async load(batch: Batch, options: FormatLoadOptions): Promise<void> {
@@ -438,29 +357,11 @@ export const hdf5Format: FormatHandler = {
     if (layout === 'pandas') {
       if (options.indexKey !== undefined) throw new ArgumentError('indexKey', "applies to layout 'datasets' only (a pandas frame keeps the ids as its index)");
       const table = batchToColumns(batch, names, FORMAT, file);
-      const h5 = await loadH5wasm();
-      await writeHdf5(h5, file, (handle) => writePandasFrame(ensureGroup(handle, key), table, level, file));
+      await writeHdf5(file, (handle) => writePandasFrame(ensureGroup(handle, key), table, level, file));
       return;
     }
     if (indexName !== null && names.includes(indexName)) throw new ArgumentError('indexKey', `'${indexName}' is also a component name; choose another indexKey`);
-    const specs = new Map<string, DatasetSpec>();
-    for (const name of names) {
-      const value = batch.getComponent(name);
-      if (value === null) throw new UnsupportedDataError(FORMAT, file, `component '${name}' holds no data to dump`);
-      specs.set(name, componentSpec(value, name, file));
-    }
-    if (indexName !== null) specs.set(indexName, indexSpec(batch.indices.map(indexKey)));
-    const h5 = await loadH5wasm();
-    await writeHdf5(h5, file, (handle) => {
-      const group = ensureGroup(handle, key);
-      for (const [name, spec] of specs) {
-        const chunks = level === null ? null : [Math.max(1, Math.min(spec.shape[0]!, Math.ceil(65536 / Math.max(1, spec.shape.slice(1).reduce((a, b) => a * b, 1))))), ...spec.shape.slice(1)];
-        const dataset = group.create_dataset({
-          name, data: spec.data, shape: spec.shape,
-          ...(level !== null && !Array.isArray(spec.data) ? { compression: 'gzip' as const, compression_opts: level, chunks } : {}),
-        });
-        if (spec.bool) dataset.create_attribute('batchflow_dtype', 'bool');
-      }
-    });
+    const components = new Map(names.map((name) => [name, batch.getComponent(name)] as const));
+    await writeDatasetsLayout(components, batch.indices.map(indexKey), file, key, indexName, level);
   },
 };
