@@ -267,7 +267,7 @@ export async function dumpBloscItem(item: DumpItem, options: BloscSettings): Pro
 }
 portable(dumpBloscItem, import.meta.url);
 
-async function runItems(batch: Batch, func: (item: never, options: never) => unknown, items: unknown[], options: Readonly<Record<string, unknown>>, settings: object = {}): Promise<unknown[]> {
+async function runItems(batch: Batch, func: (item: never, options: never) => unknown, items: unknown[], options: BloscLoadOptions | BloscDumpOptions, settings: object = {}): Promise<unknown[]> {
   let results: unknown[] = [];
   const post = (collected: unknown[]): void => {
     results = collected;
@@ -314,7 +314,7 @@ function assembleLoaded(values: unknown[], columns: ColumnKind[], dtypes: string
 
 // ---- the handler ----------------------------------------------------------------------------------
 
-function settingsOf(options: Readonly<Record<string, unknown>>): BloscSettings {
+function settingsOf(options: BloscDumpOptions): BloscSettings {
   const cname = options.cname ?? 'lz4';
   const clevel = options.clevel ?? 5;
   const shuffle = options.shuffle ?? 1;
@@ -342,8 +342,8 @@ function scalarDtype(column: Column): string | null {
 }
 
 /** The `fmt: 'blosc'` handler. */
-export const bloscFormat: FormatHandler = {
-  async load(batch: Batch, options: FormatLoadOptions): Promise<void> {
+export const bloscFormat: FormatHandler<BloscLoadOptions, BloscDumpOptions> = {
+  async load(batch: Batch, options: BloscLoadOptions): Promise<void> {
     checkOptions(FORMAT, options, loadOptionNames);
     const dst = options.dst;
     let names: string[] | null;
@@ -382,7 +382,7 @@ export const bloscFormat: FormatHandler = {
     await assignComponents(batch, staged);
   },
 
-  async dump(batch: Batch, options: FormatDumpOptions): Promise<void> {
+  async dump(batch: Batch, options: BloscDumpOptions): Promise<void> {
     checkOptions(FORMAT, options, dumpOptionNames);
     const settings = settingsOf(options);
     const files = batch.indices.map((id) => itemPath(batch, id, options.dst, 'dst'));

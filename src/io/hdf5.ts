@@ -141,7 +141,7 @@ function isContiguousRun(positions: Int32Array): boolean {
   return true;
 }
 
-function plainTable(h5: H5Module, group: H5Group, file: string, options: Readonly<Record<string, unknown>>): TableSource {
+function plainTable(h5: H5Module, group: H5Group, file: string, options: Hdf5LoadOptions): TableSource {
   const datasets = new Map<string, H5Dataset>();
   for (const name of group.keys()) {
     const entity = group.get(name);
@@ -204,7 +204,7 @@ function frameShapes(group: H5Group): Record<string, number[]> {
 }
 
 /** Reads a pandas fixed-format frame group into a TableSource. */
-function frameTable(h5: H5Module, group: H5Group, file: string, options: Readonly<Record<string, unknown>>): TableSource {
+function frameTable(h5: H5Module, group: H5Group, file: string, options: Hdf5LoadOptions): TableSource {
   const child = (name: string): H5Dataset => {
     const entity = group.get(name);
     if (!isDataset(h5, entity)) throw new FileFormatError(FORMAT, file, `pandas frame '${group.path}' has no dataset '${name}'`);
@@ -280,7 +280,7 @@ function pandasType(group: H5Group): string | undefined {
 }
 
 /** Opens `file` and reads the table `key` selects (a pandas frame or plain datasets). */
-async function withTable<T>(file: string, options: Readonly<Record<string, unknown>>, use: (table: TableSource) => T): Promise<T> {
+async function withTable<T>(file: string, options: Hdf5LoadOptions, use: (table: TableSource) => T): Promise<T> {
   await assertHdf5(file);
   const h5 = await loadH5wasm();
   let handle: H5File;
@@ -326,8 +326,8 @@ async function withTable<T>(file: string, options: Readonly<Record<string, unkno
 }
 
 /** The `fmt: 'hdf5'` handler. */
-export const hdf5Format: FormatHandler = {
-  async load(batch: Batch, options: FormatLoadOptions): Promise<void> {
+export const hdf5Format: FormatHandler<Hdf5LoadOptions, Hdf5DumpOptions> = {
+  async load(batch: Batch, options: Hdf5LoadOptions): Promise<void> {
     checkOptions(FORMAT, options, loadOptionNames);
     const file = resolvePath(FORMAT, options.src, 'src');
     const policy = int64Policy(options.int64);
@@ -335,14 +335,14 @@ export const hdf5Format: FormatHandler = {
     await assignComponents(batch, staged);
   },
 
-  async readTable(options: FormatLoadOptions, components: readonly string[] | null) {
+  async readTable(options: Hdf5LoadOptions, components: readonly string[] | null) {
     checkOptions(FORMAT, options, loadOptionNames);
     const file = resolvePath(FORMAT, options.src, 'src');
     const policy = int64Policy(options.int64);
     return withTable(file, options, (table) => readWholeTable(table, options.dst, components, policy, table.positional === 'locator' ? 'dataset' : 'column'));
   },
 
-  async dump(batch: Batch, options: FormatDumpOptions): Promise<void> {
+  async dump(batch: Batch, options: Hdf5DumpOptions): Promise<void> {
     checkOptions(FORMAT, options, dumpOptionNames);
     const file = resolvePath(FORMAT, options.dst, 'dst');
     const key = options.key ?? '/';
