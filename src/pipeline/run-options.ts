@@ -4,6 +4,7 @@
  */
 import { ArgumentError } from '../errors.js';
 import { totalBatches } from '../dataset/iteration.js';
+import { optionNames } from '../util/option-names.js';
 import type { AnyNamedExpression } from './action-types.js';
 import { checkBarOption, type ProgressBarOptions } from './progress.js';
 
@@ -52,6 +53,9 @@ export interface ResolvedRunOptions {
   readonly reset: 'iter' | 'vars' | 'variables' | 'all' | false;
 }
 
+/** The names of the run options, checked against {@link RunOptions} at compile time. */
+const runOptionNames = optionNames<RunOptions>()(['batchSize', 'shuffle', 'seed', 'nIters', 'nEpochs', 'dropLast', 'prefetch', 'bar', 'ignoreExceptions', 'reset']);
+
 function nonNegativeInteger(name: string, value: unknown, allowNull: boolean): number | null {
   if (value === null && allowNull) return null;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new ArgumentError(name, `expected a non-negative integer${allowNull ? ' or null' : ''}, got ${String(value)}`);
@@ -60,7 +64,7 @@ function nonNegativeInteger(name: string, value: unknown, allowNull: boolean): n
 
 /** Applies defaults (`defaultEpochs` when neither nIters nor nEpochs is given) and checks types. */
 export function resolveRunOptions(options: RunOptions, defaultEpochs: number | null): ResolvedRunOptions {
-  const known = new Set(['batchSize', 'shuffle', 'seed', 'nIters', 'nEpochs', 'dropLast', 'prefetch', 'bar', 'ignoreExceptions', 'reset', 'lazy']);
+  const known = new Set<string>([...runOptionNames, 'lazy']); // lazy: run()'s own option, taken off before a lazy run is stored
   for (const key of Object.keys(options)) if (!known.has(key)) throw new ArgumentError(key, `unknown run option; expected one of ${[...known].join(', ')}`);
   const batchSize = options.batchSize;
   if (batchSize === undefined) throw new ArgumentError('batchSize', 'is required: pass the number of items per batch, e.g. run({ batchSize: 32 })');
