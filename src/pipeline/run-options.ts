@@ -64,7 +64,7 @@ function nonNegativeInteger(name: string, value: unknown, allowNull: boolean): n
 
 /** Applies defaults (`defaultEpochs` when neither nIters nor nEpochs is given) and checks types. */
 export function resolveRunOptions(options: RunOptions, defaultEpochs: number | null): ResolvedRunOptions {
-  const known = new Set<string>([...runOptionNames, 'lazy']); // lazy: run()'s own option, taken off before a lazy run is stored
+  const known = new Set<string>([...runOptionNames, 'lazy']); // lazy: run()'s own option (run({ lazy: false }) passes it on)
   for (const key of Object.keys(options)) if (!known.has(key)) throw new ArgumentError(key, `unknown run option; expected one of ${[...known].join(', ')}`);
   const batchSize = options.batchSize;
   if (batchSize === undefined) throw new ArgumentError('batchSize', 'is required: pass the number of items per batch, e.g. run({ batchSize: 32 })');
