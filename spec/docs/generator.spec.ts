@@ -15,7 +15,7 @@ import {
   type ActionDoc, type ActionReference, type ClassDoc,
 } from '../../src/docs/index.js';
 import { parseDocsArguments } from '../../src/cli.js';
-import { mergedApplyDefaults } from '../../src/batch/batch.js';
+import { mergedApplyDefaults } from '../../src/batch/parallel-dispatch.js';
 import { firstParagraph } from '../../src/docs/source-info.js';
 import * as shapes from './fixtures/shapes.js';
 

@@ -15,7 +15,7 @@ import { isActionHost } from '../decorators/host.js';
 import { Rng } from '../random/rng.js';
 import { columnItem, columnLength, describeKind, isColumn, type Column } from '../ndarray/columns.js';
 import { isNdArray, ndItem } from '../ndarray/ndarray-utils.js';
-import type { Batch } from './batch.js';
+import type { BatchLike } from './batch-like.js';
 
 /** One parallel call, after the defaults were merged. */
 export interface ParallelCall {
@@ -81,7 +81,7 @@ interface CallSeeds {
   readonly rngSeed: number | null;
 }
 
-function drawSeeds(batch: Batch, reserved: ReservedOptions): CallSeeds {
+function drawSeeds(batch: BatchLike, reserved: ReservedOptions): CallSeeds {
   const needsMask = reserved.p !== undefined && reserved.p !== null && (isPerItem(reserved.p) || (reserved.p > 0 && reserved.p < 1));
   const maskSeed = needsMask ? batch.random.nextSeed() : null;
   const needsRng = reserved.requiresRng && (reserved.rngSeeds === undefined || reserved.rngSeeds === null);
@@ -135,7 +135,7 @@ export function toItemSource(container: unknown, argument: string): ItemSource {
   throw new ArgumentError(argument, `must give a container of items (array, typed array, ndarray or iterable), got ${describeKind(container)}`);
 }
 
-function componentColumn(batch: Batch, name: string, argument: string): Column {
+function componentColumn(batch: BatchLike, name: string, argument: string): Column {
   const components = batch.components ?? [];
   if (!components.includes(name)) {
     throw new ComponentError(name, `${argument}: '${name}' is not a component of ${batch.constructor.name} (components: ${components.join(', ') || 'none'})`);
@@ -145,7 +145,7 @@ function componentColumn(batch: Batch, name: string, argument: string): Column {
   return value;
 }
 
-function tupleItems(batch: Batch, tuple: ComponentTuple): ItemSource {
+function tupleItems(batch: BatchLike, tuple: ComponentTuple): ItemSource {
   const columns = tuple.names.map((name) => componentColumn(batch, name, 'src'));
   const length = columnLength(columns[0]!);
   columns.forEach((column, k) => {
@@ -154,7 +154,7 @@ function tupleItems(batch: Batch, tuple: ComponentTuple): ItemSource {
   return { length, at: (i) => columns.map((column) => columnItem(column, i)) };
 }
 
-async function resolveItems(batch: Batch, reserved: ReservedOptions, src: unknown, dst: unknown, user: Record<string, unknown>): Promise<ItemSource> {
+async function resolveItems(batch: BatchLike, reserved: ReservedOptions, src: unknown, dst: unknown, user: Record<string, unknown>): Promise<ItemSource> {
   const init = reserved.init;
   const initOptions = (): Record<string, unknown> => ({ ...user, src, dst, p: reserved.p, target: reserved.target });
   if (init === undefined || init === null || init === 'data') {
@@ -183,7 +183,7 @@ function perItemSources(entries: Iterable<[string | number, unknown]>, count: nu
   return found;
 }
 
-function resolveDestination(batch: Batch, reserved: ReservedOptions, src: unknown, dst: unknown): DestinationSpec {
+function resolveDestination(batch: BatchLike, reserved: ReservedOptions, src: unknown, dst: unknown): DestinationSpec {
   if (dst !== undefined && dst !== null) {
     if (typeof dst === 'string' || dst instanceof ComponentTuple || (Array.isArray(dst) && dst.every((d) => typeof d === 'string'))) return dst as DestinationSpec;
     throw new ArgumentError('dst', `expected a component name, an array of names or tuple(...), got ${describeKind(dst)}`);
@@ -193,7 +193,7 @@ function resolveDestination(batch: Batch, reserved: ReservedOptions, src: unknow
   throw new ArgumentError('dst', 'is required when src is not a component name');
 }
 
-async function runPost(batch: Batch, call: ParallelCall, reserved: ReservedOptions, results: unknown[], src: unknown, dst: unknown, user: Record<string, unknown>): Promise<Batch> {
+async function runPost(batch: BatchLike, call: ParallelCall, reserved: ReservedOptions, results: unknown[], src: unknown, dst: unknown, user: Record<string, unknown>): Promise<BatchLike> {
   const post = reserved.post;
   if (post === null || post === false || (post === undefined && call.kind === 'inbatchParallel')) return batch;
   const postName = post === undefined ? '_assemble' : post;
@@ -212,11 +212,11 @@ async function runPost(batch: Batch, call: ParallelCall, reserved: ReservedOptio
   } else {
     throw new ArgumentError('post', `expected '_assemble', a method name, a function or null, got ${describeKind(postName)}`);
   }
-  return isActionHost(returned) ? (returned as unknown as Batch) : batch;
+  return isActionHost(returned) ? (returned as unknown as BatchLike) : batch;
 }
 
 
-async function runSingle(batch: Batch, call: ParallelCall, reserved: ReservedOptions, user: Record<string, unknown>, seeds: CallSeeds, src: unknown, dst: unknown): Promise<Batch> {
+async function runSingle(batch: BatchLike, call: ParallelCall, reserved: ReservedOptions, user: Record<string, unknown>, seeds: CallSeeds, src: unknown, dst: unknown): Promise<BatchLike> {
   const engine = getEngine(reserved.target);
   const items = await resolveItems(batch, reserved, src, dst, user);
   const count = items.length;
@@ -243,7 +243,7 @@ async function runSingle(batch: Batch, call: ParallelCall, reserved: ReservedOpt
 }
 
 /** Runs a parallel call on `batch` and returns the batch (or what `post` returned, if a batch). */
-export async function runParallel(batch: Batch, call: ParallelCall): Promise<Batch> {
+export async function runParallel(batch: BatchLike, call: ParallelCall): Promise<BatchLike> {
   const { reserved, user } = splitOptions(call.options);
   resolveTarget(reserved.target);
   const seeds = drawSeeds(batch, reserved);

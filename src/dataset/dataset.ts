@@ -4,9 +4,11 @@
  * @module
  */
 import { ArgumentError, BatchflowError, ComponentError, MissingIdError } from '../errors.js';
-import type { Batch, BatchOptions } from '../batch/batch.js';
+import type { Batch } from '../batch/batch.js';
 import { Batch as BatchRuntime } from '../batch/batch.js';
 import { assertPreloadedKeys, matchSourceToNames, type PreloadedData } from '../batch/source.js';
+import { registerDefaultDatasetClass } from '../batch/dataset-link.js';
+import type { BatchConstructor } from './batch-constructor.js';
 import { DatasetIndex, type BatchIterRest, type IndexSource } from './dataset-index.js';
 import { defaultIterState, type BatchIterOptions, type IterState } from './iteration.js';
 import type { SplitShares } from './calc-split.js';
@@ -14,8 +16,14 @@ import type { ShuffleOption } from './shuffle.js';
 import type { IndexSlice as Slice } from '../util/slice.js';
 import type { TableDatasetOptions } from './table-dataset.js';
 
-/** A Batch class a dataset can make batches with. */
-export type BatchConstructor<B extends Batch = Batch> = new (index: IndexSource, options?: BatchOptions) => B;
+declare module '../batch/dataset-link.js' {
+  /** `batch.dataset` and `batch.asDataset()` are typed as `Dataset`. */
+  interface DatasetTypes<B> {
+    readonly dataset: Dataset<B extends Batch ? B : Batch>;
+  }
+}
+
+export type { BatchConstructor } from './batch-constructor.js';
 
 /** Options of `cvSplit`. */
 export interface CvSplitOptions {
@@ -412,3 +420,5 @@ export class Dataset<B extends Batch = Batch, C extends BatchConstructor<B> = Ba
     for (let next = indices.next(); !next.done; next = indices.next()) yield this.createBatch(next.value);
   }
 }
+
+registerDefaultDatasetClass(Dataset);

@@ -11,7 +11,7 @@ import { getFormat, registeredFormats } from '../io/format-registry.js';
 import type { CsvLoadOptions } from '../io/csv.js';
 import type { FeatherLoadOptions } from '../io/feather.js';
 import type { Hdf5LoadOptions } from '../io/hdf5.js';
-import type { BatchConstructor, Dataset, DatasetOptions } from './dataset.js';
+import type { BatchConstructor } from './batch-constructor.js';
 
 /** The table formats a dataset can be read from. */
 export type TableFormat = 'csv' | 'feather' | 'hdf5';
@@ -39,13 +39,21 @@ export type TableDatasetOptions<B extends Batch = Batch> = TableDatasetBase<B> &
 
 const datasetOptionNames: ReadonlySet<string> = new Set(['fmt', ...optionNames<TableDatasetBase>()(['batchClass', 'copy', 'attributes'])]);
 
+/** What {@link readTableDataset} hands the dataset class: the dataset options (and attributes) of the table. */
+export interface TableDatasetSettings<B extends Batch = Batch> {
+  batchClass: BatchConstructor<B> | undefined;
+  preloaded: Record<string, unknown>;
+  copy: boolean;
+  [attribute: string]: unknown;
+}
+
 /**
  * Reads table `src` once and builds a dataset of class `cls` over it (see `Dataset.fromTable`).
  * @throws ArgumentError for a format that cannot be read as a whole table or an unknown load option;
  * the format's errors (MissingFileError, FileFormatError, MissingColumnError, …) for a bad file.
  */
-export async function readTableDataset<B extends Batch, D extends Dataset<B>>(
-  cls: new (index: readonly (string | number)[] | number, options: DatasetOptions<B>) => D, src: string, options: TableDatasetOptions<B>,
+export async function readTableDataset<B extends Batch, D>(
+  cls: new (index: readonly (string | number)[] | number, options: TableDatasetSettings<B>) => D, src: string, options: TableDatasetOptions<B>,
 ): Promise<D> {
   if (typeof src !== 'string' || src === '') throw new ArgumentError('src', `expected the path of a table file, got ${typeof src === 'string' ? 'an empty string' : typeof src}`);
   if (typeof options !== 'object' || options === null) throw new ArgumentError('options', "expected an object with fmt ('csv', 'feather' or 'hdf5')");

@@ -10,7 +10,7 @@ import { callEvaluated, evaluateDirectArguments } from './direct-arguments.js';
 import { lockForAction, type ActionHost } from './host.js';
 import { registerAction } from './registry.js';
 import type { MethodDecorator } from './method-decorator.js';
-import type { Batch } from '../batch/batch.js';
+import type { BatchType } from '../batch/batch-like.js';
 
 /** Options of `@action({...})`. */
 export interface ActionOptions {
@@ -50,7 +50,7 @@ export function wrapAsAction(name: string, body: (this: unknown, ...args: unknow
   const wrapper = function (this: ActionHost, ...args: unknown[]): Promise<unknown> {
     let values: unknown[];
     try {
-      values = evaluateDirectArguments(this as unknown as Batch, name, args, noEval);
+      values = evaluateDirectArguments(this as unknown as BatchType, name, args, noEval);
     } catch (error) {
       return Promise.reject(error);
     }

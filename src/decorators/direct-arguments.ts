@@ -9,7 +9,7 @@ import { ArgumentError } from '../errors.js';
 import { NoPipelineError } from '../expr/errors.js';
 import { containsExpression, evalExpr, isNamedExpression } from '../expr/expression.js';
 import type { EvalContext } from '../expr/context.js';
-import type { Batch } from '../batch/batch.js';
+import type { BatchType } from '../batch/batch-like.js';
 import { isPlainObject } from '../util/plain-object.js';
 
 /**
@@ -47,7 +47,7 @@ function evaluateOne(value: unknown, context: EvalContext, action: string, argum
  * rebuilt: everything else is passed on as it is (an array given as `dst` is still filled in place).
  * Errors name the option (or `arguments[i]`) and the action.
  */
-export function evaluateDirectArguments(batch: Batch, action: string, args: readonly unknown[], noEval: readonly string[]): unknown[] {
+export function evaluateDirectArguments(batch: BatchType, action: string, args: readonly unknown[], noEval: readonly string[]): unknown[] {
   if (!args.some((arg) => containsExpression(arg))) return [...args];
   const context: EvalContext = { batch };
   return args.map((arg, i) => {

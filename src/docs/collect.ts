@@ -5,7 +5,8 @@
  * @module
  */
 import { relative, sep } from 'node:path';
-import { Batch, inbatchParallelDefaults, mergedApplyDefaults } from '../batch/batch.js';
+import { Batch } from '../batch/batch.js';
+import { inbatchParallelDefaults, mergedApplyDefaults } from '../batch/parallel-dispatch.js';
 import type { ActionKind } from '../decorators/action-record.js';
 import { ComponentTuple } from '../decorators/parallel-options.js';
 import { getActions, type ResolvedAction } from '../decorators/registry.js';

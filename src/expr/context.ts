@@ -4,8 +4,8 @@
  * small {@link PipelineLike} interface, so expressions never import the Pipeline class.
  * @module
  */
-import type { Batch } from '../batch/batch.js';
-import type { Dataset } from '../dataset/dataset.js';
+import type { BatchLike, BatchType } from '../batch/batch-like.js';
+import type { DatasetOf } from '../batch/dataset-link.js';
 import type { Config } from '../config/config.js';
 import type { Rng } from '../random/rng.js';
 
@@ -23,7 +23,7 @@ export interface IterationInfo {
  */
 export interface PipelineLike {
   /** The dataset of the current run, already evaluated (never an expression), or null. (`D`, `B`'s fallback.) */
-  readonly dataset: Dataset | null;
+  readonly dataset: DatasetOf<BatchLike> | null;
   /** The pipeline's config. `C(name)` reads it with `config.at(name)`; `C(name).set(v)` calls `config.set(name, v)`. */
   readonly config: Config;
   /** The per-batch generator. `R(...)` without its own seed draws from it. */
@@ -47,7 +47,7 @@ export type PipelinePreset = Pick<PipelineLike, 'hasVariable' | 'getVariable' | 
 /** What an expression is evaluated against. All fields are optional; an expression that needs a missing one throws an ExpressionError. */
 export interface EvalContext {
   /** The batch being processed (`B`, `L`, `P`/`PP` sizes). */
-  batch?: Batch | null;
+  batch?: BatchType | null;
   /** The pipeline (or per-batch pipeline view). When absent, `batch.pipeline` is used if it is PipelineLike. */
   pipeline?: PipelineLike | null;
   /** Number of samples requested from `R` (set by `P(...)` to the batch size); prepended to `R`'s own size. */

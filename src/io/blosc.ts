@@ -20,7 +20,7 @@
 import path from 'node:path';
 import ndarray from 'ndarray';
 import Blosc, { type BloscShuffle } from 'numcodecs/blosc';
-import type { Batch } from '../batch/batch.js';
+import type { BatchLike } from '../batch/batch-like.js';
 import { assembleColumn } from '../batch/assemble.js';
 import { columnItem, type Column } from '../ndarray/columns.js';
 import { dtypeOf, isNdArray, isTypedArray, stackNdArrays, typedArrayConstructor, type NDArray, type TypedArray } from '../ndarray/ndarray-utils.js';
@@ -111,7 +111,7 @@ function fullPathOf(index: FilesIndexLike, id: string | number, argument: string
 }
 
 /** The file of item `id` (see module docs). */
-export function itemPath(batch: Batch, id: string | number, location: unknown, argument: 'src' | 'dst'): string {
+export function itemPath(batch: BatchLike, id: string | number, location: unknown, argument: 'src' | 'dst'): string {
   const index = batch.index as unknown;
   if (typeof location === 'function') {
     const found = (location as (id: string | number) => unknown)(id);
@@ -267,7 +267,7 @@ export async function dumpBloscItem(item: DumpItem, options: BloscSettings): Pro
 }
 portable(dumpBloscItem, import.meta.url);
 
-async function runItems(batch: Batch, func: (item: never, options: never) => unknown, items: unknown[], options: BloscLoadOptions | BloscDumpOptions, settings: object = {}): Promise<unknown[]> {
+async function runItems(batch: BatchLike, func: (item: never, options: never) => unknown, items: unknown[], options: BloscLoadOptions | BloscDumpOptions, settings: object = {}): Promise<unknown[]> {
   let results: unknown[] = [];
   const post = (collected: unknown[]): void => {
     results = collected;
@@ -343,7 +343,7 @@ function scalarDtype(column: Column): string | null {
 
 /** The `fmt: 'blosc'` handler. */
 export const bloscFormat: FormatHandler<BloscLoadOptions, BloscDumpOptions> = {
-  async load(batch: Batch, options: BloscLoadOptions): Promise<void> {
+  async load(batch: BatchLike, options: BloscLoadOptions): Promise<void> {
     checkOptions(FORMAT, options, loadOptionNames);
     const dst = options.dst;
     let names: string[] | null;
@@ -382,7 +382,7 @@ export const bloscFormat: FormatHandler<BloscLoadOptions, BloscDumpOptions> = {
     await assignComponents(batch, staged);
   },
 
-  async dump(batch: Batch, options: BloscDumpOptions): Promise<void> {
+  async dump(batch: BatchLike, options: BloscDumpOptions): Promise<void> {
     checkOptions(FORMAT, options, dumpOptionNames);
     const settings = settingsOf(options);
     const files = batch.indices.map((id) => itemPath(batch, id, options.dst, 'dst'));

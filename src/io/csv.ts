@@ -12,7 +12,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import type { Batch } from '../batch/batch.js';
+import type { BatchLike } from '../batch/batch-like.js';
 import type { Column } from '../ndarray/columns.js';
 import { typedArrayConstructor, type TypedArray } from '../ndarray/ndarray-utils.js';
 import { ArgumentError } from '../errors.js';
@@ -251,7 +251,7 @@ function formatNumber(value: number): string {
 
 /** The `fmt: 'csv'` handler. */
 export const csvFormat: FormatHandler<CsvLoadOptions, CsvDumpOptions> = {
-  async load(batch: Batch, options: CsvLoadOptions): Promise<void> {
+  async load(batch: BatchLike, options: CsvLoadOptions): Promise<void> {
     checkOptions(FORMAT, options, loadOptionNames);
     const file = resolvePath(FORMAT, options.src, 'src');
     const policy = int64Policy(options.int64);
@@ -267,7 +267,7 @@ export const csvFormat: FormatHandler<CsvLoadOptions, CsvDumpOptions> = {
     return readWholeTable(await readCsvTable(file, options), options.dst, components, policy);
   },
 
-  async dump(batch: Batch, options: CsvDumpOptions): Promise<void> {
+  async dump(batch: BatchLike, options: CsvDumpOptions): Promise<void> {
     checkOptions(FORMAT, options, dumpOptionNames);
     const file = resolvePath(FORMAT, options.dst, 'dst');
     const indexName = options.indexName ?? '';

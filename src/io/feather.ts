@@ -16,7 +16,7 @@ import {
 } from 'apache-arrow';
 import { decompress as zstdDecompress } from 'fzstd';
 import lz4js from 'lz4js';
-import type { Batch } from '../batch/batch.js';
+import type { BatchLike } from '../batch/batch-like.js';
 import { isTypedArray, type TypedArray } from '../ndarray/ndarray-utils.js';
 import { ArgumentError } from '../errors.js';
 import { optionNames } from '../util/option-names.js';
@@ -261,7 +261,7 @@ function indexVector(ids: readonly IndexKey[]): Vector {
 }
 
 /** The batch as Arrow IPC file bytes (see module docs for the metadata). */
-export function batchToFeather(batch: Batch, options: { components?: unknown; indexName?: unknown; compression?: unknown }, file: string): Uint8Array {
+export function batchToFeather(batch: BatchLike, options: { components?: unknown; indexName?: unknown; compression?: unknown }, file: string): Uint8Array {
   const indexName = options.indexName ?? null;
   if (indexName !== null && typeof indexName !== 'string') throw new ArgumentError('indexName', `expected a string or null, got ${typeof indexName}`);
   const compression = options.compression ?? 'uncompressed';
@@ -292,7 +292,7 @@ export function batchToFeather(batch: Batch, options: { components?: unknown; in
 
 /** The `fmt: 'feather'` handler. */
 export const featherFormat: FormatHandler<FeatherLoadOptions, FeatherDumpOptions> = {
-  async load(batch: Batch, options: FeatherLoadOptions): Promise<void> {
+  async load(batch: BatchLike, options: FeatherLoadOptions): Promise<void> {
     checkOptions(FORMAT, options, loadOptionNames);
     const file = resolvePath(FORMAT, options.src, 'src');
     const policy = int64Policy(options.int64);
@@ -307,7 +307,7 @@ export const featherFormat: FormatHandler<FeatherLoadOptions, FeatherDumpOptions
     return readWholeTable(await readFeatherTable(file, options), options.dst, components, policy);
   },
 
-  async dump(batch: Batch, options: FeatherDumpOptions): Promise<void> {
+  async dump(batch: BatchLike, options: FeatherDumpOptions): Promise<void> {
     checkOptions(FORMAT, options, dumpOptionNames);
     const file = resolvePath(FORMAT, options.dst, 'dst');
     await writeFileAtomic(FORMAT, file, batchToFeather(batch, options, file));

@@ -3,7 +3,7 @@
  * call. Types only, so the format modules and the registry can both depend on it.
  * @module
  */
-import type { Batch } from '../batch/batch.js';
+import type { BatchLike } from '../batch/batch-like.js';
 import type { WholeTable } from './table.js';
 
 /** Options passed to a format's `load`. */
@@ -26,8 +26,8 @@ export interface FormatDumpOptions {
  * loose defaults, and each handler checks the options it is given at run time.
  */
 export interface FormatHandler<Load extends object = FormatLoadOptions, Dump extends object = FormatDumpOptions> {
-  load(batch: Batch, options: Load): Promise<void>;
-  dump(batch: Batch, options: Dump): Promise<void>;
+  load(batch: BatchLike, options: Load): Promise<void>;
+  dump(batch: BatchLike, options: Dump): Promise<void>;
   /**
    * Table formats only: reads every row of `options.src` (with `load`'s options) into components —
    * `dst`, else the `components` the file holds, else (null) every column.

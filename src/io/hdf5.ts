@@ -18,7 +18,7 @@
  * @module
  */
 import ndarray from 'ndarray';
-import type { Batch } from '../batch/batch.js';
+import type { BatchLike } from '../batch/batch-like.js';
 import type { Column } from '../ndarray/columns.js';
 import type { TypedArray } from '../ndarray/ndarray-utils.js';
 import { ArgumentError } from '../errors.js';
@@ -327,7 +327,7 @@ async function withTable<T>(file: string, options: Hdf5LoadOptions, use: (table:
 
 /** The `fmt: 'hdf5'` handler. */
 export const hdf5Format: FormatHandler<Hdf5LoadOptions, Hdf5DumpOptions> = {
-  async load(batch: Batch, options: Hdf5LoadOptions): Promise<void> {
+  async load(batch: BatchLike, options: Hdf5LoadOptions): Promise<void> {
     checkOptions(FORMAT, options, loadOptionNames);
     const file = resolvePath(FORMAT, options.src, 'src');
     const policy = int64Policy(options.int64);
@@ -342,7 +342,7 @@ export const hdf5Format: FormatHandler<Hdf5LoadOptions, Hdf5DumpOptions> = {
     return withTable(file, options, (table) => readWholeTable(table, options.dst, components, policy, table.positional === 'locator' ? 'dataset' : 'column'));
   },
 
-  async dump(batch: Batch, options: Hdf5DumpOptions): Promise<void> {
+  async dump(batch: BatchLike, options: Hdf5DumpOptions): Promise<void> {
     checkOptions(FORMAT, options, dumpOptionNames);
     const file = resolvePath(FORMAT, options.dst, 'dst');
     const key = options.key ?? '/';

@@ -6,7 +6,7 @@
  * @module
  */
 import ndarray from 'ndarray';
-import type { Batch } from '../batch/batch.js';
+import type { BatchLike } from '../batch/batch-like.js';
 import { columnLength, describeKind, isColumn, takeColumn, type Column } from '../ndarray/columns.js';
 import { copyNdArray, isNdArray, isTypedArray, stackNdArrays, type NDArray, type TypedArray } from '../ndarray/ndarray-utils.js';
 import { ArgumentError, ComponentError, MissingIdError } from '../errors.js';
@@ -102,7 +102,7 @@ const numericString = /^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$/;
  * Positions of the batch's rows in the table, in batch order; null means "all rows, in order"
  * (the table has exactly the batch's rows). Missing ids are a MissingRowError listing them.
  */
-export function selectRows(table: TableSource, batch: Batch): Int32Array | null {
+export function selectRows(table: TableSource, batch: BatchLike): Int32Array | null {
   const ids = batch.indices;
   const out = new Int32Array(ids.length);
   if (table.index !== null) {
@@ -204,7 +204,7 @@ export interface LoadTarget {
  * (others are left unchanged; none found is a MissingColumnError), or, for a batch without
  * components, every column of the file.
  */
-export function loadTargets(table: TableSource, dst: unknown, batch: Pick<Batch, 'components'>, what = 'column'): LoadTarget[] {
+export function loadTargets(table: TableSource, dst: unknown, batch: Pick<BatchLike, 'components'>, what = 'column'): LoadTarget[] {
   const find = (name: string): LoadTarget | null => {
     if (table.names.includes(name)) return { component: name, columns: [name], split: false };
     const columns = prefixedColumns(table.names, name);
@@ -258,7 +258,7 @@ export function reassemble(columns: readonly Column[], rows: number, shape: read
 /**
  * Reads the targets' columns for the batch's rows and builds the components (nothing is assigned).
  */
-export function readComponents(table: TableSource, batch: Batch, dst: unknown, policy: Int64Policy, what = 'column'): Map<string, Column> {
+export function readComponents(table: TableSource, batch: BatchLike, dst: unknown, policy: Int64Policy, what = 'column'): Map<string, Column> {
   return readTargets(table, loadTargets(table, dst, batch, what), selectRows(table, batch), policy);
 }
 
@@ -298,7 +298,7 @@ function readTargets(table: TableSource, targets: readonly LoadTarget[], positio
  * with one entry per item, a name that can be a component), then new components are added and
  * existing ones replaced. Uses only the batch's public API.
  */
-export async function assignComponents(batch: Batch, staged: ReadonlyMap<string, Column>): Promise<void> {
+export async function assignComponents(batch: BatchLike, staged: ReadonlyMap<string, Column>): Promise<void> {
   const existing = batch.components ?? [];
   const added: string[] = [];
   for (const [name, value] of staged) {
@@ -332,7 +332,7 @@ export interface DumpTable {
 }
 
 /** The component names to dump: `components` (a name or names), or every component holding data. */
-export function dumpNames(batch: Batch, components: unknown, format: string, file: string): string[] {
+export function dumpNames(batch: BatchLike, components: unknown, format: string, file: string): string[] {
   if (components === undefined || components === null) {
     const names = (batch.components ?? []).filter((name) => batch.getComponent(name) !== null);
     if (names.length === 0) throw new UnsupportedDataError(format, file, `the ${batch.constructor.name} has no component holding data to dump`);
@@ -384,7 +384,7 @@ function splitNdArray(name: string, array: NDArray, out: DumpColumn[]): number[]
  * same-length typed arrays is split like an ndarray. Anything else is an UnsupportedDataError
  * (use fmt 'blosc' for objects and ragged items).
  */
-export function batchToColumns(batch: Batch, names: readonly string[], format: string, file: string): DumpTable {
+export function batchToColumns(batch: BatchLike, names: readonly string[], format: string, file: string): DumpTable {
   const columns: DumpColumn[] = [];
   const shapes: Record<string, number[]> = {};
   const components: Record<string, string[]> = {};

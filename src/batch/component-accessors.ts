@@ -1,0 +1,73 @@
+/**
+ * Component accessors: `batch.images` reads and writes component 'images'. Installed once per class
+ * prototype for the class's static components, and per instance for components added at run time.
+ * @module
+ */
+import type { Column } from '../ndarray/columns.js';
+import { ComponentError } from '../errors.js';
+
+/** What an accessor calls on the batch. */
+interface ComponentHost {
+  getComponent(name: string): Column | null;
+  setComponent(name: string, value: unknown): void;
+}
+
+const prototypesWithAccessors = new WeakSet<object>();
+const componentGetters = new WeakSet<Function>();
+
+/** The class's `static components`, checked: an array of distinct non-empty names, or null. */
+export function validateStaticComponents(cls: Function): readonly string[] | null {
+  const components = (cls as unknown as { components: unknown }).components;
+  if (components === null || components === undefined) return null;
+  if (!Array.isArray(components) || components.some((name) => typeof name !== 'string' || name === '')) {
+    throw new TypeError(`${cls.name}.components should be an array of component names (for example ['images', 'labels'] as const) or null`);
+  }
+  if (new Set(components).size !== components.length) throw new TypeError(`${cls.name}.components lists a component twice: [${components.join(', ')}]`);
+  return components as readonly string[];
+}
+
+function componentAccessor(name: string): PropertyDescriptor {
+  const get = function (this: ComponentHost): Column | null {
+    return this.getComponent(name);
+  };
+  componentGetters.add(get);
+  return {
+    configurable: true,
+    enumerable: false,
+    get,
+    set(this: ComponentHost, value: unknown) {
+      this.setComponent(name, value);
+    },
+  };
+}
+
+/** True when `name` on `target` is a component accessor (not a method or another member). */
+export function hasComponentAccessor(target: object, name: string): boolean {
+  for (let proto: object | null = target; proto; proto = Object.getPrototypeOf(proto) as object | null) {
+    const descriptor = Object.getOwnPropertyDescriptor(proto, name);
+    if (descriptor) return descriptor.get !== undefined && componentGetters.has(descriptor.get);
+  }
+  return false;
+}
+
+/** Defines the accessors of `components` on `cls.prototype` (once per prototype). */
+export function installAccessors(cls: Function, components: readonly string[] | null): void {
+  const prototype = cls.prototype as object;
+  if (prototypesWithAccessors.has(prototype) || !components) return;
+  for (const name of components) {
+    const existing = Object.getOwnPropertyDescriptor(prototype, name);
+    if (existing) {
+      if (existing.get && existing.set) continue;
+      throw new ComponentError(name, `component '${name}' of ${cls.name} clashes with a method or property of the same name`);
+    }
+    if (hasComponentAccessor(prototype, name)) continue;
+    if (name in prototype) throw new ComponentError(name, `component '${name}' of ${cls.name} clashes with the Batch member '${name}'`);
+    Object.defineProperty(prototype, name, componentAccessor(name));
+  }
+  prototypesWithAccessors.add(prototype);
+}
+
+/** Defines an accessor for component `name` on the instance `target` (unless one is inherited). */
+export function defineInstanceComponent(target: object, name: string): void {
+  if (!hasComponentAccessor(target, name)) Object.defineProperty(target, name, componentAccessor(name));
+}
