@@ -1,5 +1,5 @@
 /**
- * Port of apply_parallel_test.py (spec-batch.md §8.1, T1–T7) and the apply_parallel extras of §8.10.
+ * Port of BatchFlow's apply_parallel_test.py (catalogue T1–T7) and the apply_parallel extras (catalogue §8.10).
  * The Python tests run through a pipeline (`update(B.images, ...)`, `next_batch(8)`); here the batch
  * is created from a Dataset and its components are assigned directly, which is what those pipelines do.
  */

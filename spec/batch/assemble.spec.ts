@@ -1,5 +1,5 @@
 /**
- * Port of assemble_test.py (spec-batch.md §8.6, T88–T92): the default post `_assemble`.
+ * Port of BatchFlow's assemble_test.py (catalogue T88–T92): the default post `_assemble`.
  * `FakeBatch` has components c1, c2 and no data. `_assemble(results, {dst})` takes a resolved dst;
  * the dst defaults (`dst` from `src`, `dstDefault: 'components'`) are resolved by the parallel
  * runner, so T91/T92 go through `applyParallel` with the results given as the items (`init`).

@@ -1,5 +1,5 @@
 /**
- * The Batch object itself (spec-batch.md §1): construction, attributes, components, item access,
+ * The Batch object itself: construction, attributes, components, item access,
  * data, copies, datasets, fromData, randomness and the small members. Where the reference is
  * buggy (§9) the tests assert the expected behaviour and name the bug.
  */

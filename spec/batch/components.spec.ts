@@ -1,5 +1,5 @@
 /**
- * Port of components_batch_test.py (spec-batch.md §8.2, T8–T57) and its disabled cases (§8.3, D41–D46).
+ * Port of BatchFlow's components_batch_test.py (catalogue T8–T57) and its disabled cases (catalogue D41–D46).
  *
  * The Python helper `get_batch` builds `Dataset(100, preloaded=data)` (or a dataset without data
  * followed by `batch.load(src=data, dst=dst)`), and takes the third batch of 10 (ids 20..29). Here

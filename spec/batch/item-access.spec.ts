@@ -1,5 +1,5 @@
 /**
- * Port of components_test.py (spec-batch.md §8.4, T58–T87) and its disabled cases (§8.5, D1–D40).
+ * Port of BatchFlow's components_test.py (catalogue T58–T87) and its disabled cases (catalogue D1–D40).
  *
  * The reference tests a 7-level chain of storage objects (full → view 12..67 → crop 25..47 → view
  * 32..41 → crop 35..39 → view 37,38 → view 38). Our batches crop their data to batch order and look

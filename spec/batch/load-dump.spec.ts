@@ -1,5 +1,5 @@
 /**
- * `batch.load` / `batch.dump` in memory (spec-batch.md §6.3, §6.4): the observed load table (ids
+ * `batch.load` / `batch.dump` in memory: the observed load table (ids
  * [2,5,7], components images, labels), dumping into an array, unknown formats, and failed loads.
  * DataFrame sources map to records (or Maps) of columns.
  */

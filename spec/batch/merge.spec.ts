@@ -1,5 +1,5 @@
 /**
- * Port of rebatch_test.py::test_merge (spec-batch.md §8.7, T105–T106) and the merge table of §6.1.
+ * Port of BatchFlow's rebatch_test.py::test_merge (catalogue T105–T106) and BatchFlow's merge table.
  * (T93–T104 exercise `rebatch` inside a pipeline and are deferred to the pipeline issue.)
  */
 import { describe, expect, test } from '@jest/globals';

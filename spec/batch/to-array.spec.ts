@@ -1,5 +1,5 @@
 /**
- * `toArray` (spec-batch.md §6.7): shapes and dtypes of converted items, and the required `src`.
+ * `toArray`: shapes and dtypes of converted items, and the required `src`.
  */
 import { describe, expect, test } from '@jest/globals';
 import ndarray from 'ndarray';

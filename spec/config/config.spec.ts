@@ -1,5 +1,5 @@
 /**
- * Port of config_test.py (spec-pipeline.md §6.6) and config_basic_test.py (§6.7), plus the §5 rules
+ * Port of BatchFlow's config_test.py and config_basic_test.py, plus BatchFlow's config rules
  * and the sane behaviour for bugs 27/28. Python's `c[key]` is `c.at(key)`, `c[key] = v` is
  * `c.set(key, v)`, `del c[key]` is `c.delete(key)`, `a + b` is `a.add(b)`, `a == b` is `a.equals(b)`.
  */

@@ -1,7 +1,7 @@
 /**
- * DatasetIndex (spec-pipeline §1.2–§1.8): construction, ids vs positions, calcSplit, split, shuffle,
- * nextBatch/genBatch; the catalogue cases of §6.2 and §6.4 (the latter over the three index
- * fixtures); and the fixes of §8 (bugs 1, 2, 3, 4).
+ * DatasetIndex: construction, ids vs positions, calcSplit, split, shuffle,
+ * nextBatch/genBatch; BatchFlow's index test cases (the batch iteration ones over the three index
+ * fixtures); and the fixes of bugs 1, 2, 3, 4.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import ndarray from 'ndarray';

@@ -1,6 +1,6 @@
 /**
- * Dataset (spec-pipeline §2): construction, data, batches, subsets, copies, splits, cross-validation
- * and batch generation; the catalogue cases of §6.1 and the fixes of bugs 2 and 7.
+ * Dataset: construction, data, batches, subsets, copies, splits, cross-validation
+ * and batch generation; BatchFlow's dataset test cases and the fixes of bugs 2 and 7.
  */
 import { describe, expect, test } from '@jest/globals';
 import ndarray from 'ndarray';

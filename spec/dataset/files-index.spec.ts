@@ -1,5 +1,5 @@
 /**
- * FilesIndex (spec-pipeline §1.9): globs, dirs, noExt, sort, paths; the catalogue cases of §6.3
+ * FilesIndex: globs, dirs, noExt, sort, paths; BatchFlow's files-index test cases
  * (fixture F-files-A in a temp directory) and the fixes of bug 6.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';

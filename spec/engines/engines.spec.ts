@@ -110,7 +110,7 @@ describe('targets', () => {
     expect(() => getEngine('gpu')).toThrow(UnknownTargetError);
   });
 
-  test('an unknown target as a decorator default → UnknownTargetError when the class is defined (spec-batch §9.29)', () => {
+  test('an unknown target as a decorator default → UnknownTargetError when the class is defined', () => {
     let error: unknown;
     try {
       class BadDefault extends Batch {

@@ -1,5 +1,5 @@
 /**
- * The expression algebra (spec-pipeline.md §4.4): Python operator meanings coded on purpose (floor
+ * The expression algebra: Python operator meanings coded on purpose (floor
  * division, the divisor's sign for %, negative indices, slices, elementwise ==), the observed values,
  * assignment through item/attr, method calls, str/format and the expression texts (repr).
  */

@@ -1,5 +1,5 @@
 /**
- * `evalExpr` (spec-pipeline.md §4.2): recursion into arrays, plain objects, Maps (keys too) and
+ * `evalExpr`: recursion into arrays, plain objects, Maps (keys too) and
  * Configs as new containers; results holding expressions evaluated again; `noEval`; error wrapping
  * (bug 32: an ExpressionError with the original error as `cause`).
  */

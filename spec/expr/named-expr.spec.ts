@@ -1,9 +1,9 @@
 /**
- * Port of named_expr_test.py (spec-pipeline.md §6.5) plus the §4 rules and the "sane behaviour"
- * column of §8 for named expressions. The Python tests run through a pipeline; here the batch is made
+ * Port of BatchFlow's named_expr_test.py plus BatchFlow's named-expression rules and the fixes of
+ * its bugs for named expressions. The Python tests run through a pipeline; here the batch is made
  * from a Dataset and the expressions are evaluated against a FakePipeline (the `PipelineLike`
- * contract), which is what the pipeline does with them. Cases that need a running pipeline are listed
- * in spec/expr/DEFERRED.md.
+ * contract), which is what the pipeline does with them. Cases that need a running pipeline are in
+ * spec/pipeline/named-expr.spec.ts.
  */
 import { describe, expect, test } from '@jest/globals';
 import ndarray from 'ndarray';

@@ -1,5 +1,5 @@
 /**
- * `R(...)` (spec-pipeline.md §4.3 R, §3.10): numpy names mapped onto `Rng`, shapes (call size ++ own
+ * `R(...)`: numpy names mapped onto `Rng`, shapes (call size ++ own
  * size), the generator used (own seed → pipeline → batch → private), argument evaluation and errors.
  */
 import { describe, expect, test } from '@jest/globals';

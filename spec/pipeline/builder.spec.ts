@@ -1,5 +1,5 @@
 /**
- * Pipeline building (spec-pipeline §2.6, §3.1–§3.3 with the "sane" column of §8 bugs 8–13, 28, 29):
+ * Pipeline building (with the fixes of bugs 8–13, 28, 29):
  * immutable builders, `ds.p`, concat / repeat / sometimes, record-time checks, and the pipeline cases
  * 6.1-7 / 6.1-8 of dataset_test.py.
  */

@@ -1,5 +1,5 @@
 /**
- * The pipeline forms of the spec-batch.md §8 catalogue: apply_parallel_test.py T1–T7 as the reference
+ * The pipeline forms of the catalogue cases (spec/CATALOGUE.md): apply_parallel_test.py T1–T7 as the reference
  * runs them (`update(B('images'), ARRAY_INIT).update(B('masks'), ARRAY_INIT).<action>` then
  * `nextBatch(8)`), and the `pl=True` variants of components_batch_test.py (T8–T57, D41–D46): the
  * template pipeline `initVariable('dummy').update(V('dummy'), B('data'))` (with the test's own

@@ -1,5 +1,5 @@
 /**
- * named_expr_test.py (spec-pipeline.md §6.5) as the reference runs it: through real pipelines
+ * BatchFlow's named_expr_test.py as the reference runs it: through real pipelines
  * (`run({..., lazy: true})` then `nextBatch()`), for the parts that need one: what an action receives
  * (6.5-1), P/PP through a recorded action (6.5-2), I totals worked out from the run options (6.5-3),
  * a dataset given as an expression evaluated per run with the current config (6.5-4), L chains as

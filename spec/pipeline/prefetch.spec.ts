@@ -1,5 +1,5 @@
 /**
- * Prefetch (spec-pipeline §3.11 with the fix of bug 24; issue #4 "Prefetch"): bounded look-ahead,
+ * Prefetch (with the fix of bug 24; issue #4 "Prefetch"): bounded look-ahead,
  * results in order, errors / SkipBatch / StopPipeline / ignoreExceptions exactly as without prefetch,
  * variables and locks safe under concurrent batches.
  */

@@ -1,6 +1,6 @@
 /**
- * rebatch_test.py (spec-batch.md §8.7 T93–T106, spec-pipeline.md §6.8 and §3.8 with the "sane"
- * column of bugs 16 and 20) and save_to_test.py (spec-batch.md §8.8 T107–T109) through pipelines.
+ * BatchFlow's rebatch_test.py (catalogue T93–T106, with the fixes of bugs 16 and 20) and
+ * save_to_test.py (catalogue T107–T109) through pipelines.
  */
 import { describe, expect, jest, test } from '@jest/globals';
 import ndarray from 'ndarray';

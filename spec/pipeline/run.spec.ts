@@ -1,5 +1,5 @@
 /**
- * Running pipelines (spec-pipeline §3.5, §3.6, §3.9, §3.12, §3.13 with the "sane" column of §8 bugs
+ * Running pipelines (with the fixes of bugs
  * 15, 17, 21, 22): run / genBatch / nextBatch / createBatch, lazy runs, run options, variables and
  * their lifetime, strict mode, before/after once-pipelines, and the progress bar.
  */

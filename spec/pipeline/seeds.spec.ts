@@ -1,5 +1,5 @@
 /**
- * The seed tree of a run (spec-pipeline §3.10; issue #4 "Seeds" with the fix of bug 4): the same
+ * The seed tree of a run (issue #4 "Seeds" with the fix of bug 4): the same
  * `shuffle` seed gives the same batches and the same random values (R expressions, `p` masks,
  * `requiresRng` item generators, P(R(...)) per-item values) whatever the prefetch and the engine;
  * each epoch gets a fresh permutation; k and −k share all randomness except the order.

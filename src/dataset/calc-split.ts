@@ -1,6 +1,6 @@
 /**
  * `calcSplit`: how many items go to train, test and validation for a given set of shares
- * (spec-pipeline §1.4, with numpy's half-even rounding and the "zero share = empty part" fix).
+ * (BatchFlow's rule, with numpy's half-even rounding and the "zero share = empty part" fix).
  * @module
  */
 import { ArgumentError } from '../errors.js';

@@ -1,6 +1,6 @@
 /**
  * `DatasetIndex`: the ids of a dataset or batch, with O(1) id → position lookup. Iteration,
- * shuffling and splitting work on positions; ids locate data (spec-pipeline §1).
+ * shuffling and splitting work on positions; ids locate data.
  * @module
  */
 import { ArgumentError, MissingIdError } from '../errors.js';

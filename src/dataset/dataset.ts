@@ -1,6 +1,6 @@
 /**
  * `Dataset`: an index plus (optionally) preloaded data and the Batch class that slices it; splits,
- * cross-validation folds and batch generation (spec-pipeline §2).
+ * cross-validation folds and batch generation.
  * @module
  */
 import { ArgumentError, BatchflowError, ComponentError, MissingIdError } from '../errors.js';

@@ -1,6 +1,6 @@
 /**
  * `FilesIndex`: an index whose ids are file (or directory) names found by glob patterns, with a
- * map from each id to its full path (spec-pipeline §1.9).
+ * map from each id to its full path.
  * @module
  */
 import path from 'node:path';

@@ -1,6 +1,6 @@
 /**
- * Batch iteration over positions: the state of an iteration and the `nextBatch` algorithm of
- * spec-pipeline §1.7, with one generator per iteration so every epoch gets a fresh permutation.
+ * Batch iteration over positions: the state of an iteration and BatchFlow's `nextBatch` algorithm,
+ * with one generator per iteration so every epoch gets a fresh permutation.
  * @module
  */
 import { ArgumentError, BatchflowError } from '../errors.js';
@@ -83,7 +83,7 @@ function drawOrder(state: IterState, n: number): Int32Array {
 }
 
 /**
- * The positions of the next batch (spec-pipeline §1.7). Updates `state`; throws StopIterationError
+ * The positions of the next batch. Updates `state`; throws StopIterationError
  * when the iteration is over. The next epoch's order is drawn only when it is needed, so the last
  * batch of an iteration never pays for an unused permutation. The result may be a view of the epoch
  * order: read it before the next call.
