@@ -7,7 +7,7 @@
  */
 import type { ParallelOptions } from '../decorators/parallel-options.js';
 import type { PerItem } from '../expr/per-item.js';
-import type { AnyNamedExpression } from '../expr/expression.js';
+import type { AnyNamedExpression } from '../expr/named-expression.js';
 
 /**
  * An item option may also be given per item, as `P([...])`, or as a named expression (`P(R(...))`,

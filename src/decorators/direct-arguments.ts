@@ -7,7 +7,8 @@
  */
 import { ArgumentError } from '../errors.js';
 import { NoPipelineError } from '../expr/errors.js';
-import { containsExpression, evalExpr, isNamedExpression } from '../expr/expression.js';
+import { containsExpression, evalExpr } from '../expr/evaluate.js';
+import { isNamedExpression } from '../expr/named-expression.js';
 import type { EvalContext } from '../expr/context.js';
 import type { BatchType } from '../batch/batch-like.js';
 import { isPlainObject } from '../util/plain-object.js';

@@ -7,16 +7,21 @@ export type { EvalContext, PipelineLike, IterationInfo } from './context.js';
 export { isPipelineLike } from './context.js';
 export { ExpressionError, NoPipelineError } from './errors.js';
 export {
-  NamedExpression, AlgebraicExpression, BoundExpression, evalExpr, isNamedExpression, normaliseMode,
-  type SetMode, type SetOptions, type ExprParams, type ExprOptions, type ExprOr, type Evaluated, type EvalOptions,
-  type AlgebraNode, type SliceBound, type Callback, type AddResult, type NumericResult, type CompareResult, type ItemResult,
-} from './expression.js';
+  NamedExpression, AlgebraicExpression, BoundExpression, isNamedExpression,
+  type ExprParams, type ExprOptions, type ExprOr, type SliceBound,
+} from './named-expression.js';
+export { normaliseMode, type SetMode, type SetOptions } from './set-mode.js';
+export { evalExpr, type Evaluated, type EvalOptions } from './evaluate.js';
+export type { AlgebraNode, Callback, AddResult, NumericResult, CompareResult, ItemResult } from './algebra-types.js';
 export {
-  B, V, C, D, I, F, L, W, P, PP, IF,
-  BatchExpression, VariableExpression, ConfigExpression, DatasetExpression, IterationExpression, FunctionExpression,
-  ListExpression, WrapExpression, PerItemExpression, PerItemEachExpression, ConditionalExpression,
-  type BatchExprOptions, type ConfigExprOptions, type IterationField, type ExprArgs,
-} from './expressions.js';
+  B, V, C, D, I, L,
+  BatchExpression, VariableExpression, ConfigExpression, DatasetExpression, IterationExpression, ListExpression,
+  type BatchExprOptions, type ConfigExprOptions, type IterationField,
+} from './reference-expressions.js';
+export {
+  F, W, P, PP, IF,
+  FunctionExpression, WrapExpression, PerItemExpression, PerItemEachExpression, ConditionalExpression, type ExprArgs,
+} from './wrapper-expressions.js';
 export { R, RandomExpression, supportedDistributions, type RandomOptions } from './random-expr.js';
 export { PerItem, isPerItem } from './per-item.js';
 export { formatValue, formatTemplate } from './ops.js';

@@ -8,7 +8,9 @@ import { ArgumentError } from '../errors.js';
 import { isNdArray, isTypedArray } from '../ndarray/ndarray-utils.js';
 import { Rng } from '../random/rng.js';
 import type { EvalContext } from './context.js';
-import { evalExpr, NamedExpression, reprValue, type ExprOr } from './expression.js';
+import { evalExpr } from './evaluate.js';
+import { NamedExpression, type ExprOr } from './named-expression.js';
+import { reprValue } from './repr.js';
 
 interface DistributionSpec {
   /** Positional parameter names (also accepted as options). */

@@ -5,9 +5,9 @@
  */
 import type { ParallelOptions } from '../decorators/parallel-options.js';
 import type { PerItem } from '../expr/per-item.js';
-import type { AnyNamedExpression, NamedExpression } from '../expr/expression.js';
+import type { AnyNamedExpression, NamedExpression } from '../expr/named-expression.js';
 
-export type { AnyNamedExpression } from '../expr/expression.js';
+export type { AnyNamedExpression } from '../expr/named-expression.js';
 
 /** A value, or a named expression giving it per batch. */
 export type Evaluable<T> = T | NamedExpression<T> | AnyNamedExpression;

@@ -3,6 +3,7 @@
  * depend on how src/expr is split into files).
  * @module
  */
-export { evalExpr, isNamedExpression, NamedExpression } from '../expr/expression.js';
+export { evalExpr } from '../expr/evaluate.js';
+export { isNamedExpression, NamedExpression } from '../expr/named-expression.js';
 export type { EvalContext, PipelineLike, IterationInfo } from '../expr/context.js';
 export { Config } from '../config/config.js';

@@ -1,32 +1,23 @@
 /**
- * The named-expression base class, the lazy algebra built by its methods, bound expressions and
- * {@link evalExpr}, the recursion that evaluates expressions nested in arrays, objects, Maps and Configs.
+ * The named-expression base class, the lazy algebra built by its methods (`AlgebraicExpression`) and
+ * bound expressions (`BoundExpression`).
  * @module
  */
-import type { Batch } from '../batch/batch.js';
-import { Config } from '../config/config.js';
-import { isPlainObject } from '../util/plain-object.js';
-import { ArgumentError } from '../errors.js';
+import type { BatchType } from '../batch/batch-like.js';
 import { isPipelineLike, type EvalContext, type PipelineLike, type PipelinePreset } from './context.js';
 import { ExpressionError } from './errors.js';
+import { evalExpr } from './evaluate.js';
+import { EXPRESSION, RAW_RESULT } from './expression-ref.js';
+import type { AddResult, AlgebraNode, Callback, CompareResult, ItemResult, NumericResult } from './algebra-types.js';
 import * as ops from './ops.js';
+import { reprValue } from './repr.js';
+import { combineForMode, normaliseMode, type SetMode, type SetOptions, type StoredMode } from './set-mode.js';
 import { Slice } from '../util/slice.js';
-import { PerItem } from './per-item.js';
-import { isNdArray, ndItem } from '../ndarray/ndarray-utils.js';
-
-/** How `set` combines the new value with the current one: write, append, extend, update. */
-export type SetMode = 'w' | 'a' | 'e' | 'u' | 'write' | 'append' | 'extend' | 'update';
-
-/** Options of `set`: the mode (default: the expression's own) and whether to evaluate the value first (default true). */
-export interface SetOptions {
-  mode?: SetMode;
-  eval?: boolean;
-}
 
 /** Preset evaluation arguments: a non-null preset wins over the context given at evaluation time. */
 export interface ExprParams {
   /** Evaluate against this batch (or the batch an expression gives). */
-  batch?: Batch | NamedExpression<Batch> | null;
+  batch?: BatchType | NamedExpression<BatchType> | null;
   /** Evaluate against this pipeline (e.g. `V('loss', { pipeline: trainPipeline })`). */
   pipeline?: PipelineLike | PipelinePreset | NamedExpression<PipelineLike> | null;
 }
@@ -49,121 +40,6 @@ export type ExprOr<T> = T | NamedExpression<T>;
 /** A slice bound: an integer, null (open), or an expression giving one. */
 export type SliceBound = number | null | NamedExpression;
 
-/** The type `evalExpr` gives for a value of type `T`: expressions replaced by their results, containers mapped. */
-export type Evaluated<T> =
-  T extends NamedExpression<infer U> ? U
-    : T extends PerItem<unknown> ? T
-      : T extends Config ? Config
-        : T extends ReadonlyMap<infer K, infer V> ? Map<Evaluated<K>, Evaluated<V>>
-          : T extends readonly unknown[] ? { -readonly [K in keyof T]: Evaluated<T[K]> }
-            : T extends (...args: never[]) => unknown ? T
-              : T extends Record<string, unknown> ? { [K in keyof T]: Evaluated<T[K]> }
-                : T;
-
-/** Options of {@link evalExpr}. */
-export interface EvalOptions {
-  /**
-   * Keys (of plain objects, Maps and Configs at the top level) whose values are not evaluated; an
-   * expression there is returned bound to the current context (so an action can `get`/`set` it later).
-   */
-  noEval?: readonly string[];
-}
-
-/** @internal Marks expressions whose result `evalExpr` must not evaluate again (W, P, PP). */
-export const RAW_RESULT: unique symbol = Symbol('batchflow.rawResult');
-
-type StoredMode = 'w' | 'a' | 'e' | 'u';
-const modeNames: Record<SetMode, StoredMode> = { w: 'w', a: 'a', e: 'e', u: 'u', write: 'w', append: 'a', extend: 'e', update: 'u' };
-
-/** Normalises a mode name; throws an ArgumentError for an unknown one. */
-export function normaliseMode(mode: unknown): StoredMode {
-  const found = typeof mode === 'string' ? (modeNames as Record<string, StoredMode | undefined>)[mode] : undefined;
-  if (!found) throw new ArgumentError('mode', `unknown mode ${JSON.stringify(mode)}; expected one of ${Object.keys(modeNames).map((m) => `'${m}'`).join(', ')}`);
-  return found;
-}
-
-// ---- result types of the algebra ----------------------------------------------------------------
-/** Result of `add`: number + number → number, string + string → string, else unknown (arrays work elementwise). */
-export type AddResult<T> = [T] extends [number] ? number : [T] extends [string] ? string : unknown;
-/** Result of arithmetic: number → number, else unknown. */
-export type NumericResult<T> = [T] extends [number] ? number : unknown;
-/** Result of comparisons: scalar → boolean, else unknown (arrays compare elementwise). */
-export type CompareResult<T> = [T] extends [number | string | boolean | bigint | null | undefined] ? boolean : unknown;
-/** Result of `item`: the element type of arrays, else unknown. */
-export type ItemResult<T> = [T] extends [readonly (infer E)[]] ? E : [T] extends [string] ? string : unknown;
-
-/** A function of the value (its parameter is checked bivariantly, so `(a: number[]) => …` fits an untyped expression). */
-export type Callback<T, R> = { bivarianceHack(value: T, ...args: never[]): R }['bivarianceHack'];
-
-/** Text of a literal inside an expression's text. */
-export function reprValue(value: unknown): string {
-  if (value instanceof NamedExpression) return value.toString();
-  if (typeof value === 'string') return `'${value.replace(/'/gu, "\\'")}'`;
-  if (typeof value === 'function') return value.name || 'function';
-  if (typeof value === 'bigint') return `${value}n`;
-  if (Array.isArray(value)) return `[${value.map(reprValue).join(', ')}]`;
-  if (isPlainObject(value)) return `{${Object.entries(value).map(([k, v]) => `${k}: ${reprValue(v)}`).join(', ')}}`;
-  if (value instanceof Slice) return value.toString();
-  if (typeof value === 'object' && value !== null && !(value instanceof Config)) return `<${(value as object).constructor?.name ?? 'object'}>`;
-  return String(value);
-}
-
-/** The entries of a value used with mode 'e': an ndarray gives its items along the first axis. */
-function iterableOf(value: unknown): Iterable<unknown> | null {
-  if (isNdArray(value)) return Array.from({ length: value.shape[0]! }, (_, i) => ndItem(value, i));
-  if (value !== null && value !== undefined && typeof value !== 'string' && typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function') return value as Iterable<unknown>;
-  return null;
-}
-
-function currentForMode(mode: StoredMode, current: unknown, value: unknown): unknown {
-  const kind = current === null ? 'null' : Array.isArray(current) ? 'array' : typeof current;
-  if (current === null || current === undefined) {
-    if (mode === 'a') return [value];
-    if (mode === 'e') {
-      const iterable = iterableOf(value);
-      if (iterable === null) throw new TypeError(`cannot extend with a non-iterable ${typeof value}`);
-      return Array.from(iterable);
-    }
-    return value;
-  }
-  const entries = (source: unknown): Iterable<[unknown, unknown]> => {
-    if (source instanceof Map) return source.entries() as Iterable<[unknown, unknown]>;
-    if (source instanceof Config) return source.items();
-    if (isPlainObject(source)) return Object.entries(source);
-    throw new TypeError(`cannot update a ${kind} with a ${source === null ? 'null' : typeof source}`);
-  };
-  const items = (source: unknown): Iterable<unknown> => {
-    const iterable = iterableOf(source);
-    if (iterable !== null) return iterable;
-    throw new TypeError(`cannot extend a ${kind} with a non-iterable ${source === null ? 'null' : typeof source}`);
-  };
-  if (Array.isArray(current)) {
-    if (mode === 'a') current.push(value);
-    else if (mode === 'e') for (const item of items(value)) current.push(item);
-    else throw new TypeError(`mode 'u' needs a Map, Set, Config or plain object, not an array`);
-    return current;
-  }
-  if (current instanceof Set) {
-    if (mode === 'a' && !(value instanceof Set) && !Array.isArray(value)) current.add(value);
-    else for (const item of items(value)) current.add(item);
-    return current;
-  }
-  if (current instanceof Config) {
-    if (mode === 'e') throw new TypeError(`mode 'e' cannot extend a Config`);
-    current.update(value as Record<string, unknown>);
-    return current;
-  }
-  if (current instanceof Map || isPlainObject(current)) {
-    if (mode === 'e') throw new TypeError(`mode 'e' cannot extend a ${current instanceof Map ? 'Map' : 'plain object'}`);
-    for (const [key, item] of entries(value)) {
-      if (current instanceof Map) current.set(key, item);
-      else (current as Record<string, unknown>)[String(key)] = item;
-    }
-    return current;
-  }
-  throw new TypeError(`mode '${mode}' cannot be applied to a ${kind} (it needs an array, Set, Map, Config or plain object)`);
-}
-
 /**
  * A named expression: a lazy reference to something known only when a pipeline runs (a batch
  * component, a variable, a config entry, a random draw, …). `get(ctx)` evaluates it, `set(value,
@@ -184,6 +60,11 @@ export abstract class NamedExpression<T = unknown> {
   /** @internal True when `evalExpr` must return this expression's result as it is. */
   get [RAW_RESULT](): boolean {
     return false;
+  }
+
+  /** @internal Marks named expressions for `evalExpr`. */
+  get [EXPRESSION](): true {
+    return true;
   }
 
   /** The expression's text, e.g. `V('loss') + B('size') * 2`. */
@@ -254,7 +135,7 @@ export abstract class NamedExpression<T = unknown> {
     try {
       const full = this.context(ctx);
       const newValue = opts.eval === false ? value : evalExpr(value, full);
-      this.assign(mode === 'w' ? newValue : currentForMode(mode, this.current(full), newValue), full);
+      this.assign(mode === 'w' ? newValue : combineForMode(mode, this.current(full), newValue), full);
     } catch (error) {
       this.fail(error);
     }
@@ -369,18 +250,6 @@ function binaryExpr<R>(op: ops.BinaryOp, a: unknown, b: unknown): NamedExpressio
 function unaryExpr<R>(op: ops.UnaryOp, a: unknown): NamedExpression<R> {
   return new AlgebraicExpression<R>({ kind: 'unary', op, a });
 }
-
-/** The node of an algebraic expression. */
-export type AlgebraNode =
-  | { kind: 'unary'; op: ops.UnaryOp; a: unknown }
-  | { kind: 'binary'; op: ops.BinaryOp; a: unknown; b: unknown }
-  | { kind: 'item'; a: unknown; key: unknown }
-  | { kind: 'slice'; start: unknown; stop: unknown; step: unknown }
-  | { kind: 'attr'; a: unknown; name: string }
-  | { kind: 'call'; fn: unknown; args: readonly unknown[] }
-  | { kind: 'method'; a: unknown; name: string; args: readonly unknown[] }
-  | { kind: 'apply'; a: unknown; fn: unknown; args: readonly unknown[] }
-  | { kind: 'format'; a: unknown; template: unknown };
 
 const precedence: Record<ops.BinaryOp, number> = {
   pow: 14, mul: 12, div: 12, floorDiv: 12, mod: 12, add: 11, sub: 11, lshift: 10, rshift: 10,
@@ -550,75 +419,6 @@ export class BoundExpression<T = unknown> extends NamedExpression<T> {
   override set(value: unknown, ctx?: EvalContext, options?: SetMode | SetOptions): void {
     this.expression.set(value, mergeBound(this.boundContext, ctx), options);
   }
-}
-
-// ---- evalExpr ---------------------------------------------------------------------------------
-
-/** True when `value` is an expression or a container (array, plain object, Map, Config, PerItem) holding one at any depth. */
-export function containsExpression(value: unknown, seen: Set<object> = new Set()): boolean {
-  if (value instanceof NamedExpression) return true;
-  if (typeof value !== 'object' || value === null || seen.has(value)) return false;
-  seen.add(value);
-  if (Array.isArray(value)) return value.some((item) => containsExpression(item, seen));
-  if (value instanceof Config) return containsExpression(value.storage, seen);
-  if (value instanceof Map) {
-    for (const [key, item] of value) if (containsExpression(key, seen) || containsExpression(item, seen)) return true;
-    return false;
-  }
-  if (value instanceof PerItem) return Array.isArray(value.values) && containsExpression(value.values, seen);
-  if (isPlainObject(value)) return Object.values(value).some((item) => containsExpression(item, seen));
-  return false;
-}
-
-function keepUnevaluated(value: unknown, ctx: EvalContext): unknown {
-  return value instanceof NamedExpression ? value.bind(ctx) : value;
-}
-
-function resolveLevel(level: Map<unknown, unknown>, ctx: EvalContext, noEval: readonly string[], keys: boolean): Map<unknown, unknown> {
-  const out = new Map<unknown, unknown>();
-  for (const [key, value] of level) {
-    const newKey = keys ? resolve(key, ctx, []) : key;
-    out.set(newKey, typeof key === 'string' && noEval.includes(key) ? keepUnevaluated(value, ctx) : resolve(value, ctx, []));
-  }
-  return out;
-}
-
-function resolve(value: unknown, ctx: EvalContext, noEval: readonly string[]): unknown {
-  if (value instanceof NamedExpression) {
-    const result = value.get(ctx);
-    if (value[RAW_RESULT] || !containsExpression(result)) return result;
-    try {
-      return resolve(result, ctx, []);
-    } catch (error) {
-      if (error instanceof ExpressionError) throw error;
-      throw new ExpressionError(value.toString(), error instanceof Error ? `${error.name}: ${error.message}` : String(error), { cause: error });
-    }
-  }
-  if (Array.isArray(value)) return value.map((item) => resolve(item, ctx, []));
-  if (value instanceof Config) return Config.fromLevel(resolveLevel(value.storage, ctx, noEval, false) as Map<string, unknown>);
-  if (value instanceof Map) return resolveLevel(value, ctx, noEval, true);
-  if (isPlainObject(value)) {
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = noEval.includes(key) ? keepUnevaluated(item, ctx) : resolve(item, ctx, []);
-    return out;
-  }
-  if (value instanceof PerItem && Array.isArray(value.values) && containsExpression(value.values)) {
-    return new PerItem((value.values as unknown[]).map((item) => resolve(item, ctx, [])));
-  }
-  return value;
-}
-
-/**
- * Evaluates `value`: an expression gives its result as it is (the same object: a component or a
- * variable is not copied), unless the result holds expressions, which are then evaluated too (except
- * for `W`, `P`, `PP`, whose results are final); arrays, plain objects, Maps (keys too) and Configs
- * given as `value` are rebuilt as new containers with every element evaluated (the input is never
- * changed, and a literal default is never shared); everything else (numbers, strings, typed arrays,
- * ndarrays, class instances, functions) is returned as it is.
- * Keys listed in `noEval` keep their values, with expressions bound to `ctx`.
- */
-export function evalExpr<T>(value: T, ctx: EvalContext = {}, options: EvalOptions = {}): Evaluated<T> {
-  return resolve(value, ctx, options.noEval ?? []) as Evaluated<T>;
 }
 
 /** True for a named expression. */

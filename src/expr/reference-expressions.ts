@@ -1,66 +1,20 @@
 /**
- * The named expressions: B (batch), V (variable), C (config), D (dataset), I (iteration), F
- * (function call), L (list-wise component access), W (wrap unevaluated), P / PP (per-item values),
- * IF (conditional). R (random) is in random-expr.ts.
+ * The named expressions that refer to data of the run: B (batch), V (variable), C (config), D
+ * (dataset), I (iteration) and L (list-wise access to a component's items).
  * @module
  */
 import type { Batch } from '../batch/batch.js';
 import { columnItem, columnLength, isColumn } from '../ndarray/columns.js';
-import type { NDArray } from '../ndarray/ndarray-utils.js';
-import { isNdArray, isTypedArray } from '../ndarray/ndarray-utils.js';
 import { Config, MissingKeyError } from '../config/config.js';
 import type { Dataset } from '../dataset/dataset.js';
 import { ArgumentError } from '../errors.js';
-import { NoPipelineError } from './errors.js';
-import type { EvalContext, IterationInfo, PipelineLike } from './context.js';
-import { AlgebraicExpression, evalExpr, NamedExpression, RAW_RESULT, reprValue, type ExprOptions, type ExprOr, type SetMode, type SetOptions } from './expression.js';
+import type { EvalContext, IterationInfo } from './context.js';
+import { evalExpr } from './evaluate.js';
+import { NamedExpression, type ExprOptions } from './named-expression.js';
 import * as ops from './ops.js';
-import { PerItem } from './per-item.js';
-import { RandomExpression } from './random-expr.js';
-
-type Name = string | NamedExpression<string>;
-
-function nameText(name: Name | null): string {
-  return name === null ? '' : reprValue(name);
-}
-
-function resolveName(name: Name, ctx: EvalContext): string {
-  const value = name instanceof NamedExpression ? evalExpr(name, ctx) : name;
-  if (typeof value !== 'string') throw new TypeError(`the name must be a string, got ${value === null ? 'null' : typeof value}`);
-  return value;
-}
-
-function requireBatch(ctx: EvalContext): Batch {
-  if (!ctx.batch) throw new TypeError('there is no batch here (batch expressions cannot be evaluated outside a batch, e.g. in before/after pipelines or variable defaults)');
-  return ctx.batch;
-}
-
-function requirePipeline(ctx: EvalContext): PipelineLike {
-  if (!ctx.pipeline) throw new NoPipelineError('there is no pipeline here (evaluate it with a context that has a pipeline)');
-  return ctx.pipeline;
-}
-
-function bindIfFunction(value: unknown, self: object): unknown {
-  return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(self) : value;
-}
-
-/** Reads a batch member: a component (through `getComponent`) or any other member by name. */
-function readBatchMember(batch: Batch, name: string): unknown {
-  if (batch.components?.includes(name)) return batch.getComponent(name);
-  if (!(name in batch)) throw new TypeError(`${batch.constructor.name} has no component or attribute '${name}' (components: ${batch.components?.join(', ') || 'none'})`);
-  return bindIfFunction((batch as unknown as Record<string, unknown>)[name], batch);
-}
-
-/** Writes a batch member: a component (through `setComponent`), a settable member, or a new/existing attribute. */
-function writeBatchMember(batch: Batch, name: string, value: unknown): void {
-  if (batch.components?.includes(name)) {
-    batch.setComponent(name, value);
-  } else if (Object.hasOwn(batch.getAttrs(), name) || !(name in batch)) {
-    batch.createAttrs({ [name]: value });
-  } else if (!Reflect.set(batch, name, value)) {
-    throw new TypeError(`the batch member '${name}' cannot be assigned`);
-  }
-}
+import { reprValue } from './repr.js';
+import type { SetMode, SetOptions } from './set-mode.js';
+import { bindIfFunction, nameText, readBatchMember, requireBatch, requirePipeline, resolveName, writeBatchMember, type Name } from './batch-members.js';
 
 // ---- B --------------------------------------------------------------------------------------
 
@@ -246,48 +200,6 @@ export function I(name = 'c', options: ExprOptions = {}): IterationExpression<nu
   return new IterationExpression(name, options);
 }
 
-// ---- F --------------------------------------------------------------------------------------
-
-type AnyFunction = (...args: never[]) => unknown;
-
-/**
- * `F(fn, ...args)`: calls `fn(...evaluated args)` when evaluated. In call position
- * (`F(fn).call(a, b)`) the function is not called first: the call gives `fn(...presetArgs, a, b)`.
- */
-export class FunctionExpression<T = unknown> extends NamedExpression<T> {
-  constructor(readonly fn: AnyFunction | NamedExpression<AnyFunction>, readonly args: readonly unknown[] = [], options: ExprOptions = {}) {
-    super(options);
-  }
-  override toString(): string {
-    const fnText = this.fn instanceof NamedExpression ? this.fn.toString() : (this.fn.name || 'function');
-    return `F(${[fnText, ...this.args.map(reprValue)].join(', ')})`;
-  }
-  #function(ctx: EvalContext): (...args: unknown[]) => unknown {
-    const fn = this.fn instanceof NamedExpression ? evalExpr(this.fn, ctx) : this.fn;
-    if (typeof fn !== 'function') throw new TypeError(`F: expected a function, got ${fn === null ? 'null' : typeof fn}`);
-    return fn as (...args: unknown[]) => unknown;
-  }
-  protected override evaluate(ctx: EvalContext): T {
-    const fn = this.#function(ctx);
-    return fn(...(evalExpr(this.args, ctx) as unknown[])) as T;
-  }
-  override callee(ctx: EvalContext): unknown {
-    const full = this.context(ctx);
-    const fn = this.#function(full);
-    if (this.args.length === 0) return fn;
-    const preset = evalExpr(this.args, full) as unknown[];
-    return (...more: unknown[]) => fn(...preset, ...more);
-  }
-}
-
-/** Arguments of `F`: each value or an expression giving it. */
-export type ExprArgs<A extends readonly unknown[]> = { [K in keyof A]: ExprOr<A[K]> };
-
-/** `F(fn, ...args)`: `fn(...args)` at run time (args evaluated first). `F(fn).call(...args)` is the same call. */
-export function F<Fn extends (...args: never) => unknown>(fn: Fn | NamedExpression<Fn>, ...args: unknown[]): FunctionExpression<ReturnType<Fn>> {
-  return new FunctionExpression<ReturnType<Fn>>(fn as AnyFunction | NamedExpression<AnyFunction>, args);
-}
-
 // ---- L --------------------------------------------------------------------------------------
 
 type LStep =
@@ -393,137 +305,4 @@ export class ListExpression extends NamedExpression<unknown> {
 /** `L('objects')`: item-by-item access to a component of objects (see {@link ListExpression}). */
 export function L(name: Name, options?: SetMode | ExprOptions): ListExpression {
   return new ListExpression(name, [], typeof options === 'string' ? { mode: options } : options);
-}
-
-// ---- W, P, PP -------------------------------------------------------------------------------
-
-/** `W(expr)`: gives `expr` itself (bound to the current context), not its value. */
-export class WrapExpression<T = unknown> extends NamedExpression<NamedExpression<T>> {
-  constructor(readonly expression: NamedExpression<T>) {
-    super({ mode: expression.mode });
-  }
-  override get [RAW_RESULT](): boolean {
-    return true;
-  }
-  override toString(): string {
-    return `W(${this.expression.toString()})`;
-  }
-  protected override evaluate(ctx: EvalContext): NamedExpression<T> {
-    return this.expression.bind(ctx);
-  }
-  override set(value: unknown, ctx?: EvalContext, options?: SetMode | SetOptions): void {
-    this.expression.set(value, this.context(ctx), options);
-  }
-}
-
-/** `W(expr)`: the expression is handed over unevaluated (bound to the current batch and pipeline). */
-export function W<T>(expression: NamedExpression<T>): WrapExpression<T> {
-  if (!(expression instanceof NamedExpression)) throw new ArgumentError('expression', 'W expects a named expression');
-  return new WrapExpression(expression);
-}
-
-function toPerItem(values: unknown, expression: string, size: number): PerItem {
-  if (!(Array.isArray(values) || isTypedArray(values) || isNdArray(values))) {
-    throw new TypeError(`it must give one value per batch item (${size}), got ${values === null ? 'null' : typeof values}`);
-  }
-  const perItem = new PerItem(values as ArrayLike<unknown> | NDArray);
-  if (perItem.length !== size) throw new RangeError(`${expression} gives ${perItem.length} values, but the batch has ${size} items (it must give one value per item)`);
-  return perItem;
-}
-
-/**
- * `P(expr)`: one value per batch item, worked out once per action call. An `R(...)` or an algebraic
- * expression is drawn with `size` = batch size (so each item gets its own sample); any other
- * expression must give an array with one entry per item.
- */
-export class PerItemExpression<T = unknown> extends NamedExpression<PerItem<T>> {
-  constructor(readonly expression: NamedExpression) {
-    super({ mode: expression.mode });
-  }
-  override get [RAW_RESULT](): boolean {
-    return true;
-  }
-  override toString(): string {
-    return `P(${this.expression.toString()})`;
-  }
-  protected override evaluate(ctx: EvalContext): PerItem<T> {
-    const batch = requireBatch(ctx);
-    const sized = this.expression instanceof RandomExpression || this.expression instanceof AlgebraicExpression;
-    const values = evalExpr(this.expression, { batch, pipeline: ctx.pipeline ?? null, ...(sized ? { size: batch.size } : {}) });
-    return toPerItem(values, this.toString(), batch.size) as PerItem<T>;
-  }
-  override set(value: unknown, ctx?: EvalContext, options?: SetMode | SetOptions): void {
-    this.expression.set(value, this.context(ctx), options);
-  }
-}
-
-/** `PP(expr)`: `expr` evaluated once per batch item (each `R` draws afresh), as per-item values. */
-export class PerItemEachExpression<T = unknown> extends NamedExpression<PerItem<T>> {
-  constructor(readonly expression: NamedExpression<T>) {
-    super({ mode: expression.mode });
-  }
-  override get [RAW_RESULT](): boolean {
-    return true;
-  }
-  override toString(): string {
-    return `PP(${this.expression.toString()})`;
-  }
-  protected override evaluate(ctx: EvalContext): PerItem<T> {
-    const batch = requireBatch(ctx);
-    const inner: EvalContext = { batch, pipeline: ctx.pipeline ?? null };
-    return new PerItem(Array.from({ length: batch.size }, () => evalExpr(this.expression, inner))) as PerItem<T>;
-  }
-  override set(value: unknown, ctx?: EvalContext, options?: SetMode | SetOptions): void {
-    this.expression.set(value, this.context(ctx), options);
-  }
-}
-
-/**
- * `P(values)`: per-item values given directly (item `i` of a parallel action gets `values[i]`) → a
- * {@link PerItem}. `P(expr)`: per-item values worked out at run time → a {@link PerItemExpression}.
- */
-export function P<T>(values: ArrayLike<T> | NDArray): PerItem<T>;
-export function P<T = unknown>(expression: NamedExpression): PerItemExpression<T>;
-export function P<T>(x: ArrayLike<T> | NDArray | NamedExpression): PerItem<T> | PerItemExpression<T> {
-  return x instanceof NamedExpression ? new PerItemExpression<T>(x) : new PerItem<T>(x);
-}
-
-/** `PP(expr)`: `expr` evaluated once per item (see {@link PerItemEachExpression}). */
-export function PP<T>(expression: NamedExpression<T>): PerItemEachExpression<T> {
-  if (!(expression instanceof NamedExpression)) throw new ArgumentError('expression', 'PP expects a named expression (use P(values) for literal per-item values)');
-  return new PerItemEachExpression(expression);
-}
-
-// ---- IF -------------------------------------------------------------------------------------
-
-/** `IF(cond, then, else)`: evaluates `cond`, then one branch. */
-export class ConditionalExpression<T = unknown> extends NamedExpression<T> {
-  constructor(readonly condition: unknown, readonly whenTrue: unknown, readonly whenFalse: unknown = null, options: ExprOptions = {}) {
-    super(options);
-  }
-  override toString(): string {
-    return `IF(${reprValue(this.condition)}, ${reprValue(this.whenTrue)}, ${reprValue(this.whenFalse)})`;
-  }
-  #branch(ctx: EvalContext): unknown {
-    return ops.truthy(evalExpr(this.condition, ctx)) ? this.whenTrue : this.whenFalse;
-  }
-  protected override evaluate(ctx: EvalContext): T {
-    return evalExpr(this.#branch(ctx), ctx) as T;
-  }
-  override set(value: unknown, ctx?: EvalContext, options?: SetMode | SetOptions): void {
-    const full = this.context(ctx);
-    let branch: unknown;
-    try {
-      branch = this.#branch(full);
-      if (!(branch instanceof NamedExpression)) throw new TypeError('the chosen branch is not an expression, so it cannot be assigned');
-    } catch (error) {
-      this.fail(error);
-    }
-    branch.set(value, full, options ?? (this.mode === 'w' ? undefined : this.mode));
-  }
-}
-
-/** `IF(cond, then, else = null)`: `then` if `cond` is truthy (JavaScript truthiness), else `else`; each may be an expression. */
-export function IF<A, Bv = null>(condition: unknown, whenTrue: ExprOr<A>, whenFalse?: ExprOr<Bv>): ConditionalExpression<A | Bv> {
-  return new ConditionalExpression<A | Bv>(condition, whenTrue, whenFalse ?? null);
 }
