@@ -16,25 +16,28 @@ import { DatasetIndex, type IndexSource, type IndexValue } from '../dataset/data
 import type { ItemFunction } from '../engines/item-task.js';
 import { ArgumentError } from '../errors.js';
 import type { PerItem } from '../expr/per-item.js';
-import { columnItem, columnLength, concatColumns, deepCopy, isColumn, type Column } from '../ndarray/columns.js';
+import { columnItem, concatColumns, deepCopy, type Column } from '../ndarray/columns.js';
 import type { NDArray } from '../ndarray/ndarray-utils.js';
 import { Rng } from '../random/rng.js';
 import { assertSeed, entropySeed } from '../random/seed.js';
 import type { ActionsOf, ItemOptionValues } from './action-types.js';
 import { createActionsView } from './actions-view.js';
+import { AttributeSet } from './attributes.js';
 import { assembleResults } from './assemble-results.js';
 import type { BatchLike } from './batch-like.js';
 import { installAccessors, validateStaticComponents } from './component-accessors.js';
 import { ComponentStore } from './component-store.js';
+import { componentsFromData, indexForData } from './from-data.js';
 import { defaultDatasetClass, type DatasetConstructor, type DatasetOf } from './dataset-link.js';
 import { createItemView, unnamedItem, type ItemView } from './item-view.js';
 import { dumpBatch, loadBatch } from './load-dump.js';
 import type { DumpOptions, LoadOptions } from './load-dump-options.js';
+import type { DumpOptionsFor, LoadOptionsFor } from '../io/format-options.js';
 import { createLocator } from './locator.js';
 import { lockFor } from './locks.js';
 import { mergeBatches } from './merge.js';
 import { applyFunction, runRecordedAction } from './parallel-dispatch.js';
-import { assertPreloadedKeys, isRecordSource, isTupleSource, type ItemLocator, type PreloadedData } from './source.js';
+import { assertPreloadedKeys, type ItemLocator, type PreloadedData } from './source.js';
 import { itemToArray, type ToArrayOptions } from './to-array.js';
 
 export type { DumpOptions, LoadOptions } from './load-dump-options.js';
@@ -74,8 +77,6 @@ declare module './batch-like.js' {
   }
 }
 
-const reservedAttributeNames = new Set(['dataset', 'pipeline', 'preloaded', 'copy']);
-
 /**
  * A batch of items: an index (`indices` are the item ids) plus named components.
  *
@@ -102,7 +103,7 @@ export class Batch implements ActionHost, BatchLike, Iterable<unknown> {
   #dataset: DatasetOf<Batch> | null;
   #pipeline: object | null;
   readonly #store: ComponentStore;
-  #attributeNames: string[] = [];
+  readonly #attributes = new AttributeSet(this);
   #randomSeed: number | undefined;
   #random: Rng | undefined;
   readonly #locks = new LockRegistry();
@@ -261,19 +262,12 @@ export class Batch implements ActionHost, BatchLike, Iterable<unknown> {
 
   /** Sets extra attributes (each key becomes a property listed by `getAttrs`). */
   createAttrs(attributes: Readonly<Record<string, unknown>>): void {
-    for (const [name, value] of Object.entries(attributes)) {
-      if (reservedAttributeNames.has(name) || (!this.#attributeNames.includes(name) && name in this)) {
-        throw new ArgumentError(name, `cannot be a batch attribute: it is a component or member of ${this.constructor.name}`);
-      }
-      Object.defineProperty(this, name, { value, writable: true, enumerable: true, configurable: true });
-      if (!this.#attributeNames.includes(name)) this.#attributeNames.push(name);
-    }
+    this.#attributes.set(attributes);
   }
 
   /** The extra attributes, `{name: value}`. */
   getAttrs(): Record<string, unknown> {
-    const self = this as unknown as Record<string, unknown>;
-    return Object.fromEntries(this.#attributeNames.map((name) => [name, self[name] ?? null]));
+    return this.#attributes.get();
   }
 
   // ---- loading and dumping -------------------------------------------------------------------
@@ -289,8 +283,8 @@ export class Batch implements ActionHost, BatchLike, Iterable<unknown> {
    * Nothing is changed when loading fails.
    */
   @action
-  async load(options: LoadOptions = {}): Promise<this> {
-    await loadBatch(this, this.#store, options);
+  async load<const F extends string | undefined = undefined>(options?: { fmt?: F } & LoadOptionsFor<F>): Promise<this> {
+    await loadBatch(this, this.#store, (options ?? {}) as LoadOptions);
     return this;
   }
 
@@ -299,15 +293,15 @@ export class Batch implements ActionHost, BatchLike, Iterable<unknown> {
    * positions (dataset positions, or ids that are integers), with exactly one component.
    */
   @action
-  async dump(options: DumpOptions = {}): Promise<this> {
-    await dumpBatch(this, this.#store, () => this.#locator(), options);
+  async dump<const F extends string | undefined = undefined>(options?: { fmt?: F } & DumpOptionsFor<F>): Promise<this> {
+    await dumpBatch(this, this.#store, () => this.#locator(), (options ?? {}) as DumpOptions);
     return this;
   }
 
   /** Same as `dump`. */
   @action
-  async save(options: DumpOptions = {}): Promise<this> {
-    return this.dump(options);
+  async save<const F extends string | undefined = undefined>(options?: { fmt?: F } & DumpOptionsFor<F>): Promise<this> {
+    return this.dump((options ?? {}) as DumpOptions);
   }
 
   // ---- parallel actions ----------------------------------------------------------------------
@@ -413,18 +407,11 @@ export class Batch implements ActionHost, BatchLike, Iterable<unknown> {
    * component per key (`Batch.fromData(null, { x })` has component `x`, which can be dumped).
    */
   static fromData<B extends Batch, C extends new (index: IndexSource, options?: BatchOptions) => B>(this: C & (new (index: IndexSource, options?: BatchOptions) => B), index: IndexSource | null | undefined, data: PreloadedData<C>): B {
-    let resolved = index;
-    if (resolved === undefined || resolved === null) {
-      const entries = isColumn(data) && !isTupleSource(data) ? [data] : Array.isArray(data) ? data : data instanceof Map ? [...data.values()] : Object.values((data ?? {}) as object);
-      const first = entries.find((entry) => isColumn(entry));
-      if (!first) throw new ArgumentError('data', 'cannot infer the number of items: pass an index or data with at least one array');
-      resolved = new DatasetIndex(columnLength(first as Column));
-    }
-    const declared = (this as unknown as { components: readonly string[] | null }).components;
-    const keys = data instanceof Map ? [...data.keys()] : isRecordSource(data) ? Object.keys(data) : null;
-    if ((declared === null || declared === undefined) && keys !== null && keys.length > 0 && keys.every((key) => typeof key === 'string')) {
+    const resolved = indexForData(index, data);
+    const names = componentsFromData((this as unknown as { components: readonly string[] | null }).components, data);
+    if (names !== null) {
       const batch: Batch = new this(resolved);
-      batch.#store.loadInMemory(data, keys as string[]);
+      batch.#store.loadInMemory(data, names);
       return batch as B;
     }
     return new this(resolved, { preloaded: data });
