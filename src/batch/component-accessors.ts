@@ -13,10 +13,10 @@ interface ComponentHost {
 }
 
 const prototypesWithAccessors = new WeakSet<object>();
-const componentGetters = new WeakSet<Function>();
+const componentGetters = new WeakSet<object>();
 
 /** The class's `static components`, checked: an array of distinct non-empty names, or null. */
-export function validateStaticComponents(cls: Function): readonly string[] | null {
+export function validateStaticComponents(cls: abstract new (...args: never[]) => unknown): readonly string[] | null {
   const components = (cls as unknown as { components: unknown }).components;
   if (components === null || components === undefined) return null;
   if (!Array.isArray(components) || components.some((name) => typeof name !== 'string' || name === '')) {
@@ -51,7 +51,7 @@ export function hasComponentAccessor(target: object, name: string): boolean {
 }
 
 /** Defines the accessors of `components` on `cls.prototype` (once per prototype). */
-export function installAccessors(cls: Function, components: readonly string[] | null): void {
+export function installAccessors(cls: abstract new (...args: never[]) => unknown, components: readonly string[] | null): void {
   const prototype = cls.prototype as object;
   if (prototypesWithAccessors.has(prototype) || !components) return;
   for (const name of components) {

@@ -13,7 +13,7 @@ export interface StoreHost {
   /** Number of items (every column has this length). */
   readonly size: number;
   /** Its class (for messages). */
-  readonly constructor: Function;
+  readonly constructor: { readonly name: string };
 }
 
 /** How the store is set up. */
