@@ -73,9 +73,11 @@ export type { Mutex } from './concurrency/mutex.js';
 // File formats
 export { registerFormat, registeredFormats, type RegisterFormatOptions, type FormatHandler, type FormatLoadOptions, type FormatDumpOptions } from './io/format-registry.js';
 export type { WholeTable, IndexKey, Int64Policy } from './io/table.js';
-export type { CsvLoadOptions, CsvColumnType } from './io/csv.js';
-export type { FeatherLoadOptions } from './io/feather.js';
-export type { Hdf5LoadOptions } from './io/hdf5.js';
+export type { FormatOptions, FormatName, LoadOptionsFor, DumpOptionsFor } from './io/format-options.js';
+export type { CsvLoadOptions, CsvDumpOptions, CsvColumnType } from './io/csv.js';
+export type { FeatherLoadOptions, FeatherDumpOptions } from './io/feather.js';
+export type { Hdf5LoadOptions, Hdf5DumpOptions } from './io/hdf5.js';
+export type { BloscLoadOptions, BloscDumpOptions } from './io/blosc.js';
 
 // Errors
 export { IoError, MissingFileError, FileFormatError, CorruptFileError, MissingColumnError, MissingRowError, UnsupportedDataError, UnsafePickleError } from './io/errors.js';

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, test } from '@jest/globals';
 import ndarray from 'ndarray';
 import Blosc from 'numcodecs/blosc';
 import {
-  ArgumentError, Batch, CorruptFileError, FilesIndex, UnsafePickleError, UnsupportedDataError, closeEngines, isNdArray, type NDArray,
+  ArgumentError, Batch, CorruptFileError, FilesIndex, UnsafePickleError, UnsupportedDataError, closeEngines, isNdArray, type DumpOptions, type NDArray,
 } from '../../src/index.js';
 import { cleanup, fixture, tempDir, toList } from './helpers.js';
 
@@ -315,6 +315,7 @@ describe("dump with layout: 'batchflow'", () => {
     const batch = new Batch([0]);
     await batch.addComponents(['when'], [[new Date(0)]]);
     await expect(batch.dump({ fmt: 'blosc', dst: dir, layout: 'batchflow' })).rejects.toThrow(/component 'when' is a Date/);
-    await expect(batch.dump({ fmt: 'blosc', dst: dir, layout: 'pickle' })).rejects.toThrow(ArgumentError);
+    const untyped: DumpOptions = { fmt: 'blosc', dst: dir, layout: 'pickle' }; // options built at run time (a typed literal would not compile)
+    await expect(batch.dump(untyped)).rejects.toThrow(ArgumentError);
   });
 });

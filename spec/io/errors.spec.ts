@@ -8,6 +8,7 @@ import path from 'node:path';
 import ndarray from 'ndarray';
 import {
   ArgumentError, Batch, ComponentError, CorruptFileError, FileFormatError, IoError, MissingColumnError, MissingFileError, MissingIdError, MissingRowError, UnsupportedDataError,
+  type LoadOptions,
 } from '../../src/index.js';
 import { cleanup, fixture, tempDir } from './helpers.js';
 
@@ -189,7 +190,8 @@ describe('nothing is half-loaded', () => {
 
 describe('bad arguments and data', () => {
   test('an unknown option is an ArgumentError naming it', async () => {
-    const error = await rejection(new Batch([1]).load({ fmt: 'csv', src: fixture('table.csv'), indexcol: 0 }));
+    const untyped: LoadOptions = { fmt: 'csv', src: fixture('table.csv'), indexcol: 0 }; // options built at run time (a typed literal would not compile)
+    const error = await rejection(new Batch([1]).load(untyped));
     expect(error).toBeInstanceOf(ArgumentError);
     expect((error as ArgumentError).argument).toBe('indexcol');
   });
