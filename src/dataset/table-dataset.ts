@@ -8,9 +8,7 @@ import type { Batch } from '../batch/batch.js';
 import { ArgumentError } from '../errors.js';
 import { optionNames } from '../util/option-names.js';
 import { getFormat, registeredFormats } from '../io/format-registry.js';
-import type { CsvLoadOptions } from '../io/csv.js';
-import type { FeatherLoadOptions } from '../io/feather.js';
-import type { Hdf5LoadOptions } from '../io/hdf5.js';
+import type { FormatOptions } from '../io/format-options.js';
 import type { BatchConstructor } from './batch-constructor.js';
 
 /** The table formats a dataset can be read from. */
@@ -31,11 +29,7 @@ export interface TableDatasetBase<B extends Batch = Batch> {
  * (all but `src`; see docs/formats.md). A misspelled option is a compile error, and an ArgumentError at
  * run time.
  */
-export type TableDatasetOptions<B extends Batch = Batch> = TableDatasetBase<B> & (
-  | ({ fmt: 'csv' } & Omit<CsvLoadOptions, 'src'>)
-  | ({ fmt: 'feather' } & Omit<FeatherLoadOptions, 'src'>)
-  | ({ fmt: 'hdf5' } & Omit<Hdf5LoadOptions, 'src'>)
-);
+export type TableDatasetOptions<B extends Batch = Batch> = TableDatasetBase<B> & { [F in TableFormat]: { fmt: F } & Omit<FormatOptions[F]['load'], 'src'> }[TableFormat];
 
 const datasetOptionNames: ReadonlySet<string> = new Set(['fmt', ...optionNames<TableDatasetBase>()(['batchClass', 'copy', 'attributes'])]);
 
