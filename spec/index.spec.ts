@@ -24,7 +24,7 @@ const publicNames = [
   'registerFormat', 'registeredFormats',
   // errors
   'BatchflowError', 'ArgumentError', 'ComponentError', 'MissingIdError', 'UnknownTargetError', 'UnknownFormatError', 'ActionError',
-  'AssembleError', 'TimeoutError', 'NotPortableError', 'WorkerCrashError', 'MissingPeerDependencyError',
+  'AssembleError', 'TimeoutError', 'NotPortableError', 'WorkerCrashError', 'WorkerSetupError', 'MissingPeerDependencyError',
   'IoError', 'MissingFileError', 'FileFormatError', 'CorruptFileError', 'MissingColumnError', 'MissingRowError', 'UnsupportedDataError', 'UnsafePickleError',
 ];
 

@@ -133,6 +133,26 @@ export class WorkerCrashError extends BatchflowError {
 }
 
 /**
+ * A 'threads'/'mpc' worker could not rebuild the batch an action runs on: its class was not found in
+ * the module that defines it, or the class's constructor threw (the constructor's error is the `cause`).
+ */
+export class WorkerSetupError extends BatchflowError {
+  override name = 'WorkerSetupError';
+  /** The action that was to run. */
+  readonly action: string;
+  /** The name of the batch class. */
+  readonly className: string;
+  /** The module the worker looked the class up in. */
+  readonly module: string;
+  constructor(action: string, className: string, module: string, reason: string, options?: { cause?: unknown }) {
+    super(`action '${action}': a worker could not rebuild the batch of class '${className}' from ${module}: ${reason}`, options);
+    this.action = action;
+    this.className = className;
+    this.module = module;
+  }
+}
+
+/**
  * A feature needs an optional peer dependency that is not installed (for example `tsx`, which loads
  * TypeScript modules on workers and in the docs command). The message says what to install.
  */

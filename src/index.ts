@@ -83,5 +83,5 @@ export type { BloscLoadOptions, BloscDumpOptions } from './io/blosc.js';
 export { IoError, MissingFileError, FileFormatError, CorruptFileError, MissingColumnError, MissingRowError, UnsupportedDataError, UnsafePickleError } from './io/errors.js';
 export {
   BatchflowError, ArgumentError, ComponentError, MissingIdError, UnknownTargetError, UnknownFormatError,
-  ActionError, AssembleError, TimeoutError, NotPortableError, WorkerCrashError, MissingPeerDependencyError,
+  ActionError, AssembleError, TimeoutError, NotPortableError, WorkerCrashError, WorkerSetupError, MissingPeerDependencyError,
 } from './errors.js';

@@ -5,13 +5,18 @@
  * and the `cause` chain. A class that cannot be found comes back as a plain Error with its name and fields.
  */
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { ActionError, ArgumentError, Batch, BatchflowError, WorkerCrashError, closeEngines, portable } from '../../src/index.js';
-import { FailingBatch, QuotaError, checkQuota } from '../fixtures/worker-failures.js';
+import ndarray from 'ndarray';
+import { ActionError, ArgumentError, Batch, BatchflowError, WorkerCrashError, WorkerSetupError, closeEngines, portable } from '../../src/index.js';
+import { WorkerBatch } from '../fixtures/worker-batches.js';
+import { FailingBatch, FragileBatch, QuotaError, checkQuota } from '../fixtures/worker-failures.js';
 import { StorageError } from '../fixtures/worker-error-classes.js';
 
 afterAll(async () => {
   await closeEngines();
 });
+
+/** Not exported and without decorated methods of its own: workers look for it in WorkerBatch's module, where it is not. */
+class UnexportedSubBatch extends WorkerBatch {}
 
 function makeBatch(): FailingBatch {
   return new FailingBatch(5, { preloaded: { labels: [0, 1, 2, 3, 4] } });
@@ -88,5 +93,33 @@ describe.each(['threads', 'mpc'] as const)("target '%s': a worker that cannot lo
     expect((error as Error).message).toContain(`a '${target}' worker could not load the item function from `);
     expect((error as Error).message).toContain("has no exported function 'notExported'");
     expect(((error as Error).cause as Error).message).toContain('worker-failures.ts');
+  }, 30_000);
+});
+
+describe.each(['threads', 'mpc'] as const)("target '%s': a worker that cannot rebuild the batch", (target) => {
+  test('an item function that uses a batch whose class the worker cannot find fails its items with a WorkerSetupError naming the class and module', async () => {
+    const batch = new UnexportedSubBatch(2, { preloaded: { images: ndarray(new Float32Array(8), [2, 2, 2]), labels: [0, 1] } });
+    const cause = await causeOf(batch.actions.offsetBySize({ target, nWorkers: 1 }));
+    expect(cause).toBeInstanceOf(WorkerSetupError);
+    const setup = cause as WorkerSetupError;
+    expect(setup.className).toBe('UnexportedSubBatch');
+    expect(setup.module).toContain('worker-batches.ts');
+    expect(setup.action).toBe('offsetBySize');
+    expect(setup.message).toContain("class 'UnexportedSubBatch'");
+    // an item function that never touches its batch still runs
+    await batch.actions.invert({ target, nWorkers: 1 });
+    expect(batch.images.shape).toEqual([2, 2, 2]);
+  }, 30_000);
+
+  test('a batch constructor that throws on the worker fails the items that use the batch with a WorkerSetupError caused by its error', async () => {
+    const batch = new FragileBatch(3, { preloaded: { labels: [0, 1, 2] } });
+    const cause = await causeOf(batch.actions.offset({ target, nWorkers: 1 }));
+    expect(cause).toBeInstanceOf(WorkerSetupError);
+    const setup = cause as WorkerSetupError;
+    expect(setup.className).toBe('FragileBatch');
+    expect(setup.module).toContain('worker-failures.ts');
+    expect(setup.message).toContain('its constructor threw (RangeError: a FragileBatch cannot be built on a worker)');
+    expect(setup.cause).toBeInstanceOf(RangeError);
+    await batch.actions.same({ target, nWorkers: 1 });
   }, 30_000);
 });

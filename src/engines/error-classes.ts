@@ -5,7 +5,7 @@
  * it is exported from the item function's module (see `worker/error-codec.ts`).
  * @module
  */
-import { ArgumentError, ActionError, AssembleError, BatchflowError, ComponentError, MissingIdError, MissingPeerDependencyError, NotPortableError, TimeoutError, UnknownFormatError, UnknownTargetError, WorkerCrashError } from '../errors.js';
+import { ArgumentError, ActionError, AssembleError, BatchflowError, ComponentError, MissingIdError, MissingPeerDependencyError, NotPortableError, TimeoutError, UnknownFormatError, UnknownTargetError, WorkerCrashError, WorkerSetupError } from '../errors.js';
 import { MissingKeyError } from '../config/config.js';
 import { StopIterationError } from '../dataset/iteration.js';
 import { ExpressionError, NoPipelineError } from '../expr/errors.js';
@@ -68,7 +68,7 @@ export function builtinErrorClass(name: string): ErrorClass | undefined {
 
 for (const cls of [
   BatchflowError, ArgumentError, ComponentError, MissingIdError, UnknownTargetError, UnknownFormatError, ActionError, AssembleError,
-  TimeoutError, NotPortableError, WorkerCrashError, MissingPeerDependencyError, MissingKeyError, StopIterationError, ExpressionError,
+  TimeoutError, NotPortableError, WorkerCrashError, WorkerSetupError, MissingPeerDependencyError, MissingKeyError, StopIterationError, ExpressionError,
   NoPipelineError, IoError, MissingFileError, FileFormatError, CorruptFileError, MissingColumnError, MissingRowError, UnsupportedDataError,
   UnsafePickleError, PipelineError, SkipBatch, StopPipeline,
 ] as ErrorClass[]) registerErrorClass(cls);

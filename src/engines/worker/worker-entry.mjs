@@ -40,13 +40,6 @@ async function ensureTsx(file) {
   }
 }
 
-const jestGlobals = ['describe', 'test', 'it', 'beforeAll', 'beforeEach', 'afterAll', 'afterEach', 'expect', 'jest', 'xit', 'xdescribe', 'fit'];
-
-function stubTestGlobals() {
-  const noop = () => noop;
-  for (const name of jestGlobals) if (!(name in globalThis)) globalThis[name] = new Proxy(noop, { get: () => noop });
-}
-
 // Each module is imported once per worker: a repeated import() still goes through the loader hooks
 // (a synchronous round trip to tsx's hooks thread), which costs more than a small chunk of work.
 const modules = new Map();
@@ -55,7 +48,6 @@ function importModule(file) {
   let loading = modules.get(file);
   if (!loading) {
     loading = (async () => {
-      if (/\.(spec|test)\.[cm]?[jt]sx?$/.test(file)) stubTestGlobals();
       if (/\.[cm]?tsx?$/.test(file)) await ensureTsx(file);
       return import(pathToFileURL(file).href);
     })();

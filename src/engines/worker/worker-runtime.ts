@@ -6,6 +6,7 @@
  */
 import { markMovable, kTransferable, kValue } from 'tinypool';
 import { copyInto, dtypeOf, isNdArray } from '../../ndarray/ndarray-utils.js';
+import { WorkerSetupError } from '../../errors.js';
 import { findRegisteredClass } from '../../decorators/registry.js';
 import { invokeItem, type ItemFunction, type ItemTask, type PerItemSource } from '../item-task.js';
 import type { FunctionReference } from '../function-reference.js';
@@ -48,18 +49,42 @@ async function resolveFunction(importModule: ModuleImporter, reference: Function
   return fn;
 }
 
-async function buildSelf(importModule: ModuleImporter, self: WorkerSelf | null, fallbackModule: string): Promise<unknown> {
+/**
+ * Stands in for a batch the worker could not rebuild: any use of it (reading or writing a member)
+ * throws `error`, so an item function that needs its batch fails with the reason, and one that never
+ * touches `this` still runs.
+ */
+function unavailableSelf(error: WorkerSetupError): object {
+  const fail = (): never => {
+    throw error;
+  };
+  return new Proxy(Object.create(null) as object, {
+    // `then` is read when the stand-in is returned from an async function: it is not a thenable
+    get: (_target, key) => (key === 'then' ? undefined : fail()),
+    set: fail, has: fail, ownKeys: fail, getOwnPropertyDescriptor: fail, defineProperty: fail, deleteProperty: fail, getPrototypeOf: fail, setPrototypeOf: fail,
+  });
+}
+
+/**
+ * The batch the item function runs on, rebuilt from its class, ids and attributes. A class that cannot
+ * be found or constructed gives a stand-in that throws a WorkerSetupError naming the class and its
+ * module as soon as the item function uses its batch.
+ */
+async function buildSelf(importModule: ModuleImporter, action: string, self: WorkerSelf | null, fallbackModule: string): Promise<unknown> {
   if (!self) return undefined;
+  const module = self.module ?? fallbackModule;
   let cls: AnyClass;
   try {
-    cls = await findClass(importModule, self.module ?? fallbackModule, self.className);
-  } catch {
-    return undefined;
+    cls = await findClass(importModule, module, self.className);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return unavailableSelf(new WorkerSetupError(action, self.className, module, reason, { cause: error }));
   }
   try {
     return new (cls as unknown as new (index: unknown, options: unknown) => object)([...self.ids], { ...self.attributes });
-  } catch {
-    return Object.assign(Object.create(cls.prototype) as object, self.attributes);
+  } catch (error) {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return unavailableSelf(new WorkerSetupError(action, self.className, module, `its constructor threw (${reason})`, { cause: error }));
   }
 }
 
@@ -106,7 +131,7 @@ export async function runChunk(message: WorkerTaskMessage, importModule: ModuleI
   let thisArg: unknown;
   try {
     func = await resolveFunction(importModule, message.fn);
-    thisArg = await buildSelf(importModule, message.self, message.fn.module);
+    thisArg = await buildSelf(importModule, message.action, message.self, message.fn.module);
   } catch (error) {
     // no item can run: say why (a typed error such as a missing tsx crosses with its class), not a crash
     const setupFailure = serialiseThrown(error, null);
