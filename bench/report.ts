@@ -11,7 +11,13 @@ function cell(value: unknown): string {
 function describeTarget(target: string | { met?: boolean; text?: string; perItemUsBelow?: number; mbPerSecondAtLeast?: number } | undefined): string {
   if (target === undefined) return '';
   if (typeof target === 'string') return target;
-  const text = target.text ?? (target.perItemUsBelow !== undefined ? `< ${target.perItemUsBelow} µs/item` : target.mbPerSecondAtLeast !== undefined ? `≥ ${target.mbPerSecondAtLeast} MB/s` : '');
+  const text =
+    target.text ??
+    (target.perItemUsBelow !== undefined
+      ? `< ${target.perItemUsBelow} µs/item`
+      : target.mbPerSecondAtLeast !== undefined
+        ? `≥ ${target.mbPerSecondAtLeast} MB/s`
+        : '');
   return `${target.met ? 'met' : 'MISSED'} (${text})`;
 }
 
@@ -23,7 +29,14 @@ export function formatTable(results: readonly WorkloadResult[]): string {
     const batchflow = r.batchflow as { median?: number; unit?: string } | undefined;
     const target = r.target as string | { met?: boolean; text?: string; perItemUsBelow?: number; mbPerSecondAtLeast?: number } | undefined;
     return [
-      r.workload, r.engine, r.name, cell(r.median), cell(r.min), cell(r.max), r.unit, cell(r.runs),
+      r.workload,
+      r.engine,
+      r.name,
+      cell(r.median),
+      cell(r.min),
+      cell(r.max),
+      r.unit,
+      cell(r.runs),
       perItem?.median !== undefined ? `${cell(perItem.median)} µs` : r.perItemMs !== undefined ? `${cell(r.perItemMs)} ms` : '',
       batchflow ? `${cell(batchflow.median)} ${batchflow.unit ?? ''}` : '',
       r.ratio !== undefined ? `${cell(r.ratio)}×` : '',
@@ -31,6 +44,10 @@ export function formatTable(results: readonly WorkloadResult[]): string {
     ];
   });
   const widths = header.map((h, k) => Math.max(h.length, ...rows.map((row) => row[k]!.length)));
-  const line = (row: readonly string[]): string => row.map((c, k) => c.padEnd(widths[k]!)).join('  ').trimEnd();
+  const line = (row: readonly string[]): string =>
+    row
+      .map((c, k) => c.padEnd(widths[k]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }

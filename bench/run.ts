@@ -37,7 +37,11 @@ function parseArgs(argv: readonly string[]): Cli {
       if (!Number.isInteger(n) || n < min) usage(`${flag} expects an integer ≥ ${min}, got ${text}`);
       return n;
     };
-    if (flag === '--only') cli.only = value().split(',').map((id) => id.trim().toUpperCase()).filter(Boolean);
+    if (flag === '--only')
+      cli.only = value()
+        .split(',')
+        .map((id) => id.trim().toUpperCase())
+        .filter(Boolean);
     else if (flag === '--runs') cli.runs = count(1);
     else if (flag === '--warmups') cli.warmups = count(0);
     else if (flag === '--help' || flag === '-h') usage('help');

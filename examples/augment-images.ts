@@ -16,10 +16,7 @@
  */
 import os from 'node:os';
 import ndarray from 'ndarray';
-import {
-  Batch, C, Dataset, F, B, V, Rng, applyParallel, tuple, zeros,
-  type ItemContext, type NDArray, type TargetName,
-} from '../src/index.js';
+import { Batch, C, Dataset, F, B, V, Rng, applyParallel, tuple, zeros, type ItemContext, type NDArray, type TargetName } from '../src/index.js';
 import { runMain } from './run-main.js';
 
 const SIZE = 128;
@@ -167,7 +164,8 @@ interface RunResult {
 }
 
 async function augment(dataset: Dataset<AugmentBatch>, target: TargetName): Promise<RunResult> {
-  const pipeline = dataset.pipeline({ target })
+  const pipeline = dataset
+    .pipeline({ target })
     .initVariables({ hashes: [], flipped: 0, angles: [] })
     .flip({ p: 0.5, target: C('target') })
     .rotate({ maxAngle: 20, target: C('target') })
@@ -187,15 +185,21 @@ async function main(): Promise<void> {
   const data = makeImages(COUNT, SIZE);
   const dataset = new Dataset(COUNT, { batchClass: AugmentBatch, preloaded: data });
   const workers = Math.min(os.availableParallelism(), 4);
-  console.log(`augment-images: ${COUNT} generated ${SIZE}×${SIZE} float32 images, batches of 32, ${workers} worker threads on ${os.availableParallelism()} CPUs`);
+  console.log(
+    `augment-images: ${COUNT} generated ${SIZE}×${SIZE} float32 images, batches of 32, ${workers} worker threads on ${os.availableParallelism()} CPUs`,
+  );
   console.log('actions: flip (tuple src images+flipped, p 0.5), rotate (±20°, two dst), smooth (box blur r=2 ×4), noise (std 3)');
 
   const cold = await augment(dataset, 'threads'); // the first call on a new pool starts the workers
   const onFor = await augment(dataset, 'for');
   const onThreads = await augment(dataset, 'threads');
   const meanAbsAngle = onFor.angles.reduce((a, b) => a + Math.abs(b), 0) / onFor.angles.length;
-  console.log(`did: ${onFor.batches} batches, flipped ${onFor.flipped}/${COUNT} items, rotated ${onFor.angles.length} items (mean |angle| ${meanAbsAngle.toFixed(1)}°), blurred and noised all`);
-  console.log(`time: 'for' ${onFor.ms.toFixed(0)} ms, 'threads' ${onThreads.ms.toFixed(0)} ms warm (${cold.ms.toFixed(0)} ms on the first run, incl. pool start-up) → speed-up ×${(onFor.ms / onThreads.ms).toFixed(2)}`);
+  console.log(
+    `did: ${onFor.batches} batches, flipped ${onFor.flipped}/${COUNT} items, rotated ${onFor.angles.length} items (mean |angle| ${meanAbsAngle.toFixed(1)}°), blurred and noised all`,
+  );
+  console.log(
+    `time: 'for' ${onFor.ms.toFixed(0)} ms, 'threads' ${onThreads.ms.toFixed(0)} ms warm (${cold.ms.toFixed(0)} ms on the first run, incl. pool start-up) → speed-up ×${(onFor.ms / onThreads.ms).toFixed(2)}`,
+  );
   const same = [cold, onThreads].every((run) => run.flipped === onFor.flipped && run.hashes.join() === onFor.hashes.join());
   console.log(`determinism: 'for' and 'threads' ${same ? 'give identical pixels' : 'DIFFER'} (batch hashes ${onFor.hashes.slice(0, 3).join(' ')} …)`);
   if (!same) process.exitCode = 1;

@@ -11,10 +11,7 @@
  */
 import ndarray from 'ndarray';
 import ops from 'ndarray-ops';
-import {
-  ActionError, Batch, Dataset, Rng, action, applyParallel, P, tuple,
-  type ItemContext, type NDArray, type TypedArray,
-} from '../src/index.js';
+import { ActionError, Batch, Dataset, Rng, action, applyParallel, P, tuple, type ItemContext, type NDArray, type TypedArray } from '../src/index.js';
 import { makeShapes } from './data.js';
 import { runMain } from './run-main.js';
 
@@ -120,7 +117,11 @@ const shape = (array: NDArray): string => array.shape.join('×');
 const fmt = (value: number, digits = 3): string => (Math.abs(value) < 0.5 * 10 ** -digits ? 0 : value).toFixed(digits);
 
 /** Runs the augmentations over all batches; returns the hashes of the final images and the time spent in actions. */
-async function augmentDataset(dataset: Dataset<ImagesBatch>, target: 'for' | 'async' | 'threads', log: boolean): Promise<{ hashes: string[]; msPerBatch: number }> {
+async function augmentDataset(
+  dataset: Dataset<ImagesBatch>,
+  target: 'for' | 'async' | 'threads',
+  log: boolean,
+): Promise<{ hashes: string[]; msPerBatch: number }> {
   const batchSize = 16;
   const order = new Rng(2024).permutation(dataset.length);
   const sums: string[] = [];
@@ -152,7 +153,7 @@ async function augmentDataset(dataset: Dataset<ImagesBatch>, target: 'for' | 'as
       const large = ops.sum(batch.labels);
       console.log(
         `  batch ${start / batchSize + 1}: ids ${String(ids[0])}, ${String(ids[1])}, … | images ${shape(images)} float32, masks ${shape(batch.masks)} uint8, labels ${batch.labels.shape[0]} (${large} large)` +
-        ` | flipped ${changed}/${batch.size}, masks aligned ${aligned}/${batch.size} | mean ${fmt(ops.sum(images) / images.size)}, min ${fmt(ops.inf(images), 2)}, max ${fmt(ops.sup(images), 2)} | mask area ${fmt(area, 1)} px`,
+          ` | flipped ${changed}/${batch.size}, masks aligned ${aligned}/${batch.size} | mean ${fmt(ops.sum(images) / images.size)}, min ${fmt(ops.inf(images), 2)}, max ${fmt(ops.sup(images), 2)} | mask area ${fmt(area, 1)} px`,
       );
     }
   }
@@ -172,8 +173,12 @@ async function main(): Promise<void> {
   const onAsync = await augmentDataset(dataset, 'async', false);
   const onThreads = await augmentDataset(dataset, 'threads', false);
   const same = [again, onAsync, onThreads].every((run) => run.hashes.every((hash, i) => hash === first.hashes[i]));
-  console.log(`  time in the 3 actions: ${fmt(first.msPerBatch, 1)} ms per batch of 16 (first run, incl. JIT warm-up), ${fmt(again.msPerBatch, 1)} ms warm on 'for', ${fmt(onAsync.msPerBatch, 1)} ms on 'async', ${fmt(onThreads.msPerBatch, 1)} ms on 'threads' (incl. starting the pool; items this small do not pay off on workers)`);
-  console.log(`determinism: same batch seeds, four runs ('for', 'for', 'async', 'threads') → ${same ? 'identical images' : 'DIFFERENT images'} (hashes ${first.hashes.join(' ')})`);
+  console.log(
+    `  time in the 3 actions: ${fmt(first.msPerBatch, 1)} ms per batch of 16 (first run, incl. JIT warm-up), ${fmt(again.msPerBatch, 1)} ms warm on 'for', ${fmt(onAsync.msPerBatch, 1)} ms on 'async', ${fmt(onThreads.msPerBatch, 1)} ms on 'threads' (incl. starting the pool; items this small do not pay off on workers)`,
+  );
+  console.log(
+    `determinism: same batch seeds, four runs ('for', 'for', 'async', 'threads') → ${same ? 'identical images' : 'DIFFERENT images'} (hashes ${first.hashes.join(' ')})`,
+  );
   if (!same) process.exitCode = 1;
 
   // a failing item surfaces as one ActionError naming the action, the item id and its position

@@ -18,9 +18,7 @@
 import { mkdtempSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  B, Batch, CorruptFileError, Dataset, F, FilesIndex, Rng, V, applyParallel, zeros, type NDArray,
-} from '../src/index.js';
+import { B, Batch, CorruptFileError, Dataset, F, FilesIndex, Rng, V, applyParallel, zeros, type NDArray } from '../src/index.js';
 import { runMain } from './run-main.js';
 
 const COUNT = 24;
@@ -53,7 +51,8 @@ function makeScans(): { ids: string[]; images: NDArray; labels: Int32Array; meta
   const meta: ScanBatch['meta'] = [];
   for (let i = 0; i < COUNT; i++) {
     const [cy, cx, r] = [rng.uniform(10, 38), rng.uniform(10, 38), rng.uniform(4, 12)];
-    for (let y = 0; y < SIDE; y++) for (let x = 0; x < SIDE; x++) images.set(i, y, x, Math.round(255 * Math.exp(-((y - cy) ** 2 + (x - cx) ** 2) / (2 * r * r))));
+    for (let y = 0; y < SIDE; y++)
+      for (let x = 0; x < SIDE; x++) images.set(i, y, x, Math.round(255 * Math.exp(-((y - cy) ** 2 + (x - cx) ** 2) / (2 * r * r))));
     labels[i] = r > 8 ? 1 : 0;
     meta.push({ patient: `p${100 + (i % 7)}`, tags: i % 3 === 0 ? ['follow-up'] : [] });
   }
@@ -76,7 +75,9 @@ async function main(): Promise<void> {
     await source.dump({ fmt: 'blosc', dst: dir, target: 'threads', nWorkers: 2 });
     const files = readdirSync(dir).sort();
     const bytes = files.reduce((sum, name) => sum + statSync(path.join(dir, name)).size, 0);
-    console.log(`files-blosc: dumped ${COUNT} items to ${files.length} files (${files[0]}, ${files[1]}, …): ${(bytes / 1024).toFixed(1)} KiB for ${((COUNT * SIDE * SIDE * 4) / 1024).toFixed(1)} KiB of pixels`);
+    console.log(
+      `files-blosc: dumped ${COUNT} items to ${files.length} files (${files[0]}, ${files[1]}, …): ${(bytes / 1024).toFixed(1)} KiB for ${((COUNT * SIDE * SIDE * 4) / 1024).toFixed(1)} KiB of pixels`,
+    );
 
     // 2. an index over the files: ids = names without the extension
     const index = new FilesIndex({ path: path.join(dir, '*.blosc'), noExt: true, sort: true });
@@ -88,7 +89,10 @@ async function main(): Promise<void> {
       .initVariables({ loaded: [], bright: [] })
       .load({ fmt: 'blosc' }) // no src: each item's own path in the FilesIndex
       .brightFraction({ level: 128 })
-      .update(V('bright', 'e'), F((values: NDArray) => Array.from({ length: values.shape[0]! }, (_, i) => values.get(i) as number), B('bright')))
+      .update(
+        V('bright', 'e'),
+        F((values: NDArray) => Array.from({ length: values.shape[0]! }, (_, i) => values.get(i) as number), B('bright')),
+      )
       .update(V('loaded', 'a'), B());
     await pipeline.run({ batchSize: 8, nEpochs: 1, shuffle: 1 });
     const batches = pipeline.v('loaded') as ScanBatch[];
@@ -100,8 +104,10 @@ async function main(): Promise<void> {
     for (const batch of batches) {
       batch.indices.forEach((id, position) => {
         const k = scans.ids.indexOf(String(id));
-        const ok = sameImage(batch.images.pick(position), scans.images.pick(k)) && batch.labels[position] === scans.labels[k]
-          && JSON.stringify(batch.meta[position]) === JSON.stringify(scans.meta[k]);
+        const ok =
+          sameImage(batch.images.pick(position), scans.images.pick(k)) &&
+          batch.labels[position] === scans.labels[k] &&
+          JSON.stringify(batch.meta[position]) === JSON.stringify(scans.meta[k]);
         if (ok) verified++;
         else console.log(`  MISMATCH for ${String(id)}`);
       });

@@ -20,9 +20,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  Batch, B, C, Dataset, F, Rng, V, applyParallel, type NDArray,
-} from '../src/index.js';
+import { Batch, B, C, Dataset, F, Rng, V, applyParallel, type NDArray } from '../src/index.js';
 import { runMain } from './run-main.js';
 
 /** The true model behind the generated target: y = 3·x0 − 2·x1 + 0.5·x2 + 0·x3 + 4 + noise. */
@@ -57,7 +55,8 @@ export class TabularBatch extends Batch {
   }
 }
 
-const column = (values: NDArray | Float64Array): number[] => ('shape' in values ? Array.from({ length: values.shape[0]! }, (_, i) => values.get(i) as number) : Array.from(values));
+const column = (values: NDArray | Float64Array): number[] =>
+  'shape' in values ? Array.from({ length: values.shape[0]! }, (_, i) => values.get(i) as number) : Array.from(values);
 
 /** Mean squared error of a batch. */
 function mse(pred: NDArray, y: Float64Array): number {
@@ -102,7 +101,9 @@ async function main(): Promise<void> {
     writeCsv(src);
     // parsed once: ids from the id column, x0..x3 → one n×4 component x; batches are cropped from memory
     const dataset = await Dataset.fromTable(src, { fmt: 'csv', batchClass: TabularBatch });
-    console.log(`tabular-csv: wrote ${dataset.length} rows (id, x0..x3, region, y) to ${path.basename(src)} in a temp folder; ids ${String(dataset.indices[0])}…`);
+    console.log(
+      `tabular-csv: wrote ${dataset.length} rows (id, x0..x3, region, y) to ${path.basename(src)} in a temp folder; ids ${String(dataset.indices[0])}…`,
+    );
 
     dataset.split(0.8, { shuffle: 42 });
     const train = dataset.train!;
@@ -117,7 +118,8 @@ async function main(): Promise<void> {
     console.log(`train features: means ${mean.map((v) => v.toFixed(2)).join(', ')}; stds ${std.map((v) => v.toFixed(2)).join(', ')}`);
 
     const config = { lr: 0.1, mean, std };
-    const trainPipeline = train.pipeline(config)
+    const trainPipeline = train
+      .pipeline(config)
       .initVariables({ params: { w: new Array<number>(features).fill(0), b: 0 }, runningLoss: null, steps: 0 })
       .standardize({ mean: C('mean'), std: C('std') })
       .predict({ params: V('params') })
@@ -125,7 +127,8 @@ async function main(): Promise<void> {
       .update(V('params'), F(sgdStep, V('params'), B('x'), B('pred'), B('y'), C('lr')))
       .update(V('steps'), V<number>('steps').add(1));
 
-    const testPipeline = test.pipeline(config)
+    const testPipeline = test
+      .pipeline(config)
       .initVariable('losses', [])
       .standardize({ mean: C('mean'), std: C('std') })
       .predict({ params: F(() => trainPipeline.v('params')) }) // the trained model, read per batch
@@ -136,7 +139,9 @@ async function main(): Promise<void> {
       await testPipeline.run({ batchSize: 60, reset: 'all' });
       const losses = testPipeline.v<number[]>('losses');
       const testLoss = losses.reduce((a, b) => a + b, 0) / losses.length;
-      console.log(`epoch ${epoch}: ${trainPipeline.v<number>('steps')} steps, running train loss ${trainPipeline.v<number>('runningLoss').toFixed(4)}, test MSE ${testLoss.toFixed(4)}`);
+      console.log(
+        `epoch ${epoch}: ${trainPipeline.v<number>('steps')} steps, running train loss ${trainPipeline.v<number>('runningLoss').toFixed(4)}, test MSE ${testLoss.toFixed(4)}`,
+      );
     }
 
     // back from standardised features to the original scale: w_j / std_j, b − Σ w_j·mean_j / std_j

@@ -9,28 +9,98 @@ import * as internal from '../src/internal.js';
 
 const publicNames = [
   // batches and arrays
-  'Batch', 'isNdArray', 'zeros',
+  'Batch',
+  'isNdArray',
+  'zeros',
   // decorators
-  'action', 'applyParallel', 'inbatchParallel', 'tuple', 'ComponentTuple',
+  'action',
+  'applyParallel',
+  'inbatchParallel',
+  'tuple',
+  'ComponentTuple',
   // datasets
-  'Dataset', 'DatasetIndex', 'FilesIndex', 'StopIterationError', 'calcSplit',
+  'Dataset',
+  'DatasetIndex',
+  'FilesIndex',
+  'StopIterationError',
+  'calcSplit',
   // pipelines and config
-  'Pipeline', 'PipelineError', 'SkipBatch', 'StopPipeline', 'Config', 'MissingKeyError',
+  'Pipeline',
+  'PipelineError',
+  'SkipBatch',
+  'StopPipeline',
+  'Config',
+  'MissingKeyError',
   // named expressions
-  'B', 'V', 'C', 'D', 'I', 'F', 'L', 'W', 'P', 'PP', 'IF', 'R', 'evalExpr', 'NamedExpression', 'PerItem', 'ExpressionError', 'NoPipelineError', 'supportedDistributions',
+  'B',
+  'V',
+  'C',
+  'D',
+  'I',
+  'F',
+  'L',
+  'W',
+  'P',
+  'PP',
+  'IF',
+  'R',
+  'evalExpr',
+  'NamedExpression',
+  'PerItem',
+  'ExpressionError',
+  'NoPipelineError',
+  'supportedDistributions',
   // engines
-  'closeEngines', 'registerEngine', 'configureWorkers', 'portable', 'registerErrorClass', 'ItemContext', 'Rng',
+  'closeEngines',
+  'registerEngine',
+  'configureWorkers',
+  'portable',
+  'registerErrorClass',
+  'ItemContext',
+  'Rng',
   // formats
-  'registerFormat', 'registeredFormats',
+  'registerFormat',
+  'registeredFormats',
   // errors
-  'BatchflowError', 'ArgumentError', 'ComponentError', 'MissingIdError', 'UnknownTargetError', 'UnknownFormatError', 'ActionError',
-  'AssembleError', 'TimeoutError', 'NotPortableError', 'WorkerCrashError', 'WorkerSetupError', 'MissingPeerDependencyError',
-  'IoError', 'MissingFileError', 'FileFormatError', 'CorruptFileError', 'MissingColumnError', 'MissingRowError', 'UnsupportedDataError', 'UnsafePickleError',
+  'BatchflowError',
+  'ArgumentError',
+  'ComponentError',
+  'MissingIdError',
+  'UnknownTargetError',
+  'UnknownFormatError',
+  'ActionError',
+  'AssembleError',
+  'TimeoutError',
+  'NotPortableError',
+  'WorkerCrashError',
+  'WorkerSetupError',
+  'MissingPeerDependencyError',
+  'IoError',
+  'MissingFileError',
+  'FileFormatError',
+  'CorruptFileError',
+  'MissingColumnError',
+  'MissingRowError',
+  'UnsupportedDataError',
+  'UnsafePickleError',
 ];
 
 const internalNames = [
-  'reservedParallelOptions', 'getAction', 'getActions', 'getRegisteredClasses', 'stripExtension', 'defaultIterState', 'PipelineCore',
-  'saveDataTo', 'isNamedExpression', 'isPerItem', 'Slice', 'getEngine', 'resolveTarget', 'validTargets', 'Mutex',
+  'reservedParallelOptions',
+  'getAction',
+  'getActions',
+  'getRegisteredClasses',
+  'stripExtension',
+  'defaultIterState',
+  'PipelineCore',
+  'saveDataTo',
+  'isNamedExpression',
+  'isPerItem',
+  'Slice',
+  'getEngine',
+  'resolveTarget',
+  'validTargets',
+  'Mutex',
 ];
 
 const sorted = (names: Iterable<string>): string[] => [...names].sort();
@@ -41,7 +111,9 @@ describe('the public entry batchflow-ts', () => {
   });
 
   test('every export is defined (no name re-exported from a module that lacks it)', () => {
-    const missing = Object.entries(library).filter(([, value]) => value === undefined).map(([name]) => name);
+    const missing = Object.entries(library)
+      .filter(([, value]) => value === undefined)
+      .map(([name]) => name);
     expect(missing).toEqual([]);
   });
 

@@ -86,7 +86,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     for (const warning of reference.warnings) console.warn(`warning: ${warning}`);
     const actions = reference.classes.reduce((sum, cls) => sum + cls.actions.length, 0);
     const incomplete = reference.sourcesMissing === undefined ? '' : ' (incomplete: without TSDoc summaries, option types and signatures; see the warning)';
-    console.log(`batchflow-ts docs: ${reference.classes.length} Batch class${reference.classes.length === 1 ? '' : 'es'}, ${actions} action entries → ${files.map((file) => relative(process.cwd(), file) || '.').join(', ')}${incomplete}`);
+    console.log(
+      `batchflow-ts docs: ${reference.classes.length} Batch class${reference.classes.length === 1 ? '' : 'es'}, ${actions} action entries → ${files.map((file) => relative(process.cwd(), file) || '.').join(', ')}${incomplete}`,
+    );
     if (reference.classes.length === 0) console.warn('warning: the modules export no Batch class');
     return 0;
   } catch (error) {

@@ -40,7 +40,10 @@ export class MissingIdError extends BatchflowError {
   /** The id values that were not found. */
   readonly ids: readonly unknown[];
   constructor(ids: readonly unknown[], where: string) {
-    const shown = ids.slice(0, 10).map((id) => JSON.stringify(id)).join(', ');
+    const shown = ids
+      .slice(0, 10)
+      .map((id) => JSON.stringify(id))
+      .join(', ');
     super(`${ids.length === 1 ? 'id' : 'ids'} ${shown}${ids.length > 10 ? ', …' : ''} not found in ${where}`);
     this.ids = ids;
   }
@@ -64,7 +67,10 @@ export class UnknownFormatError extends ArgumentError {
   readonly format: unknown;
   readonly validFormats: readonly string[];
   constructor(format: unknown, validFormats: readonly string[]) {
-    super('fmt', `unknown format ${JSON.stringify(format)}; expected undefined (in-memory) or one of ${validFormats.map((f) => `'${f}'`).join(', ') || '(none registered)'}`);
+    super(
+      'fmt',
+      `unknown format ${JSON.stringify(format)}; expected undefined (in-memory) or one of ${validFormats.map((f) => `'${f}'`).join(', ') || '(none registered)'}`,
+    );
     this.format = format;
     this.validFormats = validFormats;
   }

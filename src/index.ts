@@ -23,7 +23,16 @@ export type { Column } from './ndarray/columns.js';
 export { action, type ActionOptions } from './decorators/action.js';
 export { applyParallel } from './decorators/apply-parallel.js';
 export { inbatchParallel, type InbatchParallelOptions } from './decorators/inbatch-parallel.js';
-export { tuple, ComponentTuple, type ParallelOptions, type ParallelDecoratorOptions, type SourceSpec, type DestinationSpec, type InitSpec, type PostSpec } from './decorators/parallel-options.js';
+export {
+  tuple,
+  ComponentTuple,
+  type ParallelOptions,
+  type ParallelDecoratorOptions,
+  type SourceSpec,
+  type DestinationSpec,
+  type InitSpec,
+  type PostSpec,
+} from './decorators/parallel-options.js';
 export type { MethodDecorator } from './decorators/method-decorator.js';
 export type { ActionHost } from './decorators/host.js';
 export type { ActionRecord, ActionKind } from './decorators/action-record.js';
@@ -31,7 +40,14 @@ export type { ActionRecord, ActionKind } from './decorators/action-record.js';
 // Datasets and indices
 export { DatasetIndex, type IndexSource, type IndexValue, type BatchIterRest, type CreateBatchOptions } from './dataset/dataset-index.js';
 export { FilesIndex, type FilesIndexOptions, type PathsSource } from './dataset/files-index.js';
-export { Dataset, type DatasetOptions, type CvSplitOptions, type DatasetBatchOptions, type FromDatasetOptions, type BatchConstructor } from './dataset/dataset.js';
+export {
+  Dataset,
+  type DatasetOptions,
+  type CvSplitOptions,
+  type DatasetBatchOptions,
+  type FromDatasetOptions,
+  type BatchConstructor,
+} from './dataset/dataset.js';
 export type { TableDatasetOptions, TableDatasetBase, TableFormat } from './dataset/table-dataset.js';
 export { StopIterationError, type IterState, type BatchIterOptions } from './dataset/iteration.js';
 export { calcSplit, type SplitShares } from './dataset/calc-split.js';
@@ -50,12 +66,56 @@ export { Config, MissingKeyError, type ConfigSource } from './config/config.js';
 
 // Named expressions: lazy references evaluated when a pipeline runs a batch
 export {
-  B, V, C, D, I, F, L, W, P, PP, IF, R, evalExpr, NamedExpression, PerItem, ExpressionError, NoPipelineError, supportedDistributions,
-  type EvalContext, type PipelineLike, type IterationInfo, type SetMode, type SetOptions, type ExprParams, type ExprOptions, type ExprOr,
-  type Evaluated, type EvalOptions, type RandomOptions, type SliceBound, type AddResult, type NumericResult, type CompareResult, type ItemResult,
-  type BoundExpression, type BatchExpression, type VariableExpression, type ConfigExpression, type DatasetExpression, type IterationExpression,
-  type FunctionExpression, type ListExpression, type WrapExpression, type PerItemExpression, type PerItemEachExpression,
-  type ConditionalExpression, type RandomExpression, type BatchExprOptions, type ConfigExprOptions, type IterationField,
+  B,
+  V,
+  C,
+  D,
+  I,
+  F,
+  L,
+  W,
+  P,
+  PP,
+  IF,
+  R,
+  evalExpr,
+  NamedExpression,
+  PerItem,
+  ExpressionError,
+  NoPipelineError,
+  supportedDistributions,
+  type EvalContext,
+  type PipelineLike,
+  type IterationInfo,
+  type SetMode,
+  type SetOptions,
+  type ExprParams,
+  type ExprOptions,
+  type ExprOr,
+  type Evaluated,
+  type EvalOptions,
+  type RandomOptions,
+  type SliceBound,
+  type AddResult,
+  type NumericResult,
+  type CompareResult,
+  type ItemResult,
+  type BoundExpression,
+  type BatchExpression,
+  type VariableExpression,
+  type ConfigExpression,
+  type DatasetExpression,
+  type IterationExpression,
+  type FunctionExpression,
+  type ListExpression,
+  type WrapExpression,
+  type PerItemExpression,
+  type PerItemEachExpression,
+  type ConditionalExpression,
+  type RandomExpression,
+  type BatchExprOptions,
+  type ConfigExprOptions,
+  type IterationField,
 } from './expr/index.js';
 export type { PipelinePreset } from './expr/context.js';
 
@@ -71,7 +131,14 @@ export { Rng } from './random/rng.js';
 export type { Mutex } from './concurrency/mutex.js';
 
 // File formats
-export { registerFormat, registeredFormats, type RegisterFormatOptions, type FormatHandler, type FormatLoadOptions, type FormatDumpOptions } from './io/format-registry.js';
+export {
+  registerFormat,
+  registeredFormats,
+  type RegisterFormatOptions,
+  type FormatHandler,
+  type FormatLoadOptions,
+  type FormatDumpOptions,
+} from './io/format-registry.js';
 export type { WholeTable, IndexKey, Int64Policy } from './io/table.js';
 export type { FormatOptions, FormatName, LoadOptionsFor, DumpOptionsFor } from './io/format-options.js';
 export type { CsvLoadOptions, CsvDumpOptions, CsvColumnType } from './io/csv.js';
@@ -80,8 +147,28 @@ export type { Hdf5LoadOptions, Hdf5DumpOptions } from './io/hdf5.js';
 export type { BloscLoadOptions, BloscDumpOptions } from './io/blosc.js';
 
 // Errors
-export { IoError, MissingFileError, FileFormatError, CorruptFileError, MissingColumnError, MissingRowError, UnsupportedDataError, UnsafePickleError } from './io/errors.js';
 export {
-  BatchflowError, ArgumentError, ComponentError, MissingIdError, UnknownTargetError, UnknownFormatError,
-  ActionError, AssembleError, TimeoutError, NotPortableError, WorkerCrashError, WorkerSetupError, MissingPeerDependencyError,
+  IoError,
+  MissingFileError,
+  FileFormatError,
+  CorruptFileError,
+  MissingColumnError,
+  MissingRowError,
+  UnsupportedDataError,
+  UnsafePickleError,
+} from './io/errors.js';
+export {
+  BatchflowError,
+  ArgumentError,
+  ComponentError,
+  MissingIdError,
+  UnknownTargetError,
+  UnknownFormatError,
+  ActionError,
+  AssembleError,
+  TimeoutError,
+  NotPortableError,
+  WorkerCrashError,
+  WorkerSetupError,
+  MissingPeerDependencyError,
 } from './errors.js';

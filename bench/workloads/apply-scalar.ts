@@ -45,7 +45,7 @@ async function measureSize(settings: BenchSettings, items: number, reference: Ba
     ...roundStats(stats),
     items,
     perItemUs: roundStats(perItemUs),
-    batchflow: { median: reference.value, unit: reference.unit, perItemUs: round(reference.value * 1000 / items) },
+    batchflow: { median: reference.value, unit: reference.unit, perItemUs: round((reference.value * 1000) / items) },
     ratio: round(ratioOf(reference, stats.median), 3),
     target: { perItemUsBelow: perItemTargetUs, met: perItemUs.median < perItemTargetUs },
   };
@@ -56,9 +56,6 @@ export const workloadA: Workload = {
   title: "applyParallel(x => x + 1) over scalar items, target 'for'",
   defaultRuns: 31,
   async run(settings) {
-    return [
-      await measureSize(settings, 10_000, baseline.A_for_10000),
-      await measureSize(settings, 1_000, baseline.A_for_1000),
-    ];
+    return [await measureSize(settings, 10_000, baseline.A_for_10000), await measureSize(settings, 1_000, baseline.A_for_1000)];
   },
 };

@@ -58,16 +58,18 @@ export const workloadB: Workload = {
         checked = true;
       },
     );
-    return [{
-      workload: 'B',
-      name: `box blur 3×3 ×${REPEATS}, ${ITEMS} × ${SIZE}×${SIZE} float32 items`,
-      engine: 'for',
-      unit: 'ms/batch',
-      ...roundStats(stats),
-      items: ITEMS,
-      perItemMs: round(stats.median / ITEMS),
-      batchflow: { median: baseline.B_for.value, unit: baseline.B_for.unit },
-      ratio: round(ratioOf(baseline.B_for, stats.median), 3),
-    }];
+    return [
+      {
+        workload: 'B',
+        name: `box blur 3×3 ×${REPEATS}, ${ITEMS} × ${SIZE}×${SIZE} float32 items`,
+        engine: 'for',
+        unit: 'ms/batch',
+        ...roundStats(stats),
+        items: ITEMS,
+        perItemMs: round(stats.median / ITEMS),
+        batchflow: { median: baseline.B_for.value, unit: baseline.B_for.unit },
+        ratio: round(ratioOf(baseline.B_for, stats.median), 3),
+      },
+    ];
   },
 };

@@ -32,7 +32,7 @@ function horizontalSums(src: Float32Array, rows: Float32Array, height: number, w
     const o = y * width;
     let left = src[o]!;
     let centre = left;
-    let right = 0;
+    let right: number;
     for (let x = 0; x < last; x++) {
       right = src[o + x + 1]!;
       rows[o + x] = left + centre + right;

@@ -71,7 +71,11 @@ async function run(settings: BenchSettings): Promise<WorkloadResult[]> {
     const perBatch = { ...loadRuns, median: loadRuns.median / LOADED_BATCHES, min: loadRuns.min / LOADED_BATCHES, max: loadRuns.max / LOADED_BATCHES };
 
     // table dataset: parse once, then crop by id
-    const parse = await measure(settings, () => null, () => Dataset.fromTable(src, { fmt: 'csv', batchClass: RowsBatch }));
+    const parse = await measure(
+      settings,
+      () => null,
+      () => Dataset.fromTable(src, { fmt: 'csv', batchClass: RowsBatch }),
+    );
     const dataset = await Dataset.fromTable(src, { fmt: 'csv', batchClass: RowsBatch });
     assertBench(dataset.length === ROWS && dataset.indices[1] === ids[1], 'CSV: the table dataset does not have the file ids');
     const epochTemplate = dataset.p.initVariable('sumY', 0).update(V('sumY'), V<number>('sumY').add(F(sumOf, B('y'))));
@@ -86,10 +90,19 @@ async function run(settings: BenchSettings): Promise<WorkloadResult[]> {
     const tableEpochMs = parse.median + epoch.median;
     const common = { workload: 'CSV', engine: 'for', megabytes, rows: ROWS, batchSize: BATCH };
     return [
-      { ...common, name: `load({ fmt: 'csv' }) per batch, batch ${BATCH} (${LOADED_BATCHES} batches per run)`, unit: 'ms/batch', ...roundStats(perBatch), projectedEpochSeconds: round(projectedEpochMs / 1000, 3) },
+      {
+        ...common,
+        name: `load({ fmt: 'csv' }) per batch, batch ${BATCH} (${LOADED_BATCHES} batches per run)`,
+        unit: 'ms/batch',
+        ...roundStats(perBatch),
+        projectedEpochSeconds: round(projectedEpochMs / 1000, 3),
+      },
       { ...common, name: 'Dataset.fromTable(csv): parse once', unit: 'ms', ...roundStats(parse) },
       {
-        ...common, name: `table dataset: one shuffled epoch, batch ${BATCH} (${batchesPerEpoch} batches)`, unit: 'ms/epoch', ...roundStats(epoch),
+        ...common,
+        name: `table dataset: one shuffled epoch, batch ${BATCH} (${batchesPerEpoch} batches)`,
+        unit: 'ms/epoch',
+        ...roundStats(epoch),
         msPerBatch: round(epoch.median / batchesPerEpoch, 3),
         speedupPerEpoch: round(projectedEpochMs / tableEpochMs, 3),
         target: { text: 'parse + epoch < 1 load-per-batch batch × 10', met: tableEpochMs < perBatch.median * 10 },

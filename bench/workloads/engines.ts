@@ -31,7 +31,11 @@ const engines: readonly TargetName[] = ['for', 'threads', 'mpc'];
  * every engine alike. (Alternating engines run by run made each run pay for the previous engine's
  * garbage and cache state, which slowed all engines down.)
  */
-async function interleaved<T>(settings: BenchSettings, run: (engine: TargetName) => Promise<T>, check: (result: T, engine: TargetName) => void): Promise<Map<TargetName, number[]>> {
+async function interleaved<T>(
+  settings: BenchSettings,
+  run: (engine: TargetName) => Promise<T>,
+  check: (result: T, engine: TargetName) => void,
+): Promise<Map<TargetName, number[]>> {
   const times = new Map<TargetName, number[]>(engines.map((engine) => [engine, []]));
   const perPass = Math.ceil(settings.runs / 2);
   for (let pass = 0; pass < 2; pass++) {
@@ -53,15 +57,23 @@ async function blurOnEngines(settings: BenchSettings): Promise<WorkloadResult[]>
   const source = randomImages(items, 256);
   const index = new DatasetIndex(items);
   let reference: Float32Array | null = null;
-  const times = await interleaved(settings, async (engine) => {
-    const batch = new EngineBatch(index, { preloaded: { images: source } });
-    await batch.applyParallel(blur, { src: 'images', target: engine, repeats: 5 });
-    return batch;
-  }, (batch, engine) => {
-    const data = (batch.images.data as Float32Array).subarray(batch.images.offset, batch.images.offset + 256 * 256 * items);
-    if (reference === null) reference = data.slice();
-    else assertBench(data.every((v, i) => v === reference![i]), `B-engines: ${engine} result differs from 'for'`);
-  });
+  const times = await interleaved(
+    settings,
+    async (engine) => {
+      const batch = new EngineBatch(index, { preloaded: { images: source } });
+      await batch.applyParallel(blur, { src: 'images', target: engine, repeats: 5 });
+      return batch;
+    },
+    (batch, engine) => {
+      const data = (batch.images.data as Float32Array).subarray(batch.images.offset, batch.images.offset + 256 * 256 * items);
+      if (reference === null) reference = data.slice();
+      else
+        assertBench(
+          data.every((v, i) => v === reference![i]),
+          `B-engines: ${engine} result differs from 'for'`,
+        );
+    },
+  );
   const forMedian = summarize(times.get('for')!).median;
   return engines.map((engine) => {
     const stats = summarize(times.get(engine)!);
@@ -72,21 +84,34 @@ async function blurOnEngines(settings: BenchSettings): Promise<WorkloadResult[]>
       unit: 'ms/batch',
       ...roundStats(stats),
       speedupVsFor: round(forMedian / stats.median, 3),
-      target: engine === 'for' ? undefined : { text: `≥ ${engine === 'threads' ? 1.85 : 1.4}× for`, met: forMedian / stats.median >= (engine === 'threads' ? 1.85 : 1.4) },
-      batchflow: engine === 'threads' ? { median: baseline.B_threads.value, unit: baseline.B_threads.unit, speedupVsFor: round(baseline.B_for.value / baseline.B_threads.value, 3) } : undefined,
+      target:
+        engine === 'for'
+          ? undefined
+          : { text: `≥ ${engine === 'threads' ? 1.85 : 1.4}× for`, met: forMedian / stats.median >= (engine === 'threads' ? 1.85 : 1.4) },
+      batchflow:
+        engine === 'threads'
+          ? { median: baseline.B_threads.value, unit: baseline.B_threads.unit, speedupVsFor: round(baseline.B_for.value / baseline.B_threads.value, 3) }
+          : undefined,
     };
   });
 }
 
 async function scalarsOnEngines(settings: BenchSettings): Promise<WorkloadResult[]> {
   const items = 10_000;
-  const values = ndarray(Float64Array.from({ length: items }, (_, i) => i), [items]);
+  const values = ndarray(
+    Float64Array.from({ length: items }, (_, i) => i),
+    [items],
+  );
   const index = new DatasetIndex(items);
-  const times = await interleaved(settings, async (engine) => {
-    const batch = new EngineBatch(index, { preloaded: { x: values } });
-    await batch.applyParallel(addOne, { src: 'x', target: engine });
-    return batch;
-  }, (batch, engine) => assertBench(batch.x.get(items - 1) === items, `A-engines: ${engine} gave ${batch.x.get(items - 1)}`));
+  const times = await interleaved(
+    settings,
+    async (engine) => {
+      const batch = new EngineBatch(index, { preloaded: { x: values } });
+      await batch.applyParallel(addOne, { src: 'x', target: engine });
+      return batch;
+    },
+    (batch, engine) => assertBench(batch.x.get(items - 1) === items, `A-engines: ${engine} gave ${batch.x.get(items - 1)}`),
+  );
   return engines.map((engine) => {
     const stats = summarize(times.get(engine)!);
     return {
@@ -97,14 +122,17 @@ async function scalarsOnEngines(settings: BenchSettings): Promise<WorkloadResult
       ...roundStats({ ...stats, median: (stats.median * 1000) / items, min: (stats.min * 1000) / items, max: (stats.max * 1000) / items }),
       msPerBatch: round(stats.median, 3),
       target: engine === 'threads' ? { text: '< 1.5 µs/item', met: (stats.median * 1000) / items < 1.5 } : undefined,
-      batchflow: engine === 'threads' ? { median: baseline.A_threads_10000.value / 10, unit: "µs/item" } : undefined,
+      batchflow: engine === 'threads' ? { median: baseline.A_threads_10000.value / 10, unit: 'µs/item' } : undefined,
     };
   });
 }
 
 async function startup(settings: BenchSettings): Promise<WorkloadResult[]> {
   const items = 1_000;
-  const values = ndarray(Float64Array.from({ length: items }, (_, i) => i), [items]);
+  const values = ndarray(
+    Float64Array.from({ length: items }, (_, i) => i),
+    [items],
+  );
   const index = new DatasetIndex(items);
   const results: WorkloadResult[] = [];
   for (const engine of ['threads', 'mpc'] as const) {
@@ -121,8 +149,12 @@ async function startup(settings: BenchSettings): Promise<WorkloadResult[]> {
     }
     const coldStats = summarize(cold);
     results.push({
-      workload: 'startup', name: 'first call on a new pool (workers start and import the module) vs the next call, 1,000 items',
-      engine, unit: 'ms', ...roundStats(coldStats), warmMedian: round(summarize(warm).median, 3),
+      workload: 'startup',
+      name: 'first call on a new pool (workers start and import the module) vs the next call, 1,000 items',
+      engine,
+      unit: 'ms',
+      ...roundStats(coldStats),
+      warmMedian: round(summarize(warm).median, 3),
     });
   }
   return results;

@@ -12,4 +12,13 @@ import { workloadIO } from './io.js';
 import { workloadCsvPipeline } from './csv-pipeline.js';
 import { workloadHdf5ColdStart } from './hdf5-cold-start.js';
 
-export const workloads: readonly Workload[] = [workloadA, workloadB, workloadEngines, workloadPipeline, workloadIndex, workloadIO, workloadCsvPipeline, workloadHdf5ColdStart];
+export const workloads: readonly Workload[] = [
+  workloadA,
+  workloadB,
+  workloadEngines,
+  workloadPipeline,
+  workloadIndex,
+  workloadIO,
+  workloadCsvPipeline,
+  workloadHdf5ColdStart,
+];

@@ -38,7 +38,11 @@ function tableColumns(): Float64Array[] {
 function result(name: string, engine: string, stats: Stats, bytes: number, extra: Record<string, unknown> = {}): WorkloadResult {
   const mbPerSecond = (ms: number): number => round(bytes / 1e6 / (ms / 1000), 3);
   return {
-    workload: 'IO', name, engine, unit: 'ms', ...roundStats(stats),
+    workload: 'IO',
+    name,
+    engine,
+    unit: 'ms',
+    ...roundStats(stats),
     megabytes: round(bytes / 1e6, 2),
     mbPerSecond: { median: mbPerSecond(stats.median), best: mbPerSecond(stats.min) },
     ...extra,
@@ -52,11 +56,23 @@ async function bloscResults(settings: BenchSettings, dir: string): Promise<Workl
   const out: WorkloadResult[] = [];
   for (const target of ['for', 'threads'] as TargetName[]) {
     const folder = path.join(dir, `blosc-${target}`);
-    const dump = await measure(settings, () => new ImageBatch(index, { preloaded: { images: data } }), (batch) => batch.dump({ fmt: 'blosc', dst: folder, target, nWorkers: 2 }));
-    const load = await measure(settings, () => new ImageBatch(index), (batch) => batch.load({ fmt: 'blosc', src: folder, target, nWorkers: 2 }), (batch) => {
-      const loaded = batch.getComponent('images') as NDArray;
-      assertBench(loaded.shape.join() === data.shape.join() && loaded.get(ITEMS - 1, SIDE - 1, SIDE - 1) === data.get(ITEMS - 1, SIDE - 1, SIDE - 1), 'IO: blosc load does not match the dump');
-    });
+    const dump = await measure(
+      settings,
+      () => new ImageBatch(index, { preloaded: { images: data } }),
+      (batch) => batch.dump({ fmt: 'blosc', dst: folder, target, nWorkers: 2 }),
+    );
+    const load = await measure(
+      settings,
+      () => new ImageBatch(index),
+      (batch) => batch.load({ fmt: 'blosc', src: folder, target, nWorkers: 2 }),
+      (batch) => {
+        const loaded = batch.getComponent('images') as NDArray;
+        assertBench(
+          loaded.shape.join() === data.shape.join() && loaded.get(ITEMS - 1, SIDE - 1, SIDE - 1) === data.get(ITEMS - 1, SIDE - 1, SIDE - 1),
+          'IO: blosc load does not match the dump',
+        );
+      },
+    );
     out.push(result(`blosc dump, ${ITEMS} items of ${SIDE}×${SIDE} float32`, target, dump, bytes, { items: ITEMS }));
     out.push(result(`blosc load, ${ITEMS} items of ${SIDE}×${SIDE} float32`, target, load, bytes, { items: ITEMS }));
   }
@@ -73,17 +89,34 @@ async function tableResults(settings: BenchSettings, dir: string): Promise<Workl
     static override components = names;
   }
   const out: WorkloadResult[] = [];
-  for (const [fmt, ext] of [['feather', 'feather'], ['hdf5', 'h5'], ['csv', 'csv']] as const) {
+  for (const [fmt, ext] of [
+    ['feather', 'feather'],
+    ['hdf5', 'h5'],
+    ['csv', 'csv'],
+  ] as const) {
     const file = path.join(dir, `table.${ext}`);
-    const dump = await measure(settings, () => new TableBatch(index, { preloaded }), (batch) => batch.dump({ fmt, dst: file }));
-    const load = await measure(settings, () => new TableBatch(index), (batch) => batch.load({ fmt, src: file }), (batch) => {
-      const last = batch.getComponent(`c${COLUMNS - 1}`) as Float64Array;
-      assertBench(last.length === ROWS && last[ROWS - 1] === columns[COLUMNS - 1]![ROWS - 1], `IO: ${fmt} load does not match the dump`);
-    });
+    const dump = await measure(
+      settings,
+      () => new TableBatch(index, { preloaded }),
+      (batch) => batch.dump({ fmt, dst: file }),
+    );
+    const load = await measure(
+      settings,
+      () => new TableBatch(index),
+      (batch) => batch.load({ fmt, src: file }),
+      (batch) => {
+        const last = batch.getComponent(`c${COLUMNS - 1}`) as Float64Array;
+        assertBench(last.length === ROWS && last[ROWS - 1] === columns[COLUMNS - 1]![ROWS - 1], `IO: ${fmt} load does not match the dump`);
+      },
+    );
     out.push(result(`${fmt} dump, ${ROWS.toLocaleString('en-US')} rows × ${COLUMNS} float64 columns`, 'for', dump, bytes, { rows: ROWS, columns: COLUMNS }));
-    out.push(result(`${fmt} load, ${ROWS.toLocaleString('en-US')} rows × ${COLUMNS} float64 columns`, 'for', load, bytes, {
-      rows: ROWS, columns: COLUMNS, ...(fmt === 'csv' ? {} : { target: { mbPerSecondAtLeast: 200, met: bytes / 1e6 / (load.median / 1000) >= 200 } }),
-    }));
+    out.push(
+      result(`${fmt} load, ${ROWS.toLocaleString('en-US')} rows × ${COLUMNS} float64 columns`, 'for', load, bytes, {
+        rows: ROWS,
+        columns: COLUMNS,
+        ...(fmt === 'csv' ? {} : { target: { mbPerSecondAtLeast: 200, met: bytes / 1e6 / (load.median / 1000) >= 200 } }),
+      }),
+    );
   }
   return out;
 }

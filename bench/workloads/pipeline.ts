@@ -36,8 +36,14 @@ function sumOf(values: NDArray): number {
 }
 
 function makeDataset(): { dataset: Dataset<TableBatch>; expectedSum: number } {
-  const x = ndarray(Float32Array.from({ length: ITEMS * WIDTH }, (_, i) => (i % 97) / 7), [ITEMS, WIDTH]);
-  const y = ndarray(Int32Array.from({ length: ITEMS }, (_, i) => i % 1000), [ITEMS]);
+  const x = ndarray(
+    Float32Array.from({ length: ITEMS * WIDTH }, (_, i) => (i % 97) / 7),
+    [ITEMS, WIDTH],
+  );
+  const y = ndarray(
+    Int32Array.from({ length: ITEMS }, (_, i) => i % 1000),
+    [ITEMS],
+  );
   let expectedSum = 0;
   for (let i = 0; i < ITEMS; i++) expectedSum += i % 1000;
   return { dataset: new Dataset(ITEMS, { batchClass: TableBatch, preloaded: { x, y } }), expectedSum };

@@ -6,8 +6,19 @@
 import { describe, expect, test } from '@jest/globals';
 import ndarray from 'ndarray';
 import {
-  ActionError, ArgumentError, AssembleError, Batch, Dataset, DatasetIndex, ItemContext, P, Rng, UnknownTargetError,
-  applyParallel, isNdArray, tuple, type NDArray,
+  ActionError,
+  ArgumentError,
+  AssembleError,
+  Batch,
+  Dataset,
+  DatasetIndex,
+  ItemContext,
+  P,
+  Rng,
+  UnknownTargetError,
+  applyParallel,
+  tuple,
+  type NDArray,
 } from '../../src/index.js';
 import { toList } from '../helpers/values.js';
 
@@ -31,7 +42,11 @@ function addNd(a: NDArray, b: NDArray): NDArray {
 const BATCH_SIZE = 8;
 const CONST = 42;
 /** ARRAY_INIT = [[0],[1],…,[7]] (8×1). */
-const arrayInit = (): NDArray => ndarray(Float64Array.from({ length: BATCH_SIZE }, (_, i) => i), [BATCH_SIZE, 1]);
+const arrayInit = (): NDArray =>
+  ndarray(
+    Float64Array.from({ length: BATCH_SIZE }, (_, i) => i),
+    [BATCH_SIZE, 1],
+  );
 const ARRAY_INIT_LIST = Array.from({ length: BATCH_SIZE }, (_, i) => [i]);
 
 class MyBatch extends Batch {
@@ -43,7 +58,11 @@ class MyBatch extends Batch {
   @applyParallel
   apTest(item: number | NDArray | [NDArray, NDArray], options: { param: number }): number | NDArray {
     if (typeof item === 'number') return item * options.param;
-    if (Array.isArray(item)) return addNd(mapNd(item[0], (v) => v * options.param), mapNd(item[1], (v) => v * options.param));
+    if (Array.isArray(item))
+      return addNd(
+        mapNd(item[0], (v) => v * options.param),
+        mapNd(item[1], (v) => v * options.param),
+      );
     return mapNd(item, (v) => v * options.param);
   }
 
@@ -267,19 +286,30 @@ describe('apply_parallel extras (§8.10)', () => {
     const batch = new MyBatch([5, 6, 7]);
     batch.images = ndarray(Float64Array.from([1, 2, 3]), [3]);
     const calls: Array<{ keys: string[]; index: unknown; position: number; self: unknown; action: string }> = [];
-    await batch.actions.applyParallel(function named(this: unknown, x: number, o: { k: number }, ctx: ItemContext) {
-      calls.push({ keys: Object.keys(o).sort(), index: ctx.index, position: ctx.position, self: this, action: ctx.action });
-      return x * o.k;
-    }, { src: 'images', dst: 'out', k: 3 });
+    await batch.actions.applyParallel(
+      function named(this: unknown, x: number, o: { k: number }, ctx: ItemContext) {
+        calls.push({ keys: Object.keys(o).sort(), index: ctx.index, position: ctx.position, self: this, action: ctx.action });
+        return x * o.k;
+      },
+      { src: 'images', dst: 'out', k: 3 },
+    );
     expect(calls.map((c) => c.keys)).toEqual([['k'], ['k'], ['k']]);
-    expect(calls.map((c) => [c.index, c.position])).toEqual([[5, 0], [6, 1], [7, 2]]);
+    expect(calls.map((c) => [c.index, c.position])).toEqual([
+      [5, 0],
+      [6, 1],
+      [7, 2],
+    ]);
     expect(calls.every((c) => c.self === batch && c.action === 'named')).toBe(true);
     expect(component(batch, 'out')).toEqual([3, 6, 9]);
   });
 
   test('§8.10 (bug 1) positional extras go through args and reach the item function after the context', async () => {
     const batch = new MyBatch([0, 1, 2]);
-    await batch.actions.applyParallel((x: number, _o: {}, _c: ItemContext, a: number, b: number) => x * a + b, { init: [1, 2, 3], dst: 'out', args: [10, P([1, 2, 3])] });
+    await batch.actions.applyParallel((x: number, _o: {}, _c: ItemContext, a: number, b: number) => x * a + b, {
+      init: [1, 2, 3],
+      dst: 'out',
+      args: [10, P([1, 2, 3])],
+    });
     expect(component(batch, 'out')).toEqual([11, 22, 33]);
   });
 
@@ -299,7 +329,10 @@ describe('apply_parallel extras (§8.10)', () => {
         if (x === 2) throw boom;
         return x;
       };
-      const error = await batch.actions.applyParallel(failing, { src: 'images', dst: 'out', target }).then(() => null, (e: unknown) => e);
+      const error = await batch.actions.applyParallel(failing, { src: 'images', dst: 'out', target }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(ActionError);
       const actionError = error as ActionError;
       expect(actionError.action).toBe('failing');
@@ -315,11 +348,19 @@ describe('apply_parallel extras (§8.10)', () => {
 
   test('§8.10 (bug 8) several failing items on async: the first by position is the cause, the count is kept', async () => {
     const batch = new MyBatch([10, 11, 12, 13]);
-    const error = await batch.actions.applyParallel(async (x: number) => {
-      await new Promise((resolve) => setTimeout(resolve, (4 - x) * 5));
-      if (x % 2 === 1) throw new Error(`item ${x}`);
-      return x;
-    }, { init: [0, 1, 2, 3], dst: 'out', target: 'async' }).then(() => null, (e: unknown) => e);
+    const error = await batch.actions
+      .applyParallel(
+        async (x: number) => {
+          await new Promise((resolve) => setTimeout(resolve, (4 - x) * 5));
+          if (x % 2 === 1) throw new Error(`item ${x}`);
+          return x;
+        },
+        { init: [0, 1, 2, 3], dst: 'out', target: 'async' },
+      )
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(ActionError);
     expect((error as ActionError).position).toBe(1);
     expect((error as ActionError).indexValue).toBe(11);
@@ -333,12 +374,15 @@ describe('apply_parallel extras (§8.10)', () => {
     const gates: Array<() => void> = [];
     const opened = [0, 1, 2, 3, 4].map((i) => new Promise<void>((resolve) => (gates[i] = resolve)));
     let started = 0;
-    const running = batch.actions.applyParallel(async (x: number) => {
-      started++;
-      await opened[x];
-      finished.push(x);
-      return x * 10;
-    }, { init: [0, 1, 2, 3, 4], dst: 'out', target: 'async' });
+    const running = batch.actions.applyParallel(
+      async (x: number) => {
+        started++;
+        await opened[x];
+        finished.push(x);
+        return x * 10;
+      },
+      { init: [0, 1, 2, 3, 4], dst: 'out', target: 'async' },
+    );
     for (let tick = 0; started < 5 && tick < 1000; tick++) await new Promise((resolve) => setImmediate(resolve));
     expect(started).toBe(5); // every item is in flight before any of them finishes
     for (const i of [4, 3, 2, 1, 0]) {
@@ -358,9 +402,17 @@ describe('apply_parallel extras (§8.10)', () => {
 
   test('§8.10 context.rng without requiresRng/rngSeeds is an error naming the action', async () => {
     const batch = new MyBatch([0, 1]);
-    const error = await batch.actions.applyParallel(function useRng(_x: number, _o: {}, ctx: ItemContext) {
-      return ctx.rng.random();
-    }, { init: [0, 0], dst: 'out' }).then(() => null, (e: unknown) => e);
+    const error = await batch.actions
+      .applyParallel(
+        function useRng(_x: number, _o: {}, ctx: ItemContext) {
+          return ctx.rng.random();
+        },
+        { init: [0, 0], dst: 'out' },
+      )
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(ActionError);
     expect(String(((error as ActionError).cause as Error).message)).toContain('requiresRng');
   });
@@ -377,7 +429,14 @@ describe('apply_parallel extras (§8.10)', () => {
     const batch = new MyBatch([0, 1, 2]);
     batch.images = ndarray(Float64Array.from([1, 2, 3]), [3]);
     let got: [unknown[], Record<string, unknown>] | undefined;
-    await batch.actions.apTest({ src: 'images', dst: 'x', param: 10, post: (results, options) => { got = [results, options]; } });
+    await batch.actions.apTest({
+      src: 'images',
+      dst: 'x',
+      param: 10,
+      post: (results, options) => {
+        got = [results, options];
+      },
+    });
     expect(got?.[0]).toEqual([10, 20, 30]);
     expect(got?.[1]).toMatchObject({ src: 'images', dst: 'x', param: 10 });
     expect(batch.components).toEqual(['images', 'masks']);
@@ -411,11 +470,23 @@ describe('apply_parallel extras (§8.10)', () => {
   test('§8.10 (bug 5) a list item is one argument, not spread into positional arguments', async () => {
     const batch = new MyBatch([0, 1]);
     const seen: unknown[] = [];
-    await batch.actions.applyParallel((item: number[], o: {}, ctx: ItemContext) => {
-      seen.push([item, o, ctx.position]);
-      return item[0]! + item[1]!;
-    }, { init: [[1, 2], [3, 4]], dst: 'out' });
-    expect(seen).toEqual([[[1, 2], {}, 0], [[3, 4], {}, 1]]);
+    await batch.actions.applyParallel(
+      (item: number[], o: {}, ctx: ItemContext) => {
+        seen.push([item, o, ctx.position]);
+        return item[0]! + item[1]!;
+      },
+      {
+        init: [
+          [1, 2],
+          [3, 4],
+        ],
+        dst: 'out',
+      },
+    );
+    expect(seen).toEqual([
+      [[1, 2], {}, 0],
+      [[3, 4], {}, 1],
+    ]);
     expect(component(batch, 'out')).toEqual([3, 7]);
   });
 
@@ -423,10 +494,18 @@ describe('apply_parallel extras (§8.10)', () => {
     const batch = new MyBatch([7, 8]);
     const indices: unknown[] = [];
     let results: unknown[] = [];
-    await batch.actions.applyParallel((x: number, _o: {}, ctx: ItemContext) => {
-      indices.push(ctx.index);
-      return x;
-    }, { init: [1, 2, 3, 4], post: (r) => { results = r; } });
+    await batch.actions.applyParallel(
+      (x: number, _o: {}, ctx: ItemContext) => {
+        indices.push(ctx.index);
+        return x;
+      },
+      {
+        init: [1, 2, 3, 4],
+        post: (r) => {
+          results = r;
+        },
+      },
+    );
     expect(indices).toEqual([undefined, undefined, undefined, undefined]);
     expect(results).toEqual([1, 2, 3, 4]);
   });
@@ -439,7 +518,12 @@ describe('apply_parallel extras (§8.10)', () => {
 
   test('§8.10 (bug 31) raw data src without dst → ArgumentError naming dst', async () => {
     const batch = new MyBatch([0, 1, 2]);
-    const error = await batch.actions.applyParallel((x: number) => x, { src: Float64Array.from([1, 2, 3]) }).then(() => null, (e: unknown) => e);
+    const error = await batch.actions
+      .applyParallel((x: number) => x, { src: Float64Array.from([1, 2, 3]) })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(ArgumentError);
     expect((error as ArgumentError).argument).toBe('dst');
   });
@@ -453,7 +537,10 @@ describe('apply_parallel extras (§8.10)', () => {
 
   test('§8.10 unknown target → UnknownTargetError listing the valid ones', async () => {
     const batch = makeBatch();
-    const error = await batch.actions.apTest({ src: 'images', param: 1, target: 'nogil' as never }).then(() => null, (e: unknown) => e);
+    const error = await batch.actions.apTest({ src: 'images', param: 1, target: 'nogil' as never }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(UnknownTargetError);
     expect((error as UnknownTargetError).message).toContain("'for'");
     expect((error as UnknownTargetError).message).toContain("'async'");
@@ -461,7 +548,9 @@ describe('apply_parallel extras (§8.10)', () => {
 
   test('§8.10 the per-item original stays callable as _name_', () => {
     const batch = makeBatch();
-    const inner = (batch as unknown as { _apTest_(x: NDArray, o: { param: number }): NDArray })._apTest_(ndarray(Float64Array.from([1, 2]), [2]), { param: 10 });
+    const inner = (batch as unknown as { _apTest_(x: NDArray, o: { param: number }): NDArray })._apTest_(ndarray(Float64Array.from([1, 2]), [2]), {
+      param: 10,
+    });
     expect(toList(inner)).toEqual([10, 20]);
   });
 });

@@ -42,14 +42,26 @@ describe('assemble_test', () => {
 
   test("T90: results [[0,2],[1,3]] with dst ['c1','c2'] → per-item results transposed: c1 == [0,1], c2 == [2,3]", () => {
     const batch = new FakeBatch([0, 1]);
-    batch._assemble([[0, 2], [1, 3]], { dst: ['c1', 'c2'] });
+    batch._assemble(
+      [
+        [0, 2],
+        [1, 3],
+      ],
+      { dst: ['c1', 'c2'] },
+    );
     expect(toList(batch.c1)).toEqual([0, 1]);
     expect(toList(batch.c2)).toEqual([2, 3]);
   });
 
   test('T90 (tuple dst): dst tuple(c1, c2) transposes the same way', () => {
     const batch = new FakeBatch([0, 1]);
-    batch._assemble([[0, 2], [1, 3]], { dst: tuple('c1', 'c2') });
+    batch._assemble(
+      [
+        [0, 2],
+        [1, 3],
+      ],
+      { dst: tuple('c1', 'c2') },
+    );
     expect(toList(batch.c1)).toEqual([0, 1]);
     expect(toList(batch.c2)).toEqual([2, 3]);
   });
@@ -63,7 +75,13 @@ describe('assemble_test', () => {
 
   test("T92: results [[0,2],[1,3]] with dstDefault 'components' → c1 == [0,1], c2 == [2,3]", async () => {
     const batch = new FakeBatch([0, 1]);
-    await batch.actions.applyParallel(identity, { init: [[0, 2], [1, 3]], dstDefault: 'components' });
+    await batch.actions.applyParallel(identity, {
+      init: [
+        [0, 2],
+        [1, 3],
+      ],
+      dstDefault: 'components',
+    });
     expect(toList(batch.c1)).toEqual([0, 1]);
     expect(toList(batch.c2)).toEqual([2, 3]);
   });
@@ -90,10 +108,16 @@ describe('_assemble column kinds (§4.8)', () => {
     batch._assemble([ndarray(Int32Array.from([1, 2]), [2]), ndarray(Int32Array.from([3, 4]), [2])], { dst: 'c1' });
     expect(batch.c1!.shape).toEqual([2, 2]);
     expect(batch.c1!.dtype).toBe('int32');
-    expect(toList(batch.c1)).toEqual([[1, 2], [3, 4]]);
+    expect(toList(batch.c1)).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     batch._assemble([ndarray(Int32Array.from([1, 2]), [2]), ndarray(Float32Array.from([3.5, 4]), [2])], { dst: 'c2' });
     expect(batch.c2!.dtype).toBe('float64');
-    expect(toList(batch.c2)).toEqual([[1, 2], [3.5, 4]]);
+    expect(toList(batch.c2)).toEqual([
+      [1, 2],
+      [3.5, 4],
+    ]);
   });
 
   test('differently shaped ndarrays → a plain array of the item arrays', () => {
@@ -111,7 +135,10 @@ describe('_assemble column kinds (§4.8)', () => {
     const batch = new FakeBatch([0, 1]);
     batch._assemble([Float32Array.from([1, 2, 3]), Float32Array.from([4, 5, 6])], { dst: 'c1' });
     expect(batch.c1!.shape).toEqual([2, 3]);
-    expect(toList(batch.c1)).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(toList(batch.c1)).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     batch._assemble(['a', 'b'], { dst: 'c2' });
     expect(batch.getComponent('c2')).toEqual(['a', 'b']);
     batch._assemble([{ k: 1 }, null], { dst: 'c2' });

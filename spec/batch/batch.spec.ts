@@ -5,9 +5,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import ndarray from 'ndarray';
-import {
-  ArgumentError, Batch, ComponentError, Dataset, DatasetIndex, MissingIdError, Rng, action, isNdArray, type NDArray,
-} from '../../src/index.js';
+import { ArgumentError, Batch, ComponentError, Dataset, DatasetIndex, MissingIdError, Rng, action, type NDArray } from '../../src/index.js';
 import { toList, range, nd } from '../helpers/values.js';
 
 const errorOf = (f: () => unknown): unknown => {
@@ -185,15 +183,21 @@ describe('components and addComponents (§1.6, §1.7)', () => {
     expect(toList(batch.getComponent('x'))).toEqual([7, 8]);
   });
 
-  test("§1.7 (bug 20) an existing component → ComponentError \"component 'images' already exists\"", async () => {
-    const error = await new MB(2).addComponents('images').then(() => null, (e: unknown) => e);
+  test('§1.7 (bug 20) an existing component → ComponentError "component \'images\' already exists"', async () => {
+    const error = await new MB(2).addComponents('images').then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ComponentError);
     expect((error as Error).message).toBe("component 'images' already exists");
   });
 
   test("§1.7 a Batch member name ('size', 'index') → ComponentError \"'size' already exists as a member\"", async () => {
     for (const name of ['size', 'index']) {
-      const error = await new MB(2).addComponents(name).then(() => null, (e: unknown) => e);
+      const error = await new MB(2).addComponents(name).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(ComponentError);
       expect((error as Error).message).toBe(`'${name}' already exists as a member of MB`);
     }
@@ -274,7 +278,10 @@ describe('get / itemAt / items / iteration (§1.8, bug 15)', () => {
     const batch = new MB(['a', 'b'], { preloaded: { images: ndarray(Float64Array.from([1, 2, 3, 4]), [2, 2]) } });
     expect(toList(batch.get('b', 'images'))).toEqual([3, 4]);
     (batch.get('a') as Record<string, unknown>).images = nd([9, 9]);
-    expect(toList(batch.images)).toEqual([[9, 9], [3, 4]]);
+    expect(toList(batch.images)).toEqual([
+      [9, 9],
+      [3, 4],
+    ]);
   });
 
   test('§1.8 (bug 15) no components, ids 20..29: get(id) is by id, itemAt by position, iteration works', () => {
@@ -384,8 +391,14 @@ describe('deepcopy (§1.9, bug 12)', () => {
     const original = new Batch(2, { preloaded: [nd([1, 2]), nd([3, 4])] });
     const copy = original.deepcopy();
     (copy.data as NDArray[])[0]!.set(0, -1);
-    expect(toList(original.data)).toEqual([[1, 2], [3, 4]]);
-    expect(toList(copy.data)).toEqual([[-1, 2], [3, 4]]);
+    expect(toList(original.data)).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(toList(copy.data)).toEqual([
+      [-1, 2],
+      [3, 4],
+    ]);
   });
 });
 
@@ -446,7 +459,10 @@ describe('fromData (§1.9, bug 18)', () => {
   test('§1.9 (bug 18: sized by the first component) fromData(null, [arange(4), arange(4)+10]) → ids 0..3', () => {
     const batch = Batch.fromData(null, [nd(range(0, 4)), nd(range(10, 14))]);
     expect(batch.indices).toEqual([0, 1, 2, 3]);
-    expect(toList(batch.data)).toEqual([[0, 1, 2, 3], [10, 11, 12, 13]]);
+    expect(toList(batch.data)).toEqual([
+      [0, 1, 2, 3],
+      [10, 11, 12, 13],
+    ]);
   });
 
   test('§1.9 fromData with an index crops the data by its ids: fromData(DatasetIndex(3), arange(10)).data == [0,1,2]', () => {

@@ -42,7 +42,10 @@ const BATCH_POSITIONS = range(20, 30);
  * `dst === false` → preloaded dataset; otherwise a dataset without data, then `load({src: data, dst})`.
  * `before` plays the role of the `pipeline` argument's actions (run before the data is read).
  */
-async function getBatch<B extends Batch>(data: unknown, options: { batchClass?: BatchClass<B>; index?: number | string[]; dst?: false | undefined | string | string[]; before?: (batch: B) => Promise<unknown> } = {}): Promise<B> {
+async function getBatch<B extends Batch>(
+  data: unknown,
+  options: { batchClass?: BatchClass<B>; index?: number | string[]; dst?: false | undefined | string | string[]; before?: (batch: B) => Promise<unknown> } = {},
+): Promise<B> {
   const { batchClass, index = DATASET_SIZE, dst = false, before } = options;
   const dataset = new Dataset<B>(index, dst === false ? { batchClass: batchClass as never, preloaded: data } : { batchClass: batchClass as never });
   let batch = dataset.createBatch(BATCH_POSITIONS, { pos: true });
@@ -59,7 +62,10 @@ const loadAll: DstCase = { label: 'load with dst undefined (dst None)', dst: und
 // ---- TestNoComponents (T8–T23): plain Batch --------------------------------------------------
 
 describe('TestNoComponents (plain Batch)', () => {
-  const cases = [[8, preload], [9, loadAll]] as const;
+  const cases = [
+    [8, preload],
+    [9, loadAll],
+  ] as const;
 
   for (const [n, { label, dst }] of cases) {
     test(`T${n}: test_array, ${label}: data == [120..129]`, async () => {
@@ -70,7 +76,10 @@ describe('TestNoComponents (plain Batch)', () => {
     });
   }
 
-  for (const [n, { label, dst }] of [[12, preload], [13, loadAll]] as const) {
+  for (const [n, { label, dst }] of [
+    [12, preload],
+    [13, loadAll],
+  ] as const) {
     test(`T${n}: test_tuple, ${label}: data[0] == [120..129], data[1] == [1020..1029]`, async () => {
       const batch = await getBatch([arange(DATASET_SIZE, 100), arange(DATASET_SIZE, 1000)], { dst });
       const data = batch.data as unknown[];
@@ -81,7 +90,10 @@ describe('TestNoComponents (plain Batch)', () => {
     });
   }
 
-  for (const [n, { label, dst }] of [[16, preload], [17, loadAll]] as const) {
+  for (const [n, { label, dst }] of [
+    [16, preload],
+    [17, loadAll],
+  ] as const) {
     test(`T${n}: test_dict, ${label}: data.comp1 == [120..129], data.comp2 == [1020..1029]`, async () => {
       const batch = await getBatch({ comp1: arange(DATASET_SIZE, 100), comp2: arange(DATASET_SIZE, 1000) }, { dst });
       const data = batch.data as Record<string, unknown>;
@@ -91,7 +103,10 @@ describe('TestNoComponents (plain Batch)', () => {
     });
   }
 
-  for (const [n, { label, dst }] of [[20, preload], [21, loadAll]] as const) {
+  for (const [n, { label, dst }] of [
+    [20, preload],
+    [21, loadAll],
+  ] as const) {
     test(`T${n}: test_df (DataFrame → record of columns, string index), ${label}: rows found by id`, async () => {
       const batch = await getBatch({ comp1: arange(DATASET_SIZE, 100), comp2: arange(DATASET_SIZE, 1000) }, { dst, index: STRING_INDEX });
       expect(batch.indices).toEqual(range(1020, 1030).map(String));
@@ -205,7 +220,10 @@ function expectBaseComponents(batch: MyBatch4): void {
 }
 
 describe('TestAddComponents (components [images, nodata1, labels, nodata2])', () => {
-  const dsts: Array<[number, DstCase]> = [[0, preload], [1, { label: "load with dst ['images','labels']", dst: ['images', 'labels'] }]];
+  const dsts: Array<[number, DstCase]> = [
+    [0, preload],
+    [1, { label: "load with dst ['images','labels']", dst: ['images', 'labels'] }],
+  ];
 
   for (const [offset, { label, dst }] of dsts) {
     test(`T${44 + offset}: test_none, ${label}: addComponents('new') first; data kept and new is null`, async () => {
@@ -217,8 +235,13 @@ describe('TestAddComponents (components [images, nodata1, labels, nodata2])', ()
 
     test(`T${46 + offset}: test_array, ${label}: addComponents('new', arange(size) + indices) → [20,22,…,38]`, async () => {
       const batch = await getBatch(addData(), {
-        batchClass: MyBatch4, dst,
-        before: (b) => b.addComponents('new', Float64Array.from(b.indices, (id, i) => i + Number(id))),
+        batchClass: MyBatch4,
+        dst,
+        before: (b) =>
+          b.addComponents(
+            'new',
+            Float64Array.from(b.indices, (id, i) => i + Number(id)),
+          ),
       });
       expectBaseComponents(batch);
       expect(newOf(batch)).toEqual(range(20, 40, 2));
@@ -236,7 +259,10 @@ describe('TestAddComponents (components [images, nodata1, labels, nodata2])', ()
 // ---- TestItems (T50–T57): item access by id ---------------------------------------------------
 
 describe('TestItems (item by id)', () => {
-  const dsts: Array<[number, DstCase]> = [[0, preload], [2, loadAll]];
+  const dsts: Array<[number, DstCase]> = [
+    [0, preload],
+    [2, loadAll],
+  ];
   for (const [offset, { label, dst }] of dsts) {
     test(`T${50 + offset}: test_tuple, ${label}: data [images] (first component only): get(25).images all 25, labels null`, async () => {
       const batch = await getBatch([images()], { batchClass: MyBatch4, dst });

@@ -20,7 +20,10 @@ class TableBatch extends Batch {
 }
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(() => null, (error: unknown) => error);
+  return promise.then(
+    () => null,
+    (error: unknown) => error,
+  );
 }
 
 describe('dump({ fmt, components })', () => {
@@ -38,7 +41,12 @@ describe('dump({ fmt, components })', () => {
     expect(batch.components).toEqual(['x']);
     const file = path.join(dir, 'from-data.csv');
     await batch.dump({ fmt: 'csv', dst: file });
-    expect(readFileSync(file, 'utf8').trim().split(/\r?\n/u).map((line) => line.split(',').at(-1))).toEqual(['x', '10', '20', '30']);
+    expect(
+      readFileSync(file, 'utf8')
+        .trim()
+        .split(/\r?\n/u)
+        .map((line) => line.split(',').at(-1)),
+    ).toEqual(['x', '10', '20', '30']);
   });
 
   test('a batch of unnamed data says why it cannot be written and what to do', async () => {

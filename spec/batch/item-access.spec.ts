@@ -15,7 +15,6 @@
  * iterable (a Set of string ids).
  */
 import { describe, expect, test } from '@jest/globals';
-import ndarray from 'ndarray';
 import { Batch, Dataset, MissingIdError, isNdArray, type IndexValue, type NDArray } from '../../src/index.js';
 import { toList, range, nd } from '../helpers/values.js';
 
@@ -49,10 +48,14 @@ function makeSource(name: SourceName): Source {
   const labels = LABELS();
   const list = (): number[] => toList(labels) as number[];
   switch (name) {
-    case 'tuple_of_arrays': return { data: [images, labels], stringIds: false, labelsOf: list };
-    case 'dict_of_arrays': return { data: { images, labels }, stringIds: false, labelsOf: list };
-    case 'dataframe': return { data: { images, labels }, stringIds: false, labelsOf: list };
-    case 'dataframe_with_str_index': return { data: { images, labels }, stringIds: true, labelsOf: list };
+    case 'tuple_of_arrays':
+      return { data: [images, labels], stringIds: false, labelsOf: list };
+    case 'dict_of_arrays':
+      return { data: { images, labels }, stringIds: false, labelsOf: list };
+    case 'dataframe':
+      return { data: { images, labels }, stringIds: false, labelsOf: list };
+    case 'dataframe_with_str_index':
+      return { data: { images, labels }, stringIds: true, labelsOf: list };
     case 'advanced_dict': {
       const byId = (values: number[]): Record<string, number> => Object.fromEntries(values.map((v, k) => [String(k), v]));
       const data = { images: byId(range(1000, 1100)), labels: byId(range(100, 200)) };
@@ -97,7 +100,14 @@ function makeChain<B extends Batch>(batchClass: new (...args: never[]) => B, dat
   const id = (k: number): IndexValue => (stringIds ? String(k) : k);
   const a38 = a37_39.get(id(38)) as Record<string, unknown>;
   const a38batch = sub(a37_39, [38]);
-  const levels = [['full', full], ['a12_68', a12_68], ['a25_48', a25_48], ['a32_42', a32_42], ['a35_40', a35_40], ['a37_39', a37_39]] as const;
+  const levels = [
+    ['full', full],
+    ['a12_68', a12_68],
+    ['a25_48', a25_48],
+    ['a32_42', a32_42],
+    ['a35_40', a35_40],
+    ['a37_39', a37_39],
+  ] as const;
   return { dataset, levels, full, a12_68, a25_48, a32_42, a35_40, a37_39, a38, a38batch, id };
 }
 

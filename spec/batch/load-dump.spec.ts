@@ -4,8 +4,7 @@
  * DataFrame sources map to records (or Maps) of columns.
  */
 import { describe, expect, test } from '@jest/globals';
-import ndarray from 'ndarray';
-import { ArgumentError, Batch, ComponentError, Dataset, UnknownFormatError, isNdArray, zeros, type NDArray } from '../../src/index.js';
+import { ArgumentError, Batch, ComponentError, Dataset, UnknownFormatError, zeros, type NDArray } from '../../src/index.js';
 import { toList, range, nd } from '../helpers/values.js';
 
 /** a = arange(10)*10, b = arange(10)+100 */
@@ -41,7 +40,12 @@ describe.each(makers)('load in memory (§6.3), batch = %s', (_label, make) => {
   });
 
   test('§6.3 src Map {images, labels} (DataFrame → Map of columns) → same', async () => {
-    const batch = await make().load({ src: new Map([['images', A()], ['labels', B_()]]) });
+    const batch = await make().load({
+      src: new Map([
+        ['images', A()],
+        ['labels', B_()],
+      ]),
+    });
     expect(values(batch, 'images')).toEqual([20, 50, 70]);
     expect(values(batch, 'labels')).toEqual([102, 105, 107]);
   });
@@ -61,7 +65,10 @@ describe.each(makers)('load in memory (§6.3), batch = %s', (_label, make) => {
 
   test('§6.3 src a bare array without dst → ComponentError explaining the fix (bug 13)', async () => {
     const batch = make();
-    const error = await batch.load({ src: A() }).then(() => null, (e: unknown) => e);
+    const error = await batch.load({ src: A() }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ComponentError);
     expect((error as Error).message).toContain('MB has components [images, labels]');
     expect((error as Error).message).toContain('give dst');
@@ -121,7 +128,10 @@ describe.each(makers)('load in memory (§6.3), batch = %s', (_label, make) => {
 describe('load without components (§6.3)', () => {
   test('§6.3 no components: src [a, b] → data == [a[ids], b[ids]]', async () => {
     const batch = await new Batch(IDS).load({ src: [A(), B_()] });
-    expect(toList(batch.data)).toEqual([[20, 50, 70], [102, 105, 107]]);
+    expect(toList(batch.data)).toEqual([
+      [20, 50, 70],
+      [102, 105, 107],
+    ]);
   });
 
   test('§6.3 no components: a record (DataFrame) → a record of cropped columns', async () => {
@@ -148,7 +158,10 @@ describe('ids and positions (bug 17)', () => {
 
   test('§6.3 ids that are not positions in a source of another length → ArgumentError naming src', async () => {
     const batch = new MB([200, 500]);
-    const error = await batch.load({ src: { images: A() } }).then(() => null, (e: unknown) => e);
+    const error = await batch.load({ src: { images: A() } }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ArgumentError);
     expect((error as ArgumentError).argument).toBe('src');
     expect(batch.images).toBeNull();
@@ -175,7 +188,10 @@ describe('copy (bug 32)', () => {
 describe('failed loads and unknown formats', () => {
   test('§6.3 unknown fmt → UnknownFormatError and nothing changes', async () => {
     const batch = await new MB(IDS).load({ src: { images: A() } });
-    const error = await batch.load({ src: 'file.xyz', fmt: 'xyz', dst: 'new' }).then(() => null, (e: unknown) => e);
+    const error = await batch.load({ src: 'file.xyz', fmt: 'xyz', dst: 'new' }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(UnknownFormatError);
     expect((error as UnknownFormatError).format).toBe('xyz');
     expect((error as Error).message).toContain('"xyz"');
@@ -251,7 +267,10 @@ describe('dump in memory (§6.4)', () => {
 
   test('§6.4 dst that is not an array → ArgumentError naming dst', async () => {
     const batch = await new MB(IDS).load({ src: { images: A() } });
-    const error = await batch.dump({ dst: 'nowhere', components: 'images' }).then(() => null, (e: unknown) => e);
+    const error = await batch.dump({ dst: 'nowhere', components: 'images' }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ArgumentError);
     expect((error as ArgumentError).argument).toBe('dst');
   });

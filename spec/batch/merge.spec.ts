@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import ndarray from 'ndarray';
-import { ArgumentError, Batch, ComponentError, DatasetIndex, isNdArray, type BatchOptions, type Column, type NDArray } from '../../src/index.js';
+import { ArgumentError, Batch, ComponentError, DatasetIndex, type BatchOptions, type Column, type NDArray } from '../../src/index.js';
 import { toList, range, nd } from '../helpers/values.js';
 
 class MyBatch extends Batch {
@@ -13,7 +13,12 @@ class MyBatch extends Batch {
 }
 
 describe('rebatch_test::test_merge', () => {
-  ([[105, 1], [106, 3]] as const).forEach(([n, k]) => {
+  (
+    [
+      [105, 1],
+      [106, 3],
+    ] as const
+  ).forEach(([n, k]) => {
     test(`T${n}: merge([b]*${k}) of a 60-item batch → dummy of shape [${60 * k}, 2], rest null`, () => {
       const data = new Float64Array(120);
       for (let i = 0; i < 60; i++) data.set([i, i], 2 * i);
@@ -38,7 +43,10 @@ class IL extends Batch {
   declare labels: NDArray | null;
 }
 
-function threeBatches<B extends Batch>(cls: new (index: number[], options?: BatchOptions) => B = IL as never, fill: (ids: number[]) => unknown = (ids) => ({ images: nd(ids.map((i) => i * 10)), labels: nd(ids.map((i) => i + 1000)) })): B[] {
+function threeBatches<B extends Batch>(
+  cls: new (index: number[], options?: BatchOptions) => B = IL as never,
+  fill: (ids: number[]) => unknown = (ids) => ({ images: nd(ids.map((i) => i * 10)), labels: nd(ids.map((i) => i + 1000)) }),
+): B[] {
   return [range(0, 3), range(3, 7), range(7, 9)].map((ids) => new cls(ids, { preloaded: fill(ids) }));
 }
 
@@ -54,7 +62,16 @@ describe('Batch.merge (§6.1)', () => {
     expect(rest).toBeNull();
   });
 
-  const splits: Array<[number, number]> = [[1, 1], [3, 3], [4, 4], [5, 5], [7, 7], [9, 9], [10, 9], [20, 9]];
+  const splits: Array<[number, number]> = [
+    [1, 1],
+    [3, 3],
+    [4, 4],
+    [5, 5],
+    [7, 7],
+    [9, 9],
+    [10, 9],
+    [20, 9],
+  ];
   for (const [batchSize, taken] of splits) {
     test(`§6.1 batchSize ${batchSize} → ${taken} items + ${9 - taken === 0 ? 'rest null' : `rest of ${9 - taken}`}`, () => {
       const [batch, rest] = IL.merge(threeBatches(), { batchSize });
@@ -85,7 +102,10 @@ describe('Batch.merge (§6.1)', () => {
   });
 
   test('§6.1 (bug 21) the first component null everywhere but the second present → size from the second', () => {
-    const [batch, rest] = IL.merge(threeBatches(IL, (ids) => ({ labels: nd(ids.map((i) => i + 1000)) })), { batchSize: 4 });
+    const [batch, rest] = IL.merge(
+      threeBatches(IL, (ids) => ({ labels: nd(ids.map((i) => i + 1000)) })),
+      { batchSize: 4 },
+    );
     expect(batch).not.toBeNull();
     expect(batch!.size).toBe(4);
     expect(batch!.getComponent('images')).toBeNull();
@@ -139,7 +159,10 @@ describe('Batch.merge (§6.1)', () => {
   });
 
   test('§6.1 the merged batch loses the original ids, dataset and attributes; inputs are unchanged', () => {
-    const batches = [new IL([100, 101], { preloaded: { images: nd([1, 2]), labels: nd([3, 4]) }, tag: 'x' }), new IL([200], { preloaded: { images: nd([5]), labels: nd([6]) } })];
+    const batches = [
+      new IL([100, 101], { preloaded: { images: nd([1, 2]), labels: nd([3, 4]) }, tag: 'x' }),
+      new IL([200], { preloaded: { images: nd([5]), labels: nd([6]) } }),
+    ];
     const [batch] = IL.merge(batches);
     expect(batch!.indices).toEqual([0, 1, 2]);
     expect(batch!.dataset).toBeNull();
@@ -165,7 +188,11 @@ describe('Batch.merge (§6.1)', () => {
     const a = new IL(new DatasetIndex(2), { preloaded: { images: ndarray(Float64Array.from([1, 2, 3, 4]), [2, 2]) } });
     const b = new IL(new DatasetIndex(1), { preloaded: { images: ndarray(Float64Array.from([5, 6]), [1, 2]) } });
     const [batch] = IL.merge([a, b]);
-    expect(toList(batch!.getComponent('images'))).toEqual([[1, 2], [3, 4], [5, 6]]);
+    expect(toList(batch!.getComponent('images'))).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
   });
 });
 

@@ -23,7 +23,10 @@ function errorOf(run: () => unknown): unknown {
 
 describe('preloaded keys must be components', () => {
   test('new Dataset(n, { batchClass, preloaded: { imagez } }) fails at once, naming the key and the components', () => {
-    const preloaded = new Map<string, unknown>([['imagez', zeros([4, 2, 2])], ['labels', zeros([4])]]);
+    const preloaded = new Map<string, unknown>([
+      ['imagez', zeros([4, 2, 2])],
+      ['labels', zeros([4])],
+    ]);
     const error = errorOf(() => new Dataset(4, { batchClass: ImagesBatch, preloaded }));
     expect(error).toBeInstanceOf(ComponentError);
     expect((error as ComponentError).component).toBe('imagez');
@@ -33,11 +36,14 @@ describe('preloaded keys must be components', () => {
   });
 
   test('a record with a misspelled key is refused too (the type refuses it as well)', () => {
-    const error = errorOf(() => new Dataset(4, {
-      batchClass: ImagesBatch,
-      // @ts-expect-error 'imagez' is not a component of ImagesBatch
-      preloaded: { imagez: zeros([4, 2, 2]), labelz: zeros([4]) },
-    }));
+    const error = errorOf(
+      () =>
+        new Dataset(4, {
+          batchClass: ImagesBatch,
+          // @ts-expect-error 'imagez' is not a component of ImagesBatch
+          preloaded: { imagez: zeros([4, 2, 2]), labelz: zeros([4]) },
+        }),
+    );
     expect(error).toBeInstanceOf(ComponentError);
     expect((error as Error).message).toContain("'imagez', 'labelz' are not components of ImagesBatch");
   });
@@ -49,7 +55,11 @@ describe('preloaded keys must be components', () => {
   });
 
   test('extra keys next to every component are ignored (a table with more columns than the class needs)', () => {
-    const preloaded = new Map<string, unknown>([['images', zeros([4, 2, 2])], ['labels', zeros([4])], ['notes', zeros([4])]]);
+    const preloaded = new Map<string, unknown>([
+      ['images', zeros([4, 2, 2])],
+      ['labels', zeros([4])],
+      ['notes', zeros([4])],
+    ]);
     const batch = new Dataset(4, { batchClass: ImagesBatch, preloaded }).createBatch([0, 3]);
     expect(batch.components).toEqual(['images', 'labels']);
     expect(batch.labels.shape).toEqual([2]);

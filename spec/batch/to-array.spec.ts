@@ -3,7 +3,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import ndarray from 'ndarray';
-import { ArgumentError, Batch, isNdArray, type NDArray } from '../../src/index.js';
+import { ArgumentError, Batch, type NDArray } from '../../src/index.js';
 import { toList } from '../helpers/values.js';
 
 class IB extends Batch {
@@ -26,20 +26,51 @@ describe('toArray (§6.7)', () => {
     const batch = await twoByTwo().actions.toArray({ src: 'images' });
     expect(images(batch).shape).toEqual([2, 2, 2, 1]);
     expect(images(batch).dtype).toBe('float32');
-    expect(toList(images(batch))).toEqual([[[[1], [2]], [[3], [4]]], [[[5], [6]], [[7], [8]]]]);
+    expect(toList(images(batch))).toEqual([
+      [
+        [[1], [2]],
+        [[3], [4]],
+      ],
+      [
+        [[5], [6]],
+        [[7], [8]],
+      ],
+    ]);
   });
 
   test("§6.7 two 2×2 items, channels 'first' → shape [2,1,2,2]", async () => {
     const batch = await twoByTwo().actions.toArray({ src: 'images', channels: 'first' });
     expect(images(batch).shape).toEqual([2, 1, 2, 2]);
-    expect(toList(images(batch))).toEqual([[[[1, 2], [3, 4]]], [[[5, 6], [7, 8]]]]);
+    expect(toList(images(batch))).toEqual([
+      [
+        [
+          [1, 2],
+          [3, 4],
+        ],
+      ],
+      [
+        [
+          [5, 6],
+          [7, 8],
+        ],
+      ],
+    ]);
   });
 
   test('§6.7 two 2×2 items, channels null → shape unchanged [2,2,2]', async () => {
     const batch = await twoByTwo().actions.toArray({ src: 'images', channels: null });
     expect(images(batch).shape).toEqual([2, 2, 2]);
     expect(images(batch).dtype).toBe('float32');
-    expect(toList(images(batch))).toEqual([[[1, 2], [3, 4]], [[5, 6], [7, 8]]]);
+    expect(toList(images(batch))).toEqual([
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      [
+        [5, 6],
+        [7, 8],
+      ],
+    ]);
   });
 
   test('§6.7 dtype null keeps the item dtype (int32 here)', async () => {
@@ -62,7 +93,12 @@ describe('toArray (§6.7)', () => {
     const out = images(batch);
     expect(out.shape).toEqual([2, 3, 4, 5]);
     // out[n, c, h, w] == in[n, h, w, c]
-    for (const [n, c, h, w] of [[0, 0, 0, 0], [0, 2, 3, 4], [1, 1, 2, 3], [1, 2, 0, 1]] as const) {
+    for (const [n, c, h, w] of [
+      [0, 0, 0, 0],
+      [0, 2, 3, 4],
+      [1, 1, 2, 3],
+      [1, 2, 0, 1],
+    ] as const) {
       expect(out.get(n, c, h, w)).toBe(data[((n * 4 + h) * 5 + w) * 3 + c]);
     }
   });
@@ -76,21 +112,48 @@ describe('toArray (§6.7)', () => {
 
   test('§6.7 (bug 5) items stored as nested JS arrays are converted, not spread', async () => {
     const batch = new IB([0, 1]);
-    batch.images = [[[1, 2], [3, 4]], [[5, 6], [7, 8]]];
+    batch.images = [
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      [
+        [5, 6],
+        [7, 8],
+      ],
+    ];
     await batch.actions.toArray({ src: 'images', dst: 'labels' });
     expect(batch.labels!.shape).toEqual([2, 2, 2, 1]);
-    expect(toList(batch.labels)).toEqual([[[[1], [2]], [[3], [4]]], [[[5], [6]], [[7], [8]]]]);
+    expect(toList(batch.labels)).toEqual([
+      [
+        [[1], [2]],
+        [[3], [4]],
+      ],
+      [
+        [[5], [6]],
+        [[7], [8]],
+      ],
+    ]);
   });
 
   test('§6.7 ragged nested arrays → ActionError caused by a TypeError', async () => {
     const batch = new IB([0, 1]);
-    batch.images = [[[1, 2], [3]], [[5, 6], [7, 8]]];
+    batch.images = [
+      [[1, 2], [3]],
+      [
+        [5, 6],
+        [7, 8],
+      ],
+    ];
     await expect(batch.actions.toArray({ src: 'images' })).rejects.toThrow(/rectangular/);
   });
 
   test('§6.7 src is required: toArray() → ArgumentError naming src', async () => {
     const batch = twoByTwo();
-    const error = await batch.actions.toArray().then(() => null, (e: unknown) => e);
+    const error = await batch.actions.toArray().then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ArgumentError);
     expect((error as ArgumentError).argument).toBe('src');
     expect(images(batch).shape).toEqual([2, 2, 2]);
@@ -98,7 +161,13 @@ describe('toArray (§6.7)', () => {
 
   test('§6.7 the per-item form _toArray_ converts one item', () => {
     const batch = new IB([0]);
-    const inner = (batch as unknown as { _toArray_(item: unknown, o: object): NDArray })._toArray_([[1, 2], [3, 4]], { channels: 'first' });
+    const inner = (batch as unknown as { _toArray_(item: unknown, o: object): NDArray })._toArray_(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { channels: 'first' },
+    );
     expect(inner.shape).toEqual([1, 2, 2]);
     expect(inner.dtype).toBe('float32');
   });

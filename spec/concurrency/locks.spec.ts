@@ -38,7 +38,7 @@ class LockedBatch extends Batch {
 }
 
 describe('locks of a pipeline and of useLock actions share names', () => {
-  test('acquireLock(\'L\') … releaseLock(\'L\') and @action({ useLock: \'L\' }) never run at the same time (prefetch 3)', async () => {
+  test("acquireLock('L') … releaseLock('L') and @action({ useLock: 'L' }) never run at the same time (prefetch 3)", async () => {
     sections = new Sections();
     const pipeline = new Dataset(24, { batchClass: LockedBatch }).p
       .acquireLock('L')

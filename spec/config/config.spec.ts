@@ -83,9 +83,35 @@ describe('6.6 config_test.py', () => {
 
 describe('6.7 config_basic_test.py', () => {
   const cases: Array<[string, Record<string, unknown>, Array<[string, unknown]>, Record<string, unknown>]> = [
-    ['flat and slash keys', { a: 1, 'b/c': 2, 'b/d': 3 }, [['a', 1], ['b/c', 2], ['b/d', 3]], { a: 1, 'b/c': 2, 'b/d': 3 }],
-    ['empty dict leaf and nested dict', { a: {}, b: { c: 2, d: 3 } }, [['a', {}], ['b', { c: 2, d: 3 }]], { a: {}, 'b/c': 2, 'b/d': 3 }],
-    ['slash key merged with a dict', { a: null, 'b/c': 2, b: { d: 3 } }, [['a', null], ['b/c', 2], ['b', { d: 3 }]], { a: null, 'b/c': 2, 'b/d': 3 }],
+    [
+      'flat and slash keys',
+      { a: 1, 'b/c': 2, 'b/d': 3 },
+      [
+        ['a', 1],
+        ['b/c', 2],
+        ['b/d', 3],
+      ],
+      { a: 1, 'b/c': 2, 'b/d': 3 },
+    ],
+    [
+      'empty dict leaf and nested dict',
+      { a: {}, b: { c: 2, d: 3 } },
+      [
+        ['a', {}],
+        ['b', { c: 2, d: 3 }],
+      ],
+      { a: {}, 'b/c': 2, 'b/d': 3 },
+    ],
+    [
+      'slash key merged with a dict',
+      { a: null, 'b/c': 2, b: { d: 3 } },
+      [
+        ['a', null],
+        ['b/c', 2],
+        ['b', { d: 3 }],
+      ],
+      { a: null, 'b/c': 2, 'b/d': 3 },
+    ],
     ['Config value', { a: new Config({ b: 2 }) }, [['a', new Config({ b: 2 })]], { 'a/b': 2 }],
   ];
 
@@ -177,8 +203,14 @@ describe('6.7 config_basic_test.py', () => {
     expect(new Config({ a: 1 }).items()).toEqual([['a', 1]]);
     expect(new Config({ a: 1 }).items(true)).toEqual([['a', 1]]);
     expect(new Config({ a: { b: 1, c: 2 } }).items()).toEqual([['a', { b: 1, c: 2 }]]);
-    expect(new Config({ a: { b: 1, c: 2 } }).items(true)).toEqual([['a/b', 1], ['a/c', 2]]);
-    expect(new Config({ 'a/b': 1, 'a/c/d': 2 }).items(true)).toEqual([['a/b', 1], ['a/c/d', 2]]);
+    expect(new Config({ a: { b: 1, c: 2 } }).items(true)).toEqual([
+      ['a/b', 1],
+      ['a/c', 2],
+    ]);
+    expect(new Config({ 'a/b': 1, 'a/c/d': 2 }).items(true)).toEqual([
+      ['a/b', 1],
+      ['a/c/d', 2],
+    ]);
   });
 
   test('6.7-13: keys (intended values)', () => {
@@ -217,7 +249,13 @@ describe('§5 rules and sane behaviour', () => {
   });
 
   test('insertion order is kept for integer-like keys (stored as a Map)', () => {
-    expect(new Config([['b', 1], ['10', 2], ['2', 3]]).keys()).toEqual(['b', '10', '2']);
+    expect(
+      new Config([
+        ['b', 1],
+        ['10', 2],
+        ['2', 3],
+      ]).keys(),
+    ).toEqual(['b', '10', '2']);
   });
 
   test('get with an array of keys gives an array of values; at() throws on a missing one', () => {

@@ -291,7 +291,11 @@ describe('shuffle (§1.6, bug 3)', () => {
 describe('nextBatch and genBatch (§1.7, §1.8)', () => {
   test('§1.7 observed: 5 items, sizes 3,3,4, nEpochs 2 → [0,1,2], [3,4,0], [1,2,3,4]', () => {
     const index = new DatasetIndex(5);
-    expect([3, 3, 4].map((batchSize) => ids(index.nextBatch({ batchSize, nEpochs: 2 })))).toEqual([[0, 1, 2], [3, 4, 0], [1, 2, 3, 4]]);
+    expect([3, 3, 4].map((batchSize) => ids(index.nextBatch({ batchSize, nEpochs: 2 })))).toEqual([
+      [0, 1, 2],
+      [3, 4, 0],
+      [1, 2, 3, 4],
+    ]);
   });
 
   test('§1.7 observed: 5 items, size 2, nEpochs 3 → [0,1] [2,3] [4,0] [1,2] [3,4] [0,1] [2,3] [4], then the end', () => {
@@ -301,19 +305,38 @@ describe('nextBatch and genBatch (§1.7, §1.8)', () => {
   test('§1.7 observed: 5 items, size 2, dropLast, endless → [0,1], [2,3], [0,1], [2,3], …', () => {
     const gen = new DatasetIndex(5).genBatch(2, { dropLast: true });
     const first = Array.from({ length: 6 }, () => ids(gen.next().value as DatasetIndex));
-    expect(first).toEqual([[0, 1], [2, 3], [0, 1], [2, 3], [0, 1], [2, 3]]);
+    expect(first).toEqual([
+      [0, 1],
+      [2, 3],
+      [0, 1],
+      [2, 3],
+      [0, 1],
+      [2, 3],
+    ]);
   });
 
   test('§1.7 observed: genBatch nIters 3 (size 2) → [0,1] [2,3] [4,0]: exactly nIters batches, wrapping across epochs', () => {
-    expect(batchesOf(new DatasetIndex(5).genBatch({ batchSize: 2, nIters: 3 }))).toEqual([[0, 1], [2, 3], [4, 0]]);
+    expect(batchesOf(new DatasetIndex(5).genBatch({ batchSize: 2, nIters: 3 }))).toEqual([
+      [0, 1],
+      [2, 3],
+      [4, 0],
+    ]);
   });
 
   test('§1.7 observed: 6 items, size 3, 2 epochs, dropLast → 4 full batches', () => {
-    expect(batchesOf(new DatasetIndex(6).genBatch({ batchSize: 3, nEpochs: 2, dropLast: true }))).toEqual([[0, 1, 2], [3, 4, 5], [0, 1, 2], [3, 4, 5]]);
+    expect(batchesOf(new DatasetIndex(6).genBatch({ batchSize: 3, nEpochs: 2, dropLast: true }))).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+      [0, 1, 2],
+      [3, 4, 5],
+    ]);
   });
 
   test('§1.7 observed: 5 items, size 2, 1 epoch, dropLast → [0,1] [2,3]', () => {
-    expect(batchesOf(new DatasetIndex(5).genBatch({ batchSize: 2, nEpochs: 1, dropLast: true }))).toEqual([[0, 1], [2, 3]]);
+    expect(batchesOf(new DatasetIndex(5).genBatch({ batchSize: 2, nEpochs: 1, dropLast: true }))).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
   });
 
   test('§1.7 observed: after 2 calls of size 2 on 5 items the state is {startIndex 4, order [0..4], nIters 2, nEpochs 0}', () => {
@@ -321,8 +344,13 @@ describe('nextBatch and genBatch (§1.7, §1.8)', () => {
     index.nextBatch(2);
     index.nextBatch(2);
     const state = index.iterParams;
-    expect({ startIndex: state.startIndex, order: Array.from(state.order!), nIters: state.nIters, nEpochs: state.nEpochs, stopIter: state.stopIter })
-      .toEqual({ startIndex: 4, order: [0, 1, 2, 3, 4], nIters: 2, nEpochs: 0, stopIter: false });
+    expect({ startIndex: state.startIndex, order: Array.from(state.order!), nIters: state.nIters, nEpochs: state.nEpochs, stopIter: state.stopIter }).toEqual({
+      startIndex: 4,
+      order: [0, 1, 2, 3, 4],
+      nIters: 2,
+      nEpochs: 0,
+      stopIter: false,
+    });
   });
 
   test('§1.7: nIters: call nIters+1 raises StopIterationError (and so does every later call)', () => {
@@ -369,7 +397,10 @@ describe('nextBatch and genBatch (§1.7, §1.8)', () => {
   test('§1.8: iterParams passed to genBatch is used and updated, so a second genBatch continues', () => {
     const state = defaultIterState();
     const index = new DatasetIndex(5);
-    expect(batchesOf(index.genBatch({ batchSize: 2, nIters: 2, iterParams: state }))).toEqual([[0, 1], [2, 3]]);
+    expect(batchesOf(index.genBatch({ batchSize: 2, nIters: 2, iterParams: state }))).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
     expect(batchesOf(index.genBatch({ batchSize: 2, nIters: 3, iterParams: state }))).toEqual([[4, 0]]);
   });
 
@@ -417,7 +448,12 @@ describe('shuffled epochs (bug 4) and seeds', () => {
     const batches = batchesOf(new DatasetIndex(12).genBatch({ batchSize: 4, nEpochs: 3, shuffle: true })) as number[][];
     expect(batches).toHaveLength(9);
     for (let epoch = 0; epoch < 3; epoch++) {
-      expect(batches.slice(epoch * 3, epoch * 3 + 3).flat().sort((a, b) => a - b)).toEqual(range(0, 12));
+      expect(
+        batches
+          .slice(epoch * 3, epoch * 3 + 3)
+          .flat()
+          .sort((a, b) => a - b),
+      ).toEqual(range(0, 12));
     }
   });
 

@@ -5,7 +5,16 @@
 import { describe, expect, test } from '@jest/globals';
 import ndarray from 'ndarray';
 import {
-  ArgumentError, Batch, BatchflowError, ComponentError, Dataset, DatasetIndex, MissingIdError, isNdArray, type IndexValue, type NDArray,
+  ArgumentError,
+  Batch,
+  BatchflowError,
+  ComponentError,
+  Dataset,
+  DatasetIndex,
+  MissingIdError,
+  isNdArray,
+  type IndexValue,
+  type NDArray,
 } from '../../src/index.js';
 import { StopIterationError } from '../../src/dataset/iteration.js';
 import { errorOf, range } from './helpers.js';
@@ -284,8 +293,16 @@ describe('batches, subsets, copies (§2.4)', () => {
 describe('cross-validation (§2.5, bug 7)', () => {
   test('§2.5 observed: Dataset(10).cvSplit(3): tests [0..3], [4,5,6], [7,8,9]; trains the other folds in fold order', () => {
     const ds = new Dataset(10).cvSplit({ nSplits: 3 });
-    expect([0, 1, 2].map((i) => ids(ds.cv(i).test!))).toEqual([[0, 1, 2, 3], [4, 5, 6], [7, 8, 9]]);
-    expect([0, 1, 2].map((i) => ids(ds.cv(i).train!))).toEqual([[4, 5, 6, 7, 8, 9], [0, 1, 2, 3, 7, 8, 9], [0, 1, 2, 3, 4, 5, 6]]);
+    expect([0, 1, 2].map((i) => ids(ds.cv(i).test!))).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6],
+      [7, 8, 9],
+    ]);
+    expect([0, 1, 2].map((i) => ids(ds.cv(i).train!))).toEqual([
+      [4, 5, 6, 7, 8, 9],
+      [0, 1, 2, 3, 7, 8, 9],
+      [0, 1, 2, 3, 4, 5, 6],
+    ]);
   });
 
   test('bug 7: folds are proper subsets; cv(i) is a copy of the dataset with train/test set on it and its index; an earlier split survives', () => {
@@ -333,7 +350,10 @@ describe('batch generation from a dataset (§2.4, §1.7)', () => {
   test('genBatch yields batches of the batch class, with the dataset and the cropped data', () => {
     const ds = new Dataset(range(100, 106), { batchClass: ImagesBatch, preloaded: { images: nd(range(0, 6)), labels: nd(range(10, 16)) } });
     const batches = [...ds.genBatch({ batchSize: 4, nEpochs: 1 })];
-    expect(batches.map((b) => b.indices)).toEqual([[100, 101, 102, 103], [104, 105]]);
+    expect(batches.map((b) => b.indices)).toEqual([
+      [100, 101, 102, 103],
+      [104, 105],
+    ]);
     expect(batches.every((b) => b instanceof ImagesBatch && b.dataset === ds)).toBe(true);
     expect(toList(batches[1]!.labels)).toEqual([14, 15]);
   });

@@ -140,7 +140,13 @@ describe('FilesIndex behaviour (§1.9, bug 6)', () => {
   });
 
   test('bug 6: paths may be a Map, a record or an array aligned with the positions; missing paths → ArgumentError', () => {
-    const viaMap = new FilesIndex({ index: ['a', 'b'], paths: new Map([['a', '/p/a'], ['b', '/p/b']]) });
+    const viaMap = new FilesIndex({
+      index: ['a', 'b'],
+      paths: new Map([
+        ['a', '/p/a'],
+        ['b', '/p/b'],
+      ]),
+    });
     expect(viaMap.getFullpath('b')).toBe('/p/b');
     const viaArray = new FilesIndex({ index: ['a', 'b'], paths: ['/q/a', '/q/b'] });
     expect(viaArray.getFullpath('a')).toBe('/q/a');

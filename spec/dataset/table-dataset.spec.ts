@@ -38,7 +38,11 @@ describe('Dataset.fromTable (csv)', () => {
     const batch = ds.createBatch([537, 501, 511]);
     expect(toList(batch.y)).toEqual([5370, 5010, 5110]);
     expect(batch.x.shape).toEqual([3, 3]);
-    expect(toList(batch.x)).toEqual([[537.5, 537.25, -537], [501.5, 501.25, -501], [511.5, 511.25, -511]]);
+    expect(toList(batch.x)).toEqual([
+      [537.5, 537.25, -537],
+      [501.5, 501.25, -501],
+      [511.5, 511.25, -511],
+    ]);
   });
 
   test('a pipeline run reads nothing from the file: every batch comes from memory', async () => {
@@ -46,9 +50,7 @@ describe('Dataset.fromTable (csv)', () => {
     const ids = writeRows(src, 50);
     const ds = await Dataset.fromTable(src, { fmt: 'csv', batchClass: RowsBatch });
     rmSync(src); // a per-batch load would fail now
-    const pipeline = ds.p
-      .initVariable('seen', [] as number[])
-      .update(V('seen', 'e'), B('y'));
+    const pipeline = ds.p.initVariable('seen', [] as number[]).update(V('seen', 'e'), B('y'));
     await pipeline.run({ batchSize: 7, shuffle: 3, nEpochs: 1 });
     const seen = [...(pipeline.v('seen') as number[])];
     expect(seen.sort((a, b) => a - b)).toEqual(ids.map((id) => 10 * id));
@@ -68,7 +70,11 @@ describe('Dataset.fromTable (csv)', () => {
     const src = fixture('table_strindex.csv');
     const ds = await Dataset.fromTable(src, { fmt: 'csv', dst: ['a'] });
     expect(ds.indices).toEqual(expected.table_strindex.index);
-    const typed = await Dataset.fromTable(fixture('table.csv'), { fmt: 'csv', batchClass: TableBatch, dtypes: { x0: 'float32', x1: 'float32', x2: 'float32' } });
+    const typed = await Dataset.fromTable(fixture('table.csv'), {
+      fmt: 'csv',
+      batchClass: TableBatch,
+      dtypes: { x0: 'float32', x1: 'float32', x2: 'float32' },
+    });
     expect(typed.indices).toEqual(expected.table.index);
     const batch = typed.createBatch([107, 100]);
     expect(toList(batch.getComponent('a'))).toEqual(expectedColumn('a', [107, 100]));

@@ -162,10 +162,7 @@ describe('useLock', () => {
     const batch = new ActBatch(2);
     const first = batch.locked('1', 10, true);
     const second = batch.locked('2', 5);
-    const settled = await Promise.race([
-      Promise.allSettled([first, second]),
-      sleep(1000).then(() => 'deadlock' as const),
-    ]);
+    const settled = await Promise.race([Promise.allSettled([first, second]), sleep(1000).then(() => 'deadlock' as const)]);
     expect(settled).not.toBe('deadlock');
     const [r1, r2] = settled as PromiseSettledResult<unknown>[];
     expect(r1!.status).toBe('rejected');

@@ -7,8 +7,17 @@
 import { describe, expect, test } from '@jest/globals';
 import ndarray from 'ndarray';
 import {
-  ArgumentError, Batch, ComponentError, DatasetIndex, ItemContext, P, applyParallel, inbatchParallel, tuple,
-  type BatchOptions, type ParallelDecoratorOptions,
+  ArgumentError,
+  Batch,
+  ComponentError,
+  DatasetIndex,
+  ItemContext,
+  P,
+  applyParallel,
+  inbatchParallel,
+  tuple,
+  type BatchOptions,
+  type ParallelDecoratorOptions,
 } from '../../src/index.js';
 import { getAction } from '../../src/internal.js';
 
@@ -138,7 +147,7 @@ describe('defaults merge order: Batch.applyDefaults < subclass applyDefaults < d
     expect(batch.seen.map((s) => s.options)).toEqual([{ scale: 10 }, { scale: 10 }, { scale: 10 }]);
   });
 
-  test('subclass applyDefaults are merged over the parent\'s, not replacing them (post still _assemble)', async () => {
+  test("subclass applyDefaults are merged over the parent's, not replacing them (post still _assemble)", async () => {
     // SubDefaults declares no post: results must still be assembled (post from Batch.applyDefaults).
     const batch = make(Level2);
     await batch.actions.probe();
@@ -211,9 +220,22 @@ describe('what the item function receives', () => {
   test('options are forwarded without any reserved key', async () => {
     const batch = makeReceiver();
     await batch.actions.record({
-      src: 'x', dst: 'y', dstDefault: 'src', init: 'data', post: '_assemble', target: 'for', p: 1,
-      requiresRng: true, rngSeeds: 5, nWorkers: 2, chunkSize: 1, timeout: 5000, args: [],
-      alpha: 1, beta: 'two', nested: { src: 'kept' },
+      src: 'x',
+      dst: 'y',
+      dstDefault: 'src',
+      init: 'data',
+      post: '_assemble',
+      target: 'for',
+      p: 1,
+      requiresRng: true,
+      rngSeeds: 5,
+      nWorkers: 2,
+      chunkSize: 1,
+      timeout: 5000,
+      args: [],
+      alpha: 1,
+      beta: 'two',
+      nested: { src: 'kept' },
     } as never);
     expect(batch.calls).toHaveLength(3);
     for (const call of batch.calls) expect(call.options).toEqual({ alpha: 1, beta: 'two', nested: { src: 'kept' } });
@@ -257,13 +279,21 @@ describe('what the item function receives', () => {
     await batch.actions.record({ k: P([10, 20, 30]), whole, nd: P(ndarray(Float64Array.from([1, 2, 3, 4, 5, 6]), [3, 2])) } as never);
     expect(batch.calls.map((c) => c.options.k)).toEqual([10, 20, 30]);
     for (const call of batch.calls) expect(call.options.whole).toBe(whole);
-    expect(batch.calls.map((c) => list(c.options.nd))).toEqual([[1, 2], [3, 4], [5, 6]]);
+    expect(batch.calls.map((c) => list(c.options.nd))).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
   });
 
   test('P() values in args are split per item too', async () => {
     const batch = makeReceiver();
     await batch.actions.record({ args: [P(['u', 'v', 'w']), 'same'] } as never);
-    expect(batch.calls.map((c) => c.rest)).toEqual([['u', 'same'], ['v', 'same'], ['w', 'same']]);
+    expect(batch.calls.map((c) => c.rest)).toEqual([
+      ['u', 'same'],
+      ['v', 'same'],
+      ['w', 'same'],
+    ]);
   });
 
   test('a P() with fewer values than items → ArgumentError naming the option', async () => {
@@ -408,7 +438,11 @@ describe('@inbatchParallel', () => {
       return this.#record(item, options, context);
     }
 
-    @inbatchParallel({ init(this: unknown, options: Record<string, unknown>) { return [options.base, (options.base as number) + 1]; } })
+    @inbatchParallel({
+      init(this: unknown, options: Record<string, unknown>) {
+        return [options.base, (options.base as number) + 1];
+      },
+    })
     byFunction(item: unknown, options: Record<string, unknown>, context: ItemContext): unknown {
       return this.#record(item, options, context);
     }
@@ -441,7 +475,12 @@ describe('@inbatchParallel', () => {
       this.posted.push({ results, options, self: this });
     }
 
-    @inbatchParallel({ init: [1, 2, 3], post(this: unknown, results: unknown[], options: Record<string, unknown>) { (this as Inb).posted.push({ results, options, self: this }); } })
+    @inbatchParallel({
+      init: [1, 2, 3],
+      post(this: unknown, results: unknown[], options: Record<string, unknown>) {
+        (this as Inb).posted.push({ results, options, self: this });
+      },
+    })
     postByFunction(item: unknown, options: Record<string, unknown>, context: ItemContext): unknown {
       return this.#record(item, options, context);
     }

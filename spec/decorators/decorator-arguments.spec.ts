@@ -7,7 +7,15 @@ import { describe, expect, test } from '@jest/globals';
 import { action, applyParallel } from '../../src/index.js';
 
 /** What TypeScript's TC39 decorators pass to a method decorator. */
-const tc39Context = { kind: 'method', name: 'foo', static: false, private: false, access: { has: () => true, get: () => undefined }, addInitializer: () => undefined, metadata: {} };
+const tc39Context = {
+  kind: 'method',
+  name: 'foo',
+  static: false,
+  private: false,
+  access: { has: () => true, get: () => undefined },
+  addInitializer: () => undefined,
+  metadata: {},
+};
 function method(): void {}
 
 function messageOf(run: () => unknown): string {

@@ -6,8 +6,20 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import {
-  ArgumentError, B, Batch, Dataset, NamedExpression, NoPipelineError, P, R, V, action, applyParallel, inbatchParallel,
-  type IndexValue, type NDArray,
+  ArgumentError,
+  B,
+  Batch,
+  Dataset,
+  NamedExpression,
+  NoPipelineError,
+  P,
+  R,
+  V,
+  action,
+  applyParallel,
+  inbatchParallel,
+  type IndexValue,
+  type NDArray,
 } from '../../src/index.js';
 
 class ExprBatch extends Batch {
@@ -60,7 +72,7 @@ describe('direct calls evaluate named expressions', () => {
     expect(got).toEqual(valuesOf(fromPipeline));
   });
 
-  test('@applyParallel: a plain expression option (B(\'size\')) is evaluated against the batch', async () => {
+  test("@applyParallel: a plain expression option (B('size')) is evaluated against the batch", async () => {
     const batch = dataset().createBatch([1, 3]);
     await batch.actions.add({ k: B('size') });
     expect(valuesOf(batch)).toEqual([1002, 3002]);
@@ -111,7 +123,10 @@ describe('direct calls evaluate named expressions', () => {
     ['@action', 'mark', 'value', (batch: ExprBatch) => batch.actions.mark({ value: V('offset') })],
   ])('%s: V(...) without a pipeline is an ArgumentError naming the option, the action and the expression', async (_kind, name, option, call) => {
     const batch = dataset().createBatch([0, 1]);
-    const error = await call(batch).then(() => null, (e: unknown) => e);
+    const error = await call(batch).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ArgumentError);
     expect((error as ArgumentError).argument).toBe(option);
     expect((error as Error).message).toContain(`${name}()`);
@@ -123,7 +138,7 @@ describe('direct calls evaluate named expressions', () => {
     expect(batch.marked).toEqual([]);
   });
 
-  test('a batch that a pipeline ran reads that pipeline\'s variables in a direct call', async () => {
+  test("a batch that a pipeline ran reads that pipeline's variables in a direct call", async () => {
     const pipeline = dataset().p.initVariable('offset', 7);
     const batch = (await pipeline.nextBatch({ batchSize: 2, nEpochs: 1, shuffle: false }))!;
     await batch.actions.add({ k: V<number>('offset') });

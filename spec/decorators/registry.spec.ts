@@ -58,7 +58,8 @@ class SubBatch extends RegBatch {
 /** A subclass with no decorated methods of its own. */
 class PlainSubBatch extends SubBatch {}
 
-const ownNames = (cls: Parameters<typeof getActions>[0]): string[] => [...getActions(cls).values()].filter((r: ResolvedAction) => !r.inherited).map((r) => r.name);
+const ownNames = (cls: Parameters<typeof getActions>[0]): string[] =>
+  [...getActions(cls).values()].filter((r: ResolvedAction) => !r.inherited).map((r) => r.name);
 
 describe('records of decorated methods', () => {
   const actions = getActions(RegBatch);
@@ -74,16 +75,31 @@ describe('records of decorated methods', () => {
   test('@action (bare) record', () => {
     const record = actions.get('plain')!;
     expect(record).toMatchObject({
-      name: 'plain', kind: 'action', className: 'RegBatch', definingModule: thisFile, innerName: undefined,
-      useLock: false, noEval: [], defaults: {}, summary: undefined, inherited: false, overrides: false,
+      name: 'plain',
+      kind: 'action',
+      className: 'RegBatch',
+      definingModule: thisFile,
+      innerName: undefined,
+      useLock: false,
+      noEval: [],
+      defaults: {},
+      summary: undefined,
+      inherited: false,
+      overrides: false,
     });
   });
 
   test('@action with options: useLock name, noEval string → one-element array, summary', () => {
     const record = actions.get('locked')!;
     expect(record).toMatchObject({
-      name: 'locked', kind: 'action', className: 'RegBatch', definingModule: thisFile,
-      useLock: 'shared', noEval: ['expr'], summary: 'A locked action.', innerName: undefined,
+      name: 'locked',
+      kind: 'action',
+      className: 'RegBatch',
+      definingModule: thisFile,
+      useLock: 'shared',
+      noEval: ['expr'],
+      summary: 'A locked action.',
+      innerName: undefined,
     });
   });
 
@@ -105,7 +121,11 @@ describe('records of decorated methods', () => {
   test('@inbatchParallel record', () => {
     const record = actions.get('visit')!;
     expect(record).toMatchObject({
-      name: 'visit', kind: 'inbatchParallel', className: 'RegBatch', definingModule: thisFile, innerName: '_visit_',
+      name: 'visit',
+      kind: 'inbatchParallel',
+      className: 'RegBatch',
+      definingModule: thisFile,
+      innerName: '_visit_',
       defaults: { init: 'indices', post: 'collect', target: 'async' },
     });
   });
@@ -235,8 +255,16 @@ describe('registered classes', () => {
       }
     }
     copy.registerAction(CopyBatch.prototype, {
-      name: 'copied', kind: 'action', className: 'CopyBatch', definingModule: '/copy/module.ts', original: CopyBatch.prototype.copied,
-      innerName: undefined, useLock: false, noEval: [], defaults: {}, summary: undefined,
+      name: 'copied',
+      kind: 'action',
+      className: 'CopyBatch',
+      definingModule: '/copy/module.ts',
+      original: CopyBatch.prototype.copied,
+      innerName: undefined,
+      useLock: false,
+      noEval: [],
+      defaults: {},
+      summary: undefined,
     });
     expect(getRegisteredClasses()).toContain(CopyBatch);
     expect(findRegisteredClass('/copy/module.ts', 'CopyBatch')).toBe(CopyBatch);

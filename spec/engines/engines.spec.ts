@@ -5,8 +5,18 @@
  */
 import { afterAll, describe, expect, test } from '@jest/globals';
 import {
-  ActionError, ArgumentError, Batch, DatasetIndex, ItemContext, Rng, TimeoutError, UnknownTargetError, applyParallel,
-  closeEngines, type ParallelDecoratorOptions, type Target,
+  ActionError,
+  ArgumentError,
+  Batch,
+  DatasetIndex,
+  ItemContext,
+  Rng,
+  TimeoutError,
+  UnknownTargetError,
+  applyParallel,
+  closeEngines,
+  type ParallelDecoratorOptions,
+  type Target,
 } from '../../src/index.js';
 import { getEngine, resolveTarget, validTargets } from '../../src/internal.js';
 
@@ -94,7 +104,7 @@ describe('targets', () => {
     const batch = makeBatch(3);
     const call = batch.actions.square({ target: 'gpu' as Target });
     await expect(call).rejects.toThrow(UnknownTargetError);
-    const error = await batch.actions.square({ target: 'gpu' as Target }).catch((e: unknown) => e) as UnknownTargetError;
+    const error = (await batch.actions.square({ target: 'gpu' as Target }).catch((e: unknown) => e)) as UnknownTargetError;
     expect(error).toBeInstanceOf(ArgumentError);
     expect(error.target).toBe('gpu');
     expect([...error.validTargets].sort()).toEqual([...ALL_TARGETS].sort());
@@ -159,10 +169,13 @@ describe("'for' and 'async' give the same results", () => {
     const outputs: unknown[][] = [];
     for (const target of IN_PROCESS) {
       const batch = makeBatch(7);
-      await batch.applyParallel(async (v: number, o: { k: number }) => {
-        await sleep((7 - v) % 3);
-        return v * o.k;
-      }, { src: 'x', dst: 'y', target, k: 3 });
+      await batch.applyParallel(
+        async (v: number, o: { k: number }) => {
+          await sleep((7 - v) % 3);
+          return v * o.k;
+        },
+        { src: 'x', dst: 'y', target, k: 3 },
+      );
       outputs.push(list(batch.getComponent('y')));
     }
     for (const output of outputs) expect(output).toEqual([3, 6, 9, 12, 15, 18, 21]);
@@ -212,7 +225,7 @@ describe("'async' runs items concurrently", () => {
 describe('item failures', () => {
   test.each(['for', 'async'] as Target[])("a failing item on '%s' → ActionError with action, index value, position and cause", async (target) => {
     const batch = makeBatch(4, ['a', 'b', 'c', 'd']);
-    const error = await batch.actions.explode({ target, failAt: [2] }).catch((e: unknown) => e) as ActionError;
+    const error = (await batch.actions.explode({ target, failAt: [2] }).catch((e: unknown) => e)) as ActionError;
     expect(error).toBeInstanceOf(ActionError);
     expect(error.action).toBe('explode');
     expect(error.indexValue).toBe('c');
@@ -234,7 +247,7 @@ describe('item failures', () => {
   test("on 'async' with several failures the lowest position is reported and failedCount counts them", async () => {
     const batch = makeBatch(5, [10, 11, 12, 13, 14]);
     // item 3 fails first in time, item 1 later; both are reported as one error for position 1
-    const error = await batch.actions.explode({ target: 'async', failAt: [3, 1, 4], delays: [1, 20, 1, 1, 10] }).catch((e: unknown) => e) as ActionError;
+    const error = (await batch.actions.explode({ target: 'async', failAt: [3, 1, 4], delays: [1, 20, 1, 1, 10] }).catch((e: unknown) => e)) as ActionError;
     expect(error).toBeInstanceOf(ActionError);
     expect(error.position).toBe(1);
     expect(error.indexValue).toBe(11);
@@ -247,9 +260,14 @@ describe('item failures', () => {
 
   test('a plain function given to batch.applyParallel is named by its function name', async () => {
     const batch = makeBatch(2);
-    const error = await batch.applyParallel(function brokenStep(): number {
-      throw new Error('nope');
-    }, { src: 'x', dst: 'y' }).catch((e: unknown) => e) as ActionError;
+    const error = (await batch
+      .applyParallel(
+        function brokenStep(): number {
+          throw new Error('nope');
+        },
+        { src: 'x', dst: 'y' },
+      )
+      .catch((e: unknown) => e)) as ActionError;
     expect(error).toBeInstanceOf(ActionError);
     expect(error.action).toBe('brokenStep');
     expect(error.position).toBe(0);
@@ -258,10 +276,15 @@ describe('item failures', () => {
 
   test('a non-Error thrown value is kept as the cause', async () => {
     const batch = makeBatch(2);
-    const error = await batch.applyParallel((v: number) => {
-      if (v === 2) throw 'plain string'; // eslint-disable-line no-throw-literal
-      return v;
-    }, { src: 'x', dst: 'y' }).catch((e: unknown) => e) as ActionError;
+    const error = (await batch
+      .applyParallel(
+        (v: number) => {
+          if (v === 2) throw 'plain string';
+          return v;
+        },
+        { src: 'x', dst: 'y' },
+      )
+      .catch((e: unknown) => e)) as ActionError;
     expect(error).toBeInstanceOf(ActionError);
     expect(error.cause).toBe('plain string');
     expect(error.position).toBe(1);
@@ -276,7 +299,7 @@ describe('item failures', () => {
 
   test('context.rng without requiresRng/rngSeeds → ActionError whose cause says how to get one', async () => {
     const batch = makeBatch(2);
-    const error = await batch.actions.useRngWithoutAsking().catch((e: unknown) => e) as ActionError;
+    const error = (await batch.actions.useRngWithoutAsking().catch((e: unknown) => e)) as ActionError;
     expect(error).toBeInstanceOf(ActionError);
     expect(error.cause).toBeInstanceOf(TypeError);
     expect((error.cause as Error).message).toMatch(/requiresRng/);
@@ -287,7 +310,7 @@ describe('timeout', () => {
   test("'async': a slow item → TimeoutError naming the action and the timeout, without waiting for the item", async () => {
     const batch = makeBatch(3);
     const started = Date.now();
-    const error = await batch.actions.slowSquare({ target: 'async', timeout: 30, delays: [400, 1, 1] }).catch((e: unknown) => e) as Error;
+    const error = (await batch.actions.slowSquare({ target: 'async', timeout: 30, delays: [400, 1, 1] }).catch((e: unknown) => e)) as Error;
     const elapsed = Date.now() - started;
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error.message).toContain('slowSquare');
@@ -299,7 +322,7 @@ describe('timeout', () => {
 
   test("'for': items that together exceed the timeout → TimeoutError", async () => {
     const batch = makeBatch(4);
-    const error = await batch.actions.slowSquare({ target: 'for', timeout: 25, delays: [15, 15, 15, 15] }).catch((e: unknown) => e) as Error;
+    const error = (await batch.actions.slowSquare({ target: 'for', timeout: 25, delays: [15, 15, 15, 15] }).catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error.message).toContain('slowSquare');
     expect(batch.log).not.toContain('start3');
@@ -309,7 +332,7 @@ describe('timeout', () => {
   test("'for': one slow async item → TimeoutError without waiting for the item to finish", async () => {
     const batch = makeBatch(2);
     const started = Date.now();
-    const error = await batch.actions.slowSquare({ target: 'for', timeout: 30, delays: [400, 1] }).catch((e: unknown) => e) as Error;
+    const error = (await batch.actions.slowSquare({ target: 'for', timeout: 30, delays: [400, 1] }).catch((e: unknown) => e)) as Error;
     const elapsed = Date.now() - started;
     expect(error).toBeInstanceOf(TimeoutError);
     expect(elapsed).toBeLessThan(300);
@@ -342,7 +365,13 @@ describe('reproducibility across engines', () => {
     const count = mask(reference).filter(Boolean).length;
     expect(count).toBeGreaterThan(8);
     expect(count).toBeLessThan(N - 8);
-    for (const [target, extra] of [['async', {}], ['f', {}], ['a', {}], ['async', { nWorkers: 3 }], ['async', { nWorkers: 1 }]] as const) {
+    for (const [target, extra] of [
+      ['async', {}],
+      ['f', {}],
+      ['a', {}],
+      ['async', { nWorkers: 3 }],
+      ['async', { nWorkers: 1 }],
+    ] as const) {
       const other = await runNoisy(42, target, extra);
       expect(Float64Array.from(other)).toEqual(Float64Array.from(reference));
       other.forEach((v, i) => expect(Object.is(v, reference[i])).toBe(true));

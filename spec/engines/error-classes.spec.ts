@@ -13,7 +13,14 @@ describe('registerErrorClass', () => {
     const first = class DuplicateNameError extends Error {};
     const second = class DuplicateNameError extends Error {};
     registerErrorClass(first);
-    const error = (() => { try { registerErrorClass(second); } catch (e) { return e; } return null; })();
+    const error = (() => {
+      try {
+        registerErrorClass(second);
+      } catch (e) {
+        return e;
+      }
+      return null;
+    })();
     expect(error).toBeInstanceOf(ArgumentError);
     expect((error as ArgumentError).message).toContain("'DuplicateNameError'");
     expect(registerErrorClass(second, 'OtherDuplicateNameError')).toBe(second);

@@ -6,7 +6,15 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import ndarray from 'ndarray';
 import {
-  ActionError, ArgumentError, DatasetIndex, NotPortableError, TimeoutError, WorkerCrashError, closeEngines, configureWorkers, zeros,
+  ActionError,
+  ArgumentError,
+  DatasetIndex,
+  NotPortableError,
+  TimeoutError,
+  WorkerCrashError,
+  closeEngines,
+  configureWorkers,
+  zeros,
   type NDArray,
 } from '../../src/index.js';
 import { SubWorkerBatch, WorkerBatch, addOffset } from '../fixtures/worker-batches.js';
@@ -14,8 +22,14 @@ import { SubWorkerBatch, WorkerBatch, addOffset } from '../fixtures/worker-batch
 const size = 12;
 
 function makeBatch<B extends WorkerBatch>(Class: new (...args: ConstructorParameters<typeof WorkerBatch>) => B = WorkerBatch as never, seed = 11): B {
-  const images = ndarray(Float32Array.from({ length: size * 9 }, (_, i) => (i % 17) / 17), [size, 3, 3]);
-  const labels = ndarray(Float64Array.from({ length: size }, (_, i) => i * 10), [size]);
+  const images = ndarray(
+    Float32Array.from({ length: size * 9 }, (_, i) => (i % 17) / 17),
+    [size, 3, 3],
+  );
+  const labels = ndarray(
+    Float64Array.from({ length: size }, (_, i) => i * 10),
+    [size],
+  );
   const batch = new Class(new DatasetIndex(Array.from({ length: size }, (_, i) => 100 + i)), { preloaded: { images, labels }, tag: 'T7' });
   batch.randomSeed = seed;
   return batch;
@@ -30,18 +44,22 @@ afterAll(async () => {
 });
 
 describe.each(['threads', 'mpc'] as const)("target '%s'", (target) => {
-  test.each([1, 2, 4])('matches the for loop bit for bit with nWorkers=%i (ndarray items, p, requiresRng)', async (nWorkers) => {
-    const reference = makeBatch();
-    await reference.actions.invert({ target: 'for', scale: 3, dst: 'inverted', p: 0.5 });
-    await reference.actions.jitter({ target: 'for', dst: 'jittered', p: 0.7 });
-    const parallel = makeBatch();
-    await parallel.actions.invert({ target, nWorkers, scale: 3, dst: 'inverted', p: 0.5 });
-    await parallel.actions.jitter({ target, nWorkers, dst: 'jittered', p: 0.7 });
-    expect(values(parallel, 'inverted')).toEqual(values(reference, 'inverted'));
-    expect(values(parallel, 'jittered')).toEqual(values(reference, 'jittered'));
-    expect((parallel.getComponent('inverted') as NDArray).shape).toEqual([size, 3, 3]);
-    expect(parallel.random.random()).toBe(reference.random.random());
-  }, 30_000);
+  test.each([1, 2, 4])(
+    'matches the for loop bit for bit with nWorkers=%i (ndarray items, p, requiresRng)',
+    async (nWorkers) => {
+      const reference = makeBatch();
+      await reference.actions.invert({ target: 'for', scale: 3, dst: 'inverted', p: 0.5 });
+      await reference.actions.jitter({ target: 'for', dst: 'jittered', p: 0.7 });
+      const parallel = makeBatch();
+      await parallel.actions.invert({ target, nWorkers, scale: 3, dst: 'inverted', p: 0.5 });
+      await parallel.actions.jitter({ target, nWorkers, dst: 'jittered', p: 0.7 });
+      expect(values(parallel, 'inverted')).toEqual(values(reference, 'inverted'));
+      expect(values(parallel, 'jittered')).toEqual(values(reference, 'jittered'));
+      expect((parallel.getComponent('inverted') as NDArray).shape).toEqual([size, 3, 3]);
+      expect(parallel.random.random()).toBe(reference.random.random());
+    },
+    30_000,
+  );
 
   test('a shared-memory component gives the same results, and results land in shared memory', async () => {
     const images = zeros([size, 3, 3], 'float32', { shared: true });

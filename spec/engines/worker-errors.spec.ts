@@ -23,7 +23,10 @@ function makeBatch(): FailingBatch {
 }
 
 async function causeOf(run: Promise<unknown>): Promise<unknown> {
-  const error = await run.then(() => null, (e: unknown) => e);
+  const error = await run.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ActionError);
   return (error as ActionError).cause;
 }
@@ -87,7 +90,10 @@ describe.each(['threads', 'mpc'] as const)("target '%s': a worker that cannot lo
     const missing = portable((value: number) => value, new URL('../fixtures/worker-failures.ts', import.meta.url), 'notExported');
     const batch = new Batch(3);
     await batch.addComponents('values', [1, 2, 3]);
-    const error = await batch.applyParallel(missing, { src: 'values', target, nWorkers: 2 }).then(() => null, (e: unknown) => e);
+    const error = await batch.applyParallel(missing, { src: 'values', target, nWorkers: 2 }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(BatchflowError);
     expect(error).not.toBeInstanceOf(WorkerCrashError);
     expect((error as Error).message).toContain(`a '${target}' worker could not load the item function from `);

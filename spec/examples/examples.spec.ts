@@ -31,7 +31,12 @@ const examples: Example[] = [
   {
     script: 'demo',
     file: 'examples/demo.ts',
-    expect: [/^batchflow-ts demo: 64 synthetic 32×32 images/m, /^ {2}flipped \d+ of 64 items \(p = 0\.5\)$/m, /^determinism: .* → identical images/m, /^errors: ActionError: /m],
+    expect: [
+      /^batchflow-ts demo: 64 synthetic 32×32 images/m,
+      /^ {2}flipped \d+ of 64 items \(p = 0\.5\)$/m,
+      /^determinism: .* → identical images/m,
+      /^errors: ActionError: /m,
+    ],
   },
   {
     script: 'example:augment-images',
@@ -84,8 +89,12 @@ function run(file: string, env: NodeJS.ProcessEnv): Promise<Run> {
     const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_MS);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -95,9 +104,11 @@ function run(file: string, env: NodeJS.ProcessEnv): Promise<Run> {
 }
 
 /** stderr without Node's warnings. */
-const unexpectedStderr = (stderr: string): string => stderr.split('\n')
-  .filter((line) => line.trim() !== '' && !/^\(node:\d+\) (\[\w+\] )?\w*Warning: /.test(line) && !/^\(Use `node --trace-/.test(line))
-  .join('\n');
+const unexpectedStderr = (stderr: string): string =>
+  stderr
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !/^\(node:\d+\) (\[\w+\] )?\w*Warning: /.test(line) && !/^\(Use `node --trace-/.test(line))
+    .join('\n');
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'bf-examples-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -105,7 +116,9 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 test('every example has its npm script (tsx examples/<file>)', () => {
   const scripts = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
   for (const example of examples) expect([example.script, scripts[example.script]]).toEqual([example.script, `tsx ${example.file}`]);
-  const listed = readdirSync(path.join(ROOT, 'examples')).filter((name) => name.endsWith('.ts') && !['data.ts', 'run-main.ts'].includes(name)).sort();
+  const listed = readdirSync(path.join(ROOT, 'examples'))
+    .filter((name) => name.endsWith('.ts') && !['data.ts', 'run-main.ts'].includes(name))
+    .sort();
   expect(listed).toEqual(examples.map((e) => path.basename(e.file)).sort());
 });
 

@@ -39,7 +39,12 @@ describe('§4.4 observed values (v = 3, lst = [10, 20, 30])', () => {
   });
 
   test('§4.4: B(indices).sum() = 22; F((a, b=0) => a+b)(V(v), b=B(size)) = 7', () => {
-    expect(evalExpr(B('indices').method('reduce', (s: number, x: number) => s + x, 0), ctx())).toBe(22);
+    expect(
+      evalExpr(
+        B('indices').method('reduce', (s: number, x: number) => s + x, 0),
+        ctx(),
+      ),
+    ).toBe(22);
     expect(evalExpr(F((a: number, b = 0) => a + b).call(V('v'), B('size')), ctx())).toBe(7);
   });
 
@@ -52,7 +57,9 @@ describe('§4.4 observed values (v = 3, lst = [10, 20, 30])', () => {
 describe('Python operator meanings', () => {
   const ctx = ctxWith({ a: -7, b: 2, c: 3, t: 7, m: -3, f: 7.5 });
   test('floor division rounds down; % takes the divisor sign', () => {
-    expect(evalExpr([V('a').floorDiv(V('b')), V('t').floorDiv(V('m')), V('a').mod(V('c')), V('t').mod(V('m')), V('f').mod(2), V('a').mod(V('m'))], ctx)).toEqual([-4, -3, 2, -2, 1.5, -1]);
+    expect(
+      evalExpr([V('a').floorDiv(V('b')), V('t').floorDiv(V('m')), V('a').mod(V('c')), V('t').mod(V('m')), V('f').mod(2), V('a').mod(V('m'))], ctx),
+    ).toEqual([-4, -3, 2, -2, 1.5, -1]);
   });
   test('reversed forms', () => {
     expect(evalExpr([V('c').rdiv(6), V('c').rfloorDiv(10), V('c').rmod(10), V('b').rpow(3), V('c').rmul(2), V('c').radd(1)], ctx)).toEqual([2, 3, 1, 9, 6, 4]);
@@ -107,7 +114,13 @@ describe('item, slice, attr, call', () => {
   test('negative indices, out of range, slices with steps, strings, Maps, objects, fancy indexing', () => {
     const ctx = ctxWith({ l: [0, 1, 2, 3, 4], s: 'hello', m: new Map([[1, 'one']]), o: { k: 'v' }, t: new Float32Array([5, 6, 7]) });
     expect(evalExpr([V('l').item(-2), V('s').item(-1), V('m').item(1), V('o').item('k')], ctx)).toEqual([3, 'o', 'one', 'v']);
-    expect(evalExpr([V('l').slice(null, null, -1), V('l').slice(-3), V('l').slice(1, -1, 2), V('s').slice(1, 3), V('l').slice(10)], ctx)).toEqual([[4, 3, 2, 1, 0], [2, 3, 4], [1, 3], 'el', []]);
+    expect(evalExpr([V('l').slice(null, null, -1), V('l').slice(-3), V('l').slice(1, -1, 2), V('s').slice(1, 3), V('l').slice(10)], ctx)).toEqual([
+      [4, 3, 2, 1, 0],
+      [2, 3, 4],
+      [1, 3],
+      'el',
+      [],
+    ]);
     expect(evalExpr(V('l').item([0, -1]), ctx)).toEqual([0, 4]);
     expect(evalExpr(V('t').slice(1), ctx)).toEqual(new Float32Array([6, 7]));
     expect(() => evalExpr(V('l').item(5), ctx)).toThrow(/index 5 is out of range/);
@@ -126,11 +139,24 @@ describe('item, slice, attr, call', () => {
   });
 
   test('attr reads properties (missing → error); call after attr binds this; method/apply', () => {
-    const ctx = ctxWith({ s: 'abc', o: { n: 2, f(this: { n: number }, x: number) { return this.n * x; } } });
+    const ctx = ctxWith({
+      s: 'abc',
+      o: {
+        n: 2,
+        f(this: { n: number }, x: number) {
+          return this.n * x;
+        },
+      },
+    });
     expect(evalExpr(V('s').attr('length'), ctx)).toBe(3);
     expect(evalExpr(V('o').attr('f').call(5), ctx)).toBe(10);
     expect(evalExpr(V('o').method('f', V('o').attr('n')), ctx)).toBe(4);
-    expect(evalExpr(V('s').apply((s: string, n: number) => s.repeat(n), 2), ctx)).toBe('abcabc');
+    expect(
+      evalExpr(
+        V('s').apply((s: string, n: number) => s.repeat(n), 2),
+        ctx,
+      ),
+    ).toBe('abcabc');
     expect(() => evalExpr(V('o').attr('missing'), ctx)).toThrow(/has no attribute 'missing'/);
     expect(() => evalExpr(V('s').call(), ctx)).toThrow(/is not callable/);
     expect(() => evalExpr(V('s').method('nope'), ctx)).toThrow(ExpressionError);
@@ -181,7 +207,13 @@ describe('repr', () => {
     expect(V('a').str().toString()).toBe("str(V('a'))");
     expect(V('a').format('{:.2f}').toString()).toBe("'{:.2f}'.format(V('a'))");
     expect(B('x').attr('y').item('k').method('m', 1, 'z').toString()).toBe("B('x').y['k'].m(1, 'z')");
-    expect(F(function add() { return 1; }).call(V('v')).toString()).toBe("F(add)(V('v'))");
+    expect(
+      F(function add() {
+        return 1;
+      })
+        .call(V('v'))
+        .toString(),
+    ).toBe("F(add)(V('v'))");
     expect(V('a').slice(null, null, -1).toString()).toBe("V('a')[::-1]");
     expect(R('normal', 0, 1, { size: B('size') }).toString()).toBe("R('normal', 0, 1, size=B('size'))");
     expect(C('x', { default: 3 }).toString()).toBe("C('x', default=3)");

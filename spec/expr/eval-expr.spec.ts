@@ -17,9 +17,17 @@ function ctxWith(variables: Record<string, unknown>, config: Record<string, unkn
 
 describe('§4.2 recursion', () => {
   test("§4.2 observed: {'a': [V('v'), (B('size'), 1)], V('v'): 'key'} → {'a': [3, (4, 1)], 3: 'key'}", () => {
-    const input = new Map<unknown, unknown>([['a', [V('v'), [B('size'), 1]]], [V('v'), 'key']]);
+    const input = new Map<unknown, unknown>([
+      ['a', [V('v'), [B('size'), 1]]],
+      [V('v'), 'key'],
+    ]);
     const result = evalExpr(input, ctxWith({ v: 3 }));
-    expect(result).toEqual(new Map<unknown, unknown>([['a', [3, [4, 1]]], [3, 'key']]));
+    expect(result).toEqual(
+      new Map<unknown, unknown>([
+        ['a', [3, [4, 1]]],
+        [3, 'key'],
+      ]),
+    );
   });
 
   test('plain objects and arrays give new containers; the input is never changed', () => {
@@ -88,7 +96,14 @@ describe('noEval', () => {
 
   test('noEval applies to Map string keys and Config top-level keys too', () => {
     const ctx = ctxWith({ v: 1 });
-    const map = evalExpr(new Map<string, unknown>([['keep', V('v')], ['eval', V('v')]]), ctx, { noEval: ['keep'] });
+    const map = evalExpr(
+      new Map<string, unknown>([
+        ['keep', V('v')],
+        ['eval', V('v')],
+      ]),
+      ctx,
+      { noEval: ['keep'] },
+    );
     expect(map.get('keep')).toBeInstanceOf(BoundExpression);
     expect(map.get('eval')).toBe(1);
     const config = evalExpr(new Config({ keep: V('v'), other: V('v') }), ctx, { noEval: ['keep'] });
@@ -103,9 +118,15 @@ describe('bug 32: errors are wrapped with a cause, not re-raised as the same typ
   }
 
   test('the ExpressionError names the expression and keeps the original error (fields and stack)', () => {
-    const failing = F(() => { throw new CustomError('boom'); });
+    const failing = F(() => {
+      throw new CustomError('boom');
+    });
     let caught: unknown;
-    try { evalExpr({ a: [failing] }, {}); } catch (error) { caught = error; }
+    try {
+      evalExpr({ a: [failing] }, {});
+    } catch (error) {
+      caught = error;
+    }
     expect(caught).toBeInstanceOf(ExpressionError);
     const error = caught as ExpressionError;
     expect(error.expression).toBe('F(function)');
@@ -118,13 +139,21 @@ describe('bug 32: errors are wrapped with a cause, not re-raised as the same typ
   test('the innermost failing expression is named once (no double wrapping)', () => {
     const ctx = ctxWith({}, {});
     let caught: unknown;
-    try { evalExpr(V('x').add(C('missing')), ctx); } catch (error) { caught = error; }
+    try {
+      evalExpr(V('x').add(C('missing')), ctx);
+    } catch (error) {
+      caught = error;
+    }
     expect((caught as ExpressionError).expression).toBe("C('missing')");
     expect((caught as Error).cause).not.toBeInstanceOf(ExpressionError);
   });
 
   test('set errors are wrapped as well', () => {
-    expect(() => V('x').add(1).set(1, ctxWith({ x: 1 }))).toThrow(/can't evaluate V\('x'\) \+ 1: TypeError: assigning/);
+    expect(() =>
+      V('x')
+        .add(1)
+        .set(1, ctxWith({ x: 1 })),
+    ).toThrow(/can't evaluate V\('x'\) \+ 1: TypeError: assigning/);
   });
 });
 

@@ -17,7 +17,16 @@ export class FakePipeline implements PipelineLike {
   iteration: IterationInfo;
   strict: boolean;
 
-  constructor(options: { dataset?: Dataset | null; config?: Record<string, unknown>; seed?: number; iteration?: IterationInfo; strict?: boolean; variables?: Record<string, unknown> } = {}) {
+  constructor(
+    options: {
+      dataset?: Dataset | null;
+      config?: Record<string, unknown>;
+      seed?: number;
+      iteration?: IterationInfo;
+      strict?: boolean;
+      variables?: Record<string, unknown>;
+    } = {},
+  ) {
     this.dataset = options.dataset ?? null;
     this.config = new Config(options.config ?? {});
     this.random = new Rng(options.seed ?? 0);

@@ -7,11 +7,27 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import ndarray from 'ndarray';
-import { Batch, Dataset, applyParallel, tuple, type NDArray } from '../../src/index.js';
+import { Batch, Dataset, applyParallel, tuple } from '../../src/index.js';
 import { Config, MissingKeyError } from '../../src/config/config.js';
 import { ArgumentError } from '../../src/errors.js';
 import {
-  B, BoundExpression, C, D, ExpressionError, F, I, IF, L, NamedExpression, P, PP, PerItem, R, V, W, evalExpr,
+  B,
+  BoundExpression,
+  C,
+  D,
+  ExpressionError,
+  F,
+  I,
+  IF,
+  L,
+  NamedExpression,
+  P,
+  PP,
+  PerItem,
+  R,
+  V,
+  W,
+  evalExpr,
   type EvalContext,
 } from '../../src/expr/index.js';
 import { binary } from '../../src/expr/ops.js';
@@ -19,10 +35,27 @@ import { FakePipeline } from './fake-pipeline.js';
 
 class PlainBatch extends Batch {}
 
-function context(options: { ids?: number[]; datasetSize?: number; config?: Record<string, unknown>; variables?: Record<string, unknown>; seed?: number; iteration?: { current: number; total: number | null }; strict?: boolean } = {}): { batch: PlainBatch; pipeline: FakePipeline; ctx: EvalContext } {
+function context(
+  options: {
+    ids?: number[];
+    datasetSize?: number;
+    config?: Record<string, unknown>;
+    variables?: Record<string, unknown>;
+    seed?: number;
+    iteration?: { current: number; total: number | null };
+    strict?: boolean;
+  } = {},
+): { batch: PlainBatch; pipeline: FakePipeline; ctx: EvalContext } {
   const dataset = new Dataset(options.datasetSize ?? 10, { batchClass: PlainBatch });
   const batch = dataset.createBatch(options.ids ?? [0, 1]);
-  const pipeline = new FakePipeline({ dataset, config: options.config, variables: options.variables, seed: options.seed, iteration: options.iteration, strict: options.strict });
+  const pipeline = new FakePipeline({
+    dataset,
+    config: options.config,
+    variables: options.variables,
+    seed: options.seed,
+    iteration: options.iteration,
+    strict: options.strict,
+  });
   return { batch, pipeline, ctx: { batch, pipeline } };
 }
 
@@ -36,8 +69,23 @@ describe('6.5-1 general_get', () => {
     ["B('size') → 2", B('size'), (v) => expect(v).toBe(2)],
     ["D('size') → 10", D('size'), (v) => expect(v).toBe(10)],
     ["V('var') → null", V('var'), (v) => expect(v).toBeNull()],
-    ["R('normal', 0, 1) → a float", R('normal', 0, 1), (v) => { expect(typeof v).toBe('number'); expect(Number.isInteger(v)).toBe(false); }],
-    ["R('normal', 0, 1, size=B.size) → 2 floats", R('normal', 0, 1, { size: B('size') }), (v) => { expect(Array.isArray(v)).toBe(true); expect((v as number[]).length).toBe(2); expect((v as unknown[]).every((x) => typeof x === 'number')).toBe(true); }],
+    [
+      "R('normal', 0, 1) → a float",
+      R('normal', 0, 1),
+      (v) => {
+        expect(typeof v).toBe('number');
+        expect(Number.isInteger(v)).toBe(false);
+      },
+    ],
+    [
+      "R('normal', 0, 1, size=B.size) → 2 floats",
+      R('normal', 0, 1, { size: B('size') }),
+      (v) => {
+        expect(Array.isArray(v)).toBe(true);
+        expect((v as number[]).length).toBe(2);
+        expect((v as unknown[]).every((x) => typeof x === 'number')).toBe(true);
+      },
+    ],
     ['F(() => 0) → 0', F(() => 0), (v) => expect(v).toBe(0)],
     ['F(x => x)(0) → 0', F((x: number) => x).call(0), (v) => expect(v).toBe(0)],
   ];
@@ -45,7 +93,12 @@ describe('6.5-1 general_get', () => {
     check(evalExpr(expr, setup()));
   });
   test('6.5-1: F(fn, ...args) is the same call as F(fn).call(...args)', () => {
-    expect(evalExpr(F((x: number, y: number) => x - y, V('a'), 1), context({ variables: { a: 5 } }).ctx)).toBe(4);
+    expect(
+      evalExpr(
+        F((x: number, y: number) => x - y, V('a'), 1),
+        context({ variables: { a: 5 } }).ctx,
+      ),
+    ).toBe(4);
   });
 });
 
@@ -59,7 +112,8 @@ class PBatch extends Batch {
   /** item*param (numpy-style elementwise); a tuple item gives both parts times param. */
   @applyParallel
   apTest(item: unknown, options: { param: unknown }): unknown {
-    if (Array.isArray(item) && item.length === 2 && Array.isArray(item[0]) && Array.isArray(item[1])) return [binary('mul', item[0], options.param), binary('mul', item[1], options.param)];
+    if (Array.isArray(item) && item.length === 2 && Array.isArray(item[0]) && Array.isArray(item[1]))
+      return [binary('mul', item[0], options.param), binary('mul', item[1], options.param)];
     return binary('mul', item, options.param);
   }
 }
@@ -75,7 +129,11 @@ describe('6.5-2 apply_parallel_p', () => {
     B('masks').set(A(), ctx);
     return { batch, ctx };
   };
-  const sources = [['images', 'images'], ["['images','masks']", ['images', 'masks']], ["tuple('images','masks')", tuple('images', 'masks')]] as const;
+  const sources = [
+    ['images', 'images'],
+    ["['images','masks']", ['images', 'masks']],
+    ["tuple('images','masks')", tuple('images', 'masks')],
+  ] as const;
   const expressions: Array<[string, () => NamedExpression]> = [
     ["R('normal',0,1)", () => R('normal', 0, 1)],
     ["R('normal',0,1,size=2)", () => R('normal', 0, 1, { size: 2 })],
@@ -83,8 +141,15 @@ describe('6.5-2 apply_parallel_p', () => {
     ["V('var')", () => V('var')],
     ["C('option')", () => C('option')],
   ];
-  const wrappers = [['P', (e: NamedExpression) => P(e)], ['PP', (e: NamedExpression) => PP(e)]] as const;
-  const cases = sources.flatMap(([srcName, src]) => expressions.flatMap(([exprName, make]) => wrappers.map(([wrapName, wrap]) => [`6.5-2: src=${srcName}, param=${wrapName}(${exprName})`, src, make, wrap] as const)));
+  const wrappers = [
+    ['P', (e: NamedExpression) => P(e)],
+    ['PP', (e: NamedExpression) => PP(e)],
+  ] as const;
+  const cases = sources.flatMap(([srcName, src]) =>
+    expressions.flatMap(([exprName, make]) =>
+      wrappers.map(([wrapName, wrap]) => [`6.5-2: src=${srcName}, param=${wrapName}(${exprName})`, src, make, wrap] as const),
+    ),
+  );
 
   test.each(cases)('%s', async (_name, src, make, wrap) => {
     const { batch, ctx } = setup();
@@ -107,7 +172,11 @@ describe('6.5-2 apply_parallel_p', () => {
     expect(first.batch.images).toEqual([[0], [1], [4]]);
     const second = setup();
     await second.batch.actions.apTest({ src: 'images', param: evalExpr(PP(V('var')), second.ctx) });
-    expect(second.batch.images).toEqual([[[0], [0], [0]], [[0], [1], [2]], [[0], [2], [4]]]);
+    expect(second.batch.images).toEqual([
+      [[0], [0], [0]],
+      [[0], [1], [2]],
+      [[0], [2], [4]],
+    ]);
   });
 
   test('6.5-2 (§4.5): with a list src both components get the same per-item random values', async () => {
@@ -128,10 +197,18 @@ describe('6.5-3 I', () => {
   // items; n_iters=5 → 5; unlimited → null); that part is deferred to the pipeline tests. Here the
   // pipeline's iteration info is given and `update(V('var', 'w'), I(name))` is checked.
   const table: Array<[number, string, string, number | null, 'raises' | number | null]> = [
-    [1, 'c', 'n_epochs=1', 5, 1], [2, 'm', 'n_epochs=1', 5, 5], [3, 'r', 'n_epochs=1', 5, 0.2],
-    [4, 'c', 'n_epochs=None', null, 1], [5, 'm', 'n_epochs=None', null, null], [6, 'r', 'n_epochs=None', null, 'raises'],
-    [7, 'c', 'n_iters=5', 5, 1], [8, 'm', 'n_iters=5', 5, 5], [9, 'r', 'n_iters=5', 5, 0.2],
-    [10, 'c', 'n_iters=None', null, 1], [11, 'm', 'n_iters=None', null, null], [12, 'r', 'n_iters=None', null, 'raises'],
+    [1, 'c', 'n_epochs=1', 5, 1],
+    [2, 'm', 'n_epochs=1', 5, 5],
+    [3, 'r', 'n_epochs=1', 5, 0.2],
+    [4, 'c', 'n_epochs=None', null, 1],
+    [5, 'm', 'n_epochs=None', null, null],
+    [6, 'r', 'n_epochs=None', null, 'raises'],
+    [7, 'c', 'n_iters=5', 5, 1],
+    [8, 'm', 'n_iters=5', 5, 5],
+    [9, 'r', 'n_iters=5', 5, 0.2],
+    [10, 'c', 'n_iters=None', null, 1],
+    [11, 'm', 'n_iters=None', null, null],
+    [12, 'r', 'n_iters=None', null, 'raises'],
   ];
   test.each(table)('6.5-3.%i: I(%s) with %s (total %p) → %p', (_n, name, _limit, total, expected) => {
     const { pipeline, ctx } = context({ variables: { var: -1 }, iteration: { current: 1, total } });
@@ -210,14 +287,23 @@ describe('6.5-5 L', () => {
     const batch = dataset.createBatch(Array.from({ length: n }, (_, i) => i));
     const ctx: EvalContext = { batch, pipeline: new FakePipeline({ dataset }) };
     // 1
-    await batch.addComponents('object', Array.from({ length: n }, () => new DummyObject()));
+    await batch.addComponents(
+      'object',
+      Array.from({ length: n }, () => new DummyObject()),
+    );
     await batch.addComponents('object2', new Array<null>(n).fill(null));
     // 2
     L('object2').set(L('object'), ctx);
     // 3
     L('object').attr('attr').set(L('object').attr('battr'), ctx);
     // 4
-    L('object').attr('item').item('item_0').set(Array.from({ length: n }, () => [10, 10, 10]), ctx);
+    L('object')
+      .attr('item')
+      .item('item_0')
+      .set(
+        Array.from({ length: n }, () => [10, 10, 10]),
+        ctx,
+      );
     // 5 (a DataFrame column pair in Python; here one column at a time)
     L('object').attr('item').item('item_3').set(L('object').attr('item').item('item_1'), ctx);
     L('object').attr('item').item('item_4').set(L('object').attr('item').item('item_2'), ctx);
@@ -229,9 +315,17 @@ describe('6.5-5 L', () => {
     L('object').attr('other_list').item(0).attr('item').item('item_one').set(L('object').attr('other_list').item(1).attr('item').item('item_two'), ctx);
     // 9 (Python: add_components('comp', 0), a scalar; here a batch attribute)
     batch.createAttrs({ comp: 0 });
-    L('object').attr('cattr').item(B('comp')).set(L('object').attr('other').attr('cattr').item(B('comp')), ctx);
+    L('object')
+      .attr('cattr')
+      .item(B('comp'))
+      .set(L('object').attr('other').attr('cattr').item(B('comp')), ctx);
     // 10
-    evalExpr(L('object').attr('function').call(1, B('comp'), { a: 5, b: B('comp') }), ctx);
+    evalExpr(
+      L('object')
+        .attr('function')
+        .call(1, B('comp'), { a: 5, b: B('comp') }),
+      ctx,
+    );
 
     const objects = batch.getComponent('object') as DummyObject[];
     const objects2 = batch.getComponent('object2') as DummyObject[];
@@ -259,7 +353,11 @@ describe('6.5-5 L', () => {
     expect(evalExpr(L('words'), ctx)).toEqual(['a', 'bb', 'ccc']);
     expect(evalExpr(L('words').attr('length'), ctx)).toEqual([1, 2, 3]);
     expect(evalExpr(L('words').method('toUpperCase'), ctx)).toEqual(['A', 'BB', 'CCC']);
-    expect(evalExpr(L('words').attr('padStart').call(V('width'), '.'), { ...ctx, pipeline: new FakePipeline({ variables: { width: 3 } }) })).toEqual(['..a', '.bb', 'ccc']);
+    expect(evalExpr(L('words').attr('padStart').call(V('width'), '.'), { ...ctx, pipeline: new FakePipeline({ variables: { width: 3 } }) })).toEqual([
+      '..a',
+      '.bb',
+      'ccc',
+    ]);
     expect(evalExpr(L('words').item(-1), ctx)).toEqual(['a', 'b', 'c']);
     expect(L('words').attr('x').item(0).method('f', 1).toString()).toBe("L('words').x[0].f(1)");
   });
@@ -289,7 +387,9 @@ describe('6.5-6 callable', () => {
   test('6.5-6 (method chain form): B(object).method(flatMap).method(reduce) → 12', () => {
     const { ctx } = context({ ids: [0, 1, 2, 3], datasetSize: 4 });
     B('object').set([0, 1, 2, 3], ctx);
-    const chain = B<number[]>('object').method('flatMap', (x: number) => [x, x]).method('reduce', (s: number, x: number) => s + x, 0);
+    const chain = B<number[]>('object')
+      .method('flatMap', (x: number) => [x, x])
+      .method('reduce', (s: number, x: number) => s + x, 0);
     expect(evalExpr(chain, ctx)).toBe(12);
   });
 });
@@ -354,7 +454,12 @@ describe('§4.2/§3.9 set modes', () => {
     expect(pipeline.variables.get('d')).toEqual({ 0: 4, 4: 4, 8: 2 });
     const maps = context({ variables: { m: new Map([[0, 4]]) } });
     V('m', 'a').set(new Map([[4, 4]]), maps.ctx);
-    expect(maps.pipeline.variables.get('m')).toEqual(new Map([[0, 4], [4, 4]]));
+    expect(maps.pipeline.variables.get('m')).toEqual(
+      new Map([
+        [0, 4],
+        [4, 4],
+      ]),
+    );
   });
 
   test('append to a Set adds; extend adds each', () => {
@@ -444,7 +549,11 @@ describe('§4.3 C, D, V', () => {
     expect((C('model').get(ctx) as Config).flatten()).toEqual({ lr: 0.1, depth: 3 });
     expect(C().get(ctx)).toBe(pipeline.config);
     let error: unknown;
-    try { C('model/zz').get(ctx); } catch (e) { error = e; }
+    try {
+      C('model/zz').get(ctx);
+    } catch (e) {
+      error = e;
+    }
     expect(error).toBeInstanceOf(ExpressionError);
     expect((error as Error).message).toMatch(/name is not found in the config: model\/zz/);
     expect((error as Error).cause).toBeInstanceOf(MissingKeyError);
@@ -480,7 +589,11 @@ describe('§4.3 F, W, IF', () => {
     const ctx = context({ variables: { v: 3, fn: (a: number) => a * 10 } }).ctx;
     let calls = 0;
     expect(F(() => ++calls).get(ctx)).toBe(1);
-    expect(F((a: number, b = 0) => a + b).call(V('v'), B('size')).get(ctx)).toBe(5);
+    expect(
+      F((a: number, b = 0) => a + b)
+        .call(V('v'), B('size'))
+        .get(ctx),
+    ).toBe(5);
     expect(evalExpr(F(V<(a: number) => number>('fn'), 2), ctx)).toBe(20);
     expect(evalExpr(F((a: number, b: number) => a - b, 10).call(V('v')), ctx)).toBe(7);
     expect(evalExpr(F((a: number, o: { b: number }) => a + o.b).call(V('v'), { b: B('size') }), ctx)).toBe(5);
@@ -513,7 +626,11 @@ describe('§4.3 F, W, IF', () => {
   test('IF: evaluates the condition, then one branch only; set assigns to the chosen branch', () => {
     const { pipeline, ctx } = context({ variables: { flag: true, a: 1, b: 2 } });
     let calls = 0;
-    const expr = IF(V('flag'), V('a'), F(() => ++calls));
+    const expr = IF(
+      V('flag'),
+      V('a'),
+      F(() => ++calls),
+    );
     expect(evalExpr(expr, ctx)).toBe(1);
     expect(calls).toBe(0);
     pipeline.variables.set('flag', 0);

@@ -140,7 +140,9 @@ describe('errors', () => {
   test('an unknown distribution → ArgumentError listing the supported names', () => {
     expect(() => R('gauss')).toThrow(ArgumentError);
     expect(() => R('gauss')).toThrow(/supported: .*normal.*integers/);
-    expect(supportedDistributions).toEqual(expect.arrayContaining(['random', 'uniform', 'normal', 'integers', 'randint', 'binomial', 'bernoulli', 'choice', 'permutation']));
+    expect(supportedDistributions).toEqual(
+      expect.arrayContaining(['random', 'uniform', 'normal', 'integers', 'randint', 'binomial', 'bernoulli', 'choice', 'permutation']),
+    );
   });
 
   test('unknown options, too many arguments and bad sizes are ArgumentErrors at construction', () => {

@@ -5,8 +5,22 @@
 import { describe, expect, test } from '@jest/globals';
 import { Config } from '../../src/config/config.js';
 import {
-  B, C, D, F, I, IF, P, PP, PerItem, R, V, W, evalExpr,
-  type BoundExpression, type NamedExpression, type PerItemExpression,
+  B,
+  C,
+  D,
+  F,
+  I,
+  IF,
+  P,
+  PP,
+  PerItem,
+  R,
+  V,
+  W,
+  evalExpr,
+  type BoundExpression,
+  type NamedExpression,
+  type PerItemExpression,
 } from '../../src/expr/index.js';
 import type { Batch, Dataset } from '../../src/index.js';
 import { FakePipeline } from './fake-pipeline.js';
@@ -48,7 +62,30 @@ export function typeChecks(): void {
   // @ts-expect-error evalExpr gives the value type, not the expression
   const notExpression: NamedExpression<number> = evalExpr(V<number>('x'));
 
-  void [loss, next, label, flag, element, text, wholeBatch, wholeConfig, wholeDataset, withDefault, current, called, applied, perItem, literal, each, wrapped, branch, wrong, evaluatedObject, evaluatedPerItem, notExpression];
+  void [
+    loss,
+    next,
+    label,
+    flag,
+    element,
+    text,
+    wholeBatch,
+    wholeConfig,
+    wholeDataset,
+    withDefault,
+    current,
+    called,
+    applied,
+    perItem,
+    literal,
+    each,
+    wrapped,
+    branch,
+    wrong,
+    evaluatedObject,
+    evaluatedPerItem,
+    notExpression,
+  ];
 }
 
 // ---- run-time facts ----------------------------------------------------------------------------

@@ -1,7 +1,15 @@
 /** The TypeScript code blocks of README.md and the docs/ guides, as the doc specs read them. */
 
 /** README.md and the guides whose TypeScript blocks are run and checked (paths from the repository root). */
-export const guideFiles: readonly string[] = ['README.md', 'docs/guide.md', 'docs/engines.md', 'docs/pipelines.md', 'docs/expressions.md', 'docs/datasets.md', 'docs/formats.md'];
+export const guideFiles: readonly string[] = [
+  'README.md',
+  'docs/guide.md',
+  'docs/engines.md',
+  'docs/pipelines.md',
+  'docs/expressions.md',
+  'docs/datasets.md',
+  'docs/formats.md',
+];
 
 /** One fenced TypeScript block. */
 export interface Block {

@@ -26,7 +26,9 @@ async function killMidWrite(fmt: string, dst: string, dir: string, items: number
   let sawTemp = false;
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline && child.exitCode === null) {
-    const temps = readdirSync(dir, { recursive: true }).map(String).filter((name) => /\.tmp$/.test(name));
+    const temps = readdirSync(dir, { recursive: true })
+      .map(String)
+      .filter((name) => /\.tmp$/.test(name));
     if (temps.length > 0) {
       sawTemp = true;
       child.kill('SIGKILL');
@@ -46,7 +48,11 @@ async function oldBatch(items: number): Promise<Batch> {
   return batch;
 }
 
-describe.each([['csv', 'out.csv', 60], ['feather', 'out.feather', 1500], ['hdf5', 'out.h5', 1500]])('%s', (fmt, name, items) => {
+describe.each([
+  ['csv', 'out.csv', 60],
+  ['feather', 'out.feather', 1500],
+  ['hdf5', 'out.h5', 1500],
+])('%s', (fmt, name, items) => {
   test('killed mid-dump over an existing file: the old file is intact', async () => {
     const dir = tempDir();
     const file = path.join(dir, name);

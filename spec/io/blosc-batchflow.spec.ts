@@ -10,7 +10,16 @@ import { afterAll, describe, expect, test } from '@jest/globals';
 import ndarray from 'ndarray';
 import Blosc from 'numcodecs/blosc';
 import {
-  ArgumentError, Batch, CorruptFileError, FilesIndex, UnsafePickleError, UnsupportedDataError, closeEngines, isNdArray, type DumpOptions, type NDArray,
+  ArgumentError,
+  Batch,
+  CorruptFileError,
+  FilesIndex,
+  UnsafePickleError,
+  UnsupportedDataError,
+  closeEngines,
+  isNdArray,
+  type DumpOptions,
+  type NDArray,
 } from '../../src/index.js';
 import { cleanup, fixture, tempDir, toList } from './helpers.js';
 
@@ -20,7 +29,10 @@ afterAll(async () => {
 });
 
 const folder = fixture('batchflow_blosc');
-const fromFolder = (dir: string) => (id: string | number): string => path.join(dir, String(id));
+const fromFolder =
+  (dir: string) =>
+  (id: string | number): string =>
+    path.join(dir, String(id));
 
 interface FolderExpected {
   images_sum_per_item: number[];
@@ -106,7 +118,8 @@ describe('files written by Python BatchFlow (numpy + dill)', () => {
         expect(array.shape).toEqual([1, ...shape]);
         const expectedValues = values.map((v) => (v === 'inf' ? Infinity : v === true ? 1 : v === false ? 0 : v));
         expect(flat(toList(array))).toEqual(expectedValues);
-        const dtype = { bool: 'uint8', float16: 'float32', big_f4: 'float32', big_u2: 'uint16', fortran: 'int32', fortran3d: 'float64', empty: 'float32' }[name] ?? name;
+        const dtype =
+          { bool: 'uint8', float16: 'float32', big_f4: 'float32', big_u2: 'uint16', fortran: 'int32', fortran3d: 'float64', empty: 'float32' }[name] ?? name;
         expect(array.dtype).toBe(dtype);
       }
     } else if (numeric) {
@@ -249,7 +262,10 @@ describe('hostile pickles are refused and nothing runs', () => {
 
   test('an unsupported dtype (complex) is an UnsupportedDataError', async () => {
     const file = path.join(dir, 'complex.blosc');
-    const body = '}X\x01\x00\x00\x00xcnumpy.core.multiarray\nscalar\ncnumpy\ndtype\nX\x03\x00\x00\x00c16\x89\x88\x87R(K\x03X\x01\x00\x00\x00<NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00tbC\x10' + '\x00'.repeat(16) + '\x86Rs';
+    const body =
+      '}X\x01\x00\x00\x00xcnumpy.core.multiarray\nscalar\ncnumpy\ndtype\nX\x03\x00\x00\x00c16\x89\x88\x87R(K\x03X\x01\x00\x00\x00<NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00tbC\x10' +
+      '\x00'.repeat(16) +
+      '\x86Rs';
     await writeFrame(file, pickle2(body));
     await expect(new Batch([0]).load({ fmt: 'blosc', src: () => file })).rejects.toThrow(/dtype 'c16' is not supported/);
   });
@@ -276,7 +292,10 @@ describe("dump with layout: 'batchflow'", () => {
   const make = async (): Promise<Items> => {
     const batch = new Items([3, 5]);
     const values = [
-      ndarray(Float32Array.from({ length: 2 * 2 * 3 }, (_, i) => i / 4 - 1), [2, 2, 3]),
+      ndarray(
+        Float32Array.from({ length: 2 * 2 * 3 }, (_, i) => i / 4 - 1),
+        [2, 2, 3],
+      ),
       Float64Array.of(Math.PI, -1e300),
       Int32Array.of(-2147483648, 7),
       BigInt64Array.of(-(2n ** 62n), 5n),

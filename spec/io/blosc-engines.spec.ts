@@ -21,9 +21,21 @@ class Images extends Batch {
 function images(ids: readonly (string | number)[]): Images {
   const n = ids.length;
   const batch = new Images(ids);
-  batch.setComponent('images', ndarray(Float32Array.from({ length: n * 16 * 16 }, (_, i) => Math.cos(i / 13)), [n, 16, 16]));
-  batch.setComponent('labels', Int32Array.from({ length: n }, (_, i) => i % 3));
-  batch.setComponent('meta', Array.from({ length: n }, (_, i) => ({ i, tag: `t${i}` })));
+  batch.setComponent(
+    'images',
+    ndarray(
+      Float32Array.from({ length: n * 16 * 16 }, (_, i) => Math.cos(i / 13)),
+      [n, 16, 16],
+    ),
+  );
+  batch.setComponent(
+    'labels',
+    Int32Array.from({ length: n }, (_, i) => i % 3),
+  );
+  batch.setComponent(
+    'meta',
+    Array.from({ length: n }, (_, i) => ({ i, tag: `t${i}` })),
+  );
   return batch;
 }
 
@@ -111,7 +123,10 @@ test('the file is one Blosc frame: header sizes match, and the payload starts wi
   const payload = bytes.subarray(16, 16 + nbytes);
   const headerLength = Number(payload.readBigUInt64LE(0));
   expect((8 + headerLength) % 8).toBe(0);
-  const header = JSON.parse(payload.subarray(8, 8 + headerLength).toString('utf8')) as Record<string, { dtype: string; shape: number[]; data_offsets: number[] }>;
+  const header = JSON.parse(payload.subarray(8, 8 + headerLength).toString('utf8')) as Record<
+    string,
+    { dtype: string; shape: number[]; data_offsets: number[] }
+  >;
   expect(header.__metadata__).toMatchObject({ format: 'batchflow-item', version: '1' });
   expect(header.x).toMatchObject({ dtype: 'F64', shape: [2, 2], data_offsets: [0, 32], kind: 'ndarray', column: 'ndarray' });
   const data = payload.subarray(8 + headerLength);

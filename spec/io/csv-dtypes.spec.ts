@@ -11,7 +11,10 @@ import { cleanup, tempDir, toList } from './helpers.js';
 afterAll(cleanup);
 
 async function dumpImages(): Promise<{ file: string; images: NDArray }> {
-  const images = ndarray(Float32Array.from({ length: 3 * 2 * 2 }, (_, i) => i / 3), [3, 2, 2]);
+  const images = ndarray(
+    Float32Array.from({ length: 3 * 2 * 2 }, (_, i) => i / 3),
+    [3, 2, 2],
+  );
   const batch = new Batch([5, 6, 7]);
   await batch.addComponents(['images', 'label'], [images, Int32Array.of(1, 0, 1)]);
   const file = path.join(tempDir(), 'images.csv');

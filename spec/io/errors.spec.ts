@@ -7,7 +7,17 @@ import { existsSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import ndarray from 'ndarray';
 import {
-  ArgumentError, Batch, ComponentError, CorruptFileError, FileFormatError, IoError, MissingColumnError, MissingFileError, MissingIdError, MissingRowError, UnsupportedDataError,
+  ArgumentError,
+  Batch,
+  ComponentError,
+  CorruptFileError,
+  FileFormatError,
+  IoError,
+  MissingColumnError,
+  MissingFileError,
+  MissingIdError,
+  MissingRowError,
+  UnsupportedDataError,
   type LoadOptions,
 } from '../../src/index.js';
 import { cleanup, fixture, tempDir } from './helpers.js';
@@ -29,8 +39,14 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 
 function filled(ids: Array<string | number> = [1, 2, 3]): Two {
   const batch = new Two(ids);
-  batch.setComponent('a', Float64Array.from(ids, (_, i) => i + 0.5));
-  batch.setComponent('b', ids.map((id) => `v${id}`));
+  batch.setComponent(
+    'a',
+    Float64Array.from(ids, (_, i) => i + 0.5),
+  );
+  batch.setComponent(
+    'b',
+    ids.map((id) => `v${id}`),
+  );
   return batch;
 }
 
@@ -80,7 +96,13 @@ describe('truncated and corrupted blosc files', () => {
   async function dumped(): Promise<string> {
     const dir = tempDir();
     const batch = new Batch([1]);
-    await batch.addComponents('x', ndarray(Float32Array.from({ length: 64 * 64 }, (_, i) => Math.sin(i)), [1, 64, 64]));
+    await batch.addComponents(
+      'x',
+      ndarray(
+        Float32Array.from({ length: 64 * 64 }, (_, i) => Math.sin(i)),
+        [1, 64, 64],
+      ),
+    );
     await batch.dump({ fmt: 'blosc', dst: dir });
     return path.join(dir, '1.blosc');
   }
@@ -89,10 +111,31 @@ describe('truncated and corrupted blosc files', () => {
     ['truncated to half', (b: Buffer) => b.subarray(0, b.length >> 1)],
     ['truncated to 10 bytes', (b: Buffer) => b.subarray(0, 10)],
     ['empty', () => Buffer.alloc(0)],
-    ['with bytes flipped in the compressed data', (b: Buffer) => { const c = Buffer.from(b); for (let i = 64; i < 96; i++) c.writeUInt8(c.readUInt8(i) ^ 0x5a, i); return c; }],
-    ['with the last byte changed', (b: Buffer) => { const c = Buffer.from(b); c.writeUInt8(c.readUInt8(c.length - 1) ^ 0xff, c.length - 1); return c; }],
+    [
+      'with bytes flipped in the compressed data',
+      (b: Buffer) => {
+        const c = Buffer.from(b);
+        for (let i = 64; i < 96; i++) c.writeUInt8(c.readUInt8(i) ^ 0x5a, i);
+        return c;
+      },
+    ],
+    [
+      'with the last byte changed',
+      (b: Buffer) => {
+        const c = Buffer.from(b);
+        c.writeUInt8(c.readUInt8(c.length - 1) ^ 0xff, c.length - 1);
+        return c;
+      },
+    ],
     ['with garbage appended', (b: Buffer) => Buffer.concat([b, Buffer.from('junk')])],
-    ['with a wrong size in the Blosc header', (b: Buffer) => { const c = Buffer.from(b); c.writeUInt32LE(c.readUInt32LE(4) + 8, 4); return c; }],
+    [
+      'with a wrong size in the Blosc header',
+      (b: Buffer) => {
+        const c = Buffer.from(b);
+        c.writeUInt32LE(c.readUInt32LE(4) + 8, 4);
+        return c;
+      },
+    ],
   ])('%s → CorruptFileError naming the file; nothing loaded', async (_, damage) => {
     const file = await dumped();
     writeFileSync(file, damage(readFileSync(file)));
@@ -106,8 +149,15 @@ describe('truncated and corrupted blosc files', () => {
 
 describe('missing columns, components and keys', () => {
   test('csv/feather/hdf5: a dst name that is not in the file', async () => {
-    for (const [fmt, name, extra] of [['csv', 'table.csv', {}], ['feather', 'table_default.feather', { indexCol: 'id' }], ['hdf5', 'frame_fixed.h5', {}], ['hdf5', 'plain.h5', {}]] as const) {
-      const error = await rejection(new Batch([100, 101].map((id) => (name === 'plain.h5' ? id - 100 : id))).load({ fmt, src: fixture(name), dst: ['a', 'nope'], ...extra }));
+    for (const [fmt, name, extra] of [
+      ['csv', 'table.csv', {}],
+      ['feather', 'table_default.feather', { indexCol: 'id' }],
+      ['hdf5', 'frame_fixed.h5', {}],
+      ['hdf5', 'plain.h5', {}],
+    ] as const) {
+      const error = await rejection(
+        new Batch([100, 101].map((id) => (name === 'plain.h5' ? id - 100 : id))).load({ fmt, src: fixture(name), dst: ['a', 'nope'], ...extra }),
+      );
       expect(error).toBeInstanceOf(MissingColumnError);
       expect((error as MissingColumnError).column).toBe(name === 'plain.h5' ? 'a' : 'nope');
       expect((error as MissingColumnError).file).toBe(fixture(name));
@@ -144,7 +194,11 @@ describe('missing columns, components and keys', () => {
 });
 
 describe('batch ids missing from the table', () => {
-  test.each([['csv', 'table.csv', {}], ['feather', 'table_uncompressed.feather', { indexCol: 'id' }], ['hdf5', 'frame_fixed.h5', {}]] as const)('%s: a MissingRowError listing the ids and the file', async (fmt, name, extra) => {
+  test.each([
+    ['csv', 'table.csv', {}],
+    ['feather', 'table_uncompressed.feather', { indexCol: 'id' }],
+    ['hdf5', 'frame_fixed.h5', {}],
+  ] as const)('%s: a MissingRowError listing the ids and the file', async (fmt, name, extra) => {
     const batch = new Two([100, 5, 109, 'x']);
     const error = await rejection(batch.load({ fmt, src: fixture(name), ...extra }));
     expect(error).toBeInstanceOf(MissingRowError);

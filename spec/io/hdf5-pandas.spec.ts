@@ -24,12 +24,33 @@ class Sample extends Batch {
 function sample(ids: Array<string | number>): Sample {
   const n = ids.length;
   const batch = new Sample(ids);
-  batch.setComponent('f32', Float32Array.from({ length: n }, (_, i) => i / 3));
-  batch.setComponent('f64', Float64Array.from({ length: n }, (_, i) => Math.PI * (i - 1)));
-  batch.setComponent('i32', Int32Array.from({ length: n }, (_, i) => (i % 2 ? -1 : 1) * (2 ** 31 - 1 - i)));
-  batch.setComponent('i64', BigInt64Array.from({ length: n }, (_, i) => 2n ** 60n + BigInt(i)));
-  batch.setComponent('flags', Array.from({ length: n }, (_, i) => i % 3 === 0));
-  batch.setComponent('img', ndarray(Float32Array.from({ length: n * 6 }, (_, i) => i / 8), [n, 2, 3]));
+  batch.setComponent(
+    'f32',
+    Float32Array.from({ length: n }, (_, i) => i / 3),
+  );
+  batch.setComponent(
+    'f64',
+    Float64Array.from({ length: n }, (_, i) => Math.PI * (i - 1)),
+  );
+  batch.setComponent(
+    'i32',
+    Int32Array.from({ length: n }, (_, i) => (i % 2 ? -1 : 1) * (2 ** 31 - 1 - i)),
+  );
+  batch.setComponent(
+    'i64',
+    BigInt64Array.from({ length: n }, (_, i) => 2n ** 60n + BigInt(i)),
+  );
+  batch.setComponent(
+    'flags',
+    Array.from({ length: n }, (_, i) => i % 3 === 0),
+  );
+  batch.setComponent(
+    'img',
+    ndarray(
+      Float32Array.from({ length: n * 6 }, (_, i) => i / 8),
+      [n, 2, 3],
+    ),
+  );
   return batch;
 }
 
@@ -49,7 +70,10 @@ const attrType = (entity: unknown, name: string): { type: number; size: number; 
 const STRING = 3;
 const INTEGER = 0;
 
-describe.each([['integer ids', [10, 3, 7, 42]], ['string ids', ['k10', 'k3', 'b-7', 'z']]] as const)('pandas layout, %s', (_, ids) => {
+describe.each([
+  ['integer ids', [10, 3, 7, 42]],
+  ['string ids', ['k10', 'k3', 'b-7', 'z']],
+] as const)('pandas layout, %s', (_, ids) => {
   test('our writer → our reader: every kind back with its dtype, img with its shape, rows by id', async () => {
     const file = path.join(tempDir(), 'frame.h5');
     const source = sample([...ids]);
@@ -75,7 +99,13 @@ describe.each([['integer ids', [10, 3, 7, 42]], ['string ids', ['k10', 'k3', 'b-
     await sample([...ids]).dump({ fmt: 'hdf5', dst: file, key: 'df' });
     inspect(file, (f) => {
       const group = f.get('df')!;
-      for (const [name, value] of Object.entries({ pandas_type: 'frame', encoding: 'UTF-8', errors: 'strict', axis0_variety: 'regular', axis1_variety: 'regular' })) {
+      for (const [name, value] of Object.entries({
+        pandas_type: 'frame',
+        encoding: 'UTF-8',
+        errors: 'strict',
+        axis0_variety: 'regular',
+        axis1_variety: 'regular',
+      })) {
         expect(attr(group, name)).toBe(value);
         expect(attrType(group, name)).toMatchObject({ type: STRING, cset: 1 }); // UTF-8 strings, as PyTables writes str
       }

@@ -32,7 +32,10 @@ function checkTable(batch: Batch, ids: readonly number[]): void {
 }
 
 describe('csv written by pandas', () => {
-  test.each([['all ids', ALL], ['some ids, shuffled', SOME]])('table.csv, %s: integer index, every column kind', async (_, ids) => {
+  test.each([
+    ['all ids', ALL],
+    ['some ids, shuffled', SOME],
+  ])('table.csv, %s: integer index, every column kind', async (_, ids) => {
     const batch = new TableBatch(ids);
     await batch.load({ fmt: 'csv', src: fixture('table.csv'), dtypes: { x0: 'float32', x1: 'float32', x2: 'float32' } });
     checkTable(batch, ids);
@@ -98,7 +101,10 @@ describe('feather written by pyarrow / pandas', () => {
 });
 
 describe('hdf5 written by pandas (fixed format) and h5py', () => {
-  test.each([['key "df"', { key: 'df' }], ['no key (the only frame)', {}]])('frame_fixed.h5, %s', async (_, options) => {
+  test.each([
+    ['key "df"', { key: 'df' }],
+    ['no key (the only frame)', {}],
+  ])('frame_fixed.h5, %s', async (_, options) => {
     for (const ids of [ALL, SOME]) {
       const batch = new TableBatch(ids);
       await batch.load({ fmt: 'hdf5', src: fixture('frame_fixed.h5'), ...options });

@@ -12,9 +12,15 @@ afterAll(cleanup);
 
 test('each io library is imported only when its format is first used', () => {
   const log = path.join(tempDir(), 'imports.log');
-  const run = spawnSync(process.execPath, ['--import', 'tsx', '--import', path.join(here, 'support', 'import-log.mjs'), path.join(here, 'support', 'lazy-probe.ts')], {
-    env: { ...process.env, IMPORT_LOG: log }, encoding: 'utf8', timeout: 60_000,
-  });
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--import', path.join(here, 'support', 'import-log.mjs'), path.join(here, 'support', 'lazy-probe.ts')],
+    {
+      env: { ...process.env, IMPORT_LOG: log },
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
   expect(run.stderr.replace(/.*ExperimentalWarning.*\n?|.*--trace-warnings.*\n?/g, '')).toBe('');
   expect(run.status).toBe(0);
   const lines = readFileSync(log, 'utf8').split('\n');

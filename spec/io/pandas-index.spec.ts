@@ -9,7 +9,11 @@ import { readFileSync } from 'node:fs';
 import { Batch, FileFormatError, MissingRowError } from '../../src/index.js';
 import { fixture, toList } from './helpers.js';
 
-interface Frame { index: unknown[]; a: number[]; s: string[] }
+interface Frame {
+  index: unknown[];
+  a: number[];
+  s: string[];
+}
 const frames = JSON.parse(readFileSync(fixture('index_expected.json'), 'utf8')) as Record<'range' | 'range_desc' | 'multi', Frame>;
 
 /** The expected `a` and `s` of the rows whose index values are `ids`. */
@@ -44,7 +48,10 @@ describe('feather: the pandas index in the schema metadata', () => {
   });
 
   test('indexCol: null still reads rows by row number', async () => {
-    expect(await load([0, 2], { fmt: 'feather', src: fixture('range.feather'), indexCol: null })).toEqual({ a: [frames.range.a[0], frames.range.a[2]], s: [frames.range.s[0], frames.range.s[2]] });
+    expect(await load([0, 2], { fmt: 'feather', src: fixture('range.feather'), indexCol: null })).toEqual({
+      a: [frames.range.a[0], frames.range.a[2]],
+      s: [frames.range.s[0], frames.range.s[2]],
+    });
   });
 
   test('a MultiIndex (k1, k2) is refused without indexCol, naming its levels', async () => {

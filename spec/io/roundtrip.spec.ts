@@ -26,8 +26,20 @@ function fill(batch: Batch): void {
   batch.setComponent('i64', BigInt64Array.from([1n, -2n, 9007199254740991n, -9007199254740991n]));
   batch.setComponent('names', ['alpha', 'bé "quoted", comma', '', 'line\nbreak']);
   batch.setComponent('flags', [true, false, false, true]);
-  batch.setComponent('img', ndarray(Float32Array.from({ length: N * 6 }, (_, i) => i / 7), [N, 2, 3]));
-  batch.setComponent('vol', ndarray(Int32Array.from({ length: N * 4 }, (_, i) => i * 11 - 20), [N, 4]));
+  batch.setComponent(
+    'img',
+    ndarray(
+      Float32Array.from({ length: N * 6 }, (_, i) => i / 7),
+      [N, 2, 3],
+    ),
+  );
+  batch.setComponent(
+    'vol',
+    ndarray(
+      Int32Array.from({ length: N * 4 }, (_, i) => i * 11 - 20),
+      [N, 4],
+    ),
+  );
 }
 
 function make(ids: readonly (string | number)[]): AllKinds {
@@ -39,11 +51,16 @@ function make(ids: readonly (string | number)[]): AllKinds {
 const sameValues = (a: unknown, b: unknown): void => {
   const la = toList(a) as unknown[];
   const lb = toList(b) as unknown[];
-  expect(JSON.stringify(la, (_, v) => (typeof v === 'bigint' ? `${v}n` : Number.isNaN(v) ? 'NaN' : v))).toBe(JSON.stringify(lb, (_, v) => (typeof v === 'bigint' ? `${v}n` : Number.isNaN(v) ? 'NaN' : v)));
+  expect(JSON.stringify(la, (_, v) => (typeof v === 'bigint' ? `${v}n` : Number.isNaN(v) ? 'NaN' : v))).toBe(
+    JSON.stringify(lb, (_, v) => (typeof v === 'bigint' ? `${v}n` : Number.isNaN(v) ? 'NaN' : v)),
+  );
 };
 const asNumbers = (x: unknown): number[] => (toList(x) as unknown[]).map(Number);
 
-describe.each([['integer ids', INT_IDS], ['string ids', STR_IDS]])('round trips with %s', (_, ids) => {
+describe.each([
+  ['integer ids', INT_IDS],
+  ['string ids', STR_IDS],
+])('round trips with %s', (_, ids) => {
   test('feather keeps every column type; multi-dimensional components come back with their shapes', async () => {
     const file = path.join(tempDir(), 'b.feather');
     const source = make(ids);
@@ -113,7 +130,12 @@ describe.each([['integer ids', INT_IDS], ['string ids', STR_IDS]])('round trips 
     const source = make(ids);
     await source.dump({ fmt: 'csv', dst: file });
     const back = new AllKinds(ids);
-    await back.load({ fmt: 'csv', src: file, shapes: { img: [2, 3] }, dtypes: { f32: 'float32', img0: 'float32', img1: 'float32', img2: 'float32', img3: 'float32', img4: 'float32', img5: 'float32' } });
+    await back.load({
+      fmt: 'csv',
+      src: file,
+      shapes: { img: [2, 3] },
+      dtypes: { f32: 'float32', img0: 'float32', img1: 'float32', img2: 'float32', img3: 'float32', img4: 'float32', img5: 'float32' },
+    });
     expect(back.getComponent('f32')).toBeInstanceOf(Float32Array);
     sameValues(back.getComponent('f32'), source.getComponent('f32'));
     sameValues(back.getComponent('f64'), source.getComponent('f64'));
@@ -167,7 +189,10 @@ describe.each([['integer ids', INT_IDS], ['string ids', STR_IDS]])('round trips 
     const items = ragged.getComponent('ragged') as unknown[];
     expect(items[0]).toEqual(Float32Array.from([1, 2]));
     expect((items[1] as NDArray).shape).toEqual([2, 3]);
-    sameValues(items[1], [[1, 2, 3], [4, 5, 6]]);
+    sameValues(items[1], [
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(items.slice(2)).toEqual([42, 'text']);
   });
 

@@ -40,7 +40,9 @@ function attempt(command: string, args: readonly string[], cwd: string, timeout 
 function run(command: string, args: readonly string[], cwd: string, timeout = 60_000): SpawnSyncReturns<string> {
   const result = attempt(command, args, cwd, timeout);
   if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(' ')} (in ${cwd}) failed with ${result.status ?? result.signal}${result.error ? ` (${result.error.message})` : ''}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
+    throw new Error(
+      `${command} ${args.join(' ')} (in ${cwd}) failed with ${result.status ?? result.signal}${result.error ? ` (${result.error.message})` : ''}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`,
+    );
   }
   return result;
 }
@@ -171,7 +173,15 @@ console.log(JSON.stringify(outcome));
 `;
 
 const projectTsconfig = {
-  compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, experimentalDecorators: true, emitDecoratorMetadata: true, skipLibCheck: true },
+  compilerOptions: {
+    target: 'ES2022',
+    module: 'nodenext',
+    moduleResolution: 'nodenext',
+    strict: true,
+    experimentalDecorators: true,
+    emitDecoratorMetadata: true,
+    skipLibCheck: true,
+  },
   include: ['*.ts'],
 };
 
@@ -223,11 +233,29 @@ afterAll(() => {
 describe('npm pack', () => {
   test('the tarball holds compiled JS, .d.ts, the worker entry, the CLI and the docs README links to, and no tests, benchmarks, examples or fixtures', () => {
     for (const file of [
-      'package.json', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/batch/batch.js', 'dist/src/batch/batch.d.ts',
-      'dist/src/engines/worker/worker-entry.mjs', 'dist/src/engines/worker/worker-runtime.js', 'dist/src/cli.js',
-      'dist/src/docs/index.js', 'dist/src/docs/index.d.ts', 'dist/src/internal.js', 'dist/src/internal.d.ts', 'docs/guide.md', 'docs/actions.md', 'docs/api/README.md',
-    ]) expect(packedFiles).toContain(file);
-    const unwanted = packedFiles.filter((file) => /^(spec|bench|examples|scripts|node_modules|src)\//.test(file) || /fixture|\.spec\.|\.tsbuildinfo$|\.map$/.test(file) || (/\.ts$/.test(file) && !/\.d\.ts$/.test(file)));
+      'package.json',
+      'dist/src/index.js',
+      'dist/src/index.d.ts',
+      'dist/src/batch/batch.js',
+      'dist/src/batch/batch.d.ts',
+      'dist/src/engines/worker/worker-entry.mjs',
+      'dist/src/engines/worker/worker-runtime.js',
+      'dist/src/cli.js',
+      'dist/src/docs/index.js',
+      'dist/src/docs/index.d.ts',
+      'dist/src/internal.js',
+      'dist/src/internal.d.ts',
+      'docs/guide.md',
+      'docs/actions.md',
+      'docs/api/README.md',
+    ])
+      expect(packedFiles).toContain(file);
+    const unwanted = packedFiles.filter(
+      (file) =>
+        /^(spec|bench|examples|scripts|node_modules|src)\//.test(file) ||
+        /fixture|\.spec\.|\.tsbuildinfo$|\.map$/.test(file) ||
+        (/\.ts$/.test(file) && !/\.d\.ts$/.test(file)),
+    );
     expect(unwanted).toEqual([]);
   });
 

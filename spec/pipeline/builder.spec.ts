@@ -4,9 +4,7 @@
  * 6.1-7 / 6.1-8 of dataset_test.py.
  */
 import { describe, expect, jest, test } from '@jest/globals';
-import {
-  ArgumentError, B, Batch, C, Config, Dataset, Pipeline, PipelineError, V, action, type Pipeline as PipelineType,
-} from '../../src/index.js';
+import { ArgumentError, B, Batch, C, Config, Dataset, Pipeline, PipelineError, V, action, type Pipeline as PipelineType } from '../../src/index.js';
 import { PipelineCore } from '../../src/internal.js';
 import { ImagesBatch, imagesData } from './fixtures/batches.js';
 
@@ -76,12 +74,14 @@ describe('immutable builder: every method returns a new pipeline and never chang
   const other = imagesDataset(6);
   const { log, mark } = recorder();
   const ds = imagesDataset(4);
-  const makeBase = () => ds.pipeline({ k: 1, nested: { a: 1 } })
-    .initVariable('x', 0)
-    .update(V('x'), V('x').add(1))
-    .call(mark('base'))
-    .before((o) => o.call(mark('before')))
-    .after((o) => o.call(mark('after')));
+  const makeBase = () =>
+    ds
+      .pipeline({ k: 1, nested: { a: 1 } })
+      .initVariable('x', 0)
+      .update(V('x'), V('x').add(1))
+      .call(mark('base'))
+      .before((o) => o.call(mark('before')))
+      .after((o) => o.call(mark('after')));
 
   const derivations: Array<[string, (p: ReturnType<typeof makeBase>) => unknown]> = [
     ['initVariable', (p) => p.initVariable('y', 5)],
@@ -101,7 +101,17 @@ describe('immutable builder: every method returns a new pipeline and never chang
     ['a batch action (flip)', (p) => p.flip({ axis: 1 })],
     ['before', (p) => p.before((o) => o.call(mark('before2')).update(V('y'), 1))],
     ['after', (p) => p.after((o) => o.call(mark('after2')))],
-    ['concat', (p) => p.concat(ds.pipeline({ k: 2, nested: { b: 2 } }).initVariable('y', 1).call(mark('other')).before((o) => o.call(mark('before3'))))],
+    [
+      'concat',
+      (p) =>
+        p.concat(
+          ds
+            .pipeline({ k: 2, nested: { b: 2 } })
+            .initVariable('y', 1)
+            .call(mark('other'))
+            .before((o) => o.call(mark('before3'))),
+        ),
+    ],
     ['repeat', (p) => p.repeat(2)],
     ['sometimes', (p) => p.sometimes(0.5)],
     ['withDataset', (p) => p.withDataset(other)],
@@ -109,25 +119,28 @@ describe('immutable builder: every method returns a new pipeline and never chang
     ['run lazy', (p) => p.run({ batchSize: 2, lazy: true })],
   ];
 
-  test.each(derivations)('%s: a new pipeline; the original keeps its records, config, variables, dataset, before/after and (no) lazy run', async (_name, derive) => {
-    const base = makeBase();
-    const text = base.toString();
-    const config = base.config.flatten();
-    const derived = derive(base);
-    expect(derived).not.toBe(base);
-    expect(derived).toBeInstanceOf(PipelineCore);
-    expect(base.toString()).toBe(text);
-    expect(base.config.flatten()).toEqual(config);
-    expect(base.hasVariable('y')).toBe(false);
-    expect(base.hasVariable('z')).toBe(false);
-    expect(base.dataset).toBe(ds);
-    log.length = 0;
-    await base.run({ batchSize: 2 });
-    expect(log).toEqual(['before', 'base', 'base', 'after']);
-    expect(base.v('x')).toBe(2);
-    await expect(makeBase().run()).rejects.toThrow(PipelineError);
-    await expect(base.run()).rejects.toThrow(PipelineError);
-  });
+  test.each(derivations)(
+    '%s: a new pipeline; the original keeps its records, config, variables, dataset, before/after and (no) lazy run',
+    async (_name, derive) => {
+      const base = makeBase();
+      const text = base.toString();
+      const config = base.config.flatten();
+      const derived = derive(base);
+      expect(derived).not.toBe(base);
+      expect(derived).toBeInstanceOf(PipelineCore);
+      expect(base.toString()).toBe(text);
+      expect(base.config.flatten()).toEqual(config);
+      expect(base.hasVariable('y')).toBe(false);
+      expect(base.hasVariable('z')).toBe(false);
+      expect(base.dataset).toBe(ds);
+      log.length = 0;
+      await base.run({ batchSize: 2 });
+      expect(log).toEqual(['before', 'base', 'base', 'after']);
+      expect(base.v('x')).toBe(2);
+      await expect(makeBase().run()).rejects.toThrow(PipelineError);
+      await expect(base.run()).rejects.toThrow(PipelineError);
+    },
+  );
 
   test('a derived pipeline starts from the declared defaults (§3.1: after p1.run, x=2 but p1.doNothing().v(x)=0)', async () => {
     const p1 = ds.p.initVariable('x', 0).update(V('x'), V('x').add(1));
@@ -214,7 +227,11 @@ describe('recording actions (§3.2)', () => {
   });
 
   test('toString lists one line per step', () => {
-    const p = imagesDataset().p.update(V('a'), 1).flip({ axis: 0 }).call(() => 1).rebatch(2);
+    const p = imagesDataset()
+      .p.update(V('a'), 1)
+      .flip({ axis: 0 })
+      .call(() => 1)
+      .rebatch(2);
     expect(p.toString().split('\n')).toHaveLength(4);
     expect(p.toString()).toContain('#1 flip');
   });
@@ -228,7 +245,10 @@ describe('recording actions (§3.2)', () => {
 
   test('bug 19 sane: an action that returns nothing keeps the batch (the next steps get it)', async () => {
     const sizes: number[] = [];
-    await imagesDataset().p.noReturn().call((b: Batch) => void sizes.push(b.size), B()).run({ batchSize: 3 });
+    await imagesDataset()
+      .p.noReturn()
+      .call((b: Batch) => void sizes.push(b.size), B())
+      .run({ batchSize: 3 });
     expect(sizes).toEqual([3, 1]);
   });
 
@@ -241,7 +261,7 @@ describe('recording actions (§3.2)', () => {
 // ---- concat (§3.3 p + q) ------------------------------------------------------------------------
 
 describe('concat', () => {
-  test("steps of this then other; configs deep-merged (other wins); variables joined (this wins); dataset from this or other", async () => {
+  test('steps of this then other; configs deep-merged (other wins); variables joined (this wins); dataset from this or other', async () => {
     const { log, mark } = recorder();
     const ds = imagesDataset();
     const a = ds.pipeline({ k: 1, a: 1 }).initVariable('v', 'a').call(mark('a'));
@@ -269,7 +289,10 @@ describe('concat', () => {
     const { log, mark } = recorder();
     const ds = imagesDataset();
     const a = ds.p.before((o) => o.call(mark('before a'))).after((o) => o.call(mark('after a')));
-    const b = ds.p.before((o) => o.call(mark('before b'))).after((o) => o.call(mark('after b'))).run({ batchSize: 4, lazy: true });
+    const b = ds.p
+      .before((o) => o.call(mark('before b')))
+      .after((o) => o.call(mark('after b')))
+      .run({ batchSize: 4, lazy: true });
     const c = a.concat(b);
     await c.run();
     expect(log).toEqual(['before a', 'before b', 'after a', 'after b']);
@@ -317,12 +340,22 @@ describe('repeat', () => {
 
   test('bug 10 sane: a wrapped multi-step pipeline keeps its dataset, config and variables', async () => {
     const ds = imagesDataset();
-    const p = ds.pipeline({ k: 3 }).initVariable('n', []).update(V('n', 'a'), C('k')).call(() => undefined).repeat(2);
+    const p = ds
+      .pipeline({ k: 3 })
+      .initVariable('n', [])
+      .update(V('n', 'a'), C('k'))
+      .call(() => undefined)
+      .repeat(2);
     expect(p.dataset).toBe(ds);
     expect(p.config.get('k')).toBe(3);
     await p.run({ batchSize: 2 });
     expect(p.v('n')).toEqual([3, 3, 3, 3]);
-    const q = ds.pipeline({ k: 4 }).initVariable('n', []).update(V('n', 'a'), C('k')).call(() => undefined).sometimes(1);
+    const q = ds
+      .pipeline({ k: 4 })
+      .initVariable('n', [])
+      .update(V('n', 'a'), C('k'))
+      .call(() => undefined)
+      .sometimes(1);
     await q.run({ batchSize: 2 });
     expect(q.v('n')).toEqual([4, 4]);
   });
@@ -348,7 +381,10 @@ describe('repeat', () => {
 describe('sometimes', () => {
   const ds = new Dataset(400, { batchClass: ImagesBatch, preloaded: imagesData(400) });
 
-  async function countRuns(build: (p: PipelineType<ImagesBatch>, step: () => void) => PipelineType<ImagesBatch>, seed = 11): Promise<{ runs: number; batches: number }> {
+  async function countRuns(
+    build: (p: PipelineType<ImagesBatch>, step: () => void) => PipelineType<ImagesBatch>,
+    seed = 11,
+  ): Promise<{ runs: number; batches: number }> {
     let runs = 0;
     let batches = 0;
     const p = build(ds.p, () => void runs++).call(() => void batches++);
@@ -376,7 +412,15 @@ describe('sometimes', () => {
     const perBatch: number[] = [];
     let n = 0;
     const small = imagesDataset(40);
-    await small.p.call(() => void n++).repeat(2).sometimes(0.5).call(() => { perBatch.push(n); n = 0; }).run({ batchSize: 1, shuffle: -3 });
+    await small.p
+      .call(() => void n++)
+      .repeat(2)
+      .sometimes(0.5)
+      .call(() => {
+        perBatch.push(n);
+        n = 0;
+      })
+      .run({ batchSize: 1, shuffle: -3 });
     expect(new Set(perBatch)).toEqual(new Set([0, 2]));
   });
 
@@ -385,7 +429,10 @@ describe('sometimes', () => {
     expect(() => p.sometimes(2)).toThrow(ArgumentError);
     expect(() => p.sometimes(-0.1)).toThrow(ArgumentError);
     let runs = 0;
-    const q = imagesDataset().pipeline({ prob: 0 }).call(() => void runs++).sometimes(C('prob'));
+    const q = imagesDataset()
+      .pipeline({ prob: 0 })
+      .call(() => void runs++)
+      .sometimes(C('prob'));
     await q.run({ batchSize: 1 });
     expect(runs).toBe(0);
     await q.withConfig({ prob: 1 }).run({ batchSize: 1 });
@@ -396,7 +443,10 @@ describe('sometimes', () => {
     const decisions = async (): Promise<number[]> => {
       const hit: number[] = [];
       const small = imagesDataset(30);
-      await small.p.call((b: Batch) => void hit.push(Number(b.indices[0])), B()).sometimes(0.5).run({ batchSize: 1, shuffle: 9 });
+      await small.p
+        .call((b: Batch) => void hit.push(Number(b.indices[0])), B())
+        .sometimes(0.5)
+        .run({ batchSize: 1, shuffle: 9 });
       return hit;
     };
     const first = await decisions();
@@ -416,5 +466,4 @@ describe('print', () => {
       spy.mockRestore();
     }
   });
-
 });

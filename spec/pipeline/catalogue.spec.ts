@@ -8,9 +8,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import ndarray from 'ndarray';
-import {
-  B, Batch, ComponentError, Dataset, F, V, isNdArray, tuple, type BatchClass, type NDArray, type Pipeline,
-} from '../../src/index.js';
+import { B, Batch, ComponentError, Dataset, F, V, isNdArray, tuple, type BatchClass, type NDArray, type Pipeline } from '../../src/index.js';
 import { ApBatch, CONST, range, toList } from './fixtures/batches.js';
 
 // ---- apply_parallel_test.py (T1–T7) -------------------------------------------------------------------
@@ -18,7 +16,11 @@ import { ApBatch, CONST, range, toList } from './fixtures/batches.js';
 const BATCH_SIZE = 8;
 const ARRAY_INIT_LIST = Array.from({ length: BATCH_SIZE }, (_, i) => [i]);
 /** ARRAY_INIT = [[0],[1],…,[7]] (8×1). */
-const arrayInit = (): NDArray => ndarray(Float64Array.from({ length: BATCH_SIZE }, (_, i) => i), [BATCH_SIZE, 1]);
+const arrayInit = (): NDArray =>
+  ndarray(
+    Float64Array.from({ length: BATCH_SIZE }, (_, i) => i),
+    [BATCH_SIZE, 1],
+  );
 
 /** Dataset(10, MyBatch).pipeline().update(B.images, ARRAY_INIT).update(B.masks, ARRAY_INIT) */
 const template = (): Pipeline<ApBatch> => new Dataset(10, { batchClass: ApBatch }).pipeline().update(B('images'), arrayInit()).update(B('masks'), arrayInit());
@@ -34,14 +36,18 @@ describe.each(['for', 'async'] as const)("apply_parallel_test.py in a pipeline (
   });
 
   test('T2: apTest({src: [images, masks], dst: [outputs1, outputs2], param: 42}) → new components images*42, masks*42', async () => {
-    const b = await template().apTest({ src: ['images', 'masks'], dst: ['outputs1', 'outputs2'], param: CONST, target }).nextBatch({ batchSize: BATCH_SIZE });
+    const b = await template()
+      .apTest({ src: ['images', 'masks'], dst: ['outputs1', 'outputs2'], param: CONST, target })
+      .nextBatch({ batchSize: BATCH_SIZE });
     expect(b!.components).toEqual(['images', 'masks', 'outputs1', 'outputs2']);
     expect(list(b!.getComponent('outputs1'))).toEqual(ARRAY_INIT_LIST.map(([v]) => [v! * CONST]));
     expect(list(b!.getComponent('outputs2'))).toEqual(ARRAY_INIT_LIST.map(([v]) => [v! * CONST]));
   });
 
   test('T3: apTest({src: tuple(images, masks), dst: outputs, param: 42}) → outputs == ARRAY_INIT*84', async () => {
-    const b = await template().apTest({ src: tuple('images', 'masks'), dst: 'outputs', param: CONST, target }).nextBatch({ batchSize: BATCH_SIZE });
+    const b = await template()
+      .apTest({ src: tuple('images', 'masks'), dst: 'outputs', param: CONST, target })
+      .nextBatch({ batchSize: BATCH_SIZE });
     expect(list(b!.getComponent('outputs'))).toEqual(ARRAY_INIT_LIST.map(([v]) => [v! * 2 * CONST]));
   });
 
@@ -54,13 +60,17 @@ describe.each(['for', 'async'] as const)("apply_parallel_test.py in a pipeline (
   });
 
   test('T5: apRequiresRngTest({src: [images, images], dst: [outputs1, outputs2]}) → outputs1 == outputs2 exactly', async () => {
-    const b = await template().apRequiresRngTest({ src: ['images', 'images'], dst: ['outputs1', 'outputs2'], target }).nextBatch({ batchSize: BATCH_SIZE });
+    const b = await template()
+      .apRequiresRngTest({ src: ['images', 'images'], dst: ['outputs1', 'outputs2'], target })
+      .nextBatch({ batchSize: BATCH_SIZE });
     expect(list(b!.getComponent('outputs1'))).toEqual(list(b!.getComponent('outputs2')));
     expect(list(b!.getComponent('outputs1'))).not.toEqual(ARRAY_INIT_LIST);
   });
 
   test('T6: apRequiresRngTest({src: tuple(images, masks), dst: outputs}) → outputs ≈ 2*ARRAY_INIT + 42 within 1/42', async () => {
-    const b = await template().apRequiresRngTest({ src: tuple('images', 'masks'), dst: 'outputs', target }).nextBatch({ batchSize: BATCH_SIZE });
+    const b = await template()
+      .apRequiresRngTest({ src: tuple('images', 'masks'), dst: 'outputs', target })
+      .nextBatch({ batchSize: BATCH_SIZE });
     list(b!.getComponent('outputs')).forEach(([v], i) => {
       expect(v! - (2 * i + CONST)).toBeGreaterThanOrEqual(0);
       expect(v! - (2 * i + CONST)).toBeLessThan(1 / CONST);
@@ -105,7 +115,15 @@ const STRING_INDEX = range(1000, 1100).map(String);
  * template pipeline after `prefix` (the test's own pipeline), the third of three nextBatch(10) calls
  * (ids 20..29), then `load({src: data, dst})` when dst is given.
  */
-async function getBatchPl<B extends Batch>(data: unknown, options: { batchClass?: BatchClass<B>; index?: number | string[]; dst?: false | undefined | string | string[]; prefix?: (p: Pipeline<B>) => Pipeline<B> } = {}): Promise<B> {
+async function getBatchPl<B extends Batch>(
+  data: unknown,
+  options: {
+    batchClass?: BatchClass<B>;
+    index?: number | string[];
+    dst?: false | undefined | string | string[];
+    prefix?: (p: Pipeline<B>) => Pipeline<B>;
+  } = {},
+): Promise<B> {
   const { batchClass, index = DATASET_SIZE, dst = false, prefix } = options;
   const dataset = new Dataset<B>(index, dst === false ? { batchClass: batchClass as never, preloaded: data } : { batchClass: batchClass as never });
   const start = prefix ? prefix(dataset.p) : dataset.p;
@@ -122,7 +140,10 @@ const preload: DstCase = { label: 'preloaded (dst False)', dst: false };
 const loadAll: DstCase = { label: 'load with dst undefined (dst None)', dst: undefined };
 
 describe('components_batch_test.py TestNoComponents, pl=True', () => {
-  for (const [n, { label, dst }] of [[10, preload], [11, loadAll]] as const) {
+  for (const [n, { label, dst }] of [
+    [10, preload],
+    [11, loadAll],
+  ] as const) {
     test(`T${n}: test_array, pl, ${label}: data == [120..129]`, async () => {
       const batch = await getBatchPl(arange(DATASET_SIZE, 100), { dst });
       expect(batch.components).toBeNull();
@@ -130,7 +151,10 @@ describe('components_batch_test.py TestNoComponents, pl=True', () => {
     });
   }
 
-  for (const [n, { label, dst }] of [[14, preload], [15, loadAll]] as const) {
+  for (const [n, { label, dst }] of [
+    [14, preload],
+    [15, loadAll],
+  ] as const) {
     test(`T${n}: test_tuple, pl, ${label}: data[0] == [120..129], data[1] == [1020..1029]`, async () => {
       const batch = await getBatchPl([arange(DATASET_SIZE, 100), arange(DATASET_SIZE, 1000)], { dst });
       const data = batch.data as unknown[];
@@ -140,7 +164,10 @@ describe('components_batch_test.py TestNoComponents, pl=True', () => {
     });
   }
 
-  for (const [n, { label, dst }] of [[18, preload], [19, loadAll]] as const) {
+  for (const [n, { label, dst }] of [
+    [18, preload],
+    [19, loadAll],
+  ] as const) {
     test(`T${n}: test_dict, pl, ${label}: data.comp1 == [120..129], data.comp2 == [1020..1029]`, async () => {
       const batch = await getBatchPl({ comp1: arange(DATASET_SIZE, 100), comp2: arange(DATASET_SIZE, 1000) }, { dst });
       const data = batch.data as Record<string, unknown>;
@@ -149,7 +176,10 @@ describe('components_batch_test.py TestNoComponents, pl=True', () => {
     });
   }
 
-  for (const [n, { label, dst }] of [[22, preload], [23, loadAll]] as const) {
+  for (const [n, { label, dst }] of [
+    [22, preload],
+    [23, loadAll],
+  ] as const) {
     test(`T${n}: test_df (record of columns, string index), pl, ${label}: rows found by id`, async () => {
       const batch = await getBatchPl({ comp1: arange(DATASET_SIZE, 100), comp2: arange(DATASET_SIZE, 1000) }, { dst, index: STRING_INDEX });
       const data = batch.data as Record<string, unknown>;
@@ -234,7 +264,10 @@ function expectBaseComponents(batch: MyBatch4): void {
 }
 
 describe('components_batch_test.py TestAddComponents, as pipelines (the reference passes these pipelines)', () => {
-  const dsts: Array<[number, DstCase]> = [[0, preload], [1, { label: "load with dst ['images','labels']", dst: ['images', 'labels'] }]];
+  const dsts: Array<[number, DstCase]> = [
+    [0, preload],
+    [1, { label: "load with dst ['images','labels']", dst: ['images', 'labels'] }],
+  ];
   for (const [offset, { label, dst }] of dsts) {
     test(`T${44 + offset} (pipeline form): test_none, ${label}: addComponents('new') first; data kept, new null`, async () => {
       const batch = await getBatchPl(addData(), { batchClass: MyBatch4, dst, prefix: (p) => p.addComponents('new') });
@@ -260,7 +293,10 @@ describe('components_batch_test.py TestAddComponents, as pipelines (the referenc
 });
 
 describe('components_batch_test.py TestItems, pl=True', () => {
-  const dsts: Array<[number, DstCase]> = [[1, preload], [3, loadAll]];
+  const dsts: Array<[number, DstCase]> = [
+    [1, preload],
+    [3, loadAll],
+  ];
   for (const [offset, { label, dst }] of dsts) {
     test(`T${50 + offset}: test_tuple, pl, ${label}: [images] only: get(25).images all 25, labels null`, async () => {
       const batch = await getBatchPl([images()], { batchClass: MyBatch4, dst });

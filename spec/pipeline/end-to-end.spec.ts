@@ -26,7 +26,8 @@ interface Snapshot {
 
 async function runEndToEnd(target: 'for' | 'threads', prefetch: number): Promise<{ snapshots: Snapshot[]; sums: number[] }> {
   const ds = new Dataset(N, { batchClass: ImagesBatch, preloaded: imagesData(N) });
-  const p = ds.pipeline({ offset: 100, axis: 1 })
+  const p = ds
+    .pipeline({ offset: 100, axis: 1 })
     .initVariable('sums', [])
     .flip({ axis: C('axis'), shift: 0.5, target })
     .addToLabels(C('offset'))
@@ -34,7 +35,10 @@ async function runEndToEnd(target: 'for' | 'threads', prefetch: number): Promise
     .applyParallel(addNoise, { src: 'labels', dst: 'noisy', requiresRng: true, target, scale: 0.5 })
     .applyParallel(addOffset, { src: 'labels', dst: 'offsetted', offset: P(R('integers', 0, 1000)), target })
     .whereAmI({ dst: 'thread', target })
-    .update(V('sums', 'a'), B('labels').apply((labels: unknown) => (toList(labels) as number[]).reduce((a, b) => a + b, 0)));
+    .update(
+      V('sums', 'a'),
+      B('labels').apply((labels: unknown) => (toList(labels) as number[]).reduce((a, b) => a + b, 0)),
+    );
   const snapshots: Snapshot[] = [];
   for await (const b of p.genBatch({ batchSize: 4, shuffle: 7, prefetch })) {
     const labels = toList(b.labels) as number[];
@@ -50,7 +54,11 @@ async function runEndToEnd(target: 'for' | 'threads', prefetch: number): Promise
   return { snapshots, sums: p.v('sums') as number[] };
 }
 
-describe.each([['for', 0], ['threads', 0], ['threads', 2]] as const)("ImagesBatch pipeline on '%s' (prefetch %i)", (target, prefetch) => {
+describe.each([
+  ['for', 0],
+  ['threads', 0],
+  ['threads', 2],
+] as const)("ImagesBatch pipeline on '%s' (prefetch %i)", (target, prefetch) => {
   let result: Awaited<ReturnType<typeof runEndToEnd>>;
   beforeAll(async () => {
     result = await runEndToEnd(target, prefetch);
@@ -114,18 +122,32 @@ test("the same run on 'for' and on 'threads' (with and without prefetch) gives b
 describe('errors of parallel actions inside a pipeline', () => {
   const ds = () => new Dataset(N, { batchClass: ImagesBatch, preloaded: imagesData(N) });
 
-  test.each(['for', 'threads'] as const)("a failing item ('%s') fails the run with an ActionError carrying the cause", async (target) => {
-    const p = ds().p.applyParallel(addOffset, { src: 'labels', dst: 'x', target, offset: P(R('integers', 0, 10)) })
-      .flip({ axis: 1, target, shift: F(() => { throw new RangeError('bad shift'); }) });
-    const error = await p.run({ batchSize: 4 }).catch((e: unknown) => e);
-    const chain: unknown[] = [];
-    for (let e = error; e && chain.length < 10; e = (e as { cause?: unknown }).cause) chain.push(e);
-    expect(chain.some((e) => e instanceof RangeError && e.message === 'bad shift')).toBe(true);
-    const itemError = await ds().p.applyParallel(failAt, { src: 'labels', target, bad: 5 }).run({ batchSize: 4 }).catch((e: unknown) => e);
-    expect(itemError).toBeInstanceOf(ActionError);
-    expect((itemError as ActionError).indexValue).toBe(5);
-    expect(((itemError as ActionError).cause as Error).message).toBe('label 5 is bad');
-  }, 30_000);
+  test.each(['for', 'threads'] as const)(
+    "a failing item ('%s') fails the run with an ActionError carrying the cause",
+    async (target) => {
+      const p = ds()
+        .p.applyParallel(addOffset, { src: 'labels', dst: 'x', target, offset: P(R('integers', 0, 10)) })
+        .flip({
+          axis: 1,
+          target,
+          shift: F(() => {
+            throw new RangeError('bad shift');
+          }),
+        });
+      const error = await p.run({ batchSize: 4 }).catch((e: unknown) => e);
+      const chain: unknown[] = [];
+      for (let e = error; e && chain.length < 10; e = (e as { cause?: unknown }).cause) chain.push(e);
+      expect(chain.some((e) => e instanceof RangeError && e.message === 'bad shift')).toBe(true);
+      const itemError = await ds()
+        .p.applyParallel(failAt, { src: 'labels', target, bad: 5 })
+        .run({ batchSize: 4 })
+        .catch((e: unknown) => e);
+      expect(itemError).toBeInstanceOf(ActionError);
+      expect((itemError as ActionError).indexValue).toBe(5);
+      expect(((itemError as ActionError).cause as Error).message).toBe('label 5 is bad');
+    },
+    30_000,
+  );
 
   test("a closure on 'threads' inside a pipeline fails the run with NotPortableError before any item runs", async () => {
     let calls = 0;

@@ -7,7 +7,24 @@
  */
 import { describe, expect, jest, test } from '@jest/globals';
 import {
-  B, Batch, C, D, Dataset, ExpressionError, F, I, L, NamedExpression, P, PP, Pipeline, R, V, action, applyParallel, tuple,
+  B,
+  Batch,
+  C,
+  D,
+  Dataset,
+  ExpressionError,
+  F,
+  I,
+  L,
+  NamedExpression,
+  P,
+  PP,
+  Pipeline,
+  R,
+  V,
+  action,
+  applyParallel,
+  tuple,
   type IndexValue,
 } from '../../src/index.js';
 
@@ -40,7 +57,8 @@ class ExprBatch extends Batch {
   /** item*param (elementwise); a tuple item gives both parts times param. */
   @applyParallel
   apTest(item: unknown, options: { param: unknown }): unknown {
-    if (Array.isArray(item) && item.length === 2 && Array.isArray(item[0]) && Array.isArray(item[1])) return [mul(item[0], options.param), mul(item[1], options.param)];
+    if (Array.isArray(item) && item.length === 2 && Array.isArray(item[0]) && Array.isArray(item[1]))
+      return [mul(item[0], options.param), mul(item[1], options.param)];
     return mul(item, options.param);
   }
 
@@ -61,14 +79,33 @@ describe('6.5-1 general_get (through a pipeline)', () => {
     ["B('size') → 2", () => B('size'), (v) => expect(v).toBe(2)],
     ["D('size') → 10", () => D('size'), (v) => expect(v).toBe(10)],
     ["V('var') → null", () => V('var'), (v) => expect(v).toBeNull()],
-    ["R('normal', 0, 1) → a float", () => R('normal', 0, 1), (v) => { expect(typeof v).toBe('number'); expect(Number.isInteger(v)).toBe(false); }],
-    ["R('normal', 0, 1, size=B.size) → 2 floats", () => R('normal', 0, 1, { size: B('size') }), (v) => { expect((v as number[]).length).toBe(2); expect((v as unknown[]).every((x) => typeof x === 'number')).toBe(true); }],
+    [
+      "R('normal', 0, 1) → a float",
+      () => R('normal', 0, 1),
+      (v) => {
+        expect(typeof v).toBe('number');
+        expect(Number.isInteger(v)).toBe(false);
+      },
+    ],
+    [
+      "R('normal', 0, 1, size=B.size) → 2 floats",
+      () => R('normal', 0, 1, { size: B('size') }),
+      (v) => {
+        expect((v as number[]).length).toBe(2);
+        expect((v as unknown[]).every((x) => typeof x === 'number')).toBe(true);
+      },
+    ],
     ['F(() => 0) → 0', () => F(() => 0), (v) => expect(v).toBe(0)],
     ['F(x => x)(0) → 0', () => F((x: number) => x).call(0), (v) => expect(v).toBe(0)],
   ];
   test.each(cases.map(([name, expr, check], i) => [`6.5-1.${i + 1}: ${name}`, expr, check] as const))('%s', async (_name, expr, check) => {
     const received: unknown[] = [];
-    const p = new Dataset(10, { batchClass: ExprBatch }).pipeline({ option: 0 }).initVariable('var').doNothing(expr()).receive(expr(), (value: unknown) => void received.push(value)).run({ batchSize: 2, lazy: true });
+    const p = new Dataset(10, { batchClass: ExprBatch })
+      .pipeline({ option: 0 })
+      .initVariable('var')
+      .doNothing(expr())
+      .receive(expr(), (value: unknown) => void received.push(value))
+      .run({ batchSize: 2, lazy: true });
     const batch = await p.nextBatch();
     expect(batch).not.toBeNull();
     expect(received).toHaveLength(1);
@@ -80,7 +117,11 @@ describe('6.5-1 general_get (through a pipeline)', () => {
 
 describe('6.5-2 apply_parallel_p (through a pipeline)', () => {
   const A = (): number[][] => [[0], [1], [2]];
-  const sources = [['images', 'images'], ["['images','masks']", ['images', 'masks']], ["tuple('images','masks')", tuple('images', 'masks')]] as const;
+  const sources = [
+    ['images', 'images'],
+    ["['images','masks']", ['images', 'masks']],
+    ["tuple('images','masks')", tuple('images', 'masks')],
+  ] as const;
   const expressions: Array<[string, () => NamedExpression]> = [
     ["R('normal',0,1)", () => R('normal', 0, 1)],
     ["R('normal',0,1,size=2)", () => R('normal', 0, 1, { size: 2 })],
@@ -88,8 +129,15 @@ describe('6.5-2 apply_parallel_p (through a pipeline)', () => {
     ["V('var')", () => V('var')],
     ["C('option')", () => C('option')],
   ];
-  const wrappers = [['P', (e: NamedExpression) => P(e)], ['PP', (e: NamedExpression) => PP(e)]] as const;
-  const cases = sources.flatMap(([srcName, src]) => expressions.flatMap(([exprName, make]) => wrappers.map(([wrapName, wrap]) => [`6.5-2: src=${srcName}, param=${wrapName}(${exprName})`, src, make, wrap] as const)));
+  const wrappers = [
+    ['P', (e: NamedExpression) => P(e)],
+    ['PP', (e: NamedExpression) => PP(e)],
+  ] as const;
+  const cases = sources.flatMap(([srcName, src]) =>
+    expressions.flatMap(([exprName, make]) =>
+      wrappers.map(([wrapName, wrap]) => [`6.5-2: src=${srcName}, param=${wrapName}(${exprName})`, src, make, wrap] as const),
+    ),
+  );
 
   const pipeline = (src: unknown, param: unknown) =>
     new Dataset(10, { batchClass: ExprBatch })
@@ -114,14 +162,20 @@ describe('6.5-2 apply_parallel_p (through a pipeline)', () => {
 
   test('6.5-2 (values, §4.5): P(V(var)) → [[0],[1],[4]]; PP(V(var)) → [[[0],[0],[0]], [[0],[1],[2]], [[0],[2],[4]]]', async () => {
     expect((await pipeline('images', P(V('var'))).nextBatch())!.images).toEqual([[0], [1], [4]]);
-    expect((await pipeline('images', PP(V('var'))).nextBatch())!.images).toEqual([[[0], [0], [0]], [[0], [1], [2]], [[0], [2], [4]]]);
+    expect((await pipeline('images', PP(V('var'))).nextBatch())!.images).toEqual([
+      [[0], [0], [0]],
+      [[0], [1], [2]],
+      [[0], [2], [4]],
+    ]);
   });
 
   test('6.5-2 (§4.5): P(R) gives one draw per item, PP(R) draws afresh per item; the same shuffle seed repeats them', async () => {
-    const run = async (wrap: typeof P | typeof PP, shuffle: number) => (await new Dataset(10, { batchClass: ExprBatch }).p
-      .update(B('images'), [[1], [1], [1]]).update(B('masks'), [[1], [1], [1]])
-      .apTest({ src: ['images', 'masks'], param: wrap(R('normal', 0, 1)) })
-      .nextBatch({ batchSize: 3, shuffle }))!;
+    const run = async (wrap: typeof P | typeof PP, shuffle: number) =>
+      (await new Dataset(10, { batchClass: ExprBatch }).p
+        .update(B('images'), [[1], [1], [1]])
+        .update(B('masks'), [[1], [1], [1]])
+        .apTest({ src: ['images', 'masks'], param: wrap(R('normal', 0, 1)) })
+        .nextBatch({ batchSize: 3, shuffle }))!;
     const b = await run(P, 3);
     expect(b.images).toEqual(b.masks);
     expect(new Set((b.images as number[][]).map((row) => row[0])).size).toBe(3);
@@ -136,13 +190,25 @@ describe('6.5-2 apply_parallel_p (through a pipeline)', () => {
 
 describe('6.5-3 I (totals from the run options)', () => {
   const table: Array<[number, string, string, object, 'raises' | number | null]> = [
-    [1, 'c', 'nEpochs=1', { nEpochs: 1 }, 1], [2, 'm', 'nEpochs=1', { nEpochs: 1 }, 5], [3, 'r', 'nEpochs=1', { nEpochs: 1 }, 0.2],
-    [4, 'c', 'nEpochs=null', { nEpochs: null }, 1], [5, 'm', 'nEpochs=null', { nEpochs: null }, null], [6, 'r', 'nEpochs=null', { nEpochs: null }, 'raises'],
-    [7, 'c', 'nIters=5', { nIters: 5 }, 1], [8, 'm', 'nIters=5', { nIters: 5 }, 5], [9, 'r', 'nIters=5', { nIters: 5 }, 0.2],
-    [10, 'c', 'nIters=null', { nIters: null }, 1], [11, 'm', 'nIters=null', { nIters: null }, null], [12, 'r', 'nIters=null', { nIters: null }, 'raises'],
+    [1, 'c', 'nEpochs=1', { nEpochs: 1 }, 1],
+    [2, 'm', 'nEpochs=1', { nEpochs: 1 }, 5],
+    [3, 'r', 'nEpochs=1', { nEpochs: 1 }, 0.2],
+    [4, 'c', 'nEpochs=null', { nEpochs: null }, 1],
+    [5, 'm', 'nEpochs=null', { nEpochs: null }, null],
+    [6, 'r', 'nEpochs=null', { nEpochs: null }, 'raises'],
+    [7, 'c', 'nIters=5', { nIters: 5 }, 1],
+    [8, 'm', 'nIters=5', { nIters: 5 }, 5],
+    [9, 'r', 'nIters=5', { nIters: 5 }, 0.2],
+    [10, 'c', 'nIters=null', { nIters: null }, 1],
+    [11, 'm', 'nIters=null', { nIters: null }, null],
+    [12, 'r', 'nIters=null', { nIters: null }, 'raises'],
   ];
   test.each(table)('6.5-3.%i: I(%s) with %s → var', async (_n, name, _label, limit, expected) => {
-    const p = new Dataset(10).pipeline().initVariable('var', -1).update(V('var', 'w'), I(name)).run({ batchSize: 2, ...limit, lazy: true });
+    const p = new Dataset(10)
+      .pipeline()
+      .initVariable('var', -1)
+      .update(V('var', 'w'), I(name))
+      .run({ batchSize: 2, ...limit, lazy: true });
     if (expected === 'raises') {
       const error = await p.nextBatch().catch((e: unknown) => e);
       expect(causes(error).some((e) => e instanceof ExpressionError && /total number of iterations is not defined/.test(e.message))).toBe(true);
@@ -202,11 +268,20 @@ class DummyObject {
 describe('6.5-5 L (steps of a pipeline)', () => {
   test.each([1, 2, 3])('6.5-5: L chains with batch size %i', async (n) => {
     const p = new Dataset(n).p
-      .addComponents('object', F((size: number) => Array.from({ length: size }, () => new DummyObject()), B('size')))
-      .addComponents('object2', F((size: number) => new Array<null>(size).fill(null), B('size')))
+      .addComponents(
+        'object',
+        F((size: number) => Array.from({ length: size }, () => new DummyObject()), B('size')),
+      )
+      .addComponents(
+        'object2',
+        F((size: number) => new Array<null>(size).fill(null), B('size')),
+      )
       .update(L('object2'), L('object'))
       .update(L('object').attr('attr'), L('object').attr('battr'))
-      .update(L('object').attr('item').item('item_0'), F((size: number) => Array.from({ length: size }, () => [10, 10, 10]), B('size')))
+      .update(
+        L('object').attr('item').item('item_0'),
+        F((size: number) => Array.from({ length: size }, () => [10, 10, 10]), B('size')),
+      )
       .update(L('object').attr('item').item('item_3'), L('object').attr('item').item('item_1'))
       .update(L('object').attr('item').item('item_4'), L('object').attr('item').item('item_2'))
       .update(L('object').attr('other').attr('attr_one'), L('object').attr('other').attr('attr_two'))
@@ -214,7 +289,11 @@ describe('6.5-5 L (steps of a pipeline)', () => {
       .update(L('object').attr('other_list').item(0).attr('item').item('item_one'), L('object').attr('other_list').item(1).attr('item').item('item_two'))
       .call((b: Batch) => b.createAttrs({ comp: 0 }), B())
       .update(L('object').attr('cattr').item(B('comp')), L('object').attr('other').attr('cattr').item(B('comp')))
-      .doNothing(L('object').attr('function').call(1, B('comp'), { a: 5, b: B('comp') }));
+      .doNothing(
+        L('object')
+          .attr('function')
+          .call(1, B('comp'), { a: 5, b: B('comp') }),
+      );
     const batch = await p.nextBatch({ batchSize: n });
     const objects = batch!.getComponent('object') as DummyObject[];
     const objects2 = batch!.getComponent('object2') as DummyObject[];
@@ -246,8 +325,15 @@ describe('6.5-6 callable (through a pipeline)', () => {
   });
 
   test('6.5-6 (method chain form): B(object).method(flatMap).method(reduce) → 12', async () => {
-    const p = new Dataset(4).p.initVariable('sum').update(B('object'), [0, 1, 2, 3])
-      .update(V('sum'), B<number[]>('object').method('flatMap', (x: number) => [x, x]).method('reduce', (s: number, x: number) => s + x, 0));
+    const p = new Dataset(4).p
+      .initVariable('sum')
+      .update(B('object'), [0, 1, 2, 3])
+      .update(
+        V('sum'),
+        B<number[]>('object')
+          .method('flatMap', (x: number) => [x, x])
+          .method('reduce', (s: number, x: number) => s + x, 0),
+      );
     await p.nextBatch({ batchSize: 4 });
     expect(p.v('sum')).toBe(12);
   });
@@ -258,11 +344,16 @@ describe('6.5-6 callable (through a pipeline)', () => {
 describe('expressions in a pipeline are evaluated afresh for each batch', () => {
   test('arguments are evaluated per batch, just before the call (§3.7)', async () => {
     const seen: Array<[IndexValue, number]> = [];
-    const p = new Dataset(6, { batchClass: ExprBatch }).p.initVariable('n', 0)
+    const p = new Dataset(6, { batchClass: ExprBatch }).p
+      .initVariable('n', 0)
       .update(V('n'), V('n').add(1))
       .call((first: IndexValue, n: number) => void seen.push([first, n]), B('indices').item(0), V('n'));
     await p.run({ batchSize: 2 });
-    expect(seen).toEqual([[0, 1], [2, 2], [4, 3]]);
+    expect(seen).toEqual([
+      [0, 1],
+      [2, 2],
+      [4, 3],
+    ]);
   });
 
   test('a warning-free run of a strict pipeline with every expression declared', async () => {

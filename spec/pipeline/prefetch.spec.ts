@@ -54,10 +54,17 @@ function concurrency(): { enter: () => void; leave: () => void; readonly max: nu
   let inside = 0;
   let max = 0;
   return {
-    enter: () => { inside++; max = Math.max(max, inside); },
+    enter: () => {
+      inside++;
+      max = Math.max(max, inside);
+    },
     leave: () => void inside--,
-    get max() { return max; },
-    get inside() { return inside; },
+    get max() {
+      return max;
+    },
+    get inside() {
+      return inside;
+    },
   };
 }
 
@@ -99,7 +106,8 @@ describe('order and bounds', () => {
   });
 
   test('with a shuffled run the yielded order is the order of the run (same with and without prefetch)', async () => {
-    const order = async (prefetch: number): Promise<number[]> => (await collect(dataset().p.randomDelay(5).genBatch({ batchSize: BS, prefetch, shuffle: 4 }))).yielded;
+    const order = async (prefetch: number): Promise<number[]> =>
+      (await collect(dataset().p.randomDelay(5).genBatch({ batchSize: BS, prefetch, shuffle: 4 }))).yielded;
     const plain = await order(0);
     expect(plain).not.toEqual(firstIds());
     expect(await order(3)).toEqual(plain);
@@ -121,7 +129,9 @@ describe('errors, SkipBatch, StopPipeline, ignoreExceptions behave as without pr
   });
 
   test.each([0, 3])('prefetch %i: run rejects with the error of the failing batch', async (prefetch) => {
-    const error = await failing(5, () => new RangeError('batch 5 failed')).run({ batchSize: BS, prefetch }).catch((e: unknown) => e);
+    const error = await failing(5, () => new RangeError('batch 5 failed'))
+      .run({ batchSize: BS, prefetch })
+      .catch((e: unknown) => e);
     expect(causes(error).some((e) => e instanceof RangeError && e.message === 'batch 5 failed')).toBe(true);
   });
 
@@ -150,7 +160,9 @@ describe('errors, SkipBatch, StopPipeline, ignoreExceptions behave as without pr
 
   test.each([0, 1, 3])('prefetch %i: ignoreExceptions drops the failing batch with a warning and goes on', async (prefetch) => {
     const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
-    const { yielded, error } = await collect(failing(2, () => new RangeError('batch 2 failed'), { earlierSlow: true }).genBatch({ batchSize: BS, prefetch, ignoreExceptions: true }));
+    const { yielded, error } = await collect(
+      failing(2, () => new RangeError('batch 2 failed'), { earlierSlow: true }).genBatch({ batchSize: BS, prefetch, ignoreExceptions: true }),
+    );
     expect(error).toBeUndefined();
     expect(yielded).toEqual(firstIds().filter((id) => id !== 2 * BS));
     const messages = warn.mock.calls.map((call) => String(call[0] instanceof Error ? call[0].message : call[0]));
@@ -160,8 +172,8 @@ describe('errors, SkipBatch, StopPipeline, ignoreExceptions behave as without pr
   test.each([0, 3])('prefetch %i: discardBatch drops the batch; steps after it do not run for it', async (prefetch) => {
     const after: number[] = [];
     const odd = F((ids: IndexValue[]) => (numberOf(ids) % 2 === 1 ? 1 : 0), B('indices'));
-    const p = dataset().p
-      .randomDelay(4)
+    const p = dataset()
+      .p.randomDelay(4)
       .concat(dataset().p.discardBatch().sometimes(odd))
       .call((ids: IndexValue[]) => void after.push(numberOf(ids)), B('indices'));
     const evens = firstIds().filter((id) => (id / BS) % 2 === 0);
@@ -169,7 +181,9 @@ describe('errors, SkipBatch, StopPipeline, ignoreExceptions behave as without pr
     expect([...after].sort((a, b) => a - b)).toEqual(evens.map((id) => id / BS));
     jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     after.length = 0;
-    const all = dataset().p.discardBatch().call((ids: IndexValue[]) => void after.push(numberOf(ids)), B('indices'));
+    const all = dataset()
+      .p.discardBatch()
+      .call((ids: IndexValue[]) => void after.push(numberOf(ids)), B('indices'));
     expect((await collect(all.genBatch({ batchSize: BS, prefetch }))).yielded).toEqual([]);
     expect(after).toEqual([]);
   });
@@ -177,8 +191,8 @@ describe('errors, SkipBatch, StopPipeline, ignoreExceptions behave as without pr
 
 describe('variables and locks under prefetch', () => {
   test.each([0, 3])("prefetch %i: V(name, 'a') sees every batch exactly once; a read-modify-write counter counts every batch", async (prefetch) => {
-    const p = dataset().p
-      .initVariables({ firsts: [], n: 0 })
+    const p = dataset()
+      .p.initVariables({ firsts: [], n: 0 })
       .randomDelay(5)
       .update(V('firsts', 'a'), B('indices').item(0))
       .update(V('n'), V('n').add(1))
@@ -192,18 +206,31 @@ describe('variables and locks under prefetch', () => {
 
   test('control: without a lock, an async section of concurrent batches overlaps', async () => {
     const section = concurrency();
-    await dataset().p.call(async () => { section.enter(); await sleep(3); section.leave(); }).run({ batchSize: BS, prefetch: 3 });
+    await dataset()
+      .p.call(async () => {
+        section.enter();
+        await sleep(3);
+        section.leave();
+      })
+      .run({ batchSize: BS, prefetch: 3 });
     expect(section.max).toBeGreaterThan(1);
   });
 
   test('acquireLock / releaseLock serialise a critical section across concurrent batches', async () => {
     const section = concurrency();
     let after = 0;
-    const p = dataset().p
-      .acquireLock('L')
-      .call(async () => { section.enter(); await sleep(3); section.leave(); })
+    const p = dataset()
+      .p.acquireLock('L')
+      .call(async () => {
+        section.enter();
+        await sleep(3);
+        section.leave();
+      })
       .releaseLock('L')
-      .call(async () => { await sleep(2); after++; });
+      .call(async () => {
+        await sleep(2);
+        after++;
+      });
     await within(5_000, p.run({ batchSize: BS, prefetch: 3 }));
     expect(section.max).toBe(1);
     expect(after).toBe(BATCHES);
@@ -211,7 +238,15 @@ describe('variables and locks under prefetch', () => {
 
   test('the default lock name is shared by acquireLock() and releaseLock(); initLock declares it', async () => {
     const section = concurrency();
-    const p = dataset().p.initLock().acquireLock().call(async () => { section.enter(); await sleep(2); section.leave(); }).releaseLock();
+    const p = dataset()
+      .p.initLock()
+      .acquireLock()
+      .call(async () => {
+        section.enter();
+        await sleep(2);
+        section.leave();
+      })
+      .releaseLock();
     await within(5_000, p.run({ batchSize: BS, prefetch: 3 }));
     expect(section.max).toBe(1);
   });
@@ -219,8 +254,8 @@ describe('variables and locks under prefetch', () => {
   test('a batch that fails while holding the lock releases it: no deadlock, the other batches go on', async () => {
     const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     const section = concurrency();
-    const p = dataset().p
-      .acquireLock('L')
+    const p = dataset()
+      .p.acquireLock('L')
       .call(async (ids: IndexValue[]) => {
         section.enter();
         await sleep(2);
@@ -233,32 +268,63 @@ describe('variables and locks under prefetch', () => {
     expect(section.max).toBe(1);
     expect(warn).toHaveBeenCalled();
     // without ignoreExceptions the run fails, and the same pipeline object runs again (the lock is free)
-    const error = await within(5_000, p.run({ batchSize: BS, prefetch: 3 }).catch((e: unknown) => e));
+    const error = await within(
+      5_000,
+      p.run({ batchSize: BS, prefetch: 3 }).catch((e: unknown) => e),
+    );
     expect(causes(error).some((e) => e instanceof RangeError)).toBe(true);
-    await expect(within(5_000, p.withConfig({}).call(() => undefined).run({ batchSize: BS, nIters: 1 }))).resolves.toBeDefined();
+    await expect(
+      within(
+        5_000,
+        p
+          .withConfig({})
+          .call(() => undefined)
+          .run({ batchSize: BS, nIters: 1 }),
+      ),
+    ).resolves.toBeDefined();
     const { yielded: again } = await within(5_000, collect(p.genBatch({ batchSize: BS, prefetch: 3, ignoreExceptions: true })));
     expect(again).toHaveLength(BATCHES - 1);
   });
 
   test('a lock a batch never releases is released when the batch ends', async () => {
     const section = concurrency();
-    const p = dataset().p.acquireLock('L').call(async () => { section.enter(); await sleep(2); section.leave(); });
+    const p = dataset()
+      .p.acquireLock('L')
+      .call(async () => {
+        section.enter();
+        await sleep(2);
+        section.leave();
+      });
     await within(5_000, p.run({ batchSize: BS, prefetch: 3 }));
     expect(section.max).toBe(1);
   });
 
   test('releaseLock of a lock the batch does not hold → PipelineError', async () => {
-    const error = await dataset().p.releaseLock('L').run({ batchSize: BS }).catch((e: unknown) => e);
+    const error = await dataset()
+      .p.releaseLock('L')
+      .run({ batchSize: BS })
+      .catch((e: unknown) => e);
     expect(causes(error).some((e) => e instanceof PipelineError)).toBe(true);
   });
 
   test('@action({useLock: true}) serialises the action across concurrent batches; a plain @action does not', async () => {
     const locked = concurrency();
-    const section = async (tracker: ReturnType<typeof concurrency>) => { tracker.enter(); await sleep(3); tracker.leave(); };
-    await within(5_000, dataset().p.critical(() => section(locked)).run({ batchSize: BS, prefetch: 3 }));
+    const section = async (tracker: ReturnType<typeof concurrency>) => {
+      tracker.enter();
+      await sleep(3);
+      tracker.leave();
+    };
+    await within(
+      5_000,
+      dataset()
+        .p.critical(() => section(locked))
+        .run({ batchSize: BS, prefetch: 3 }),
+    );
     expect(locked.max).toBe(1);
     const unlocked = concurrency();
-    await dataset().p.unlocked(() => section(unlocked)).run({ batchSize: BS, prefetch: 3 });
+    await dataset()
+      .p.unlocked(() => section(unlocked))
+      .run({ batchSize: BS, prefetch: 3 });
     expect(unlocked.max).toBeGreaterThan(1);
   });
 

@@ -45,8 +45,16 @@ function replay(bytes: string): { lines: string[]; row: number; col: number } {
       while (lines.length <= row) lines.push('');
     } else if (ch === '\x1b') {
       const rest = bytes.slice(i + 1);
-      if (rest[0] === '7') { saved = [row, col]; i += 1; continue; }
-      if (rest[0] === '8') { [row, col] = saved; i += 1; continue; }
+      if (rest[0] === '7') {
+        saved = [row, col];
+        i += 1;
+        continue;
+      }
+      if (rest[0] === '8') {
+        [row, col] = saved;
+        i += 1;
+        continue;
+      }
       const csi = /^\[(\??)(\d*)([A-Za-z])/.exec(rest);
       if (!csi) throw new Error(`unexpected escape at ${i}: ${JSON.stringify(rest.slice(0, 8))}`);
       i += csi[0].length;
@@ -109,7 +117,9 @@ describe('bar: { stream } on a terminal while the run prints', () => {
       const current = replay(terminal.output);
       epochs.push(/epoch \d\/\d/.exec(current.lines[current.row] ?? '')?.[0] ?? 'none');
     };
-    await imagesDataset(4).p.call(seeEpoch).run({ batchSize: 2, nEpochs: 2, bar: { stream: terminal } });
+    await imagesDataset(4)
+      .p.call(seeEpoch)
+      .run({ batchSize: 2, nEpochs: 2, bar: { stream: terminal } });
     // before batch k runs, the bar shows the batches yielded so far
     expect(epochs).toEqual(['epoch 1/2', 'epoch 1/2', 'epoch 1/2', 'epoch 2/2']);
   });

@@ -4,9 +4,7 @@
  */
 import { describe, expect, jest, test } from '@jest/globals';
 import ndarray from 'ndarray';
-import {
-  ArgumentError, B, Batch, C, Config, Dataset, Pipeline, V, type IndexValue, type NDArray,
-} from '../../src/index.js';
+import { ArgumentError, B, Batch, C, Config, Dataset, Pipeline, V, type IndexValue } from '../../src/index.js';
 import { DummyBatch, dummyData, sleep, toList } from './fixtures/batches.js';
 
 const SIZE = 60;
@@ -59,9 +57,15 @@ describe('rebatch_test.py: rebatch sizes', () => {
 // ---- T105–T106 through a pipeline ----------------------------------------------------------------
 
 describe('rebatch_test.py: merge through a pipeline', () => {
-  test.each([[105, 1], [106, 3]])('T%i: k = %i epochs of 60 re-cut by rebatch(60k) → one batch, dummy shape (60k, 2)', async (_n, k) => {
+  test.each([
+    [105, 1],
+    [106, 3],
+  ])('T%i: k = %i epochs of 60 re-cut by rebatch(60k) → one batch, dummy shape (60k, 2)', async (_n, k) => {
     const merged: DummyBatch[] = [];
-    await dummyDataset().p.rebatch(SIZE * k).call((b: DummyBatch) => void merged.push(b), B()).run({ batchSize: 20, nEpochs: k });
+    await dummyDataset()
+      .p.rebatch(SIZE * k)
+      .call((b: DummyBatch) => void merged.push(b), B())
+      .run({ batchSize: 20, nEpochs: k });
     expect(merged).toHaveLength(1);
     expect(merged[0]!.dummy.shape).toEqual([SIZE * k, 2]);
     expect((toList(merged[0]!.dummy) as number[][]).map((row) => row[0])).toEqual(Array.from({ length: SIZE * k }, (_, i) => i % SIZE));
@@ -75,7 +79,16 @@ describe('rebatch (§3.8)', () => {
     const ds = new Dataset(6, { batchClass: DummyBatch, preloaded: { dummy: ndarray(Float64Array.from([0, 1, 2, 3, 4, 5]), [6]) } });
     const got: Array<[IndexValue[], unknown]> = [];
     for await (const b of ds.p.rebatch(4).genBatch({ batchSize: 3 })) got.push([[...b.indices], toList(b.dummy)]);
-    expect(got).toEqual([[[0, 1, 2, 3], [0, 1, 2, 3]], [[0, 1], [4, 5]]]);
+    expect(got).toEqual([
+      [
+        [0, 1, 2, 3],
+        [0, 1, 2, 3],
+      ],
+      [
+        [0, 1],
+        [4, 5],
+      ],
+    ]);
   });
 
   test('genBatch yields the rebatched batches, after the steps recorded after rebatch', async () => {
@@ -89,11 +102,7 @@ describe('rebatch (§3.8)', () => {
   });
 
   test('bug 20 sane: variables set before the rebatch are the same variables as after it', async () => {
-    const p = dummyDataset().p
-      .initVariables({ before: [], after: [] })
-      .update(V('before', 'a'), B('size'))
-      .rebatch(25)
-      .update(V('after', 'a'), B('size'));
+    const p = dummyDataset().p.initVariables({ before: [], after: [] }).update(V('before', 'a'), B('size')).rebatch(25).update(V('after', 'a'), B('size'));
     await p.run({ batchSize: 10 });
     expect(p.v('before')).toEqual([10, 10, 10, 10, 10, 10]);
     expect(p.v('after')).toEqual([25, 25, 10]);
@@ -102,7 +111,10 @@ describe('rebatch (§3.8)', () => {
   test('bug 20 sane: a shuffled run with rebatch works (each id once, order from the run seed)', async () => {
     const run = async (): Promise<number[]> => {
       const rows: number[] = [];
-      await dummyDataset().p.rebatch(25).call((b: DummyBatch) => void rows.push(...(toList(b.dummy) as number[][]).map((r) => r[0]!)), B()).run({ batchSize: 10, shuffle: 5 });
+      await dummyDataset()
+        .p.rebatch(25)
+        .call((b: DummyBatch) => void rows.push(...(toList(b.dummy) as number[][]).map((r) => r[0]!)), B())
+        .run({ batchSize: 10, shuffle: 5 });
       return rows;
     };
     const rows = await run();
@@ -113,7 +125,10 @@ describe('rebatch (§3.8)', () => {
 
   test('bug 16 sane: rebatch(C(bs)) follows the config of each run (not frozen by the first run)', async () => {
     const sizes: number[] = [];
-    const p = dummyDataset(12).pipeline({ bs: 4 }).rebatch(C('bs')).call((b: Batch) => void sizes.push(b.size), B());
+    const p = dummyDataset(12)
+      .pipeline({ bs: 4 })
+      .rebatch(C('bs'))
+      .call((b: Batch) => void sizes.push(b.size), B());
     await p.run({ batchSize: 3 });
     expect(sizes).toEqual([4, 4, 4]);
     sizes.length = 0;
@@ -126,15 +141,18 @@ describe('rebatch (§3.8)', () => {
 
   test('prefetch with rebatch keeps the order of the re-cut batches', async () => {
     const rows: number[] = [];
-    const p = dummyDataset().p.call(() => sleep(Math.floor(Math.random() * 5))).rebatch(7).call(() => sleep(Math.floor(Math.random() * 5)));
+    const p = dummyDataset()
+      .p.call(() => sleep(Math.floor(Math.random() * 5)))
+      .rebatch(7)
+      .call(() => sleep(Math.floor(Math.random() * 5)));
     for await (const b of p.genBatch({ batchSize: 10, prefetch: 3 })) rows.push(...(toList(b.dummy) as number[][]).map((r) => r[0]!));
     expect(rows).toEqual(Array.from({ length: SIZE }, (_, i) => i));
   });
 
   test('two rebatches in a row, and steps between them', async () => {
     const sizes: Record<string, number[]> = { a: [], b: [], c: [] };
-    await dummyDataset().p
-      .call((b: Batch) => void sizes.a!.push(b.size), B())
+    await dummyDataset()
+      .p.call((b: Batch) => void sizes.a!.push(b.size), B())
       .rebatch(25)
       .call((b: Batch) => void sizes.b!.push(b.size), B())
       .rebatch(40)
@@ -146,7 +164,10 @@ describe('rebatch (§3.8)', () => {
   test('a custom merge function and components/batchClass options are passed on', async () => {
     const merge = jest.fn((batches: readonly Batch[], options: { batchSize: number }) => DummyBatch.merge(batches, { batchSize: options.batchSize }));
     const sizes: number[] = [];
-    await dummyDataset(20).p.rebatch(8, { merge }).call((b: Batch) => void sizes.push(b.size), B()).run({ batchSize: 5 });
+    await dummyDataset(20)
+      .p.rebatch(8, { merge })
+      .call((b: Batch) => void sizes.push(b.size), B())
+      .run({ batchSize: 5 });
     expect(merge).toHaveBeenCalled();
     expect(merge.mock.calls[0]![1].batchSize).toBe(8);
     expect(sizes).toEqual([8, 8, 4]);
@@ -166,7 +187,10 @@ describe('save_to_test.py through callAndSave / update', () => {
   test('T107: callAndSave into an array fills it in place: zeros(3) → [1,2,3], the same object', async () => {
     const arr = new Float64Array(3);
     const ndarr = ndarray(new Float64Array(3), [3]);
-    await ds().p.callAndSave(arr, () => [1, 2, 3]).callAndSave(ndarr, () => [4, 5, 6]).run({ batchSize: 4 });
+    await ds()
+      .p.callAndSave(arr, () => [1, 2, 3])
+      .callAndSave(ndarr, () => [4, 5, 6])
+      .run({ batchSize: 4 });
     expect(Array.from(arr)).toEqual([1, 2, 3]);
     expect(toList(ndarr)).toEqual([4, 5, 6]);
   });
@@ -184,7 +208,9 @@ describe('save_to_test.py through callAndSave / update', () => {
 
   test("T109: callAndSave([arr, C('value')], () => [[1,2,3], 200]) → arr [1,2,3], value 200", async () => {
     const arr = new Float64Array(3);
-    const p = ds().pipeline({ some: 100 }).callAndSave([arr, C('value')], () => [[1, 2, 3], 200]);
+    const p = ds()
+      .pipeline({ some: 100 })
+      .callAndSave([arr, C('value')], () => [[1, 2, 3], 200]);
     await p.run({ batchSize: 4 });
     expect(Array.from(arr)).toEqual([1, 2, 3]);
     expect(p.config.get('value')).toBe(200);
@@ -192,12 +218,28 @@ describe('save_to_test.py through callAndSave / update', () => {
   });
 
   test('§3.4 observed: callAndSave([V(a), V(b)], () => [1, 2]) → a = 1, b = 2; a record of destinations takes the keys', async () => {
-    const p = ds().p.callAndSave([V('a'), V('b')], () => [1, 2]).callAndSave({ x: V('x'), y: B('dummy') }, () => ({ x: 'ex', y: [[9, 9], [8, 8], [7, 7], [6, 6]], z: 0 }));
+    const p = ds()
+      .p.callAndSave([V('a'), V('b')], () => [1, 2])
+      .callAndSave({ x: V('x'), y: B('dummy') }, () => ({
+        x: 'ex',
+        y: [
+          [9, 9],
+          [8, 8],
+          [7, 7],
+          [6, 6],
+        ],
+        z: 0,
+      }));
     const batch = await p.nextBatch({ batchSize: 4 });
     expect(p.v('a')).toBe(1);
     expect(p.v('b')).toBe(2);
     expect(p.v('x')).toBe('ex');
-    expect(batch!.dummy).toEqual([[9, 9], [8, 8], [7, 7], [6, 6]]);
+    expect(batch!.dummy).toEqual([
+      [9, 9],
+      [8, 8],
+      [7, 7],
+      [6, 6],
+    ]);
   });
 
   test('a null-prototype record of destinations takes the keys too', async () => {
@@ -208,9 +250,21 @@ describe('save_to_test.py through callAndSave / update', () => {
   });
 
   test('saveTo mismatches are ArgumentErrors: wrong number of values, a missing key, an array of another length', async () => {
-    await expect(ds().p.callAndSave([V('a'), V('b')], () => [1, 2, 3]).run({ batchSize: 4 })).rejects.toThrow(ArgumentError);
-    await expect(ds().p.callAndSave({ x: V('x') }, () => ({ y: 1 })).run({ batchSize: 4 })).rejects.toThrow(ArgumentError);
-    await expect(ds().p.callAndSave(new Float64Array(3), () => [1, 2]).run({ batchSize: 4 })).rejects.toThrow(ArgumentError);
+    await expect(
+      ds()
+        .p.callAndSave([V('a'), V('b')], () => [1, 2, 3])
+        .run({ batchSize: 4 }),
+    ).rejects.toThrow(ArgumentError);
+    await expect(
+      ds()
+        .p.callAndSave({ x: V('x') }, () => ({ y: 1 }))
+        .run({ batchSize: 4 }),
+    ).rejects.toThrow(ArgumentError);
+    await expect(
+      ds()
+        .p.callAndSave(new Float64Array(3), () => [1, 2])
+        .run({ batchSize: 4 }),
+    ).rejects.toThrow(ArgumentError);
   });
 
   test('saveTo(V(x), value) is update: modes apply (a appends per batch)', async () => {

@@ -44,8 +44,8 @@ describe('a run without batchSize', () => {
 describe('runs that ask for no batches', () => {
   test('nEpochs: 0 runs nothing (no batch, no before/after) and warns nothing', async () => {
     const calls: string[] = [];
-    const pipeline = imagesDataset().p
-      .before((once) => once.call(() => calls.push('before')))
+    const pipeline = imagesDataset()
+      .p.before((once) => once.call(() => calls.push('before')))
       .call(() => calls.push('batch'))
       .after((once) => once.call(() => calls.push('after')));
     const warnings = await warningsOf(() => pipeline.run({ batchSize: 4, nEpochs: 0 }));
@@ -75,7 +75,10 @@ describe('runs whose batches were all dropped or discarded', () => {
   });
 
   test('discardBatch on every batch says the same, with the count', async () => {
-    const pipeline = imagesDataset(10).p.initVariable('n', 0).update(V('n'), V<number>('n').add(B('size'))).discardBatch();
+    const pipeline = imagesDataset(10)
+      .p.initVariable('n', 0)
+      .update(V('n'), V<number>('n').add(B('size')))
+      .discardBatch();
     const warnings = await warningsOf(() => pipeline.run({ batchSize: 5 }));
     expect(pipeline.v<number>('n')).toBe(10);
     expect(warnings).toEqual([expect.stringMatching(/all 2 batches were discarded/)]);

@@ -4,9 +4,7 @@
  * their lifetime, strict mode, before/after once-pipelines, and the progress bar.
  */
 import { afterEach, describe, expect, jest, test } from '@jest/globals';
-import {
-  ArgumentError, B, Batch, C, Dataset, F, I, Pipeline, PipelineError, R, V, type IndexValue,
-} from '../../src/index.js';
+import { ArgumentError, B, Batch, C, Dataset, F, I, Pipeline, PipelineError, R, V, type IndexValue } from '../../src/index.js';
 import { ImagesBatch, imagesData, range, toList } from './fixtures/batches.js';
 
 const imagesDataset = (n = 10): Dataset<ImagesBatch> => new Dataset(n, { batchClass: ImagesBatch, preloaded: imagesData(n) });
@@ -45,7 +43,11 @@ describe('run', () => {
     const promise = p.run({ batchSize: 4 });
     expect(promise).toBeInstanceOf(Promise);
     expect(await promise).toBe(p);
-    expect(seen).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+    expect(seen).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9],
+    ]);
   });
 
   test('bug 15: nEpochs defaults to 1 when neither nIters nor nEpochs is given (and no "never stop" warning)', async () => {
@@ -59,7 +61,13 @@ describe('run', () => {
   test('nEpochs: 2 → batches wrap across the epoch boundary (§1.7); nEpochs: 0 → no batch', async () => {
     const { seen, step } = idRecorder();
     await imagesDataset().p.call(step, B()).run({ batchSize: 4, nEpochs: 2 });
-    expect(seen).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 0, 1], [2, 3, 4, 5], [6, 7, 8, 9]]);
+    expect(seen).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9, 0, 1],
+      [2, 3, 4, 5],
+      [6, 7, 8, 9],
+    ]);
     const none = idRecorder();
     jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     await imagesDataset().p.call(none.step, B()).run({ batchSize: 4, nEpochs: 0 });
@@ -69,7 +77,13 @@ describe('run', () => {
   test('nIters: exactly nIters batches, wrapping across epochs', async () => {
     const { seen, step } = idRecorder();
     await imagesDataset().p.call(step, B()).run({ batchSize: 4, nIters: 5 });
-    expect(seen).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 0, 1], [2, 3, 4, 5], [6, 7, 8, 9]]);
+    expect(seen).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9, 0, 1],
+      [2, 3, 4, 5],
+      [6, 7, 8, 9],
+    ]);
     const short = idRecorder();
     await imagesDataset().p.call(short.step, B()).run({ batchSize: 4, nIters: 2 });
     expect(short.seen).toHaveLength(2);
@@ -78,7 +92,12 @@ describe('run', () => {
   test('dropLast drops the short tail of each epoch', async () => {
     const { seen, step } = idRecorder();
     await imagesDataset().p.call(step, B()).run({ batchSize: 4, nEpochs: 2, dropLast: true });
-    expect(seen).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [0, 1, 2, 3], [4, 5, 6, 7]]);
+    expect(seen).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+    ]);
   });
 
   test('run options are checked: a missing or bad batchSize, an unknown option, nIters with nEpochs → ArgumentError', async () => {
@@ -92,7 +111,10 @@ describe('run', () => {
 
   test('run options may be named expressions evaluated at run start (run({batchSize: C(bs)}))', async () => {
     const { seen, step } = idRecorder();
-    await imagesDataset().pipeline({ bs: 5 }).call(step, B()).run({ batchSize: C('bs') } as never);
+    await imagesDataset()
+      .pipeline({ bs: 5 })
+      .call(step, B())
+      .run({ batchSize: C('bs') } as never);
     expect(seen.map((ids) => ids.length)).toEqual([5, 5]);
   });
 
@@ -156,8 +178,8 @@ describe('lazy runs', () => {
 describe('genBatch, nextBatch, createBatch', () => {
   test('genBatch yields each batch after all its steps ran', async () => {
     const order: string[] = [];
-    const p = imagesDataset().p
-      .call((b: Batch) => void order.push(`first ${b.indices[0]}`), B())
+    const p = imagesDataset()
+      .p.call((b: Batch) => void order.push(`first ${b.indices[0]}`), B())
       .update(B('labels'), B('labels').mul(2))
       .call((b: Batch) => void order.push(`last ${b.indices[0]}`), B());
     for await (const batch of p.genBatch({ batchSize: 5 })) {
@@ -261,7 +283,10 @@ describe('variables (§3.9)', () => {
 
   test("bug 21 sane: an NE default (initVariable('lr', C('lr'))) is evaluated when the run starts, with the pipeline config", async () => {
     const seenInBatch: unknown[] = [];
-    const p = imagesDataset().pipeline({ lr: 0.1 }).initVariable('lr', C('lr')).call((lr: unknown) => void seenInBatch.push(lr), V('lr'));
+    const p = imagesDataset()
+      .pipeline({ lr: 0.1 })
+      .initVariable('lr', C('lr'))
+      .call((lr: unknown) => void seenInBatch.push(lr), V('lr'));
     await p.run({ batchSize: 5 });
     expect(seenInBatch).toEqual([0.1, 0.1]);
     expect(p.v('lr')).toBe(0.1);
@@ -273,7 +298,13 @@ describe('variables (§3.9)', () => {
 
   test('an F default is called once per initialisation, not per batch', async () => {
     let calls = 0;
-    const p = imagesDataset().p.initVariable('x', F(() => ++calls)).update(V('seen', 'a'), V('x')).initVariable('seen', []);
+    const p = imagesDataset()
+      .p.initVariable(
+        'x',
+        F(() => ++calls),
+      )
+      .update(V('seen', 'a'), V('x'))
+      .initVariable('seen', []);
     await p.run({ batchSize: 2 });
     expect(calls).toBe(1);
     expect(p.v('seen')).toEqual([1, 1, 1, 1, 1]);
@@ -329,7 +360,11 @@ describe('variables (§3.9)', () => {
   });
 
   test('variables are shared by all batches of a run and visible to later steps of the same batch', async () => {
-    const p = imagesDataset().p.initVariable('last', null).update(V('last'), B('indices').item(0)).initVariable('copies', []).update(V('copies', 'a'), V('last'));
+    const p = imagesDataset()
+      .p.initVariable('last', null)
+      .update(V('last'), B('indices').item(0))
+      .initVariable('copies', [])
+      .update(V('copies', 'a'), V('last'));
     await p.run({ batchSize: 3 });
     expect(p.v('copies')).toEqual([0, 3, 6, 9]);
   });
@@ -340,8 +375,8 @@ describe('variables (§3.9)', () => {
 describe('before / after once-pipelines (§3.13)', () => {
   test("before runs once before the first batch, after once after the last; before.update(V('z'), 42) → z = 42", async () => {
     const log: string[] = [];
-    const p = imagesDataset().p
-      .before((o) => o.call(() => void log.push('before')).update(V('z'), 42))
+    const p = imagesDataset()
+      .p.before((o) => o.call(() => void log.push('before')).update(V('z'), 42))
       .call((b: Batch) => void log.push(`batch ${b.indices[0]}`), B())
       .after((o) => o.call(() => void log.push('after')));
     await p.run({ batchSize: 5 });
@@ -354,7 +389,9 @@ describe('before / after once-pipelines (§3.13)', () => {
 
   test('after runs only when the run was used up (leaving genBatch early skips it)', async () => {
     const log: string[] = [];
-    const p = imagesDataset().p.before((o) => o.call(() => void log.push('before'))).after((o) => o.call(() => void log.push('after')));
+    const p = imagesDataset()
+      .p.before((o) => o.call(() => void log.push('before')))
+      .after((o) => o.call(() => void log.push('after')));
     for await (const _batch of p.genBatch({ batchSize: 2 })) break;
     expect(log).toEqual(['before']);
     log.length = 0;
@@ -364,7 +401,9 @@ describe('before / after once-pipelines (§3.13)', () => {
 
   test('with nextBatch, before runs once (when the run starts); after runs when it is used up', async () => {
     const log: string[] = [];
-    const p = imagesDataset().p.before((o) => o.call(() => void log.push('before'))).after((o) => o.call(() => void log.push('after')));
+    const p = imagesDataset()
+      .p.before((o) => o.call(() => void log.push('before')))
+      .after((o) => o.call(() => void log.push('after')));
     await p.nextBatch({ batchSize: 5, nEpochs: 1 });
     await p.nextBatch({ batchSize: 5, nEpochs: 1 });
     expect(log).toEqual(['before']);
@@ -374,8 +413,8 @@ describe('before / after once-pipelines (§3.13)', () => {
 
   test('after sees the variables of the run; callAndSave stores into V; print works without a batch', async () => {
     const spy = jest.spyOn(console, 'log').mockImplementation(() => undefined);
-    const p = imagesDataset().p
-      .initVariable('n', 0)
+    const p = imagesDataset()
+      .p.initVariable('n', 0)
       .update(V('n'), V('n').add(B('size')))
       .after((o) => o.callAndSave(V('double'), (n: number) => n * 2, V('n')).print('total', V('n')));
     await p.run({ batchSize: 4 });

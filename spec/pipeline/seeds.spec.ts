@@ -37,14 +37,25 @@ const dataset = (n = N): Dataset<ImagesBatch> => new Dataset(n, { batchClass: Im
 async function runRecorded(options: { engine: Engine; prefetch: number; shuffle: number | boolean; seed?: number }): Promise<BatchRecord[]> {
   const { engine: target } = options;
   const draws = new Map<string, { r: number; normals: number[] }>();
-  const p = dataset().p
-    .call((ids: IndexValue[], r: number, normals: number[]) => void draws.set(ids.join(','), { r, normals: [...normals] }), B('indices'), R('uniform'), R('normal', 0, 1, { size: 3 }))
+  const p = dataset()
+    .p.call(
+      (ids: IndexValue[], r: number, normals: number[]) => void draws.set(ids.join(','), { r, normals: [...normals] }),
+      B('indices'),
+      R('uniform'),
+      R('normal', 0, 1, { size: 3 }),
+    )
     .flip({ axis: 1, p: 0.5, target })
     .jitter({ dst: 'jittered', target })
     .applyParallel(addNoise, { src: 'labels', dst: 'noisy', requiresRng: true, target, scale: 1 })
     .flip({ axis: 1, shift: P(R('uniform')), dst: 'shifted', target });
   const records: BatchRecord[] = [];
-  const runOptions = { batchSize: 4, nEpochs: 1, prefetch: options.prefetch, shuffle: options.shuffle, ...(options.seed === undefined ? {} : { seed: options.seed }) };
+  const runOptions = {
+    batchSize: 4,
+    nEpochs: 1,
+    prefetch: options.prefetch,
+    shuffle: options.shuffle,
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+  };
   for await (const batch of p.genBatch(runOptions)) {
     const ids = [...batch.indices];
     const images = toList(batch.images) as number[][][];
@@ -74,7 +85,12 @@ async function runRecorded(options: { engine: Engine; prefetch: number; shuffle:
  * carry a rounding error that depends on the label, which differs between a shuffled and an unshuffled run.
  */
 const randomness = (records: readonly BatchRecord[]): unknown =>
-  JSON.parse(JSON.stringify(records.map(({ ids: _ids, ...rest }) => rest), (_key, value: unknown) => (typeof value === 'number' ? Math.round(value * 1e9) / 1e9 : value)));
+  JSON.parse(
+    JSON.stringify(
+      records.map(({ ids: _ids, ...rest }) => rest),
+      (_key, value: unknown) => (typeof value === 'number' ? Math.round(value * 1e9) / 1e9 : value),
+    ),
+  );
 
 describe('the same shuffle seed gives the same batches and random values whatever prefetch and engine', () => {
   let reference: BatchRecord[];
@@ -100,11 +116,17 @@ describe('the same shuffle seed gives the same batches and random values whateve
     expect(new Set(reference.map((r) => r.r)).size).toBe(3);
   });
 
-  const cases: Array<[Engine, number]> = (['for', 'async', 'threads'] as const).flatMap((engine) => [0, 1, 3].map((prefetch) => [engine, prefetch] as [Engine, number]));
-  test.each(cases)('engine %s, prefetch %i: same ids, R values, p masks, requiresRng outputs and P(R) values as the reference', async (engine, prefetch) => {
-    const records = await runRecorded({ engine, prefetch, shuffle: 5 });
-    expect(records).toEqual(reference);
-  }, 30_000);
+  const cases: Array<[Engine, number]> = (['for', 'async', 'threads'] as const).flatMap((engine) =>
+    [0, 1, 3].map((prefetch) => [engine, prefetch] as [Engine, number]),
+  );
+  test.each(cases)(
+    'engine %s, prefetch %i: same ids, R values, p masks, requiresRng outputs and P(R) values as the reference',
+    async (engine, prefetch) => {
+      const records = await runRecorded({ engine, prefetch, shuffle: 5 });
+      expect(records).toEqual(reference);
+    },
+    30_000,
+  );
 
   test('a different seed gives different batches and values (so the comparison can fail)', async () => {
     const other = await runRecorded({ engine: 'for', prefetch: 0, shuffle: 6 });
@@ -125,7 +147,11 @@ describe('the same shuffle seed gives the same batches and random values whateve
 
   test('k and −k give the same random values, but only k shuffles (−k keeps the dataset order)', async () => {
     const negative = await runRecorded({ engine: 'for', prefetch: 0, shuffle: -5 });
-    expect(negative.map((r) => r.ids)).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]]);
+    expect(negative.map((r) => r.ids)).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9, 10, 11],
+    ]);
     expect(reference.map((r) => r.ids)).not.toEqual(negative.map((r) => r.ids));
     expect(randomness(negative)).toEqual(randomness(reference));
   });
@@ -133,7 +159,11 @@ describe('the same shuffle seed gives the same batches and random values whateve
   test('shuffle: false and shuffle: -k keep the order; false draws fresh randomness each run', async () => {
     const a = await runRecorded({ engine: 'for', prefetch: 0, shuffle: false });
     const b = await runRecorded({ engine: 'for', prefetch: 0, shuffle: false });
-    expect(a.map((r) => r.ids)).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]]);
+    expect(a.map((r) => r.ids)).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9, 10, 11],
+    ]);
     expect(a.map((r) => r.r)).not.toEqual(b.map((r) => r.r));
   });
 });
@@ -141,7 +171,9 @@ describe('the same shuffle seed gives the same batches and random values whateve
 describe('epochs (bug 4 fixed)', () => {
   async function epochs(shuffle: number | boolean, n = 20, nEpochs = 3): Promise<number[][]> {
     const ids: number[] = [];
-    await dataset(n).p.call((batchIds: IndexValue[]) => void ids.push(...batchIds.map(Number)), B('indices')).run({ batchSize: 5, nEpochs, shuffle });
+    await dataset(n)
+      .p.call((batchIds: IndexValue[]) => void ids.push(...batchIds.map(Number)), B('indices'))
+      .run({ batchSize: 5, nEpochs, shuffle });
     return Array.from({ length: nEpochs }, (_, e) => ids.slice(e * n, (e + 1) * n));
   }
 

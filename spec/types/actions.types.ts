@@ -4,9 +4,7 @@
  * line really is an error and that every other line compiles. Nothing here runs at import: the
  * checks live inside an exported function that is never called.
  */
-import {
-  Batch, P, action, applyParallel, inbatchParallel, tuple, type ActionsOf, type ItemContext, type NDArray,
-} from '../../src/index.js';
+import { Batch, P, action, applyParallel, inbatchParallel, tuple, type ActionsOf, type ItemContext, type NDArray } from '../../src/index.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function assertType<T extends true>(_value?: T): void {}

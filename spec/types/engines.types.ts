@@ -6,15 +6,21 @@ import { registerErrorClass } from '../../src/index.js';
 
 export function typeChecks(): void {
   class QuotaError extends Error {
-    constructor(message: string, readonly code: number) {
+    constructor(
+      message: string,
+      readonly code: number,
+    ) {
       super(message);
     }
   }
   const same: typeof QuotaError = registerErrorClass(QuotaError);
   void same;
   registerErrorClass(QuotaError, 'Quota');
+  class NotAnError {
+    code = 1;
+  }
   // @ts-expect-error: a class whose instances are not Errors
-  registerErrorClass(class NotAnError { code = 1; });
+  registerErrorClass(NotAnError);
   // @ts-expect-error: the name is a string
   registerErrorClass(QuotaError, 42);
 }

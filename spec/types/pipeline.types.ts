@@ -4,9 +4,7 @@
  * an error and that every other line compiles. Nothing here runs at import: the checks live inside an
  * exported function that is never called.
  */
-import {
-  B, Batch, C, Dataset, P, Pipeline, PipelineCore, R, V, action, applyParallel, type ItemContext, type NDArray,
-} from '../../src/index.js';
+import { B, Batch, C, Dataset, P, Pipeline, PipelineCore, R, V, action, applyParallel, type ItemContext, type NDArray } from '../../src/index.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function assertType<T extends true>(_value?: T): void {}
@@ -61,7 +59,11 @@ export async function pipelineTypeChecks(): Promise<void> {
   ds.p.scaleBy(C('factor'));
   ds.p.doNothing();
   ds.p.addComponents('masks');
-  ds.p.initVariable('loss', 0).update(V('loss', 'a'), B('labels')).call((b: TypedBatch) => b.size, B()).print('x', B('size'));
+  ds.p
+    .initVariable('loss', 0)
+    .update(V('loss', 'a'), B('labels'))
+    .call((b: TypedBatch) => b.size, B())
+    .print('x', B('size'));
   ds.p.rebatch(4).acquireLock().releaseLock().discardBatch().repeat(2).sometimes(0.5);
   ds.p.applyParallel((label: number, options: { k: number }) => label + options.k, { src: 'labels', k: 1 });
   ds.p.before((o) => o.update(V('x'), 1).call(() => 1)).after((o) => o.print('done'));

@@ -20,23 +20,39 @@ export type ParallelCallOptions<O> = ParallelOptions & ItemOptionValues<O>;
 
 /** Batch members that are not actions (excluded from `batch.actions`). */
 export type NonActionMember =
-  | 'get' | 'itemAt' | 'getAttrs' | 'createAttrs' | 'getErrors' | 'runOnce' | 'deepcopy' | 'asDataset'
-  | 'getComponent' | 'setComponent' | 'actions' | 'constructor' | 'toString';
+  | 'get'
+  | 'itemAt'
+  | 'getAttrs'
+  | 'createAttrs'
+  | 'getErrors'
+  | 'runOnce'
+  | 'deepcopy'
+  | 'asDataset'
+  | 'getComponent'
+  | 'setComponent'
+  | 'actions'
+  | 'constructor'
+  | 'toString';
 
 type AnyFunction = (...args: never[]) => unknown;
 /** True when F returns a batch (or a promise of one): the signature of an `@action` method. */
 type ReturnsBatch<F> = F extends (...args: never[]) => infer R ? ([Awaited<R>] extends [{ readonly actions: unknown }] ? true : false) : false;
 
 /** The action form of one member of a batch class `B`. */
-export type ActionForm<B, F> = ReturnsBatch<F> extends true
-  ? F extends (...args: never[]) => Promise<unknown> ? F : F extends (...args: infer A) => unknown ? (...args: A) => Promise<B> : never
-  : F extends (item: never, options: infer O, ...rest: never[]) => unknown
-    ? unknown extends O
-      ? (options?: ParallelCallOptions<{}>) => Promise<B>
-      : {} extends O
-        ? (options?: ParallelCallOptions<O>) => Promise<B>
-        : (options: ParallelCallOptions<O>) => Promise<B>
-    : (options?: ParallelCallOptions<{}>) => Promise<B>;
+export type ActionForm<B, F> =
+  ReturnsBatch<F> extends true
+    ? F extends (...args: never[]) => Promise<unknown>
+      ? F
+      : F extends (...args: infer A) => unknown
+        ? (...args: A) => Promise<B>
+        : never
+    : F extends (item: never, options: infer O, ...rest: never[]) => unknown
+      ? unknown extends O
+        ? (options?: ParallelCallOptions<{}>) => Promise<B>
+        : {} extends O
+          ? (options?: ParallelCallOptions<O>) => Promise<B>
+          : (options: ParallelCallOptions<O>) => Promise<B>
+      : (options?: ParallelCallOptions<{}>) => Promise<B>;
 
 /**
  * The callable actions of a batch class `B`: `@action` methods as they are (returning `Promise<B>`)

@@ -13,7 +13,8 @@ export function createActionsView(batch: object): unknown {
     get(target, name) {
       const value = Reflect.get(target, name, target) as unknown;
       if (typeof name !== 'string' || typeof value !== 'function') return value;
-      if (!getAction(cls as new () => unknown, name)) throw new ArgumentError(name, `'${name}' is not an action of ${cls.name} (decorate it with @action, @applyParallel or @inbatchParallel)`);
+      if (!getAction(cls as new () => unknown, name))
+        throw new ArgumentError(name, `'${name}' is not an action of ${cls.name} (decorate it with @action, @applyParallel or @inbatchParallel)`);
       return (value as (...args: unknown[]) => unknown).bind(target);
     },
   });

@@ -19,7 +19,9 @@ export function assembleResults(results: readonly unknown[], dst: string | reado
   results.forEach((result, i) => {
     const parts = isColumn(result) ? result : null;
     if (parts === null || columnLength(parts) !== names.length) {
-      throw new AssembleError(`Could not assemble the batch: item ${i} must return ${names.length} values (one per dst component ${names.join(', ')}), got ${describeKind(result)}`);
+      throw new AssembleError(
+        `Could not assemble the batch: item ${i} must return ${names.length} values (one per dst component ${names.join(', ')}), got ${describeKind(result)}`,
+      );
     }
     names.forEach((_, k) => (perName[k]![i] = columnItem(parts, k)));
   });

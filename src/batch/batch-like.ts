@@ -15,7 +15,7 @@ import type { DumpOptions, LoadOptions } from './load-dump-options.js';
  * Filled in by the batch module through declaration merging with `{ readonly batch: Batch }`, so that
  * {@link BatchType} names the class in public types declared below it.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by declaration merging
+// filled in by declaration merging
 export interface BatchTypes {}
 
 /** The `Batch` class's instance type (once the batch module is loaded; {@link BatchLike} before). */

@@ -14,7 +14,7 @@ import type { Mutex } from '../concurrency/mutex.js';
 import { LockRegistry } from '../concurrency/lock-registry.js';
 import { DatasetIndex, type IndexSource, type IndexValue } from '../dataset/dataset-index.js';
 import type { ItemFunction } from '../engines/item-task.js';
-import { ArgumentError } from '../errors.js';
+import {} from '../errors.js';
 import type { PerItem } from '../expr/per-item.js';
 import { columnItem, concatColumns, deepCopy, type Column } from '../ndarray/columns.js';
 import type { NDArray } from '../ndarray/ndarray-utils.js';
@@ -232,7 +232,8 @@ export class Batch implements ActionHost, BatchLike, Iterable<unknown> {
 
   /** The item at `position` (0-based): a view with one property per component, or the raw item. */
   itemAt(position: number): unknown {
-    if (!Number.isInteger(position) || position < 0 || position >= this.size) throw new RangeError(`position ${position} is out of bounds for a batch of ${this.size} items`);
+    if (!Number.isInteger(position) || position < 0 || position >= this.size)
+      throw new RangeError(`position ${position} is out of bounds for a batch of ${this.size} items`);
     this.#store.ensureLoaded();
     return this.#store.names === null ? unnamedItem(this.#store.unnamed, position) : createItemView(this, position);
   }
@@ -398,7 +399,13 @@ export class Batch implements ActionHost, BatchLike, Iterable<unknown> {
     const source = dataset ?? this.#dataset ?? defaultDatasetClass();
     const DatasetClass = (typeof source === 'function' ? source : source.constructor) as DatasetConstructor;
     const inherited = typeof source === 'function' ? {} : source.getAttrs();
-    return new DatasetClass(this.index, { ...inherited, ...this.getAttrs(), batchClass: this.constructor, preloaded: data, copy: options.copy ?? false }) as DatasetOf<this>;
+    return new DatasetClass(this.index, {
+      ...inherited,
+      ...this.getAttrs(),
+      batchClass: this.constructor,
+      preloaded: data,
+      copy: options.copy ?? false,
+    }) as DatasetOf<this>;
   }
 
   /**
@@ -406,7 +413,11 @@ export class Batch implements ActionHost, BatchLike, Iterable<unknown> {
    * ids are 0..n-1. For a class without declared components, a record (or Map) of data makes one
    * component per key (`Batch.fromData(null, { x })` has component `x`, which can be dumped).
    */
-  static fromData<B extends Batch, C extends new (index: IndexSource, options?: BatchOptions) => B>(this: C & (new (index: IndexSource, options?: BatchOptions) => B), index: IndexSource | null | undefined, data: PreloadedData<C>): B {
+  static fromData<B extends Batch, C extends new (index: IndexSource, options?: BatchOptions) => B>(
+    this: C & (new (index: IndexSource, options?: BatchOptions) => B),
+    index: IndexSource | null | undefined,
+    data: PreloadedData<C>,
+  ): B {
     const resolved = indexForData(index, data);
     const names = componentsFromData((this as unknown as { components: readonly string[] | null }).components, data);
     if (names !== null) {
@@ -426,7 +437,10 @@ export class Batch implements ActionHost, BatchLike, Iterable<unknown> {
    * Merges batches into one of `batchSize` items (all items when not given) and a batch with the
    * rest. Returns `[batch, rest]`; either is null when empty. Merged batches have ids 0..n-1.
    */
-  static merge(batches: readonly Batch[], options: { batchSize?: number | null; components?: string | readonly string[] | null; batchClass?: BatchClass | null } = {}): [Batch | null, Batch | null] {
+  static merge(
+    batches: readonly Batch[],
+    options: { batchSize?: number | null; components?: string | readonly string[] | null; batchClass?: BatchClass | null } = {},
+  ): [Batch | null, Batch | null] {
     const batchClass = (options.batchClass ?? this) as BatchClass;
     return mergeBatches(batches, options, batchClass, (batch) => batch.#store);
   }

@@ -71,8 +71,10 @@ export class ComponentStore {
   /** `value` as the column of component `name` (null stays null); a ComponentError when it is not one entry per item. */
   checkColumn(name: string, value: unknown): Column | null {
     if (value === null || value === undefined) return null;
-    if (!isColumn(value)) throw new ComponentError(name, `component '${name}' must hold an array, typed array or ndarray with one entry per item, got ${describeKind(value)}`);
-    if (columnLength(value) !== this.#host.size) throw new ComponentError(name, `component '${name}' must have ${this.#host.size} items (the batch size), got ${columnLength(value)}`);
+    if (!isColumn(value))
+      throw new ComponentError(name, `component '${name}' must hold an array, typed array or ndarray with one entry per item, got ${describeKind(value)}`);
+    if (columnLength(value) !== this.#host.size)
+      throw new ComponentError(name, `component '${name}' must have ${this.#host.size} items (the batch size), got ${columnLength(value)}`);
     return value;
   }
 
@@ -128,7 +130,11 @@ export class ComponentStore {
   /** Adds components (holding null) that do not exist yet. */
   addNames(names: readonly string[]): void {
     if (this.#names === null) {
-      if (this.#unnamed !== null) throw new ComponentError(names[0]!, `cannot add components to a ${this.#host.constructor.name} that holds unnamed data; load the data with dst names instead`);
+      if (this.#unnamed !== null)
+        throw new ComponentError(
+          names[0]!,
+          `cannot add components to a ${this.#host.constructor.name} that holds unnamed data; load the data with dst names instead`,
+        );
       this.#names = [];
     }
     for (const name of names) {
@@ -165,7 +171,8 @@ export class ComponentStore {
   storeResults(names: readonly string[], columns: readonly Column[]): void {
     const host = this.#host;
     const staged = names.map((name, k) => {
-      if (!this.#names?.includes(name) && name in host && !hasComponentAccessor(host, name)) throw new AssembleError(`dst '${name}' is a member of ${host.constructor.name}, not a component`);
+      if (!this.#names?.includes(name) && name in host && !hasComponentAccessor(host, name))
+        throw new AssembleError(`dst '${name}' is a member of ${host.constructor.name}, not a component`);
       return [name, this.checkColumn(name, columns[k])] as const;
     });
     this.ensureLoaded();
@@ -186,7 +193,10 @@ export class ComponentStore {
       const names = this.#names!;
       const isRecord = src instanceof Map || (typeof src === 'object' && src !== null && !Array.isArray(src) && !isColumn(src));
       if (!isRecord && !isTupleSource(src, names.length)) {
-        throw new ComponentError(names[0]!, `${this.#host.constructor.name} has components [${names.join(', ')}] and cannot be loaded from ${describeKind(src)}; pass a record {${names[0]}: …}, an array with at most one entry per component, or give dst`);
+        throw new ComponentError(
+          names[0]!,
+          `${this.#host.constructor.name} has components [${names.join(', ')}] and cannot be loaded from ${describeKind(src)}; pass a record {${names[0]}: …}, an array with at most one entry per component, or give dst`,
+        );
       }
       matched = matchSourceToNames(src, names, 'src');
     } else if (typeof dst === 'string') {

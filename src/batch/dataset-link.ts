@@ -20,7 +20,7 @@ export interface DatasetLike {
  * Filled in by the dataset module through declaration merging with `{ readonly dataset: Dataset<B> }`,
  * so that {@link DatasetOf} names the real class while this module stays below both sides.
  */
-// eslint-disable-next-line @typescript-eslint/no-unused-vars, @typescript-eslint/no-empty-object-type -- filled in by declaration merging
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- filled in by declaration merging
 export interface DatasetTypes<B> {}
 
 /** The dataset type of batches of type `B` (`Dataset<B>` once the dataset module is loaded). */

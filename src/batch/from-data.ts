@@ -11,7 +11,14 @@ import { isRecordSource, isTupleSource } from './source.js';
 /** `index`, or ids 0..n-1 for the length of the first array in `data`. */
 export function indexForData(index: IndexSource | null | undefined, data: unknown): IndexSource {
   if (index !== undefined && index !== null) return index;
-  const entries = isColumn(data) && !isTupleSource(data) ? [data] : Array.isArray(data) ? data : data instanceof Map ? [...data.values()] : Object.values((data ?? {}) as object);
+  const entries =
+    isColumn(data) && !isTupleSource(data)
+      ? [data]
+      : Array.isArray(data)
+        ? data
+        : data instanceof Map
+          ? [...data.values()]
+          : Object.values((data ?? {}) as object);
   const first = entries.find((entry) => isColumn(entry));
   if (!first) throw new ArgumentError('data', 'cannot infer the number of items: pass an index or data with at least one array');
   return new DatasetIndex(columnLength(first as Column));

@@ -33,7 +33,10 @@ export async function dumpBatch(batch: BatchLike, store: ComponentStore, locate:
     }
     if ((components === undefined || components === null) && store.names === null && store.unnamed !== null) {
       const className = batch.constructor.name;
-      throw new ArgumentError('components', `${className} holds unnamed data (it has no components), and files store components by name; give the class static components, load the data with dst names (batch.load({ src, dst: [...] })), or create the batch with ${className}.fromData(index, { name: data })`);
+      throw new ArgumentError(
+        'components',
+        `${className} holds unnamed data (it has no components), and files store components by name; give the class static components, load the data with dst names (batch.load({ src, dst: [...] })), or create the batch with ${className}.fromData(index, { name: data })`,
+      );
     }
     await handler.dump(batch, { dst, components, ...formatOptions });
     return;

@@ -22,7 +22,10 @@ export function createLocator(ids: readonly IndexValue[], dataset: DatasetLike |
       else if (ids.every((id) => typeof id === 'number' && Number.isInteger(id) && id >= 0 && id < sourceLength)) positions = ids as readonly number[];
       else if (sourceLength === ids.length) positions = Int32Array.from({ length: ids.length }, (_, i) => i);
       else {
-        throw new ArgumentError('src', `cannot locate the batch's ${ids.length} items in a source of ${sourceLength} entries: the ids are not positions in it; create the batch from a Dataset (which maps ids to positions) or pass one entry per batch item`);
+        throw new ArgumentError(
+          'src',
+          `cannot locate the batch's ${ids.length} items in a source of ${sourceLength} entries: the ids are not positions in it; create the batch from a Dataset (which maps ids to positions) or pass one entry per batch item`,
+        );
       }
       cache.set(sourceLength, positions);
       return positions;

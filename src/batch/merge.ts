@@ -32,8 +32,18 @@ function splitParts(columns: readonly Column[], firstSize: number): [Column[], C
     if (take === length) head.push(column);
     else if (take === 0) tail.push(column);
     else {
-      head.push(takeColumn(column, Int32Array.from({ length: take }, (_, i) => i)));
-      tail.push(takeColumn(column, Int32Array.from({ length: length - take }, (_, i) => take + i)));
+      head.push(
+        takeColumn(
+          column,
+          Int32Array.from({ length: take }, (_, i) => i),
+        ),
+      );
+      tail.push(
+        takeColumn(
+          column,
+          Int32Array.from({ length: length - take }, (_, i) => take + i),
+        ),
+      );
     }
     seen += length;
   });
@@ -41,11 +51,17 @@ function splitParts(columns: readonly Column[], firstSize: number): [Column[], C
 }
 
 /** `[batch, rest]` merged from `batches` into instances of `batchClass`; `storeOf` gives a new batch's storage. */
-export function mergeBatches<B extends BatchLike>(batches: readonly BatchLike[], options: MergeSettings, batchClass: MergeTarget<B>, storeOf: (batch: B) => ComponentStore): [B | null, B | null] {
+export function mergeBatches<B extends BatchLike>(
+  batches: readonly BatchLike[],
+  options: MergeSettings,
+  batchClass: MergeTarget<B>,
+  storeOf: (batch: B) => ComponentStore,
+): [B | null, B | null] {
   if (batches.length === 0) return [null, null];
   const total = batches.reduce((sum, batch) => sum + batch.size, 0);
   const { batchSize } = options;
-  if (batchSize !== undefined && batchSize !== null && (!Number.isInteger(batchSize) || batchSize < 1)) throw new ArgumentError('batchSize', `expected a positive integer, got ${batchSize}`);
+  if (batchSize !== undefined && batchSize !== null && (!Number.isInteger(batchSize) || batchSize < 1))
+    throw new ArgumentError('batchSize', `expected a positive integer, got ${batchSize}`);
   const firstSize = batchSize ? Math.min(batchSize, total) : total;
   const mergeEntry = (name: string, values: ReadonlyArray<Column | null>): [Column | null, Column | null] => {
     if (values.every((value) => value === null)) return [null, null];
@@ -59,14 +75,32 @@ export function mergeBatches<B extends BatchLike>(batches: readonly BatchLike[],
     build(storeOf(batch));
     return batch;
   };
-  const names = options.components === undefined || options.components === null ? batches[0]!.components : typeof options.components === 'string' ? [options.components] : options.components;
+  const names =
+    options.components === undefined || options.components === null
+      ? batches[0]!.components
+      : typeof options.components === 'string'
+        ? [options.components]
+        : options.components;
   if (names === null) {
     const data = batches.map((batch) => batch.data);
-    const merged = mergeEntry('data', data.map((d) => (isColumn(d) ? d : null)));
-    if (data.some((d) => d !== null && !isColumn(d))) throw new ArgumentError('batches', 'merging unnamed data is supported for arrays; give the batch class components to merge records or tuples');
+    const merged = mergeEntry(
+      'data',
+      data.map((d) => (isColumn(d) ? d : null)),
+    );
+    if (data.some((d) => d !== null && !isColumn(d)))
+      throw new ArgumentError('batches', 'merging unnamed data is supported for arrays; give the batch class components to merge records or tuples');
     return [make(firstSize, (store) => store.replaceUnnamed(merged[0])), make(total - firstSize, (store) => store.replaceUnnamed(merged[1]))];
   }
-  const mergedColumns = names.map((name) => mergeEntry(name, batches.map((batch) => batch.getComponent(name))));
-  const fill = (part: 0 | 1) => (store: ComponentStore) => store.replaceComponents(names, mergedColumns.map((entry) => entry[part]));
+  const mergedColumns = names.map((name) =>
+    mergeEntry(
+      name,
+      batches.map((batch) => batch.getComponent(name)),
+    ),
+  );
+  const fill = (part: 0 | 1) => (store: ComponentStore) =>
+    store.replaceComponents(
+      names,
+      mergedColumns.map((entry) => entry[part]),
+    );
   return [make(firstSize, fill(0)), make(total - firstSize, fill(1))];
 }

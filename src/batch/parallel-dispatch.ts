@@ -25,10 +25,11 @@ function mergeDefined(...layers: ReadonlyArray<Readonly<Record<string, unknown>>
 export const inbatchParallelDefaults: Readonly<Record<string, unknown>> = Object.freeze({ target: 'for', post: null });
 
 /** `applyDefaults` merged from `Batch` down to `cls` (each subclass's own entries win). */
-export function mergedApplyDefaults(cls: Function): Record<string, unknown> {
+export function mergedApplyDefaults(cls: object): Record<string, unknown> {
   const layers: Array<Readonly<Record<string, unknown>>> = [];
   for (let current: unknown = cls; typeof current === 'function' && current !== Function.prototype; current = Object.getPrototypeOf(current)) {
-    if (Object.prototype.hasOwnProperty.call(current, 'applyDefaults')) layers.unshift((current as unknown as { applyDefaults: Record<string, unknown> }).applyDefaults);
+    if (Object.prototype.hasOwnProperty.call(current, 'applyDefaults'))
+      layers.unshift((current as unknown as { applyDefaults: Record<string, unknown> }).applyDefaults);
   }
   return mergeDefined(...layers);
 }
@@ -37,10 +38,19 @@ export function mergedApplyDefaults(cls: Function): Record<string, unknown> {
 export async function applyFunction(batch: BatchLike, func: unknown, options: unknown): Promise<void> {
   if (typeof func !== 'function') throw new ArgumentError('func', `expected a function to apply to each item, got ${describeKind(func)}`);
   if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
-    throw new ArgumentError('options', `applyParallel(func, options) takes an options object, got ${describeKind(options)}; pass extra positional arguments as { args: [...] }`);
+    throw new ArgumentError(
+      'options',
+      `applyParallel(func, options) takes an options object, got ${describeKind(options)}; pass extra positional arguments as { args: [...] }`,
+    );
   }
   const merged = mergeDefined(mergedApplyDefaults(batch.constructor), options as Record<string, unknown> | undefined);
-  await runParallel(batch, { action: func.name || 'applyParallel', kind: 'applyParallel', func: func as ItemFunction, reference: portableReference(func), options: merged });
+  await runParallel(batch, {
+    action: func.name || 'applyParallel',
+    kind: 'applyParallel',
+    func: func as ItemFunction,
+    reference: portableReference(func),
+    options: merged,
+  });
 }
 
 /** Runs the decorated parallel action `record` describes on `batch` with the caller's options. */
@@ -49,7 +59,7 @@ export function runRecordedAction(batch: BatchLike, record: ActionRecord, option
   const func = (typeof self[record.innerName!] === 'function' ? self[record.innerName!] : record.original) as ItemFunction;
   const base = record.kind === 'applyParallel' ? mergedApplyDefaults(batch.constructor) : inbatchParallelDefaults;
   const merged = mergeDefined(base, record.defaults, options);
-  const reference: FunctionReference | undefined = record.definingModule === undefined ? undefined
-    : { kind: 'method', module: record.definingModule, className: record.className, method: record.innerName! };
+  const reference: FunctionReference | undefined =
+    record.definingModule === undefined ? undefined : { kind: 'method', module: record.definingModule, className: record.className, method: record.innerName! };
   return runParallel(batch, { action: record.name, kind: record.kind as 'applyParallel' | 'inbatchParallel', func, reference, options: merged });
 }

@@ -60,17 +60,27 @@ function splitOptions(options: Readonly<Record<string, unknown>>): { reserved: R
     throw new ArgumentError('p', `expected a probability in [0, 1], P(per-item values) or null, got ${String(p)}`);
   }
   if (requiresRng !== undefined && typeof requiresRng !== 'boolean') throw new ArgumentError('requiresRng', `expected a boolean, got ${typeof requiresRng}`);
-  if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout > 0))) throw new ArgumentError('timeout', `expected a positive number of milliseconds, got ${String(timeout)}`);
+  if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout > 0)))
+    throw new ArgumentError('timeout', `expected a positive number of milliseconds, got ${String(timeout)}`);
   if (args !== undefined && !Array.isArray(args)) throw new ArgumentError('args', `expected an array of extra positional arguments, got ${typeof args}`);
-  if (dstDefault !== undefined && dstDefault !== 'src' && dstDefault !== 'components') throw new ArgumentError('dstDefault', `expected 'src' or 'components', got ${String(dstDefault)}`);
+  if (dstDefault !== undefined && dstDefault !== 'src' && dstDefault !== 'components')
+    throw new ArgumentError('dstDefault', `expected 'src' or 'components', got ${String(dstDefault)}`);
   return {
     user,
     reserved: {
-      src: options.src, dst: options.dst, dstDefault: (dstDefault as 'src' | 'components' | undefined) ?? 'src',
-      init: options.init, post: options.post, target: options.target ?? 'for',
-      p: p as ReservedOptions['p'], requiresRng: requiresRng === true, rngSeeds: options.rngSeeds,
-      nWorkers: positiveInteger('nWorkers', options.nWorkers), chunkSize: positiveInteger('chunkSize', options.chunkSize),
-      timeout: timeout as number | undefined, args: (args as readonly unknown[] | undefined) ?? [],
+      src: options.src,
+      dst: options.dst,
+      dstDefault: (dstDefault as 'src' | 'components' | undefined) ?? 'src',
+      init: options.init,
+      post: options.post,
+      target: options.target ?? 'for',
+      p: p as ReservedOptions['p'],
+      requiresRng: requiresRng === true,
+      rngSeeds: options.rngSeeds,
+      nWorkers: positiveInteger('nWorkers', options.nWorkers),
+      chunkSize: positiveInteger('chunkSize', options.chunkSize),
+      timeout: timeout as number | undefined,
+      args: (args as readonly unknown[] | undefined) ?? [],
     },
   };
 }
@@ -149,7 +159,11 @@ function tupleItems(batch: BatchLike, tuple: ComponentTuple): ItemSource {
   const columns = tuple.names.map((name) => componentColumn(batch, name, 'src'));
   const length = columnLength(columns[0]!);
   columns.forEach((column, k) => {
-    if (columnLength(column) !== length) throw new ComponentError(tuple.names[k]!, `src: components of a tuple must have the same length; '${tuple.names[0]}' has ${length} items, '${tuple.names[k]}' has ${columnLength(column)}`);
+    if (columnLength(column) !== length)
+      throw new ComponentError(
+        tuple.names[k]!,
+        `src: components of a tuple must have the same length; '${tuple.names[0]}' has ${length} items, '${tuple.names[k]}' has ${columnLength(column)}`,
+      );
   });
   return { length, at: (i) => columns.map((column) => columnItem(column, i)) };
 }
@@ -160,7 +174,8 @@ async function resolveItems(batch: BatchLike, reserved: ReservedOptions, src: un
   if (init === undefined || init === null || init === 'data') {
     if (typeof src === 'string') return toItemSource(componentColumn(batch, src, 'src'), 'src');
     if (src instanceof ComponentTuple) return tupleItems(batch, src);
-    if (src === undefined || src === null) throw new ArgumentError('src', 'is required when init is not given (name a component, tuple(...) of components, or pass data)');
+    if (src === undefined || src === null)
+      throw new ArgumentError('src', 'is required when init is not given (name a component, tuple(...) of components, or pass data)');
     return toItemSource(src, 'src');
   }
   if (typeof init === 'string') {
@@ -185,7 +200,8 @@ function perItemSources(entries: Iterable<[string | number, unknown]>, count: nu
 
 function resolveDestination(batch: BatchLike, reserved: ReservedOptions, src: unknown, dst: unknown): DestinationSpec {
   if (dst !== undefined && dst !== null) {
-    if (typeof dst === 'string' || dst instanceof ComponentTuple || (Array.isArray(dst) && dst.every((d) => typeof d === 'string'))) return dst as DestinationSpec;
+    if (typeof dst === 'string' || dst instanceof ComponentTuple || (Array.isArray(dst) && dst.every((d) => typeof d === 'string')))
+      return dst as DestinationSpec;
     throw new ArgumentError('dst', `expected a component name, an array of names or tuple(...), got ${describeKind(dst)}`);
   }
   if (reserved.dstDefault === 'components') return batch.components ? [...batch.components] : null;
@@ -193,7 +209,15 @@ function resolveDestination(batch: BatchLike, reserved: ReservedOptions, src: un
   throw new ArgumentError('dst', 'is required when src is not a component name');
 }
 
-async function runPost(batch: BatchLike, call: ParallelCall, reserved: ReservedOptions, results: unknown[], src: unknown, dst: unknown, user: Record<string, unknown>): Promise<BatchLike> {
+async function runPost(
+  batch: BatchLike,
+  call: ParallelCall,
+  reserved: ReservedOptions,
+  results: unknown[],
+  src: unknown,
+  dst: unknown,
+  user: Record<string, unknown>,
+): Promise<BatchLike> {
   const post = reserved.post;
   if (post === null || post === false || (post === undefined && call.kind === 'inbatchParallel')) return batch;
   const postName = post === undefined ? '_assemble' : post;
@@ -215,8 +239,15 @@ async function runPost(batch: BatchLike, call: ParallelCall, reserved: ReservedO
   return isActionHost(returned) ? (returned as unknown as BatchLike) : batch;
 }
 
-
-async function runSingle(batch: BatchLike, call: ParallelCall, reserved: ReservedOptions, user: Record<string, unknown>, seeds: CallSeeds, src: unknown, dst: unknown): Promise<BatchLike> {
+async function runSingle(
+  batch: BatchLike,
+  call: ParallelCall,
+  reserved: ReservedOptions,
+  user: Record<string, unknown>,
+  seeds: CallSeeds,
+  src: unknown,
+  dst: unknown,
+): Promise<BatchLike> {
   const engine = getEngine(reserved.target);
   const items = await resolveItems(batch, reserved, src, dst, user);
   const count = items.length;
@@ -231,7 +262,10 @@ async function runSingle(batch: BatchLike, call: ParallelCall, reserved: Reserve
     options: Object.freeze(user),
     perItemOptions: perItemSources(Object.entries(user), count) as Array<[string, PerItemSource]>,
     args: reserved.args,
-    perItemArgs: perItemSources(reserved.args.map((value, i) => [i, value] as [number, unknown]), count) as Array<[number, PerItemSource]>,
+    perItemArgs: perItemSources(
+      reserved.args.map((value, i) => [i, value] as [number, unknown]),
+      count,
+    ) as Array<[number, PerItemSource]>,
     applyMask: applyMask(reserved.p, seeds.maskSeed, count),
     outputLikeItems: typeof src === 'string' && (dst === undefined || dst === null || dst === src),
     rngSeeding: rngSeeding(reserved, seeds, count),
@@ -251,11 +285,17 @@ export async function runParallel(batch: BatchLike, call: ParallelCall): Promise
   if (Array.isArray(src)) {
     src.forEach((entry, i) => {
       if (typeof entry !== 'string' && !(entry instanceof ComponentTuple)) {
-        throw new ArgumentError('src', `an array src lists components to process one after another; entry ${i} is ${describeKind(entry)} (pass raw data as a typed array or ndarray, or through init)`);
+        throw new ArgumentError(
+          'src',
+          `an array src lists components to process one after another; entry ${i} is ${describeKind(entry)} (pass raw data as a typed array or ndarray, or through init)`,
+        );
       }
     });
     if (dst !== undefined && dst !== null && (!Array.isArray(dst) || dst.length !== src.length)) {
-      throw new ArgumentError('dst', `src and dst must have equal length (src has ${src.length} entries, dst is ${describeKind(dst)}${Array.isArray(dst) ? ` of length ${dst.length}` : ''})`);
+      throw new ArgumentError(
+        'dst',
+        `src and dst must have equal length (src has ${src.length} entries, dst is ${describeKind(dst)}${Array.isArray(dst) ? ` of length ${dst.length}` : ''})`,
+      );
     }
     const destinations = (dst ?? src) as unknown[];
     let result = batch;

@@ -54,7 +54,10 @@ export function assertPreloadedKeys(className: string, components: readonly stri
   const missing = components.filter((name) => !keys.includes(name));
   if (unknown.length === 0 || missing.length === 0) return;
   const listed = unknown.map((key) => `'${String(key)}'`).join(', ');
-  throw new ComponentError(String(unknown[0]), `preloaded: ${listed} ${unknown.length > 1 ? 'are not components' : 'is not a component'} of ${className} (components: ${components.join(', ') || 'none'}), and ${missing.map((name) => `'${name}'`).join(', ')} would get no data; check the spelling`);
+  throw new ComponentError(
+    String(unknown[0]),
+    `preloaded: ${listed} ${unknown.length > 1 ? 'are not components' : 'is not a component'} of ${className} (components: ${components.join(', ') || 'none'}), and ${missing.map((name) => `'${name}'`).join(', ')} would get no data; check the spelling`,
+  );
 }
 
 /** True for a source entry that can be cropped into a component. */
@@ -78,7 +81,10 @@ export function cropComponent(value: unknown, locator: ItemLocator, options: Cro
     if (missing.length > 0) throw new MissingIdError(missing, `the id-keyed source of component '${options.component}'`);
     cropped = assembleColumn(locator.ids.map(byId));
   } else {
-    throw new ComponentError(options.component, `cannot load ${describeKind(value)} into component '${options.component}': expected an array, a typed array, an ndarray, or a Map/object keyed by id`);
+    throw new ComponentError(
+      options.component,
+      `cannot load ${describeKind(value)} into component '${options.component}': expected an array, a typed array, an ndarray, or a Map/object keyed by id`,
+    );
   }
   return options.copy ? deepCopy(cropped) : cropped;
 }
@@ -106,11 +112,17 @@ export function matchSourceToNames(source: unknown, names: readonly string[], ar
     for (const name of names) matched.set(name, source[name]);
   } else if (Array.isArray(source)) {
     if (source.length > names.length) {
-      throw new ArgumentError(argument, `a tuple source has ${source.length} entries but only ${names.length} component(s) [${names.join(', ')}] are to be loaded`);
+      throw new ArgumentError(
+        argument,
+        `a tuple source has ${source.length} entries but only ${names.length} component(s) [${names.join(', ')}] are to be loaded`,
+      );
     }
     names.forEach((name, i) => matched.set(name, source[i]));
   } else {
-    throw new ArgumentError(argument, `cannot match ${describeKind(source)} to components [${names.join(', ')}]: pass a record {${names[0]}: …}, a Map, or an array with one entry per component`);
+    throw new ArgumentError(
+      argument,
+      `cannot match ${describeKind(source)} to components [${names.join(', ')}]: pass a record {${names[0]}: …}, a Map, or an array with one entry per component`,
+    );
   }
   return matched;
 }
@@ -120,7 +132,9 @@ export function cropUnnamed(source: unknown, locator: ItemLocator, copy: boolean
   if (source === null || source === undefined) return null;
   if (isColumn(source) && !isTupleSource(source)) return cropComponent(source, locator, { copy, component: 'data' });
   if (Array.isArray(source)) return source.map((entry, i) => cropComponent(entry, locator, { copy, component: `data[${i}]` }));
-  if (source instanceof Map) return new Map([...source].map(([key, entry]) => [key, cropComponent(entry, locator, { copy, component: `data.${String(key)}` })]));
-  if (isPlainObject(source)) return Object.fromEntries(Object.entries(source).map(([key, entry]) => [key, cropComponent(entry, locator, { copy, component: `data.${key}` })]));
+  if (source instanceof Map)
+    return new Map([...source].map(([key, entry]) => [key, cropComponent(entry, locator, { copy, component: `data.${String(key)}` })]));
+  if (isPlainObject(source))
+    return Object.fromEntries(Object.entries(source).map(([key, entry]) => [key, cropComponent(entry, locator, { copy, component: `data.${key}` })]));
   throw new ArgumentError('src', `cannot load ${describeKind(source)}: expected an array, typed array, ndarray, a tuple of them, or a record of them`);
 }

@@ -13,12 +13,7 @@ type Level = Map<string, unknown>;
 
 /** Anything a Config can be built from (or updated with). */
 export type ConfigSource =
-  | Config
-  | Readonly<Record<string, unknown>>
-  | ReadonlyMap<string, unknown>
-  | ReadonlyArray<readonly [string, unknown]>
-  | null
-  | undefined;
+  Config | Readonly<Record<string, unknown>> | ReadonlyMap<string, unknown> | ReadonlyArray<readonly [string, unknown]> | null | undefined;
 
 /** A key (or `/` path) that is not in a config. */
 export class MissingKeyError extends BatchflowError {
@@ -57,7 +52,11 @@ function entriesOf(source: unknown, argument: string): Array<[string, unknown]> 
       return [pair[0], pair[1]];
     });
   } else if (isPlainObject(source)) entries = Object.entries(source);
-  else throw new ArgumentError(argument, `cannot build a Config from ${typeof source === 'object' ? (source as object).constructor?.name ?? 'object' : typeof source}`);
+  else
+    throw new ArgumentError(
+      argument,
+      `cannot build a Config from ${typeof source === 'object' ? ((source as object).constructor?.name ?? 'object') : typeof source}`,
+    );
   for (const [key] of entries) {
     if (typeof key !== 'string') throw new ArgumentError(argument, `config keys must be strings, got ${key === null ? 'null' : typeof key} (${String(key)})`);
   }

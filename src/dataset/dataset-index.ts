@@ -115,7 +115,8 @@ export class DatasetIndex implements Iterable<IndexValue> {
       const id = ids[i];
       if (typeof id === 'string') range = false;
       else if (typeof id === 'number' && !Number.isNaN(id)) range &&= id === i;
-      else if (Array.isArray(id) || isTypedArray(id) || isNdArray(id)) throw new TypeError(`index: ids must be one-dimensional; the entry at position ${i} is ${describe(id)}`);
+      else if (Array.isArray(id) || isTypedArray(id) || isNdArray(id))
+        throw new TypeError(`index: ids must be one-dimensional; the entry at position ${i} is ${describe(id)}`);
       else throw new TypeError(`index: ids must be strings or numbers; the entry at position ${i} is ${typeof id === 'number' ? 'NaN' : describe(id)}`);
     }
     const valid = ids as IndexValue[];
@@ -123,7 +124,10 @@ export class DatasetIndex implements Iterable<IndexValue> {
     const map = new Map<IndexValue, number>();
     for (let i = 0; i < valid.length; i++) map.set(valid[i]!, i);
     if (map.size !== valid.length) {
-      process.emitWarning(`Index contains non-unique elements (${valid.length - map.size} duplicate(s)); the last position of each id is used`, 'BatchflowWarning');
+      process.emitWarning(
+        `Index contains non-unique elements (${valid.length - map.size} duplicate(s)); the last position of each id is used`,
+        'BatchflowWarning',
+      );
     }
     return { [TRUSTED]: true, ids: valid, n: valid.length, range: false, map };
   }

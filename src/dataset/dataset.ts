@@ -129,7 +129,9 @@ export class Dataset<B extends Batch = Batch, C extends BatchConstructor<B> = Ba
   constructor(index: IndexSource, options: DatasetOptions<B, C> = {}) {
     const { batchClass, preloaded, copy = false, nSplits, method, shuffle, ...attributes } = options;
     if (batchClass !== undefined && !isBatchClass(batchClass)) {
-      throw new TypeError(`batchClass: expected Batch or a subclass of Batch, got ${typeof batchClass === 'function' ? (batchClass as { name: string }).name || 'a function' : String(batchClass)}`);
+      throw new TypeError(
+        `batchClass: expected Batch or a subclass of Batch, got ${typeof batchClass === 'function' ? (batchClass as { name: string }).name || 'a function' : String(batchClass)}`,
+      );
     }
     this.index = Dataset.buildIndex(index);
     this.#dataIndex = this.index;
@@ -186,8 +188,20 @@ export class Dataset<B extends Batch = Batch, C extends BatchConstructor<B> = Ba
     return readTableDataset(this as unknown as new (index: IndexSource, options: DatasetOptions<B>) => Dataset<B>, src, options);
   }
 
-  static #make<D extends AnyDataset>(cls: DatasetClass<D>, source: AnyDataset, index: DatasetIndex, batchClass: BatchConstructor | undefined, attributes: Record<string, unknown>): D {
-    const made = new cls(index, { ...source.getAttrs(), ...attributes, batchClass: (batchClass ?? source.batchClass) as never, preloaded: source.preloaded, copy: source.copyData });
+  static #make<D extends AnyDataset>(
+    cls: DatasetClass<D>,
+    source: AnyDataset,
+    index: DatasetIndex,
+    batchClass: BatchConstructor | undefined,
+    attributes: Record<string, unknown>,
+  ): D {
+    const made = new cls(index, {
+      ...source.getAttrs(),
+      ...attributes,
+      batchClass: (batchClass ?? source.batchClass) as never,
+      preloaded: source.preloaded,
+      copy: source.copyData,
+    });
     made.#dataIndex = source.#dataIndex;
     return made;
   }
@@ -366,7 +380,8 @@ export class Dataset<B extends Batch = Batch, C extends BatchConstructor<B> = Ba
    */
   cv(i: number): this {
     if (!this.#cv) throw new BatchflowError('to access cross-validation folds call cvSplit() first');
-    if (!Number.isInteger(i) || i < 0 || i >= this.#cv.length) throw new ArgumentError('i', `expected a fold number from 0 to ${this.#cv.length - 1}, got ${i}`);
+    if (!Number.isInteger(i) || i < 0 || i >= this.#cv.length)
+      throw new ArgumentError('i', `expected a fold number from 0 to ${this.#cv.length - 1}, got ${i}`);
     return this.#cv[i]!;
   }
 

@@ -81,7 +81,9 @@ export class FilesIndex extends DatasetIndex {
   static #build(options: FilesIndexOptions): { source: IndexSource; paths: Map<IndexValue, string>; dirs: boolean } {
     if (isTrustedIds(options)) return { source: options as IndexSource, paths: new Map(), dirs: false }; // from deriveIndex: paths are attached afterwards
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-      throw new TypeError(`FilesIndex: expected an options object {path, dirs, noExt, sort} or {index, paths}, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}`);
+      throw new TypeError(
+        `FilesIndex: expected an options object {path, dirs, noExt, sort} or {index, paths}, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}`,
+      );
     }
     const { path: globs, dirs = false, noExt = false, sort = false, index, paths } = options;
     if (globs !== undefined && index !== undefined) throw new ArgumentError('path', 'give either path (globs) or index (with paths), not both');
@@ -89,9 +91,14 @@ export class FilesIndex extends DatasetIndex {
       if (index === undefined) throw new ArgumentError('path', 'give path (a glob or a list of globs) or index with paths');
       return FilesIndex.#fromIndex(index, paths, dirs);
     }
-    const patterns: readonly unknown[] = typeof globs === 'string' ? [globs] : Array.isArray(globs) ? globs : (() => {
-      throw new TypeError(`path: expected a glob string or a list of them, got ${globs === null ? 'null' : typeof globs}`);
-    })();
+    const patterns: readonly unknown[] =
+      typeof globs === 'string'
+        ? [globs]
+        : Array.isArray(globs)
+          ? globs
+          : (() => {
+              throw new TypeError(`path: expected a glob string or a list of them, got ${globs === null ? 'null' : typeof globs}`);
+            })();
     if (patterns.length === 0) throw new ArgumentError('path', 'the list of globs is empty');
     patterns.forEach((pattern, i) => {
       if (typeof pattern !== 'string') throw new TypeError(`path: every glob must be a string; entry ${i} is ${pattern === null ? 'null' : typeof pattern}`);
@@ -105,7 +112,10 @@ export class FilesIndex extends DatasetIndex {
       const previous = byId.get(id);
       if (previous !== undefined) {
         if (previous === fullPath) continue; // the same file matched by two globs
-        throw new ArgumentError('path', `two ${dirs ? 'directories' : 'files'} have the same id '${id}': '${previous}' and '${fullPath}' (ids are base names${noExt ? ' without extension' : ''}; the index needs unique ids)`);
+        throw new ArgumentError(
+          'path',
+          `two ${dirs ? 'directories' : 'files'} have the same id '${id}': '${previous}' and '${fullPath}' (ids are base names${noExt ? ' without extension' : ''}; the index needs unique ids)`,
+        );
       }
       byId.set(id, fullPath);
       ids.push(id);
@@ -119,14 +129,20 @@ export class FilesIndex extends DatasetIndex {
     const ids = resolved.indices;
     let lookup: (id: IndexValue, position: number) => string | undefined;
     if (paths === undefined) {
-      if (!(resolved instanceof FilesIndex)) throw new ArgumentError('paths', 'an index that is not a FilesIndex needs paths (a Map, a record or an array of paths)');
-      return { source: trustedIds([...ids], true), paths: new Map(ids.map((id) => [id, resolved.#paths.get(id)!] as const).filter(([, p]) => p !== undefined)), dirs: dirs || resolved.#dirs };
+      if (!(resolved instanceof FilesIndex))
+        throw new ArgumentError('paths', 'an index that is not a FilesIndex needs paths (a Map, a record or an array of paths)');
+      return {
+        source: trustedIds([...ids], true),
+        paths: new Map(ids.map((id) => [id, resolved.#paths.get(id)!] as const).filter(([, p]) => p !== undefined)),
+        dirs: dirs || resolved.#dirs,
+      };
     }
     if (paths instanceof Map) lookup = (id) => paths.get(id);
     else if (Array.isArray(paths)) {
       if (paths.length !== ids.length) throw new ArgumentError('paths', `an array of paths must have one path per id (${ids.length}), got ${paths.length}`);
       lookup = (_, position) => (paths as readonly string[])[position];
-    } else if (paths !== null && typeof paths === 'object') lookup = (id) => (Object.prototype.hasOwnProperty.call(paths, String(id)) ? (paths as Record<string, string>)[String(id)] : undefined);
+    } else if (paths !== null && typeof paths === 'object')
+      lookup = (id) => (Object.prototype.hasOwnProperty.call(paths, String(id)) ? (paths as Record<string, string>)[String(id)] : undefined);
     else throw new TypeError(`paths: expected a Map, a record or an array of paths, got ${paths === null ? 'null' : typeof paths}`);
     const map = new Map<IndexValue, string>();
     const missing: IndexValue[] = [];
@@ -135,7 +151,14 @@ export class FilesIndex extends DatasetIndex {
       if (typeof p !== 'string') missing.push(id);
       else map.set(id, p);
     });
-    if (missing.length > 0) throw new ArgumentError('paths', `no path given for ${missing.length} id(s): ${missing.slice(0, 10).map((id) => JSON.stringify(id)).join(', ')}${missing.length > 10 ? ', …' : ''}`);
+    if (missing.length > 0)
+      throw new ArgumentError(
+        'paths',
+        `no path given for ${missing.length} id(s): ${missing
+          .slice(0, 10)
+          .map((id) => JSON.stringify(id))
+          .join(', ')}${missing.length > 10 ? ', …' : ''}`,
+      );
     return { source: trustedIds([...ids], true), paths: map, dirs };
   }
 
@@ -180,7 +203,8 @@ export class FilesIndex extends DatasetIndex {
       if (!(other instanceof FilesIndex)) continue;
       for (const [id, fullPath] of other.#paths) {
         const previous = merged.get(id);
-        if (previous !== undefined && previous !== fullPath) throw new ArgumentError('others', `id '${String(id)}' has two paths: '${previous}' and '${fullPath}'`);
+        if (previous !== undefined && previous !== fullPath)
+          throw new ArgumentError('others', `id '${String(id)}' has two paths: '${previous}' and '${fullPath}'`);
         merged.set(id, fullPath);
       }
     }

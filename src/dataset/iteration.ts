@@ -10,7 +10,7 @@ import { identityOrder, makeRng, type ShuffleOption } from './shuffle.js';
 /** Thrown by `nextBatch` when the iteration is over (the equivalent of Python's StopIteration). */
 export class StopIterationError extends BatchflowError {
   override name = 'StopIterationError';
-  constructor(message = 'the iteration is over: call reset(\'iter\') to start again') {
+  constructor(message = "the iteration is over: call reset('iter') to start again") {
     super(message);
   }
 }
@@ -61,11 +61,14 @@ export interface BatchIterOptions {
 export function checkIterOptions(options: BatchIterOptions, n: number): Required<Omit<BatchIterOptions, 'iterParams'>> {
   if (options === null || typeof options !== 'object') throw new TypeError('expected an options object {batchSize, shuffle, nIters, nEpochs, dropLast}');
   const { batchSize, shuffle = false, nIters = null, nEpochs = null, dropLast = false } = options;
-  if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError('batchSize', `expected a positive integer, got ${String(batchSize)}`);
+  if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1)
+    throw new ArgumentError('batchSize', `expected a positive integer, got ${String(batchSize)}`);
   if (batchSize > n) throw new ArgumentError('batchSize', `batch size cannot be larger than the dataset size (${batchSize} > ${n})`);
   if (nIters !== null && nEpochs !== null) throw new ArgumentError('nIters', 'give nIters or nEpochs, not both');
-  if (nIters !== null && (!Number.isInteger(nIters) || nIters < 0)) throw new ArgumentError('nIters', `expected a non-negative integer or null, got ${String(nIters)}`);
-  if (nEpochs !== null && (!Number.isInteger(nEpochs) || nEpochs < 0)) throw new ArgumentError('nEpochs', `expected a non-negative integer or null, got ${String(nEpochs)}`);
+  if (nIters !== null && (!Number.isInteger(nIters) || nIters < 0))
+    throw new ArgumentError('nIters', `expected a non-negative integer or null, got ${String(nIters)}`);
+  if (nEpochs !== null && (!Number.isInteger(nEpochs) || nEpochs < 0))
+    throw new ArgumentError('nEpochs', `expected a non-negative integer or null, got ${String(nEpochs)}`);
   if (typeof dropLast !== 'boolean') throw new TypeError(`dropLast: expected a boolean, got ${typeof dropLast}`);
   return { batchSize, shuffle, nIters, nEpochs, dropLast };
 }

@@ -29,7 +29,8 @@ export interface TableDatasetBase<B extends Batch = Batch> {
  * (all but `src`; see docs/formats.md). A misspelled option is a compile error, and an ArgumentError at
  * run time.
  */
-export type TableDatasetOptions<B extends Batch = Batch> = TableDatasetBase<B> & { [F in TableFormat]: { fmt: F } & Omit<FormatOptions[F]['load'], 'src'> }[TableFormat];
+export type TableDatasetOptions<B extends Batch = Batch> = TableDatasetBase<B> &
+  { [F in TableFormat]: { fmt: F } & Omit<FormatOptions[F]['load'], 'src'> }[TableFormat];
 
 const datasetOptionNames: ReadonlySet<string> = new Set(['fmt', ...optionNames<TableDatasetBase>()(['batchClass', 'copy', 'attributes'])]);
 
@@ -47,9 +48,12 @@ export interface TableDatasetSettings<B extends Batch = Batch> {
  * the format's errors (MissingFileError, FileFormatError, MissingColumnError, …) for a bad file.
  */
 export async function readTableDataset<B extends Batch, D>(
-  cls: new (index: readonly (string | number)[] | number, options: TableDatasetSettings<B>) => D, src: string, options: TableDatasetOptions<B>,
+  cls: new (index: readonly (string | number)[] | number, options: TableDatasetSettings<B>) => D,
+  src: string,
+  options: TableDatasetOptions<B>,
 ): Promise<D> {
-  if (typeof src !== 'string' || src === '') throw new ArgumentError('src', `expected the path of a table file, got ${typeof src === 'string' ? 'an empty string' : typeof src}`);
+  if (typeof src !== 'string' || src === '')
+    throw new ArgumentError('src', `expected the path of a table file, got ${typeof src === 'string' ? 'an empty string' : typeof src}`);
   if (typeof options !== 'object' || options === null) throw new ArgumentError('options', "expected an object with fmt ('csv', 'feather' or 'hdf5')");
   const { fmt, batchClass, copy = false, attributes = {} } = options;
   const handler = await getFormat(fmt);

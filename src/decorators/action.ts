@@ -31,22 +31,30 @@ export interface ActionOptions {
  * `[callEvaluated]` member skips that step for callers that evaluated them already (pipelines).
  * Exported for the parallel decorators.
  */
-export function wrapAsAction(name: string, body: (this: unknown, ...args: unknown[]) => unknown, useLock: boolean | string, noEval: readonly string[] = []): (this: ActionHost, ...args: unknown[]) => Promise<unknown> {
+export function wrapAsAction(
+  name: string,
+  body: (this: unknown, ...args: unknown[]) => unknown,
+  useLock: boolean | string,
+  noEval: readonly string[] = [],
+): (this: ActionHost, ...args: unknown[]) => Promise<unknown> {
   const lockName = useLock === true ? `#_lock_${name}` : typeof useLock === 'string' ? useLock : null;
   const run = async function (this: ActionHost, args: unknown[]): Promise<unknown> {
     const result = await body.apply(this, args);
     return result === undefined ? this : result;
   };
-  const evaluated = lockName === null
-    ? function (this: ActionHost, ...args: unknown[]): Promise<unknown> { return run.call(this, args); }
-    : async function (this: ActionHost, ...args: unknown[]): Promise<unknown> {
-      const release = await this[lockForAction](lockName).acquire();
-      try {
-        return await run.call(this, args);
-      } finally {
-        release();
-      }
-    };
+  const evaluated =
+    lockName === null
+      ? function (this: ActionHost, ...args: unknown[]): Promise<unknown> {
+          return run.call(this, args);
+        }
+      : async function (this: ActionHost, ...args: unknown[]): Promise<unknown> {
+          const release = await this[lockForAction](lockName).acquire();
+          try {
+            return await run.call(this, args);
+          } finally {
+            release();
+          }
+        };
   const wrapper = function (this: ActionHost, ...args: unknown[]): Promise<unknown> {
     let values: unknown[];
     try {
@@ -66,13 +74,21 @@ function decorate(options: ActionOptions, prototype: object, key: string | symbo
   assertMethod('action', prototype, key, descriptor);
   const name = key as string;
   const useLock = options.useLock ?? false;
-  if (typeof useLock !== 'boolean' && typeof useLock !== 'string') throw new TypeError(`@action: useLock must be a boolean or a lock name, got ${typeof useLock}`);
+  if (typeof useLock !== 'boolean' && typeof useLock !== 'string')
+    throw new TypeError(`@action: useLock must be a boolean or a lock name, got ${typeof useLock}`);
   const noEval = typeof options.noEval === 'string' ? [options.noEval] : [...(options.noEval ?? [])];
   const original = descriptor.value;
   const record: ActionRecord = {
-    name, kind: 'action', className: (prototype as { constructor: { name: string } }).constructor.name,
-    definingModule: definingModuleFromStack(), original, innerName: undefined, useLock, noEval,
-    defaults: {}, summary: options.summary,
+    name,
+    kind: 'action',
+    className: (prototype as { constructor: { name: string } }).constructor.name,
+    definingModule: definingModuleFromStack(),
+    original,
+    innerName: undefined,
+    useLock,
+    noEval,
+    defaults: {},
+    summary: options.summary,
   };
   registerAction(prototype, record);
   descriptor.value = wrapAsAction(name, original as (this: unknown, ...args: unknown[]) => unknown, useLock, noEval);

@@ -12,7 +12,9 @@ function isTc39Context(value: unknown): boolean {
 
 /** The error for a decorator applied by TC39 (stage 3) decorators instead of legacy ones. */
 function legacyDecoratorsNeeded(decorator: string): TypeError {
-  return new TypeError(`@${decorator} was applied as a TC39 (stage 3) decorator; batchflow-ts needs legacy decorators: set "experimentalDecorators": true in the tsconfig.json that compiles this file (for tsx, the file must be in that tsconfig's "include"; "emitDecoratorMetadata" is not needed)`);
+  return new TypeError(
+    `@${decorator} was applied as a TC39 (stage 3) decorator; batchflow-ts needs legacy decorators: set "experimentalDecorators": true in the tsconfig.json that compiles this file (for tsx, the file must be in that tsconfig's "include"; "emitDecoratorMetadata" is not needed)`,
+  );
 }
 
 /**
@@ -27,7 +29,12 @@ export function assertOptionsObject(decorator: string, args: readonly unknown[])
 }
 
 /** Throws a TypeError unless `descriptor` holds a method. */
-export function assertMethod(decorator: string, prototype: object, key: string | symbol, descriptor: PropertyDescriptor | undefined): asserts descriptor is PropertyDescriptor & { value: (...args: never[]) => unknown } {
+export function assertMethod(
+  decorator: string,
+  prototype: object,
+  key: string | symbol,
+  descriptor: PropertyDescriptor | undefined,
+): asserts descriptor is PropertyDescriptor & { value: (...args: never[]) => unknown } {
   if (isTc39Context(key)) {
     throw legacyDecoratorsNeeded(decorator);
   }

@@ -38,7 +38,9 @@ function evaluateOne(value: unknown, context: EvalContext, action: string, argum
     const hint = needsPipeline(error)
       ? '; the batch has no pipeline, and V, C and I read one: record the action in a pipeline (dataset.p.' + action + '(...)) or pass the value itself'
       : '';
-    throw new ArgumentError(argument, `${action}(): the named expression given as '${argument}' cannot be evaluated in this direct call: ${message}${hint}`, { cause: error });
+    throw new ArgumentError(argument, `${action}(): the named expression given as '${argument}' cannot be evaluated in this direct call: ${message}${hint}`, {
+      cause: error,
+    });
   }
 }
 

@@ -19,6 +19,6 @@ export interface InbatchParallelOptions extends ParallelDecoratorOptions {
  */
 export function inbatchParallel(options: InbatchParallelOptions, ...extra: never[]): MethodDecorator {
   assertOptionsObject('inbatchParallel', [options, ...extra]);
-  if (options?.init === undefined || options.init === null) throw new TypeError('@inbatchParallel: the init option is required (for example init: \'indices\')');
+  if (options?.init === undefined || options.init === null) throw new TypeError("@inbatchParallel: the init option is required (for example init: 'indices')");
   return (prototype, key, descriptor) => decorateParallel('inbatchParallel', options, prototype, key, descriptor);
 }

@@ -18,7 +18,13 @@ export function innerMethodName(name: string): string {
 }
 
 /** Decorates `prototype[key]` as a parallel action of `kind` with decorator options `defaults`. */
-export function decorateParallel(kind: Exclude<ActionKind, 'action'>, defaults: Readonly<Record<string, unknown>>, prototype: object, key: string | symbol, descriptor: PropertyDescriptor | undefined): void {
+export function decorateParallel(
+  kind: Exclude<ActionKind, 'action'>,
+  defaults: Readonly<Record<string, unknown>>,
+  prototype: object,
+  key: string | symbol,
+  descriptor: PropertyDescriptor | undefined,
+): void {
   assertMethod(kind, prototype, key, descriptor);
   const name = key as string;
   const original = descriptor.value;
@@ -28,19 +34,36 @@ export function decorateParallel(kind: Exclude<ActionKind, 'action'>, defaults: 
   const target = (options as { target?: unknown }).target;
   if (target !== undefined && target !== null) resolveTarget(target);
   const record: ActionRecord = {
-    name, kind, className: (prototype as { constructor: { name: string } }).constructor.name,
-    definingModule: definingModuleFromStack(), original, innerName, useLock: false, noEval: [],
-    defaults: Object.freeze({ ...options }), summary,
+    name,
+    kind,
+    className: (prototype as { constructor: { name: string } }).constructor.name,
+    definingModule: definingModuleFromStack(),
+    original,
+    innerName,
+    useLock: false,
+    noEval: [],
+    defaults: Object.freeze({ ...options }),
+    summary,
   };
   Object.defineProperty(prototype, innerName, { value: original, writable: true, configurable: true, enumerable: false });
   registerAction(prototype, record);
   const outer = function (this: ActionHost, ...callArguments: unknown[]): Promise<unknown> {
     const [options] = callArguments;
     if (callArguments.length > 1) {
-      return Promise.reject(new ArgumentError('args', `${name}() takes one options object; pass extra positional arguments as { args: [...] } (got ${callArguments.length} arguments). To run the per-item original directly, call ${innerName}(item, options, context)`));
+      return Promise.reject(
+        new ArgumentError(
+          'args',
+          `${name}() takes one options object; pass extra positional arguments as { args: [...] } (got ${callArguments.length} arguments). To run the per-item original directly, call ${innerName}(item, options, context)`,
+        ),
+      );
     }
     if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
-      return Promise.reject(new ArgumentError('options', `${name}() takes an options object, got ${Array.isArray(options) ? 'an array' : options === null ? 'null' : typeof options}. To run the per-item original directly, call ${innerName}(item, options, context)`));
+      return Promise.reject(
+        new ArgumentError(
+          'options',
+          `${name}() takes an options object, got ${Array.isArray(options) ? 'an array' : options === null ? 'null' : typeof options}. To run the per-item original directly, call ${innerName}(item, options, context)`,
+        ),
+      );
     }
     return this[runParallelAction](record, options as Record<string, unknown> | undefined);
   };

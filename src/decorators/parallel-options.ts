@@ -34,7 +34,8 @@ export type SourceSpec = string | ComponentTuple | NDArray | ArrayLike<unknown> 
 export type DestinationSpec = string | readonly string[] | ComponentTuple | null;
 
 /** What `init` may be: 'data' (the src items), a batch member name, a function, or a container. */
-export type InitSpec = 'data' | (string & {}) | ((this: unknown, options: Record<string, unknown>) => unknown) | NDArray | ArrayLike<unknown> | Iterable<unknown> | null;
+export type InitSpec =
+  'data' | (string & {}) | ((this: unknown, options: Record<string, unknown>) => unknown) | NDArray | ArrayLike<unknown> | Iterable<unknown> | null;
 
 /** What `post` may be: '_assemble' (default), a batch method name, a function, or null for none. */
 export type PostSpec = string | ((this: unknown, results: unknown[], options: Record<string, unknown>) => unknown) | null;
@@ -71,7 +72,19 @@ export interface ParallelOptions {
 
 /** The names of {@link ParallelOptions}, checked against the interface at compile time. */
 export const parallelOptionNames = optionNames<ParallelOptions>()([
-  'src', 'dst', 'dstDefault', 'init', 'post', 'target', 'p', 'requiresRng', 'rngSeeds', 'nWorkers', 'chunkSize', 'timeout', 'args',
+  'src',
+  'dst',
+  'dstDefault',
+  'init',
+  'post',
+  'target',
+  'p',
+  'requiresRng',
+  'rngSeeds',
+  'nWorkers',
+  'chunkSize',
+  'timeout',
+  'args',
 ]);
 
 /** One reserved option name of parallel actions. */

@@ -46,7 +46,7 @@ const inbatchParallelBase = inbatchParallelDefaults;
 /** Order of well-known options in the defaults tables; other options follow in declaration order. */
 const knownOptionOrder = ['src', 'dst', 'dstDefault', 'init', 'post', 'target', 'p', 'requiresRng', 'rngSeeds', 'nWorkers', 'chunkSize', 'timeout', 'args'];
 
-function isBatchConstructor(value: Function): boolean {
+function isBatchConstructor(value: { readonly name: string }): boolean {
   return value.name === 'Batch' && Object.prototype.hasOwnProperty.call(value, 'applyDefaults') && Object.prototype.hasOwnProperty.call(value, 'components');
 }
 
@@ -125,7 +125,7 @@ function ownApplyDefaultsLayers(cls: AnyBatchClass): Array<{ from: string; class
 function classDefaults(cls: AnyBatchClass): DefaultDoc[] {
   const attributed = mergeLayers(ownApplyDefaultsLayers(cls));
   // The values are the runtime's own merge; the layer walk above only says where each one comes from.
-  const runtime = mergedApplyDefaults(cls as unknown as Function);
+  const runtime = mergedApplyDefaults(cls);
   return attributed.filter((entry) => Object.prototype.hasOwnProperty.call(runtime, entry.name)).map((entry) => ({ ...entry, value: runtime[entry.name], display: formatValue(runtime[entry.name]) }));
 }
 

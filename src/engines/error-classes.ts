@@ -5,18 +5,41 @@
  * it is exported from the item function's module (see `worker/error-codec.ts`).
  * @module
  */
-import { ArgumentError, ActionError, AssembleError, BatchflowError, ComponentError, MissingIdError, MissingPeerDependencyError, NotPortableError, TimeoutError, UnknownFormatError, UnknownTargetError, WorkerCrashError, WorkerSetupError } from '../errors.js';
+import {
+  ArgumentError,
+  ActionError,
+  AssembleError,
+  BatchflowError,
+  ComponentError,
+  MissingIdError,
+  MissingPeerDependencyError,
+  NotPortableError,
+  TimeoutError,
+  UnknownFormatError,
+  UnknownTargetError,
+  WorkerCrashError,
+  WorkerSetupError,
+} from '../errors.js';
 import { MissingKeyError } from '../config/config.js';
 import { StopIterationError } from '../dataset/iteration.js';
 import { ExpressionError, NoPipelineError } from '../expr/errors.js';
-import { CorruptFileError, FileFormatError, IoError, MissingColumnError, MissingFileError, MissingRowError, UnsafePickleError, UnsupportedDataError } from '../io/errors.js';
+import {
+  CorruptFileError,
+  FileFormatError,
+  IoError,
+  MissingColumnError,
+  MissingFileError,
+  MissingRowError,
+  UnsafePickleError,
+  UnsupportedDataError,
+} from '../io/errors.js';
 import { PipelineError, SkipBatch, StopPipeline } from '../pipeline/errors.js';
 
 /** A class whose instances are Errors. */
 export type ErrorClass = abstract new (...args: never[]) => Error;
 
 const classesByName = new Map<string, ErrorClass>();
-const namesByClass = new Map<Function, string>();
+const namesByClass = new Map<object, string>();
 
 /** True when `value` is a class whose instances are Errors. */
 export function isErrorClass(value: unknown): value is ErrorClass {
@@ -41,14 +64,15 @@ export function registerErrorClass<C extends ErrorClass>(cls: C, name: string = 
   if (!isErrorClass(cls)) throw new ArgumentError('cls', 'registerErrorClass() needs a class that extends Error');
   if (!name) throw new ArgumentError('name', 'the class has no name; pass the name to register it under');
   const existing = classesByName.get(name);
-  if (existing !== undefined && existing !== cls) throw new ArgumentError('name', `another error class is already registered as '${name}'; pass a different name`);
+  if (existing !== undefined && existing !== cls)
+    throw new ArgumentError('name', `another error class is already registered as '${name}'; pass a different name`);
   classesByName.set(name, cls);
   namesByClass.set(cls, name);
   return cls;
 }
 
 /** The name `cls` was registered under, or undefined. */
-export function registeredErrorName(cls: Function): string | undefined {
+export function registeredErrorName(cls: object): string | undefined {
   return namesByClass.get(cls);
 }
 
@@ -67,8 +91,33 @@ export function builtinErrorClass(name: string): ErrorClass | undefined {
 }
 
 for (const cls of [
-  BatchflowError, ArgumentError, ComponentError, MissingIdError, UnknownTargetError, UnknownFormatError, ActionError, AssembleError,
-  TimeoutError, NotPortableError, WorkerCrashError, WorkerSetupError, MissingPeerDependencyError, MissingKeyError, StopIterationError, ExpressionError,
-  NoPipelineError, IoError, MissingFileError, FileFormatError, CorruptFileError, MissingColumnError, MissingRowError, UnsupportedDataError,
-  UnsafePickleError, PipelineError, SkipBatch, StopPipeline,
-] as ErrorClass[]) registerErrorClass(cls);
+  BatchflowError,
+  ArgumentError,
+  ComponentError,
+  MissingIdError,
+  UnknownTargetError,
+  UnknownFormatError,
+  ActionError,
+  AssembleError,
+  TimeoutError,
+  NotPortableError,
+  WorkerCrashError,
+  WorkerSetupError,
+  MissingPeerDependencyError,
+  MissingKeyError,
+  StopIterationError,
+  ExpressionError,
+  NoPipelineError,
+  IoError,
+  MissingFileError,
+  FileFormatError,
+  CorruptFileError,
+  MissingColumnError,
+  MissingRowError,
+  UnsupportedDataError,
+  UnsafePickleError,
+  PipelineError,
+  SkipBatch,
+  StopPipeline,
+] as ErrorClass[])
+  registerErrorClass(cls);

@@ -12,7 +12,7 @@ export type FunctionReference =
   | { readonly kind: 'method'; readonly module: string; readonly className: string; readonly method: string }
   | { readonly kind: 'export'; readonly module: string; readonly exportName: string };
 
-const exportedFunctions = new WeakMap<Function, FunctionReference>();
+const exportedFunctions = new WeakMap<object, FunctionReference>();
 
 /**
  * Marks `fn` as importable so worker engines ('threads', 'mpc') can run it: `fn` must be exported
@@ -25,17 +25,18 @@ const exportedFunctions = new WeakMap<Function, FunctionReference>();
  * await batch.applyParallel(portable(blur, import.meta.url), { src: 'images', target: 'threads' });
  * ```
  */
-export function portable<F extends Function>(fn: F, moduleUrl: string | URL, exportName: string = fn.name): F {
+export function portable<F extends (...args: never[]) => unknown>(fn: F, moduleUrl: string | URL, exportName: string = fn.name): F {
   if (typeof fn !== 'function') throw new ArgumentError('fn', 'portable() needs a function');
   if (!exportName) throw new ArgumentError('exportName', 'the function has no name; pass the name it is exported under');
   const href = String(moduleUrl);
   const module = href.startsWith('file:') ? fileURLToPath(href) : href;
-  if (!module.startsWith('/') && !/^[A-Za-z]:\\/.test(module)) throw new ArgumentError('moduleUrl', `expected import.meta.url or an absolute path, got ${JSON.stringify(href)}`);
+  if (!module.startsWith('/') && !/^[A-Za-z]:\\/.test(module))
+    throw new ArgumentError('moduleUrl', `expected import.meta.url or an absolute path, got ${JSON.stringify(href)}`);
   exportedFunctions.set(fn, { kind: 'export', module, exportName });
   return fn;
 }
 
 /** The reference recorded by {@link portable}, or undefined. */
-export function portableReference(fn: Function): FunctionReference | undefined {
+export function portableReference(fn: object): FunctionReference | undefined {
   return exportedFunctions.get(fn);
 }

@@ -16,10 +16,18 @@ export interface ItemSource {
 }
 
 /** The per-item function signature: `(item, options, context, ...args)`. */
-export type ItemFunction<I = any, O = any, R = unknown, A extends readonly unknown[] = readonly unknown[]> = (item: I, options: O, context: ItemContext, ...args: A) => R | Promise<R>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// `any` defaults: an item function of any item and options type is an ItemFunction (parameters are contravariant)
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ItemFunction<I = any, O = any, R = unknown, A extends readonly unknown[] = readonly unknown[]> = (
+  item: I,
+  options: O,
+  context: ItemContext,
+  ...args: A
+) => R | Promise<R>;
 
 /** How items get their generator: none, one seed mixed with each position, or one seed per item. */
-export type RngSeeding = { readonly kind: 'none' } | { readonly kind: 'mixed'; readonly seed: number } | { readonly kind: 'perItem'; readonly seeds: ArrayLike<number> };
+export type RngSeeding =
+  { readonly kind: 'none' } | { readonly kind: 'mixed'; readonly seed: number } | { readonly kind: 'perItem'; readonly seeds: ArrayLike<number> };
 
 /** Everything an engine needs to run one parallel action. */
 export interface ItemTask {
@@ -65,7 +73,10 @@ export interface PerItemSource {
 /** The third argument of every per-item function. */
 export class ItemContext {
   /** @internal */
-  constructor(private readonly task: ItemTask, readonly position: number) {}
+  constructor(
+    private readonly task: ItemTask,
+    readonly position: number,
+  ) {}
 
   /** The item's value in the batch index; undefined when the action has not exactly one item per batch item (a custom `init`). */
   get index(): unknown {

@@ -7,7 +7,14 @@ export type TargetName = 'for' | 'threads' | 'mpc' | 'async';
 export type Target = TargetName | 'f' | 't' | 'm' | 'a';
 
 const aliases: Readonly<Record<Target, TargetName>> = {
-  for: 'for', f: 'for', threads: 'threads', t: 'threads', mpc: 'mpc', m: 'mpc', async: 'async', a: 'async',
+  for: 'for',
+  f: 'for',
+  threads: 'threads',
+  t: 'threads',
+  mpc: 'mpc',
+  m: 'mpc',
+  async: 'async',
+  a: 'async',
 };
 
 /** Every accepted spelling, for error messages and docs. */

@@ -29,7 +29,7 @@ export type WorkerRuntime = 'worker_threads' | 'child_process';
 interface BatchLike {
   getAttrs(): Record<string, unknown>;
   readonly indices: readonly IndexValue[];
-  readonly constructor: Function;
+  readonly constructor: object;
 }
 
 function isBatchLike(value: unknown): value is BatchLike {
@@ -60,7 +60,10 @@ function assertCloneable(task: ItemTask, target: string): void {
     try {
       structuredClone(value);
     } catch {
-      throw new ArgumentError(name, `option '${name}' of '${task.action}' cannot be sent to a '${target}' worker (functions, closures and class instances with methods do not survive structured cloning); pass plain data, or use target 'for' / 'async'`);
+      throw new ArgumentError(
+        name,
+        `option '${name}' of '${task.action}' cannot be sent to a '${target}' worker (functions, closures and class instances with methods do not survive structured cloning); pass plain data, or use target 'for' / 'async'`,
+      );
     }
   }
   task.args.forEach((value, index) => {
@@ -166,7 +169,10 @@ export async function configureWorkers(settings: WorkerSettings): Promise<void> 
 export class WorkerEngine implements Engine {
   private readonly pools = new Map<number, Tinypool>();
 
-  constructor(readonly name: 'threads' | 'mpc', private readonly runtime: WorkerRuntime) {
+  constructor(
+    readonly name: 'threads' | 'mpc',
+    private readonly runtime: WorkerRuntime,
+  ) {
     enginesToReset.add(this);
   }
 
@@ -194,12 +200,18 @@ export class WorkerEngine implements Engine {
 
   async run(task: ItemTask, options: EngineRunOptions): Promise<unknown[]> {
     if ((globalThis as Record<symbol, unknown>)[Symbol.for('batchflow-ts:in-worker')] === true) {
-      throw new BatchflowError(`action '${task.action}': target '${this.name}' cannot be used inside a batchflow-ts worker. Workers import the module that defines the function; if that module also runs a script, guard the script (e.g. \`if (import.meta.url === pathToFileURL(process.argv[1]!).href) await main();\`) so it does not run again in every worker`);
+      throw new BatchflowError(
+        `action '${task.action}': target '${this.name}' cannot be used inside a batchflow-ts worker. Workers import the module that defines the function; if that module also runs a script, guard the script (e.g. \`if (import.meta.url === pathToFileURL(process.argv[1]!).href) await main();\`) so it does not run again in every worker`,
+      );
     }
     const reference = task.reference;
     if (!reference) {
       const name = task.func.name || '(anonymous function)';
-      throw new NotPortableError(name, this.name, 'functions travel to workers by reference, so it must be a method decorated with @applyParallel/@inbatchParallel, or a function exported from a module and wrapped with portable(fn, import.meta.url); closures and inline lambdas cannot travel');
+      throw new NotPortableError(
+        name,
+        this.name,
+        'functions travel to workers by reference, so it must be a method decorated with @applyParallel/@inbatchParallel, or a function exported from a module and wrapped with portable(fn, import.meta.url); closures and inline lambdas cannot travel',
+      );
     }
     assertCloneable(task, this.name);
     const count = task.items.length;
@@ -228,7 +240,10 @@ export class WorkerEngine implements Engine {
         action: task.action,
         fn: reference,
         // `this` in the worker holds the ids of this chunk's items only (the whole index per message would cost more than small items)
-        self: self && { ...self, ids: Array.prototype.slice.call(task.thisArg === undefined ? [] : (task.thisArg as BatchLike).indices, start, end) as IndexValue[] },
+        self: self && {
+          ...self,
+          ids: Array.prototype.slice.call(task.thisArg === undefined ? [] : (task.thisArg as BatchLike).indices, start, end) as IndexValue[],
+        },
         start,
         end,
         items: encode((position) => task.items.at(position)),
@@ -242,34 +257,43 @@ export class WorkerEngine implements Engine {
         sharedMemory,
         output,
       };
-      const inputFile = sharedMemory ? moveToSharedMemory([message.items, ...message.perItemOptions.map(([, list]) => list), ...message.perItemArgs.map(([, list]) => list)]) : null;
-      const run = pool.run(message, { transferList: sharedMemory ? [] : transfer, ...(controller ? { signal: controller.signal } : {}) }) as Promise<WorkerResultMessage>;
-      chunks.push(run.then(
-        (response) => {
-          if (response.setupFailure) {
-            setupFailure ??= response.setupFailure;
-            return;
-          }
-          try {
-            const list = response.results;
-            const target = list.kind === 'ndarrays' && isShmRef(list.data) ? resultBuffer.rowBytes(start, list.length, list.dtype, list.shape) : null;
-            if (target && list.kind === 'ndarrays' && isShmRef(list.data)) {
-              // results of a child process go from its shared-memory file straight into place
-              readSharedMemoryInto(list.data, target);
-              resultBuffer.adopt(new Uint8Array(list.length).fill(1), start, results);
-            } else {
-              readFromSharedMemory([list]);
-              resultBuffer.place(decodeAll(list), start, results, response.written);
-            }
-          } finally {
-            removeSharedMemory(response.sharedMemoryFile);
-          }
-          failures.push(...response.failures);
-        },
-        (error: unknown) => {
-          crash ??= new WorkerCrashError(task.action, this.name, [start, end], asError(error));
-        },
-      ).finally(() => removeSharedMemory(inputFile)));
+      const inputFile = sharedMemory
+        ? moveToSharedMemory([message.items, ...message.perItemOptions.map(([, list]) => list), ...message.perItemArgs.map(([, list]) => list)])
+        : null;
+      const run = pool.run(message, {
+        transferList: sharedMemory ? [] : transfer,
+        ...(controller ? { signal: controller.signal } : {}),
+      }) as Promise<WorkerResultMessage>;
+      chunks.push(
+        run
+          .then(
+            (response) => {
+              if (response.setupFailure) {
+                setupFailure ??= response.setupFailure;
+                return;
+              }
+              try {
+                const list = response.results;
+                const target = list.kind === 'ndarrays' && isShmRef(list.data) ? resultBuffer.rowBytes(start, list.length, list.dtype, list.shape) : null;
+                if (target && list.kind === 'ndarrays' && isShmRef(list.data)) {
+                  // results of a child process go from its shared-memory file straight into place
+                  readSharedMemoryInto(list.data, target);
+                  resultBuffer.adopt(new Uint8Array(list.length).fill(1), start, results);
+                } else {
+                  readFromSharedMemory([list]);
+                  resultBuffer.place(decodeAll(list), start, results, response.written);
+                }
+              } finally {
+                removeSharedMemory(response.sharedMemoryFile);
+              }
+              failures.push(...response.failures);
+            },
+            (error: unknown) => {
+              crash ??= new WorkerCrashError(task.action, this.name, [start, end], asError(error));
+            },
+          )
+          .finally(() => removeSharedMemory(inputFile)),
+      );
     }
     const watch = this.watchThreadExits(pool, nWorkers);
     try {
@@ -297,9 +321,10 @@ export class WorkerEngine implements Engine {
 
   /** Rejects `exited` when one of the pool's worker threads exits while a run is in flight. */
   private watchThreadExits(pool: Tinypool, nWorkers: number): { exited: Promise<never>; stop(): void } {
-    const threads = this.runtime === 'worker_threads'
-      ? pool.threads.map((worker) => (worker as unknown as { thread?: NodeWorker }).thread).filter((thread): thread is NodeWorker => thread !== undefined)
-      : [];
+    const threads =
+      this.runtime === 'worker_threads'
+        ? pool.threads.map((worker) => (worker as unknown as { thread?: NodeWorker }).thread).filter((thread): thread is NodeWorker => thread !== undefined)
+        : [];
     let onExit: (code: number) => void = () => {};
     const exited = new Promise<never>((_, reject) => {
       onExit = (code) => reject(new Error(`worker thread exited with code ${code} (pool of ${nWorkers})`));

@@ -27,7 +27,8 @@ export function resolveName(name: Name, ctx: EvalContext): string {
 
 /** The context's batch; a TypeError when there is none. */
 export function requireBatch(ctx: EvalContext): Batch {
-  if (!ctx.batch) throw new TypeError('there is no batch here (batch expressions cannot be evaluated outside a batch, e.g. in before/after pipelines or variable defaults)');
+  if (!ctx.batch)
+    throw new TypeError('there is no batch here (batch expressions cannot be evaluated outside a batch, e.g. in before/after pipelines or variable defaults)');
   return ctx.batch;
 }
 
@@ -45,7 +46,8 @@ export function bindIfFunction(value: unknown, self: object): unknown {
 /** Reads a batch member: a component (through `getComponent`) or any other member by name. */
 export function readBatchMember(batch: Batch, name: string): unknown {
   if (batch.components?.includes(name)) return batch.getComponent(name);
-  if (!(name in batch)) throw new TypeError(`${batch.constructor.name} has no component or attribute '${name}' (components: ${batch.components?.join(', ') || 'none'})`);
+  if (!(name in batch))
+    throw new TypeError(`${batch.constructor.name} has no component or attribute '${name}' (components: ${batch.components?.join(', ') || 'none'})`);
   return bindIfFunction((batch as unknown as Record<string, unknown>)[name], batch);
 }
 

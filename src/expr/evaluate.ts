@@ -12,13 +12,20 @@ import { PerItem } from './per-item.js';
 
 /** The type `evalExpr` gives for a value of type `T`: expressions replaced by their results, containers mapped. */
 export type Evaluated<T> =
-  T extends ExpressionRef<infer U> ? U
-    : T extends PerItem<unknown> ? T
-      : T extends Config ? Config
-        : T extends ReadonlyMap<infer K, infer V> ? Map<Evaluated<K>, Evaluated<V>>
-          : T extends readonly unknown[] ? { -readonly [K in keyof T]: Evaluated<T[K]> }
-            : T extends (...args: never[]) => unknown ? T
-              : T extends Record<string, unknown> ? { [K in keyof T]: Evaluated<T[K]> }
+  T extends ExpressionRef<infer U>
+    ? U
+    : T extends PerItem<unknown>
+      ? T
+      : T extends Config
+        ? Config
+        : T extends ReadonlyMap<infer K, infer V>
+          ? Map<Evaluated<K>, Evaluated<V>>
+          : T extends readonly unknown[]
+            ? { -readonly [K in keyof T]: Evaluated<T[K]> }
+            : T extends (...args: never[]) => unknown
+              ? T
+              : T extends Record<string, unknown>
+                ? { [K in keyof T]: Evaluated<T[K]> }
                 : T;
 
 /** Options of {@link evalExpr}. */

@@ -7,20 +7,47 @@ export type { EvalContext, PipelineLike, IterationInfo } from './context.js';
 export { isPipelineLike } from './context.js';
 export { ExpressionError, NoPipelineError } from './errors.js';
 export {
-  NamedExpression, AlgebraicExpression, BoundExpression, isNamedExpression,
-  type ExprParams, type ExprOptions, type ExprOr, type SliceBound,
+  NamedExpression,
+  AlgebraicExpression,
+  BoundExpression,
+  isNamedExpression,
+  type ExprParams,
+  type ExprOptions,
+  type ExprOr,
+  type SliceBound,
 } from './named-expression.js';
 export { normaliseMode, type SetMode, type SetOptions } from './set-mode.js';
 export { evalExpr, type Evaluated, type EvalOptions } from './evaluate.js';
 export type { AlgebraNode, Callback, AddResult, NumericResult, CompareResult, ItemResult } from './algebra-types.js';
 export {
-  B, V, C, D, I, L,
-  BatchExpression, VariableExpression, ConfigExpression, DatasetExpression, IterationExpression, ListExpression,
-  type BatchExprOptions, type ConfigExprOptions, type IterationField,
+  B,
+  V,
+  C,
+  D,
+  I,
+  L,
+  BatchExpression,
+  VariableExpression,
+  ConfigExpression,
+  DatasetExpression,
+  IterationExpression,
+  ListExpression,
+  type BatchExprOptions,
+  type ConfigExprOptions,
+  type IterationField,
 } from './reference-expressions.js';
 export {
-  F, W, P, PP, IF,
-  FunctionExpression, WrapExpression, PerItemExpression, PerItemEachExpression, ConditionalExpression, type ExprArgs,
+  F,
+  W,
+  P,
+  PP,
+  IF,
+  FunctionExpression,
+  WrapExpression,
+  PerItemExpression,
+  PerItemEachExpression,
+  ConditionalExpression,
+  type ExprArgs,
 } from './wrapper-expressions.js';
 export { R, RandomExpression, supportedDistributions, type RandomOptions } from './random-expr.js';
 export { PerItem, isPerItem } from './per-item.js';

@@ -94,7 +94,8 @@ export abstract class NamedExpression<T = unknown> {
     const { batch, pipeline } = this.params;
     if (batch !== null && batch !== undefined) out = { ...out, batch: batch instanceof NamedExpression ? evalExpr(batch, ctx) : batch };
     // a preset Pipeline object has variables and config but no per-batch random/iteration: R and I then say so
-    if (pipeline !== null && pipeline !== undefined) out = { ...out, pipeline: (pipeline instanceof NamedExpression ? evalExpr(pipeline, ctx) : pipeline) as PipelineLike };
+    if (pipeline !== null && pipeline !== undefined)
+      out = { ...out, pipeline: (pipeline instanceof NamedExpression ? evalExpr(pipeline, ctx) : pipeline) as PipelineLike };
     if ((out.pipeline === null || out.pipeline === undefined) && out.batch) {
       const fromBatch = out.batch.pipeline;
       if (isPipelineLike(fromBatch)) out = { ...out, pipeline: fromBatch };
@@ -148,71 +149,137 @@ export abstract class NamedExpression<T = unknown> {
 
   // ---- algebra --------------------------------------------------------------------------------
   /** `this + other` (numbers add, strings concatenate, arrays elementwise). */
-  add(other: unknown): NamedExpression<AddResult<T>> { return binaryExpr('add', this, other); }
+  add(other: unknown): NamedExpression<AddResult<T>> {
+    return binaryExpr('add', this, other);
+  }
   /** `other + this`. */
-  radd(other: unknown): NamedExpression<AddResult<T>> { return binaryExpr('add', other, this); }
+  radd(other: unknown): NamedExpression<AddResult<T>> {
+    return binaryExpr('add', other, this);
+  }
   /** `this - other`. */
-  sub(other: unknown): NamedExpression<NumericResult<T>> { return binaryExpr('sub', this, other); }
+  sub(other: unknown): NamedExpression<NumericResult<T>> {
+    return binaryExpr('sub', this, other);
+  }
   /** `other - this`. */
-  rsub(other: unknown): NamedExpression<NumericResult<T>> { return binaryExpr('sub', other, this); }
+  rsub(other: unknown): NamedExpression<NumericResult<T>> {
+    return binaryExpr('sub', other, this);
+  }
   /** `this * other` (a string times an integer repeats it). */
-  mul(other: unknown): NamedExpression<NumericResult<T>> { return binaryExpr('mul', this, other); }
+  mul(other: unknown): NamedExpression<NumericResult<T>> {
+    return binaryExpr('mul', this, other);
+  }
   /** `other * this`. */
-  rmul(other: unknown): NamedExpression<NumericResult<T>> { return binaryExpr('mul', other, this); }
+  rmul(other: unknown): NamedExpression<NumericResult<T>> {
+    return binaryExpr('mul', other, this);
+  }
   /** `this / other` (true division). */
-  div(other: unknown): NamedExpression<NumericResult<T>> { return binaryExpr('div', this, other); }
+  div(other: unknown): NamedExpression<NumericResult<T>> {
+    return binaryExpr('div', this, other);
+  }
   /** `other / this`. */
-  rdiv(other: unknown): NamedExpression<NumericResult<T>> { return binaryExpr('div', other, this); }
+  rdiv(other: unknown): NamedExpression<NumericResult<T>> {
+    return binaryExpr('div', other, this);
+  }
   /** `this // other`: floor division (`-7 // 2 = -4`). */
-  floorDiv(other: unknown): NamedExpression<NumericResult<T>> { return binaryExpr('floorDiv', this, other); }
+  floorDiv(other: unknown): NamedExpression<NumericResult<T>> {
+    return binaryExpr('floorDiv', this, other);
+  }
   /** `other // this`. */
-  rfloorDiv(other: unknown): NamedExpression<NumericResult<T>> { return binaryExpr('floorDiv', other, this); }
+  rfloorDiv(other: unknown): NamedExpression<NumericResult<T>> {
+    return binaryExpr('floorDiv', other, this);
+  }
   /** `this % other` with Python's sign rule: the result has the divisor's sign (`-7 % 3 = 2`). */
-  mod(other: unknown): NamedExpression<NumericResult<T>> { return binaryExpr('mod', this, other); }
+  mod(other: unknown): NamedExpression<NumericResult<T>> {
+    return binaryExpr('mod', this, other);
+  }
   /** `other % this`. */
-  rmod(other: unknown): NamedExpression<NumericResult<T>> { return binaryExpr('mod', other, this); }
+  rmod(other: unknown): NamedExpression<NumericResult<T>> {
+    return binaryExpr('mod', other, this);
+  }
   /** `this ** other`. */
-  pow(other: unknown): NamedExpression<NumericResult<T>> { return binaryExpr('pow', this, other); }
+  pow(other: unknown): NamedExpression<NumericResult<T>> {
+    return binaryExpr('pow', this, other);
+  }
   /** `other ** this`. */
-  rpow(other: unknown): NamedExpression<NumericResult<T>> { return binaryExpr('pow', other, this); }
+  rpow(other: unknown): NamedExpression<NumericResult<T>> {
+    return binaryExpr('pow', other, this);
+  }
   /** `this << other` (integers). */
-  lshift(other: unknown): NamedExpression<NumericResult<T>> { return binaryExpr('lshift', this, other); }
+  lshift(other: unknown): NamedExpression<NumericResult<T>> {
+    return binaryExpr('lshift', this, other);
+  }
   /** `this >> other` (integers, floor). */
-  rshift(other: unknown): NamedExpression<NumericResult<T>> { return binaryExpr('rshift', this, other); }
+  rshift(other: unknown): NamedExpression<NumericResult<T>> {
+    return binaryExpr('rshift', this, other);
+  }
   /** `this & other`: bitwise and (logical on two booleans, elementwise on arrays). */
-  and(other: unknown): NamedExpression<unknown> { return binaryExpr('and', this, other); }
+  and(other: unknown): NamedExpression<unknown> {
+    return binaryExpr('and', this, other);
+  }
   /** `this | other`: bitwise or. */
-  or(other: unknown): NamedExpression<unknown> { return binaryExpr('or', this, other); }
+  or(other: unknown): NamedExpression<unknown> {
+    return binaryExpr('or', this, other);
+  }
   /** `this ^ other`: bitwise xor. */
-  xor(other: unknown): NamedExpression<unknown> { return binaryExpr('xor', this, other); }
+  xor(other: unknown): NamedExpression<unknown> {
+    return binaryExpr('xor', this, other);
+  }
   /** `this == other` (strict equality; elementwise on arrays). */
-  eq(other: unknown): NamedExpression<CompareResult<T>> { return binaryExpr('eq', this, other); }
+  eq(other: unknown): NamedExpression<CompareResult<T>> {
+    return binaryExpr('eq', this, other);
+  }
   /** `this != other`. */
-  ne(other: unknown): NamedExpression<CompareResult<T>> { return binaryExpr('ne', this, other); }
+  ne(other: unknown): NamedExpression<CompareResult<T>> {
+    return binaryExpr('ne', this, other);
+  }
   /** `this < other`. */
-  lt(other: unknown): NamedExpression<CompareResult<T>> { return binaryExpr('lt', this, other); }
+  lt(other: unknown): NamedExpression<CompareResult<T>> {
+    return binaryExpr('lt', this, other);
+  }
   /** `this <= other`. */
-  le(other: unknown): NamedExpression<CompareResult<T>> { return binaryExpr('le', this, other); }
+  le(other: unknown): NamedExpression<CompareResult<T>> {
+    return binaryExpr('le', this, other);
+  }
   /** `this > other`. */
-  gt(other: unknown): NamedExpression<CompareResult<T>> { return binaryExpr('gt', this, other); }
+  gt(other: unknown): NamedExpression<CompareResult<T>> {
+    return binaryExpr('gt', this, other);
+  }
   /** `this >= other`. */
-  ge(other: unknown): NamedExpression<CompareResult<T>> { return binaryExpr('ge', this, other); }
+  ge(other: unknown): NamedExpression<CompareResult<T>> {
+    return binaryExpr('ge', this, other);
+  }
   /** `this is other` (identity, `Object.is`). */
-  is(other: unknown): NamedExpression<boolean> { return binaryExpr('is', this, other); }
+  is(other: unknown): NamedExpression<boolean> {
+    return binaryExpr('is', this, other);
+  }
   /** `this is not other`. */
-  isNot(other: unknown): NamedExpression<boolean> { return binaryExpr('isNot', this, other); }
+  isNot(other: unknown): NamedExpression<boolean> {
+    return binaryExpr('isNot', this, other);
+  }
   /** `-this`. */
-  neg(): NamedExpression<NumericResult<T>> { return unaryExpr('neg', this); }
+  neg(): NamedExpression<NumericResult<T>> {
+    return unaryExpr('neg', this);
+  }
   /** `+this`. */
-  pos(): NamedExpression<NumericResult<T>> { return unaryExpr('pos', this); }
+  pos(): NamedExpression<NumericResult<T>> {
+    return unaryExpr('pos', this);
+  }
   /** `abs(this)`. */
-  abs(): NamedExpression<NumericResult<T>> { return unaryExpr('abs', this); }
+  abs(): NamedExpression<NumericResult<T>> {
+    return unaryExpr('abs', this);
+  }
   /** `~this` (integers; `!` on booleans). */
-  invert(): NamedExpression<NumericResult<T>> { return unaryExpr('invert', this); }
+  invert(): NamedExpression<NumericResult<T>> {
+    return unaryExpr('invert', this);
+  }
   /** `not this` (JavaScript truthiness). */
-  not(): NamedExpression<boolean> { return unaryExpr('not', this); }
+  not(): NamedExpression<boolean> {
+    return unaryExpr('not', this);
+  }
   /** `str(this)`: the value as text. */
-  str(): NamedExpression<string> { return unaryExpr('str', this); }
+  str(): NamedExpression<string> {
+    return unaryExpr('str', this);
+  }
   /** `template.format(this)` with Python's format language, e.g. `V('x').format('{:5.2f}')`. */
   format(template: string | NamedExpression): NamedExpression<string> {
     return new AlgebraicExpression({ kind: 'format', a: this, template });
@@ -252,8 +319,26 @@ function unaryExpr<R>(op: ops.UnaryOp, a: unknown): NamedExpression<R> {
 }
 
 const precedence: Record<ops.BinaryOp, number> = {
-  pow: 14, mul: 12, div: 12, floorDiv: 12, mod: 12, add: 11, sub: 11, lshift: 10, rshift: 10,
-  and: 9, xor: 8, or: 7, eq: 6, ne: 6, lt: 6, le: 6, gt: 6, ge: 6, is: 6, isNot: 6,
+  pow: 14,
+  mul: 12,
+  div: 12,
+  floorDiv: 12,
+  mod: 12,
+  add: 11,
+  sub: 11,
+  lshift: 10,
+  rshift: 10,
+  and: 9,
+  xor: 8,
+  or: 7,
+  eq: 6,
+  ne: 6,
+  lt: 6,
+  le: 6,
+  gt: 6,
+  ge: 6,
+  is: 6,
+  isNot: 6,
 };
 const ATOM = 16;
 
@@ -298,12 +383,18 @@ export class AlgebraicExpression<T = unknown> extends NamedExpression<T> {
         const key = node.key instanceof AlgebraicExpression && node.key.node.kind === 'slice' ? node.key.sliceText() : reprValue(node.key);
         return `${wrap(node.a, ATOM)}[${key}]`;
       }
-      case 'slice': return `slice(${this.sliceText()})`;
-      case 'attr': return `${wrap(node.a, ATOM)}.${node.name}`;
-      case 'call': return `${wrap(node.fn, ATOM)}(${argsText(node.args)})`;
-      case 'method': return `${wrap(node.a, ATOM)}.${node.name}(${argsText(node.args)})`;
-      case 'apply': return `${reprValue(node.fn)}(${argsText([node.a, ...node.args])})`;
-      case 'format': return `${reprValue(node.template)}.format(${reprValue(node.a)})`;
+      case 'slice':
+        return `slice(${this.sliceText()})`;
+      case 'attr':
+        return `${wrap(node.a, ATOM)}.${node.name}`;
+      case 'call':
+        return `${wrap(node.fn, ATOM)}(${argsText(node.args)})`;
+      case 'method':
+        return `${wrap(node.a, ATOM)}.${node.name}(${argsText(node.args)})`;
+      case 'apply':
+        return `${reprValue(node.fn)}(${argsText([node.a, ...node.args])})`;
+      case 'format':
+        return `${reprValue(node.template)}.format(${reprValue(node.a)})`;
     }
   }
 
@@ -318,7 +409,8 @@ export class AlgebraicExpression<T = unknown> extends NamedExpression<T> {
     const node = this.node;
     const ev = (value: unknown): unknown => evalExpr(value, ctx);
     switch (node.kind) {
-      case 'unary': return ops.unary(node.op, ev(node.a)) as T;
+      case 'unary':
+        return ops.unary(node.op, ev(node.a)) as T;
       case 'binary': {
         const a = ev(node.a);
         return ops.binary(node.op, a, ev(node.b)) as T;
@@ -336,7 +428,8 @@ export class AlgebraicExpression<T = unknown> extends NamedExpression<T> {
         };
         return new Slice(bound(node.start, 'start'), bound(node.stop, 'stop'), bound(node.step, 'step')) as T;
       }
-      case 'attr': return ops.attr(ev(node.a), node.name) as T;
+      case 'attr':
+        return ops.attr(ev(node.a), node.name) as T;
       case 'call': {
         let self: unknown;
         let fn: unknown;
@@ -371,7 +464,8 @@ export class AlgebraicExpression<T = unknown> extends NamedExpression<T> {
   protected override assign(value: unknown, ctx: EvalContext): void {
     const node = this.node;
     // The container is read with get(), never copied, so the assignment reaches the real object.
-    const target = (): unknown => (node.kind === 'item' || node.kind === 'attr') && node.a instanceof NamedExpression ? node.a.get(ctx) : evalExpr((node as { a: unknown }).a, ctx);
+    const target = (): unknown =>
+      (node.kind === 'item' || node.kind === 'attr') && node.a instanceof NamedExpression ? node.a.get(ctx) : evalExpr((node as { a: unknown }).a, ctx);
     if (node.kind === 'item') {
       ops.setItem(target(), evalExpr(node.key, ctx), value);
     } else if (node.kind === 'attr') {
@@ -396,7 +490,10 @@ function mergeBound(bound: EvalContext, ctx: EvalContext | undefined): EvalConte
  * shared expression, so concurrent batches cannot race.
  */
 export class BoundExpression<T = unknown> extends NamedExpression<T> {
-  constructor(readonly expression: NamedExpression<T>, readonly boundContext: EvalContext) {
+  constructor(
+    readonly expression: NamedExpression<T>,
+    readonly boundContext: EvalContext,
+  ) {
     super({ mode: expression.mode });
   }
 

@@ -12,17 +12,51 @@ import { Slice, slicePositions } from '../util/slice.js';
 
 /** Binary operations of the algebra. */
 export type BinaryOp =
-  | 'add' | 'sub' | 'mul' | 'div' | 'floorDiv' | 'mod' | 'pow'
-  | 'lshift' | 'rshift' | 'and' | 'or' | 'xor'
-  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'is' | 'isNot';
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'floorDiv'
+  | 'mod'
+  | 'pow'
+  | 'lshift'
+  | 'rshift'
+  | 'and'
+  | 'or'
+  | 'xor'
+  | 'eq'
+  | 'ne'
+  | 'lt'
+  | 'le'
+  | 'gt'
+  | 'ge'
+  | 'is'
+  | 'isNot';
 
 /** Unary operations of the algebra. */
 export type UnaryOp = 'neg' | 'pos' | 'abs' | 'invert' | 'not' | 'str';
 
 const symbols: Record<BinaryOp, string> = {
-  add: '+', sub: '-', mul: '*', div: '/', floorDiv: '//', mod: '%', pow: '**',
-  lshift: '<<', rshift: '>>', and: '&', or: '|', xor: '^',
-  eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=', is: 'is', isNot: 'is not',
+  add: '+',
+  sub: '-',
+  mul: '*',
+  div: '/',
+  floorDiv: '//',
+  mod: '%',
+  pow: '**',
+  lshift: '<<',
+  rshift: '>>',
+  and: '&',
+  or: '|',
+  xor: '^',
+  eq: '==',
+  ne: '!=',
+  lt: '<',
+  le: '<=',
+  gt: '>',
+  ge: '>=',
+  is: 'is',
+  isNot: 'is not',
 };
 
 /** The Python operator symbol of a binary operation (used in expression texts). */
@@ -64,9 +98,14 @@ function integer(value: Scalar, op: string, a: unknown, b: unknown): number | bi
 function scalarBinary(op: BinaryOp, a: unknown, b: unknown): unknown {
   const symbol = symbols[op];
   switch (op) {
-    case 'eq': return a === b;
-    case 'ne': return a !== b;
-    case 'lt': case 'le': case 'gt': case 'ge': {
+    case 'eq':
+      return a === b;
+    case 'ne':
+      return a !== b;
+    case 'lt':
+    case 'le':
+    case 'gt':
+    case 'ge': {
       const comparable = (v: unknown): boolean => typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean';
       if (!((comparable(a) && comparable(b)) || (typeof a === 'string' && typeof b === 'string'))) throw unsupported(symbol, a, b);
       const x = a as number;
@@ -83,7 +122,9 @@ function scalarBinary(op: BinaryOp, a: unknown, b: unknown): unknown {
       if (typeof a === 'string' && Number.isInteger(b)) return a.repeat(Math.max(0, b as number));
       if (typeof b === 'string' && Number.isInteger(a)) return b.repeat(Math.max(0, a as number));
       break;
-    case 'and': case 'or': case 'xor':
+    case 'and':
+    case 'or':
+    case 'xor':
       if (typeof a === 'boolean' && typeof b === 'boolean') return op === 'and' ? a && b : op === 'or' ? a || b : a !== b;
       break;
     default:
@@ -94,35 +135,65 @@ function scalarBinary(op: BinaryOp, a: unknown, b: unknown): unknown {
   if (typeof x === 'bigint' || typeof y === 'bigint') {
     if (typeof x !== 'bigint' || typeof y !== 'bigint') throw unsupported(symbol, a, b);
     switch (op) {
-      case 'add': return x + y;
-      case 'sub': return x - y;
-      case 'mul': return x * y;
-      case 'div': return Number(x) / Number(y);
-      case 'floorDiv': { const q = x / y; return (x % y !== 0n && (x < 0n) !== (y < 0n)) ? q - 1n : q; }
-      case 'mod': { const r = x % y; return r !== 0n && (r < 0n) !== (y < 0n) ? r + y : r; }
-      case 'pow': return x ** y;
-      case 'lshift': return x << y;
-      case 'rshift': return x >> y;
-      case 'and': return x & y;
-      case 'or': return x | y;
-      case 'xor': return x ^ y;
-      default: throw unsupported(symbol, a, b);
+      case 'add':
+        return x + y;
+      case 'sub':
+        return x - y;
+      case 'mul':
+        return x * y;
+      case 'div':
+        return Number(x) / Number(y);
+      case 'floorDiv': {
+        const q = x / y;
+        return x % y !== 0n && x < 0n !== y < 0n ? q - 1n : q;
+      }
+      case 'mod': {
+        const r = x % y;
+        return r !== 0n && r < 0n !== y < 0n ? r + y : r;
+      }
+      case 'pow':
+        return x ** y;
+      case 'lshift':
+        return x << y;
+      case 'rshift':
+        return x >> y;
+      case 'and':
+        return x & y;
+      case 'or':
+        return x | y;
+      case 'xor':
+        return x ^ y;
+      default:
+        throw unsupported(symbol, a, b);
     }
   }
   switch (op) {
-    case 'add': return x + y;
-    case 'sub': return x - y;
-    case 'mul': return x * y;
-    case 'div': return x / y;
-    case 'floorDiv': return Math.floor(x / y);
-    case 'mod': return pythonMod(x, y);
-    case 'pow': return x ** y;
-    case 'lshift': return Number(integer(x, symbol, a, b)) * 2 ** Number(integer(y, symbol, a, b));
-    case 'rshift': return Math.floor(Number(integer(x, symbol, a, b)) / 2 ** Number(integer(y, symbol, a, b)));
-    case 'and': return Number(integer(x, symbol, a, b)) & Number(integer(y, symbol, a, b));
-    case 'or': return Number(integer(x, symbol, a, b)) | Number(integer(y, symbol, a, b));
-    case 'xor': return Number(integer(x, symbol, a, b)) ^ Number(integer(y, symbol, a, b));
-    default: throw unsupported(symbol, a, b);
+    case 'add':
+      return x + y;
+    case 'sub':
+      return x - y;
+    case 'mul':
+      return x * y;
+    case 'div':
+      return x / y;
+    case 'floorDiv':
+      return Math.floor(x / y);
+    case 'mod':
+      return pythonMod(x, y);
+    case 'pow':
+      return x ** y;
+    case 'lshift':
+      return Number(integer(x, symbol, a, b)) * 2 ** Number(integer(y, symbol, a, b));
+    case 'rshift':
+      return Math.floor(Number(integer(x, symbol, a, b)) / 2 ** Number(integer(y, symbol, a, b)));
+    case 'and':
+      return Number(integer(x, symbol, a, b)) & Number(integer(y, symbol, a, b));
+    case 'or':
+      return Number(integer(x, symbol, a, b)) | Number(integer(y, symbol, a, b));
+    case 'xor':
+      return Number(integer(x, symbol, a, b)) ^ Number(integer(y, symbol, a, b));
+    default:
+      throw unsupported(symbol, a, b);
   }
 }
 
@@ -141,7 +212,8 @@ function ndElementwise(a: unknown, b: unknown, f: (x: unknown, y: unknown) => un
   const shape = (isNdArray(a) ? a : (b as NDArray)).shape.slice();
   const flat = (v: unknown): ArrayLike<number> | number => {
     if (isNdArray(v)) {
-      if (v.shape.length !== shape.length || v.shape.some((d, i) => d !== shape[i])) throw new TypeError(`operands could not be broadcast together with shapes [${shape}] and [${v.shape}] (${op})`);
+      if (v.shape.length !== shape.length || v.shape.some((d, i) => d !== shape[i]))
+        throw new TypeError(`operands could not be broadcast together with shapes [${shape}] and [${v.shape}] (${op})`);
       return copyNdArray(v).data as TypedArray;
     }
     if (typeof v === 'number' || typeof v === 'boolean') return Number(v);
@@ -168,10 +240,20 @@ function elementwise(a: unknown, b: unknown, f: (x: unknown, y: unknown) => unkn
     const lb = b.length;
     if (la !== lb && la !== 1 && lb !== 1) throw new TypeError(`operands could not be broadcast together: lengths ${la} and ${lb} (${op})`);
     const n = Math.max(la, lb);
-    return pack(Array.from({ length: n }, (_, i) => elementwise(a[la === 1 ? 0 : i], b[lb === 1 ? 0 : i], f, op)), typed);
+    return pack(
+      Array.from({ length: n }, (_, i) => elementwise(a[la === 1 ? 0 : i], b[lb === 1 ? 0 : i], f, op)),
+      typed,
+    );
   }
-  if (seqA) return pack(Array.from(a as ArrayLike<unknown>, (x) => elementwise(x, b, f, op)), typed);
-  return pack(Array.from(b as ArrayLike<unknown>, (y) => elementwise(a, y, f, op)), typed);
+  if (seqA)
+    return pack(
+      Array.from(a as ArrayLike<unknown>, (x) => elementwise(x, b, f, op)),
+      typed,
+    );
+  return pack(
+    Array.from(b as ArrayLike<unknown>, (y) => elementwise(a, y, f, op)),
+    typed,
+  );
 }
 
 /** `a <op> b` with Python meanings; arrays work elementwise (`==` too); `is`/`isNot` are identity. */
@@ -184,14 +266,21 @@ export function binary(op: BinaryOp, a: unknown, b: unknown): unknown {
 
 function scalarUnary(op: UnaryOp, a: unknown): unknown {
   switch (op) {
-    case 'neg': if (typeof a === 'bigint') return -a; return -numeric(a, 'unary -', a, undefined);
-    case 'pos': if (typeof a === 'bigint') return a; return numeric(a, 'unary +', a, undefined);
-    case 'abs': if (typeof a === 'bigint') return a < 0n ? -a : a; return Math.abs(numeric(a, 'abs()', a, undefined) as number);
+    case 'neg':
+      if (typeof a === 'bigint') return -a;
+      return -numeric(a, 'unary -', a, undefined);
+    case 'pos':
+      if (typeof a === 'bigint') return a;
+      return numeric(a, 'unary +', a, undefined);
+    case 'abs':
+      if (typeof a === 'bigint') return a < 0n ? -a : a;
+      return Math.abs(numeric(a, 'abs()', a, undefined) as number);
     case 'invert':
       if (typeof a === 'boolean') return !a;
       if (typeof a === 'bigint') return ~a;
       return ~Number(integer(numeric(a, 'unary ~', a, undefined), 'unary ~', a, undefined));
-    default: throw new TypeError(`unknown operation ${op}`);
+    default:
+      throw new TypeError(`unknown operation ${op}`);
   }
 }
 
@@ -200,7 +289,11 @@ export function unary(op: UnaryOp, a: unknown): unknown {
   if (op === 'not') return !truthy(a);
   if (op === 'str') return str(a);
   if (isNdArray(a)) return ndElementwise(a, 0, (x) => scalarUnary(op, x), op);
-  if (isSequence(a)) return pack(Array.from(a as ArrayLike<unknown>, (x) => unary(op, x)), isTypedArray(a));
+  if (isSequence(a))
+    return pack(
+      Array.from(a as ArrayLike<unknown>, (x) => unary(op, x)),
+      isTypedArray(a),
+    );
   return scalarUnary(op, a);
 }
 
@@ -261,14 +354,19 @@ export function item(value: unknown, key: unknown): unknown {
   const length = lengthOf(value);
   if (length !== null) {
     if (key instanceof Slice) return take(value, Array.from(slicePositions(key, length)));
-    if (Array.isArray(key) || isTypedArray(key)) return take(value, Array.from(key as ArrayLike<unknown>, (k) => normaliseIndex(k, length, typeName(value))));
+    if (Array.isArray(key) || isTypedArray(key))
+      return take(
+        value,
+        Array.from(key as ArrayLike<unknown>, (k) => normaliseIndex(k, length, typeName(value))),
+      );
     const position = normaliseIndex(key, length, typeName(value));
     if (typeof value === 'string') return value[position];
     if (isNdArray(value)) return ndItem(value, position);
     return (value as ArrayLike<unknown>)[position];
   }
   if (typeof value === 'object' || typeof value === 'function') {
-    if (typeof key !== 'string' && typeof key !== 'number' && typeof key !== 'symbol') throw new TypeError(`invalid key ${typeName(key)} for a ${typeName(value)}`);
+    if (typeof key !== 'string' && typeof key !== 'number' && typeof key !== 'symbol')
+      throw new TypeError(`invalid key ${typeName(key)} for a ${typeName(value)}`);
     if (!(key in (value as object))) throw new MissingKeyError(String(key), `key ${JSON.stringify(String(key))} is not in the ${typeName(value)}`);
     return (value as Record<PropertyKey, unknown>)[key];
   }
@@ -278,8 +376,14 @@ export function item(value: unknown, key: unknown): unknown {
 /** `value[key] = newValue` (negative indices allowed; Maps, Configs and objects by key). */
 export function setItem(value: unknown, key: unknown, newValue: unknown): void {
   if (value === null || value === undefined || typeof value !== 'object') throw new TypeError(`'${typeName(value)}' object does not support item assignment`);
-  if (value instanceof Config) { value.set(key as string, newValue); return; }
-  if (value instanceof Map) { value.set(key, newValue); return; }
+  if (value instanceof Config) {
+    value.set(key as string, newValue);
+    return;
+  }
+  if (value instanceof Map) {
+    value.set(key, newValue);
+    return;
+  }
   const length = lengthOf(value);
   if (length !== null) {
     if (key instanceof Slice || Array.isArray(key)) {
@@ -311,7 +415,8 @@ export function attr(value: unknown, name: string): unknown {
 
 /** `value.name = newValue`. */
 export function setAttr(value: unknown, name: string, newValue: unknown): void {
-  if (value === null || value === undefined || (typeof value !== 'object' && typeof value !== 'function')) throw new TypeError(`cannot set attribute '${name}' on '${typeName(value)}'`);
+  if (value === null || value === undefined || (typeof value !== 'object' && typeof value !== 'function'))
+    throw new TypeError(`cannot set attribute '${name}' on '${typeName(value)}'`);
   (value as Record<string, unknown>)[name] = newValue;
 }
 
@@ -349,12 +454,16 @@ export function formatValue(value: unknown, spec: string): string {
   let fill = fillChar ?? ' ';
   let align = alignChar;
   const isNumber = typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean';
-  if (zero && !alignChar) { fill = '0'; align = '='; }
+  if (zero && !alignChar) {
+    fill = '0';
+    align = '=';
+  }
   let body: string;
   let sign = '';
   // Python: with no type, ints format as 'd', floats with a precision as 'g', other floats as their repr ('r' here).
   let kind = type;
-  if (kind === undefined && isNumber && typeof value !== 'boolean') kind = precision !== undefined ? 'g' : typeof value === 'number' && !Number.isInteger(value) ? 'r' : 'd';
+  if (kind === undefined && isNumber && typeof value !== 'boolean')
+    kind = precision !== undefined ? 'g' : typeof value === 'number' && !Number.isInteger(value) ? 'r' : 'd';
   if (kind === undefined || kind === 's') {
     if (kind === 's' && typeof value !== 'string') throw new TypeError(`format code 's' needs a string, got ${typeName(value)}`);
     body = str(value);
@@ -368,11 +477,15 @@ export function formatValue(value: unknown, spec: string): string {
     else if (signChar === ' ') sign = ' ';
     const magnitude = Math.abs(x);
     switch (kind) {
-      case 'd': case 'n':
+      case 'd':
+      case 'n':
         if (!Number.isInteger(x)) throw new TypeError(`format code 'd' needs an integer, got ${x}`);
         body = group(String(magnitude), separator);
         break;
-      case 'b': case 'o': case 'x': case 'X': {
+      case 'b':
+      case 'o':
+      case 'x':
+      case 'X': {
         if (!Number.isInteger(x)) throw new TypeError(`format code '${kind}' needs an integer, got ${x}`);
         const base = kind === 'b' ? 2 : kind === 'o' ? 8 : 16;
         body = magnitude.toString(base);
@@ -380,16 +493,23 @@ export function formatValue(value: unknown, spec: string): string {
         if (alternate) body = `0${kind === 'X' ? 'X' : kind}${body}`;
         break;
       }
-      case 'c': body = String.fromCodePoint(x); sign = ''; break;
-      case 'r': body = Number.isFinite(magnitude) ? String(magnitude) : Number.isNaN(magnitude) ? 'nan' : 'inf'; break;
-      case 'e': case 'E':
+      case 'c':
+        body = String.fromCodePoint(x);
+        sign = '';
+        break;
+      case 'r':
+        body = Number.isFinite(magnitude) ? String(magnitude) : Number.isNaN(magnitude) ? 'nan' : 'inf';
+        break;
+      case 'e':
+      case 'E':
         body = Number.isFinite(magnitude) ? exponentForm(magnitude.toExponential(precision ?? 6)) : String(magnitude).toLowerCase().replace('infinity', 'inf');
         if (kind === 'E') body = body.toUpperCase();
         break;
       case '%':
         body = `${(magnitude * 100).toFixed(precision ?? 6)}%`;
         break;
-      case 'g': case 'G':
+      case 'g':
+      case 'G':
         body = Number.isFinite(magnitude) ? generalForm(magnitude, precision ?? 6, Boolean(alternate)) : 'inf';
         if (kind === 'G') body = body.toUpperCase();
         break;
@@ -398,7 +518,10 @@ export function formatValue(value: unknown, spec: string): string {
         if (kind === 'F') body = body.toUpperCase();
         break;
     }
-    if (Number.isNaN(x)) { body = kind === 'E' || kind === 'F' || kind === 'G' ? 'NAN' : 'nan'; sign = ''; }
+    if (Number.isNaN(x)) {
+      body = kind === 'E' || kind === 'F' || kind === 'G' ? 'NAN' : 'nan';
+      sign = '';
+    }
     if (separator && /^[\d]/u.test(body) && kind !== 'd' && kind !== 'n' && 'eEfFgG%r'.includes(kind)) {
       const [intPart, rest] = [body.replace(/^(\d+).*$/su, '$1'), body.replace(/^\d+/u, '')];
       body = group(intPart, separator) + rest;
@@ -410,10 +533,14 @@ export function formatValue(value: unknown, spec: string): string {
   if (padding === 0) return text;
   const pad = (n: number): string => fill.repeat(n);
   switch (align) {
-    case '<': return text + pad(padding);
-    case '^': return pad(Math.floor(padding / 2)) + text + pad(Math.ceil(padding / 2));
-    case '=': return sign + pad(padding) + body;
-    default: return pad(padding) + text;
+    case '<':
+      return text + pad(padding);
+    case '^':
+      return pad(Math.floor(padding / 2)) + text + pad(Math.ceil(padding / 2));
+    case '=':
+      return sign + pad(padding) + body;
+    default:
+      return pad(padding) + text;
   }
 }
 

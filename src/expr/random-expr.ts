@@ -88,11 +88,14 @@ const distributions: Readonly<Record<string, DistributionSpec>> = {
   lognormal: { params: ['mean', 'sigma'], defaults: [0, 1], draw: (rng, [mean, sigma]) => Math.exp(rng.normal(num(mean, 'mean'), num(sigma, 'sigma'))) },
   exponential: { params: ['scale'], defaults: [1], draw: (rng, [scale]) => -num(scale, 'scale') * Math.log(1 - rng.random()) },
   integers: {
-    params: ['low', 'high'], defaults: [undefined, null], options: ['endpoint'],
+    params: ['low', 'high'],
+    defaults: [undefined, null],
+    options: ['endpoint'],
     draw: (rng, args, options) => rng.integers(...integerBounds(args, options)),
   },
   binomial: {
-    params: ['n', 'p'], defaults: [undefined, undefined],
+    params: ['n', 'p'],
+    defaults: [undefined, undefined],
     draw: (rng, [n, p]) => {
       const trials = num(n, 'n');
       const prob = probability(p, 'p');
@@ -104,7 +107,9 @@ const distributions: Readonly<Record<string, DistributionSpec>> = {
   },
   bernoulli: { params: ['p'], defaults: [0.5], draw: (rng, [p]) => rng.bernoulli(probability(p, 'p')) },
   choice: {
-    params: ['a'], defaults: [undefined], options: ['p', 'replace'],
+    params: ['a'],
+    defaults: [undefined],
+    options: ['p', 'replace'],
     draw: (rng, [a], options) => {
       const pop = population(a);
       const w = weights(options['p'], pop.count);
@@ -113,7 +118,9 @@ const distributions: Readonly<Record<string, DistributionSpec>> = {
     },
   },
   permutation: {
-    params: ['x'], defaults: [undefined], sized: false,
+    params: ['x'],
+    defaults: [undefined],
+    sized: false,
     draw: (rng, [x]) => {
       if (typeof x === 'number') return Array.from(rng.permutation(x));
       if (Array.isArray(x)) return rng.shuffle([...x]);
@@ -142,7 +149,8 @@ export interface RandomOptions {
 function shapeOf(value: unknown, what: string): number[] {
   if (value === null || value === undefined) return [];
   const check = (n: unknown): number => {
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new TypeError(`${what} must be a non-negative integer or an array of them, got ${String(n)}`);
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0)
+      throw new TypeError(`${what} must be a non-negative integer or an array of them, got ${String(n)}`);
     return n;
   };
   if (typeof value === 'number') return [check(value)];
@@ -194,7 +202,11 @@ export class RandomExpression<T = unknown> extends NamedExpression<T> {
       allArgs = [dist, ...args];
     }
     const spec = distributions[name]!;
-    if (allArgs.length > spec.params.length) throw new ArgumentError('args', `${name} takes at most ${spec.params.length} positional argument(s) (${spec.params.join(', ') || 'none'}), got ${allArgs.length}`);
+    if (allArgs.length > spec.params.length)
+      throw new ArgumentError(
+        'args',
+        `${name} takes at most ${spec.params.length} positional argument(s) (${spec.params.join(', ') || 'none'}), got ${allArgs.length}`,
+      );
     const known = [...spec.params, ...(spec.options ?? [])];
     for (const key of Object.keys(rest)) {
       if (!known.includes(key)) throw new ArgumentError(key, `unknown option of ${name}; expected size, seed${known.length ? `, ${known.join(', ')}` : ''}`);
@@ -256,7 +268,10 @@ export class RandomExpression<T = unknown> extends NamedExpression<T> {
     const out: unknown[] = [];
     for (let k = 0; k < total; k++) {
       const sum = remaining.reduce((s, v) => s + v, 0);
-      const index = weightedIndex(rng, remaining.map((v) => v / sum));
+      const index = weightedIndex(
+        rng,
+        remaining.map((v) => v / sum),
+      );
       out.push(pop.at(index));
       remaining[index] = 0;
     }

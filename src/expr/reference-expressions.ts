@@ -13,7 +13,7 @@ import { evalExpr } from './evaluate.js';
 import { NamedExpression, type ExprOptions } from './named-expression.js';
 import * as ops from './ops.js';
 import { reprValue } from './repr.js';
-import type { SetMode, SetOptions } from './set-mode.js';
+import type { SetMode } from './set-mode.js';
 import { bindIfFunction, nameText, readBatchMember, requireBatch, requirePipeline, resolveName, writeBatchMember, type Name } from './batch-members.js';
 
 // ---- B --------------------------------------------------------------------------------------
@@ -27,7 +27,10 @@ export interface BatchExprOptions extends ExprOptions {
 /** `B(name)`: a component or member of the batch; `B()`: the batch itself. */
 export class BatchExpression<T = unknown> extends NamedExpression<T> {
   readonly copy: boolean;
-  constructor(readonly name: Name | null = null, options: BatchExprOptions = {}) {
+  constructor(
+    readonly name: Name | null = null,
+    options: BatchExprOptions = {},
+  ) {
     super(options);
     this.copy = options.copy ?? false;
   }
@@ -57,7 +60,10 @@ export function B<T = unknown>(name: Name | null = null, options?: SetMode | Bat
 
 /** `V(name)`: a pipeline variable. */
 export class VariableExpression<T = unknown> extends NamedExpression<T> {
-  constructor(readonly name: Name, options: ExprOptions = {}) {
+  constructor(
+    readonly name: Name,
+    options: ExprOptions = {},
+  ) {
     super(options);
   }
   override toString(): string {
@@ -93,7 +99,10 @@ export interface ConfigExprOptions<T> extends ExprOptions {
 export class ConfigExpression<T = unknown> extends NamedExpression<T> {
   readonly hasDefault: boolean;
   readonly defaultValue: unknown;
-  constructor(readonly name: Name | null = null, options: ConfigExprOptions<T> = {}) {
+  constructor(
+    readonly name: Name | null = null,
+    options: ConfigExprOptions<T> = {},
+  ) {
     super(options);
     this.hasDefault = Object.hasOwn(options, 'default');
     this.defaultValue = options.default;
@@ -126,7 +135,10 @@ export function C<T = unknown>(name: Name | null = null, options: ConfigExprOpti
 
 /** `D(name)`: an attribute of the dataset; `D()`: the dataset. */
 export class DatasetExpression<T = unknown> extends NamedExpression<T> {
-  constructor(readonly name: Name | null = null, options: ExprOptions = {}) {
+  constructor(
+    readonly name: Name | null = null,
+    options: ExprOptions = {},
+  ) {
     super(options);
   }
   override toString(): string {
@@ -177,7 +189,10 @@ function iterationField(name: string): IterationField {
 /** `I(name)`: the current iteration (1-based), the total number of iterations, or their ratio. */
 export class IterationExpression<T extends number | null = number | null> extends NamedExpression<T> {
   readonly field: IterationField;
-  constructor(readonly name: string = 'c', options: ExprOptions = {}) {
+  constructor(
+    readonly name: string = 'c',
+    options: ExprOptions = {},
+  ) {
     super(options);
     this.field = iterationField(name);
   }
@@ -220,7 +235,11 @@ function elementsOf(column: unknown, what: string): unknown[] {
  * from the matching element of the value (one value per item).
  */
 export class ListExpression extends NamedExpression<unknown> {
-  constructor(readonly name: Name, readonly steps: readonly LStep[] = [], options: ExprOptions = {}) {
+  constructor(
+    readonly name: Name,
+    readonly steps: readonly LStep[] = [],
+    options: ExprOptions = {},
+  ) {
     super(options);
   }
   #with(step: LStep): ListExpression {
@@ -237,7 +256,11 @@ export class ListExpression extends NamedExpression<unknown> {
   }
   override call(...args: unknown[]): ListExpression {
     const last = this.steps[this.steps.length - 1];
-    if (last?.kind === 'attr') return new ListExpression(this.name, [...this.steps.slice(0, -1), { kind: 'method', name: last.name, args }], { mode: this.mode, ...this.params }) as ListExpression;
+    if (last?.kind === 'attr')
+      return new ListExpression(this.name, [...this.steps.slice(0, -1), { kind: 'method', name: last.name, args }], {
+        mode: this.mode,
+        ...this.params,
+      }) as ListExpression;
     return this.#with({ kind: 'call', args }) as ListExpression;
   }
   override toString(): string {
@@ -259,8 +282,10 @@ export class ListExpression extends NamedExpression<unknown> {
   }
   static #apply(value: unknown, step: LStep): unknown {
     switch (step.kind) {
-      case 'attr': return ops.attr(value, step.name);
-      case 'item': return ops.item(value, step.key);
+      case 'attr':
+        return ops.attr(value, step.name);
+      case 'item':
+        return ops.item(value, step.key);
       case 'method': {
         const fn = ops.attr(value, step.name);
         if (typeof fn !== 'function') throw new TypeError(`'${step.name}' is not a method of the item`);
@@ -288,11 +313,14 @@ export class ListExpression extends NamedExpression<unknown> {
     }
     const steps = this.#resolvedSteps(ctx);
     const last = steps[steps.length - 1]!;
-    if (last.kind !== 'attr' && last.kind !== 'item') throw new TypeError('only an attribute or an item of each element can be assigned (the expression ends with a call)');
+    if (last.kind !== 'attr' && last.kind !== 'item')
+      throw new TypeError('only an attribute or an item of each element can be assigned (the expression ends with a call)');
     const elements = elementsOf(readBatchMember(batch, name), `L('${name}')`);
     const values = isColumn(value) ? elementsOf(value, 'the value') : null;
     if (!values || values.length !== elements.length) {
-      throw new TypeError(`the value must have one entry per element (${elements.length}), got ${values ? values.length : value === null ? 'null' : typeof value}`);
+      throw new TypeError(
+        `the value must have one entry per element (${elements.length}), got ${values ? values.length : value === null ? 'null' : typeof value}`,
+      );
     }
     elements.forEach((element, i) => {
       const target = steps.slice(0, -1).reduce(ListExpression.#apply, element);

@@ -14,7 +14,10 @@ export function reprValue(value: unknown): string {
   if (typeof value === 'function') return value.name || 'function';
   if (typeof value === 'bigint') return `${value}n`;
   if (Array.isArray(value)) return `[${value.map(reprValue).join(', ')}]`;
-  if (isPlainObject(value)) return `{${Object.entries(value).map(([k, v]) => `${k}: ${reprValue(v)}`).join(', ')}}`;
+  if (isPlainObject(value))
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${k}: ${reprValue(v)}`)
+      .join(', ')}}`;
   if (value instanceof Slice) return value.toString();
   if (typeof value === 'object' && value !== null && !(value instanceof Config)) return `<${(value as object).constructor?.name ?? 'object'}>`;
   return String(value);

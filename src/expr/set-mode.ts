@@ -24,14 +24,21 @@ const modeNames: Record<SetMode, StoredMode> = { w: 'w', a: 'a', e: 'e', u: 'u',
 /** Normalises a mode name; throws an ArgumentError for an unknown one. */
 export function normaliseMode(mode: unknown): StoredMode {
   const found = typeof mode === 'string' ? (modeNames as Record<string, StoredMode | undefined>)[mode] : undefined;
-  if (!found) throw new ArgumentError('mode', `unknown mode ${JSON.stringify(mode)}; expected one of ${Object.keys(modeNames).map((m) => `'${m}'`).join(', ')}`);
+  if (!found)
+    throw new ArgumentError(
+      'mode',
+      `unknown mode ${JSON.stringify(mode)}; expected one of ${Object.keys(modeNames)
+        .map((m) => `'${m}'`)
+        .join(', ')}`,
+    );
   return found;
 }
 
 /** The entries of a value used with mode 'e': an ndarray gives its items along the first axis. */
 function iterableOf(value: unknown): Iterable<unknown> | null {
   if (isNdArray(value)) return Array.from({ length: value.shape[0]! }, (_, i) => ndItem(value, i));
-  if (value !== null && value !== undefined && typeof value !== 'string' && typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function') return value as Iterable<unknown>;
+  if (value !== null && value !== undefined && typeof value !== 'string' && typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function')
+    return value as Iterable<unknown>;
   return null;
 }
 

@@ -26,11 +26,15 @@ type AnyFunction = (...args: never[]) => unknown;
  * (`F(fn).call(a, b)`) the function is not called first: the call gives `fn(...presetArgs, a, b)`.
  */
 export class FunctionExpression<T = unknown> extends NamedExpression<T> {
-  constructor(readonly fn: AnyFunction | NamedExpression<AnyFunction>, readonly args: readonly unknown[] = [], options: ExprOptions = {}) {
+  constructor(
+    readonly fn: AnyFunction | NamedExpression<AnyFunction>,
+    readonly args: readonly unknown[] = [],
+    options: ExprOptions = {},
+  ) {
     super(options);
   }
   override toString(): string {
-    const fnText = this.fn instanceof NamedExpression ? this.fn.toString() : (this.fn.name || 'function');
+    const fnText = this.fn instanceof NamedExpression ? this.fn.toString() : this.fn.name || 'function';
     return `F(${[fnText, ...this.args.map(reprValue)].join(', ')})`;
   }
   #function(ctx: EvalContext): (...args: unknown[]) => unknown {
@@ -91,7 +95,8 @@ function toPerItem(values: unknown, expression: string, size: number): PerItem {
     throw new TypeError(`it must give one value per batch item (${size}), got ${values === null ? 'null' : typeof values}`);
   }
   const perItem = new PerItem(values as ArrayLike<unknown> | NDArray);
-  if (perItem.length !== size) throw new RangeError(`${expression} gives ${perItem.length} values, but the batch has ${size} items (it must give one value per item)`);
+  if (perItem.length !== size)
+    throw new RangeError(`${expression} gives ${perItem.length} values, but the batch has ${size} items (it must give one value per item)`);
   return perItem;
 }
 
@@ -154,7 +159,8 @@ export function P<T>(x: ArrayLike<T> | NDArray | NamedExpression): PerItem<T> | 
 
 /** `PP(expr)`: `expr` evaluated once per item (see {@link PerItemEachExpression}). */
 export function PP<T>(expression: NamedExpression<T>): PerItemEachExpression<T> {
-  if (!(expression instanceof NamedExpression)) throw new ArgumentError('expression', 'PP expects a named expression (use P(values) for literal per-item values)');
+  if (!(expression instanceof NamedExpression))
+    throw new ArgumentError('expression', 'PP expects a named expression (use P(values) for literal per-item values)');
   return new PerItemEachExpression(expression);
 }
 
@@ -162,7 +168,12 @@ export function PP<T>(expression: NamedExpression<T>): PerItemEachExpression<T> 
 
 /** `IF(cond, then, else)`: evaluates `cond`, then one branch. */
 export class ConditionalExpression<T = unknown> extends NamedExpression<T> {
-  constructor(readonly condition: unknown, readonly whenTrue: unknown, readonly whenFalse: unknown = null, options: ExprOptions = {}) {
+  constructor(
+    readonly condition: unknown,
+    readonly whenTrue: unknown,
+    readonly whenFalse: unknown = null,
+    options: ExprOptions = {},
+  ) {
     super(options);
   }
   override toString(): string {

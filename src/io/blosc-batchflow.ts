@@ -9,7 +9,15 @@
 import ndarray from 'ndarray';
 import { castNdArray, copyNdArray, dtypeOf, isNdArray, isTypedArray, type TypedArray } from '../ndarray/ndarray-utils.js';
 import type { ContainerEntry, DecodedEntry } from './blosc-container.js';
-import { NumpyArray, NumpyScalar, numpyArrayNode, numpyScalarNode, readNumpyPickle, UnsupportedPickleDataError, type NumpyNumericType } from './numpy-pickle.js';
+import {
+  NumpyArray,
+  NumpyScalar,
+  numpyArrayNode,
+  numpyScalarNode,
+  readNumpyPickle,
+  UnsupportedPickleDataError,
+  type NumpyNumericType,
+} from './numpy-pickle.js';
 import { PickleError, PyDict, type PyValue } from './pickle-values.js';
 import { writePickle } from './pickle-writer.js';
 import { UnsupportedDataError } from './errors.js';
@@ -24,11 +32,27 @@ export function isPicklePayload(payload: Uint8Array): boolean {
 }
 
 const containerDtypes: Readonly<Record<string, string>> = {
-  bool: 'BOOL', int8: 'I8', uint8: 'U8', int16: 'I16', uint16: 'U16', int32: 'I32', uint32: 'U32', int64: 'I64', uint64: 'U64', float16: 'F32', float32: 'F32', float64: 'F64',
+  bool: 'BOOL',
+  int8: 'I8',
+  uint8: 'U8',
+  int16: 'I16',
+  uint16: 'U16',
+  int32: 'I32',
+  uint32: 'U32',
+  int64: 'I64',
+  uint64: 'U64',
+  float16: 'F32',
+  float32: 'F32',
+  float64: 'F64',
 };
 
 /** 64-bit integer data by the int64 policy: a typed array and its container dtype. */
-function applyPolicy(data: BigInt64Array | BigUint64Array, policy: Int64Policy, file: string, name: string): [TypedArray | BigInt64Array | BigUint64Array, string] {
+function applyPolicy(
+  data: BigInt64Array | BigUint64Array,
+  policy: Int64Policy,
+  file: string,
+  name: string,
+): [TypedArray | BigInt64Array | BigUint64Array, string] {
   const converted = convertInt64(data, policy, FORMAT, file, name);
   if (converted instanceof BigInt64Array) return [converted, 'I64'];
   if (converted instanceof BigUint64Array) return [converted, 'U64'];
@@ -38,7 +62,11 @@ function applyPolicy(data: BigInt64Array | BigUint64Array, policy: Int64Policy, 
 /** A Python int beyond 2^53 by the int64 policy: kept as a bigint, or an error (it fits no number exactly). */
 function pythonInt(value: bigint, policy: Int64Policy, file: string, name: string): bigint {
   if (policy === 'bigint') return value;
-  throw new UnsupportedDataError(FORMAT, file, `component '${name}' holds the integer ${value}, which does not fit ${policy === 'int32' ? 'int32' : 'a float64 exactly (|v| > 2^53)'}; load with int64: 'bigint'`);
+  throw new UnsupportedDataError(
+    FORMAT,
+    file,
+    `component '${name}' holds the integer ${value}, which does not fit ${policy === 'int32' ? 'int32' : 'a float64 exactly (|v| > 2^53)'}; load with int64: 'bigint'`,
+  );
 }
 
 /** Nested JS arrays of `values` with `shape` (row-major). */
@@ -86,7 +114,8 @@ function plainValue(value: unknown, policy: Int64Policy, file: string, name: str
   } else if (Array.isArray(value)) {
     out = value.map((item) => plainValue(item, policy, file, name, seen));
   } else {
-    for (const key of Object.keys(value)) (value as Record<string, unknown>)[key] = plainValue((value as Record<string, unknown>)[key], policy, file, name, seen);
+    for (const key of Object.keys(value))
+      (value as Record<string, unknown>)[key] = plainValue((value as Record<string, unknown>)[key], policy, file, name, seen);
   }
   seen.set(value, out);
   return out;
@@ -112,8 +141,17 @@ function entryOf(value: unknown, policy: Int64Policy, file: string, name: string
  */
 export function decodeBatchflowItem(payload: Uint8Array, file: string, policy: Int64Policy): Map<string, DecodedEntry> {
   const root = readNumpyPickle(payload);
-  if (typeof root !== 'object' || root === null || Array.isArray(root) || root instanceof NumpyArray || root instanceof NumpyScalar || root instanceof Uint8Array) {
-    throw new PickleError(`the pickle holds ${Array.isArray(root) ? 'a list' : root === null ? 'None' : typeof root === 'object' ? 'an array' : `a ${typeof root}`}, not a dict of components`);
+  if (
+    typeof root !== 'object' ||
+    root === null ||
+    Array.isArray(root) ||
+    root instanceof NumpyArray ||
+    root instanceof NumpyScalar ||
+    root instanceof Uint8Array
+  ) {
+    throw new PickleError(
+      `the pickle holds ${Array.isArray(root) ? 'a list' : root === null ? 'None' : typeof root === 'object' ? 'an array' : `a ${typeof root}`}, not a dict of components`,
+    );
   }
   const out = new Map<string, DecodedEntry>();
   for (const [name, value] of Object.entries(root)) out.set(name, entryOf(value, policy, file, name));
@@ -139,13 +177,31 @@ function typeOfArray(data: TypedArray | BigInt64Array | BigUint64Array): Writabl
 }
 
 const scalarTypes: Readonly<Record<string, WritableType>> = {
-  BOOL: 'bool', U8: 'uint8', I8: 'int8', U16: 'uint16', I16: 'int16', U32: 'uint32', I32: 'int32', F32: 'float32', F64: 'float64', I64: 'int64', U64: 'uint64',
+  BOOL: 'bool',
+  U8: 'uint8',
+  I8: 'int8',
+  U16: 'uint16',
+  I16: 'int16',
+  U32: 'uint32',
+  I32: 'int32',
+  F32: 'float32',
+  F64: 'float64',
+  I64: 'int64',
+  U64: 'uint64',
 };
 
 const scalarArrays: Readonly<Record<WritableType, (v: number | bigint) => TypedArray | BigInt64Array | BigUint64Array>> = {
-  bool: (v) => Uint8Array.of(v ? 1 : 0), uint8: (v) => Uint8Array.of(Number(v)), int8: (v) => Int8Array.of(Number(v)), uint16: (v) => Uint16Array.of(Number(v)),
-  int16: (v) => Int16Array.of(Number(v)), uint32: (v) => Uint32Array.of(Number(v)), int32: (v) => Int32Array.of(Number(v)), float32: (v) => Float32Array.of(Number(v)),
-  float64: (v) => Float64Array.of(Number(v)), int64: (v) => BigInt64Array.of(BigInt(v)), uint64: (v) => BigUint64Array.of(BigInt(v)),
+  bool: (v) => Uint8Array.of(v ? 1 : 0),
+  uint8: (v) => Uint8Array.of(Number(v)),
+  int8: (v) => Int8Array.of(Number(v)),
+  uint16: (v) => Uint16Array.of(Number(v)),
+  int16: (v) => Int16Array.of(Number(v)),
+  uint32: (v) => Uint32Array.of(Number(v)),
+  int32: (v) => Int32Array.of(Number(v)),
+  float32: (v) => Float32Array.of(Number(v)),
+  float64: (v) => Float64Array.of(Number(v)),
+  int64: (v) => BigInt64Array.of(BigInt(v)),
+  uint64: (v) => BigUint64Array.of(BigInt(v)),
 };
 
 function pyValueOf(value: unknown, where: string, depth: number): PyValue {
@@ -164,7 +220,10 @@ function pyValueOf(value: unknown, where: string, depth: number): PyValue {
   if (Array.isArray(value)) return value.map((item, i) => pyValueOf(item, `${where}[${i}]`, depth + 1));
   if (typeof value === 'object') {
     const proto = Object.getPrototypeOf(value) as unknown;
-    if (proto !== Object.prototype && proto !== null) throw new UnsupportedPickleDataError(`${where} is a ${(value as object).constructor?.name ?? 'class instance'}; only plain objects, arrays, strings, numbers, booleans, null, typed arrays and ndarrays can be written`);
+    if (proto !== Object.prototype && proto !== null)
+      throw new UnsupportedPickleDataError(
+        `${where} is a ${(value as object).constructor?.name ?? 'class instance'}; only plain objects, arrays, strings, numbers, booleans, null, typed arrays and ndarrays can be written`,
+      );
     const dict = new PyDict();
     for (const [key, item] of Object.entries(value)) dict.set(key, pyValueOf(item, `${where}.${key}`, depth + 1));
     return dict;

@@ -101,7 +101,10 @@ function jsonSafe(value: unknown, path: string): void {
   }
   if (typeof value === 'object') {
     const proto = Object.getPrototypeOf(value) as unknown;
-    if (proto !== Object.prototype && proto !== null) throw new ContainerError(`${path} is a ${(value as object).constructor?.name ?? 'class instance'}; only plain objects, arrays, strings, numbers, booleans, null, typed arrays and ndarrays can be stored`);
+    if (proto !== Object.prototype && proto !== null)
+      throw new ContainerError(
+        `${path} is a ${(value as object).constructor?.name ?? 'class instance'}; only plain objects, arrays, strings, numbers, booleans, null, typed arrays and ndarrays can be stored`,
+      );
     for (const [key, entry] of Object.entries(value)) jsonSafe(entry, `${path}.${key}`);
     return;
   }
@@ -117,13 +120,21 @@ function encodeEntry(entry: ContainerEntry): Encoded {
   const { value, column } = entry;
   if (isNdArray(value)) {
     const dtype = dtypeOf(value);
-    const contiguous = copyNdArray(dtype ? value : ndarray(Float64Array.from(value.data as ArrayLike<number>), value.shape.slice(), value.stride.slice(), value.offset));
+    const contiguous = copyNdArray(
+      dtype ? value : ndarray(Float64Array.from(value.data as ArrayLike<number>), value.shape.slice(), value.stride.slice(), value.offset),
+    );
     const data = contiguous.data as TypedArray;
-    return { header: { dtype: dtypeName(data), shape: value.shape.slice(), kind: 'ndarray', column }, bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+    return {
+      header: { dtype: dtypeName(data), shape: value.shape.slice(), kind: 'ndarray', column },
+      bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    };
   }
   if (isTypedArray(value)) {
     const data = value as unknown as TypedArray;
-    return { header: { dtype: dtypeName(data), shape: [data.length], kind: 'typedarray', column }, bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+    return {
+      header: { dtype: dtypeName(data), shape: [data.length], kind: 'typedarray', column },
+      bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    };
   }
   if (typeof value === 'number' || typeof value === 'bigint') {
     const dtype = (entry as ContainerEntry & { dtype?: string }).dtype ?? (typeof value === 'bigint' ? 'I64' : 'F64');
@@ -185,7 +196,8 @@ export function decodeContainer(payload: Uint8Array): Map<string, DecodedEntry> 
   if (payload.byteLength < 8) throw new ContainerError(`the payload has ${payload.byteLength} bytes, less than its 8-byte header length`);
   const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   const headerLength = view.getBigUint64(0, true);
-  if (headerLength > BigInt(payload.byteLength - 8)) throw new ContainerError(`the header length ${headerLength} exceeds the payload (${payload.byteLength} bytes)`);
+  if (headerLength > BigInt(payload.byteLength - 8))
+    throw new ContainerError(`the header length ${headerLength} exceeds the payload (${payload.byteLength} bytes)`);
   const n = Number(headerLength);
   let header: unknown;
   try {
@@ -196,19 +208,29 @@ export function decodeContainer(payload: Uint8Array): Map<string, DecodedEntry> 
   if (!isPlainRecord(header)) throw new ContainerError('the header is not a JSON object');
   const metadata = header.__metadata__;
   if (!isPlainRecord(metadata) || metadata.format !== CONTAINER_FORMAT) throw new ContainerError(`the header has no __metadata__.format '${CONTAINER_FORMAT}'`);
-  if (metadata.version !== CONTAINER_VERSION) throw new ContainerError(`unsupported container version ${JSON.stringify(metadata.version)} (this reader knows ${CONTAINER_VERSION})`);
+  if (metadata.version !== CONTAINER_VERSION)
+    throw new ContainerError(`unsupported container version ${JSON.stringify(metadata.version)} (this reader knows ${CONTAINER_VERSION})`);
   const data = payload.subarray(8 + n);
-  if (typeof metadata.crc32 === 'string' && crc32(data).toString(16).padStart(8, '0') !== metadata.crc32) throw new ContainerError('the data checksum (crc32) does not match: the file is corrupted');
+  if (typeof metadata.crc32 === 'string' && crc32(data).toString(16).padStart(8, '0') !== metadata.crc32)
+    throw new ContainerError('the data checksum (crc32) does not match: the file is corrupted');
   const out = new Map<string, DecodedEntry>();
   for (const [name, spec] of Object.entries(header)) {
     if (name === '__metadata__') continue;
     if (!isPlainRecord(spec)) throw new ContainerError(`entry '${name}' is not an object`);
     const { dtype, shape, data_offsets: offsets, kind, column } = spec;
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => typeof o === 'number' && Number.isInteger(o) && o >= 0) || offsets[0] > offsets[1] || offsets[1] > data.byteLength) {
+    if (
+      !Array.isArray(offsets) ||
+      offsets.length !== 2 ||
+      !offsets.every((o) => typeof o === 'number' && Number.isInteger(o) && o >= 0) ||
+      offsets[0] > offsets[1] ||
+      offsets[1] > data.byteLength
+    ) {
       throw new ContainerError(`entry '${name}' has invalid data_offsets ${JSON.stringify(offsets)} (data section: ${data.byteLength} bytes)`);
     }
-    if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) throw new ContainerError(`entry '${name}' has an invalid shape ${JSON.stringify(shape)}`);
-    if (kind !== 'ndarray' && kind !== 'typedarray' && kind !== 'scalar' && kind !== 'json') throw new ContainerError(`entry '${name}' has an unknown kind ${JSON.stringify(kind)}`);
+    if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0))
+      throw new ContainerError(`entry '${name}' has an invalid shape ${JSON.stringify(shape)}`);
+    if (kind !== 'ndarray' && kind !== 'typedarray' && kind !== 'scalar' && kind !== 'json')
+      throw new ContainerError(`entry '${name}' has an unknown kind ${JSON.stringify(kind)}`);
     const columnKind: ColumnKind = column === 'ndarray' || column === 'typedarray' ? column : 'array';
     const bytes = data.subarray(offsets[0] as number, offsets[1] as number);
     if (dtype === 'JSON') {
@@ -224,7 +246,8 @@ export function decodeContainer(payload: Uint8Array): Map<string, DecodedEntry> 
     const numeric = typeof dtype === 'string' ? dtypes[dtype] : undefined;
     if (!numeric) throw new ContainerError(`entry '${name}' has an unknown dtype ${JSON.stringify(dtype)}`);
     const count = (shape as number[]).reduce((a, b) => a * b, 1);
-    if (bytes.byteLength !== count * numeric.bytes) throw new ContainerError(`entry '${name}' has ${bytes.byteLength} bytes for shape [${shape.join(', ')}] of ${dtype} (${count * numeric.bytes} expected)`);
+    if (bytes.byteLength !== count * numeric.bytes)
+      throw new ContainerError(`entry '${name}' has ${bytes.byteLength} bytes for shape [${shape.join(', ')}] of ${dtype} (${count * numeric.bytes} expected)`);
     // copy into a fresh, aligned buffer owned by the value
     const own = new Uint8Array(bytes.byteLength);
     own.set(bytes);

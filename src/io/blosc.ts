@@ -27,13 +27,31 @@ import { dtypeOf, isNdArray, isTypedArray, stackNdArrays, typedArrayConstructor,
 import { portable } from '../engines/function-reference.js';
 import { ArgumentError } from '../errors.js';
 import { optionNames } from '../util/option-names.js';
-import { ContainerError, decodeContainer, dtypeName, encodeContainer, jsDtype, type ColumnKind, type ContainerEntry, type DecodedEntry } from './blosc-container.js';
+import {
+  ContainerError,
+  decodeContainer,
+  dtypeName,
+  encodeContainer,
+  jsDtype,
+  type ColumnKind,
+  type ContainerEntry,
+  type DecodedEntry,
+} from './blosc-container.js';
 import { decodeBatchflowItem, encodeBatchflowItem, isPicklePayload } from './blosc-batchflow.js';
 import {
-  CorruptFileError, IoError, MissingColumnError, MissingFileError, UnsafePickleError, UnsupportedDataError, fromIoErrorRecord, isIoErrorRecord, toIoErrorRecord, type IoErrorRecord,
+  CorruptFileError,
+  IoError,
+  MissingColumnError,
+  MissingFileError,
+  UnsafePickleError,
+  UnsupportedDataError,
+  fromIoErrorRecord,
+  isIoErrorRecord,
+  toIoErrorRecord,
+  type IoErrorRecord,
 } from './errors.js';
 import { readFileBytesSync, writeFileAtomicSync } from './files.js';
-import type { FormatDumpOptions, FormatHandler, FormatLoadOptions } from './format-handler.js';
+import type { FormatHandler } from './format-handler.js';
 import { UnsupportedPickleDataError } from './numpy-pickle.js';
 import { PickleError, PickleGlobalError } from './pickle-values.js';
 import { assignComponents, checkOptions, dumpNames, int64Policy, type Int64Policy } from './table.js';
@@ -87,7 +105,18 @@ export interface BloscDumpOptions {
 }
 
 const loadOptionNames = optionNames<BloscLoadOptions>()(['src', 'dst', 'int64', 'target', 'nWorkers', 'chunkSize']);
-const dumpOptionNames = optionNames<BloscDumpOptions>()(['dst', 'components', 'layout', 'cname', 'clevel', 'shuffle', 'fsync', 'target', 'nWorkers', 'chunkSize']);
+const dumpOptionNames = optionNames<BloscDumpOptions>()([
+  'dst',
+  'components',
+  'layout',
+  'cname',
+  'clevel',
+  'shuffle',
+  'fsync',
+  'target',
+  'nWorkers',
+  'chunkSize',
+]);
 
 // ---- file names -----------------------------------------------------------------------------------
 
@@ -106,7 +135,9 @@ function fullPathOf(index: FilesIndexLike, id: string | number, argument: string
     if (typeof full !== 'string' || full === '') throw new TypeError(`getFullpath(${JSON.stringify(id)}) returned ${String(full)}`);
     return full;
   } catch (error) {
-    throw new MissingFileError(FORMAT, String(id), `item ${JSON.stringify(id)} is not in the FilesIndex given as ${argument} (${(error as Error).message})`, { cause: error });
+    throw new MissingFileError(FORMAT, String(id), `item ${JSON.stringify(id)} is not in the FilesIndex given as ${argument} (${(error as Error).message})`, {
+      cause: error,
+    });
   }
 }
 
@@ -115,7 +146,8 @@ export function itemPath(batch: BatchLike, id: string | number, location: unknow
   const index = batch.index as unknown;
   if (typeof location === 'function') {
     const found = (location as (id: string | number) => unknown)(id);
-    if (typeof found !== 'string' || found === '') throw new ArgumentError(argument, `the function returned ${String(found)} for item ${JSON.stringify(id)}; expected a file path`);
+    if (typeof found !== 'string' || found === '')
+      throw new ArgumentError(argument, `the function returned ${String(found)} for item ${JSON.stringify(id)}; expected a file path`);
     return path.resolve(found);
   }
   if (isFilesIndexLike(location)) return path.resolve(fullPathOf(location, id, argument));
@@ -125,12 +157,16 @@ export function itemPath(batch: BatchLike, id: string | number, location: unknow
       return index.dirs ? path.resolve(full, location) : path.resolve(location, path.basename(full));
     }
     const name = String(id);
-    if (name === '' || name === '.' || name === '..' || /[/\\\0]/.test(name)) throw new ArgumentError('index', `id ${JSON.stringify(id)} cannot be a file name; use a FilesIndex or pass ${argument} as a function id => path`);
+    if (name === '' || name === '.' || name === '..' || /[/\\\0]/.test(name))
+      throw new ArgumentError('index', `id ${JSON.stringify(id)} cannot be a file name; use a FilesIndex or pass ${argument} as a function id => path`);
     return path.resolve(location, `${name}.blosc`);
   }
   if (location === undefined || location === null) {
     if (isFilesIndexLike(index)) return path.resolve(fullPathOf(index, id, 'the batch index'));
-    throw new ArgumentError(argument, `file locations must be specified: pass ${argument} as a folder (files <folder>/<id>.blosc), a FilesIndex or a function id => path, or use a batch whose index is a FilesIndex`);
+    throw new ArgumentError(
+      argument,
+      `file locations must be specified: pass ${argument} as a folder (files <folder>/<id>.blosc), a FilesIndex or a function id => path, or use a batch whose index is a FilesIndex`,
+    );
   }
   throw new ArgumentError(argument, `expected a folder path, a FilesIndex or a function id => path, got ${typeof location}`);
 }
@@ -148,16 +184,21 @@ export interface BloscSettings {
 
 /** Checks a Blosc v1 frame's 16-byte header against the file size (catches truncation before decoding). */
 function checkBloscHeader(bytes: Uint8Array, file: string): number {
-  if (bytes.byteLength < 16) throw new CorruptFileError(FORMAT, file, `is ${bytes.byteLength} bytes long, shorter than a Blosc header (16 bytes): truncated or not a blosc file`);
+  if (bytes.byteLength < 16)
+    throw new CorruptFileError(FORMAT, file, `is ${bytes.byteLength} bytes long, shorter than a Blosc header (16 bytes): truncated or not a blosc file`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = bytes[0]!;
   const nbytes = view.getUint32(4, true);
   const cbytes = view.getUint32(12, true);
   if (version < 1 || version > 5) throw new CorruptFileError(FORMAT, file, `is not a Blosc frame (format version byte ${version})`);
   if (cbytes !== bytes.byteLength) {
-    throw new CorruptFileError(FORMAT, file, cbytes > bytes.byteLength
-      ? `is truncated: its Blosc header says ${cbytes} bytes, the file has ${bytes.byteLength}`
-      : `has ${bytes.byteLength - cbytes} bytes after the Blosc frame (header says ${cbytes} bytes): not a single blosc frame`);
+    throw new CorruptFileError(
+      FORMAT,
+      file,
+      cbytes > bytes.byteLength
+        ? `is truncated: its Blosc header says ${cbytes} bytes, the file has ${bytes.byteLength}`
+        : `has ${bytes.byteLength - cbytes} bytes after the Blosc frame (header says ${cbytes} bytes): not a single blosc frame`,
+    );
   }
   if (nbytes < 8 || nbytes > BLOSC_MAX_BUFFERSIZE) throw new CorruptFileError(FORMAT, file, `has an invalid uncompressed size ${nbytes} in its Blosc header`);
   return nbytes;
@@ -181,7 +222,8 @@ function decodePickled(payload: Uint8Array, file: string, int64: Int64Policy): M
     return decodeBatchflowItem(payload, file, int64);
   } catch (error) {
     if (error instanceof PickleGlobalError) throw new UnsafePickleError(FORMAT, file, error.global, { cause: error });
-    if (error instanceof UnsupportedPickleDataError) throw new UnsupportedDataError(FORMAT, file, `its pickle cannot be read: ${error.message}`, { cause: error });
+    if (error instanceof UnsupportedPickleDataError)
+      throw new UnsupportedDataError(FORMAT, file, `its pickle cannot be read: ${error.message}`, { cause: error });
     if (error instanceof PickleError) throw new CorruptFileError(FORMAT, file, `holds a pickle that cannot be read: ${error.message}`, { cause: error });
     throw error;
   }
@@ -200,7 +242,8 @@ export async function readBloscFile(file: string, int64: Int64Policy = 'float64'
   } catch (error) {
     throw new CorruptFileError(FORMAT, file, `cannot be decompressed: ${(error as Error).message}`, { cause: error });
   }
-  if (payload.byteLength !== nbytes) throw new CorruptFileError(FORMAT, file, `decompressed to ${payload.byteLength} bytes, its header says ${nbytes}: corrupted`);
+  if (payload.byteLength !== nbytes)
+    throw new CorruptFileError(FORMAT, file, `decompressed to ${payload.byteLength} bytes, its header says ${nbytes}: corrupted`);
   if (isPicklePayload(payload)) return decodePickled(payload, file, int64);
   try {
     return decodeContainer(payload);
@@ -219,7 +262,8 @@ export async function writeBloscFile(file: string, entries: ReadonlyArray<Contai
     if (error instanceof ContainerError || error instanceof PickleError) throw new UnsupportedDataError(FORMAT, file, error.message, { cause: error });
     throw error;
   }
-  if (payload.byteLength > BLOSC_MAX_BUFFERSIZE) throw new UnsupportedDataError(FORMAT, file, `the item is ${payload.byteLength} bytes, more than a Blosc frame can hold (2 GiB)`);
+  if (payload.byteLength > BLOSC_MAX_BUFFERSIZE)
+    throw new UnsupportedDataError(FORMAT, file, `the item is ${payload.byteLength} bytes, more than a Blosc frame can hold (2 GiB)`);
   const compressed = await codec(settings.cname, settings.clevel, settings.shuffle).encode(payload);
   writeFileAtomicSync(FORMAT, file, compressed, { fsync: settings.fsync });
 }
@@ -242,7 +286,12 @@ export async function loadBloscItem(item: LoadItem): Promise<LoadedItem> {
       const missing = wanted.find((name) => !entries.has(name))!;
       throw new MissingColumnError(FORMAT, file, missing, [...entries.keys()], 'component');
     }
-    return [found, found.map((name) => entries.get(name)!.value), found.map((name) => entries.get(name)!.column), found.map((name) => entries.get(name)!.dtype)];
+    return [
+      found,
+      found.map((name) => entries.get(name)!.value),
+      found.map((name) => entries.get(name)!.column),
+      found.map((name) => entries.get(name)!.dtype),
+    ];
   } catch (error) {
     if (error instanceof IoError) return toIoErrorRecord(error);
     throw error;
@@ -267,14 +316,28 @@ export async function dumpBloscItem(item: DumpItem, options: BloscSettings): Pro
 }
 portable(dumpBloscItem, import.meta.url);
 
-async function runItems(batch: BatchLike, func: (item: never, options: never) => unknown, items: unknown[], options: BloscLoadOptions | BloscDumpOptions, settings: object = {}): Promise<unknown[]> {
+async function runItems(
+  batch: BatchLike,
+  func: (item: never, options: never) => unknown,
+  items: unknown[],
+  options: BloscLoadOptions | BloscDumpOptions,
+  settings: object = {},
+): Promise<unknown[]> {
   let results: unknown[] = [];
   const post = (collected: unknown[]): void => {
     results = collected;
   };
-  await batch.applyParallel(func as never, {
-    init: items, post, target: (options.target as never) ?? 'for', nWorkers: options.nWorkers as number | undefined, chunkSize: options.chunkSize as number | undefined, ...settings,
-  } as never);
+  await batch.applyParallel(
+    func as never,
+    {
+      init: items,
+      post,
+      target: (options.target as never) ?? 'for',
+      nWorkers: options.nWorkers as number | undefined,
+      chunkSize: options.chunkSize as number | undefined,
+      ...settings,
+    } as never,
+  );
   return results;
 }
 
@@ -293,7 +356,8 @@ function assembleLoaded(values: unknown[], columns: ColumnKind[], dtypes: string
     if (dtype === 'I64') return BigInt64Array.from(values as bigint[]) as unknown as Column;
     if (dtype === 'U64') return BigUint64Array.from(values as bigint[]) as unknown as Column;
     const js = jsDtype(dtype);
-    if (js && js !== 'int64' && js !== 'uint64') return (typedArrayConstructor(js) as unknown as { from(v: ArrayLike<number>): TypedArray }).from(values as number[]);
+    if (js && js !== 'int64' && js !== 'uint64')
+      return (typedArrayConstructor(js) as unknown as { from(v: ArrayLike<number>): TypedArray }).from(values as number[]);
   }
   if (uniform && column === 'ndarray') {
     const js = jsDtype(dtype);
@@ -318,13 +382,19 @@ function settingsOf(options: BloscDumpOptions): BloscSettings {
   const cname = options.cname ?? 'lz4';
   const clevel = options.clevel ?? 5;
   const shuffle = options.shuffle ?? 1;
-  if (typeof cname !== 'string' || !['blosclz', 'lz4', 'lz4hc', 'zlib', 'zstd', 'snappy'].includes(cname)) throw new ArgumentError('cname', `expected 'lz4', 'blosclz', 'lz4hc', 'zlib' or 'zstd', got ${JSON.stringify(cname)}`);
-  if (typeof clevel !== 'number' || !Number.isInteger(clevel) || clevel < 0 || clevel > 9) throw new ArgumentError('clevel', `expected an integer 0–9, got ${JSON.stringify(clevel)}`);
+  if (typeof cname !== 'string' || !['blosclz', 'lz4', 'lz4hc', 'zlib', 'zstd', 'snappy'].includes(cname))
+    throw new ArgumentError('cname', `expected 'lz4', 'blosclz', 'lz4hc', 'zlib' or 'zstd', got ${JSON.stringify(cname)}`);
+  if (typeof clevel !== 'number' || !Number.isInteger(clevel) || clevel < 0 || clevel > 9)
+    throw new ArgumentError('clevel', `expected an integer 0–9, got ${JSON.stringify(clevel)}`);
   if (shuffle !== 0 && shuffle !== 1 && shuffle !== 2) throw new ArgumentError('shuffle', `expected 0, 1 or 2, got ${JSON.stringify(shuffle)}`);
   const fsync = options.fsync ?? false;
   if (typeof fsync !== 'boolean') throw new ArgumentError('fsync', `expected a boolean, got ${typeof fsync}`);
   const layout = options.layout ?? 'container';
-  if (layout !== 'container' && layout !== 'batchflow') throw new ArgumentError('layout', `expected 'container' (our own item container) or 'batchflow' (a pickle as Python BatchFlow writes), got ${JSON.stringify(layout)}`);
+  if (layout !== 'container' && layout !== 'batchflow')
+    throw new ArgumentError(
+      'layout',
+      `expected 'container' (our own item container) or 'batchflow' (a pickle as Python BatchFlow writes), got ${JSON.stringify(layout)}`,
+    );
   return { cname, clevel, shuffle, fsync, layout };
 }
 
@@ -353,12 +423,18 @@ export const bloscFormat: FormatHandler<BloscLoadOptions, BloscDumpOptions> = {
       strict = false;
     } else {
       names = typeof dst === 'string' ? [dst] : [...dst];
-      if (names.length === 0 || names.some((name) => typeof name !== 'string' || name === '')) throw new ArgumentError('dst', 'expected a component name or an array of names');
+      if (names.length === 0 || names.some((name) => typeof name !== 'string' || name === ''))
+        throw new ArgumentError('dst', 'expected a component name or an array of names');
       strict = true;
     }
     const int64 = int64Policy(options.int64);
     const files = batch.indices.map((id) => itemPath(batch, id, options.src, 'src'));
-    const results = (await runItems(batch, loadBloscItem, files.map((file): LoadItem => [file, names, strict, int64]), options)) as LoadedItem[];
+    const results = (await runItems(
+      batch,
+      loadBloscItem,
+      files.map((file): LoadItem => [file, names, strict, int64]),
+      options,
+    )) as LoadedItem[];
     const failed = results.find(isIoErrorRecord);
     if (failed) throw fromIoErrorRecord(failed);
     const loaded = results as Array<Exclude<LoadedItem, IoErrorRecord>>;

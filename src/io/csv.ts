@@ -19,9 +19,21 @@ import { ArgumentError } from '../errors.js';
 import { optionNames } from '../util/option-names.js';
 import { FileFormatError, MissingColumnError } from './errors.js';
 import { readFileBytes, resolvePath, writeFileAtomic } from './files.js';
-import type { FormatDumpOptions, FormatHandler, FormatLoadOptions } from './format-handler.js';
+import type { FormatHandler } from './format-handler.js';
 import {
-  assignComponents, batchToColumns, checkOptions, dumpNames, int64Policy, prefixedColumns, readComponents, readWholeTable, splitComponentNames, type IndexKey, type Int64Policy, type TableSource, type TableValues,
+  assignComponents,
+  batchToColumns,
+  checkOptions,
+  dumpNames,
+  int64Policy,
+  prefixedColumns,
+  readComponents,
+  readWholeTable,
+  splitComponentNames,
+  type IndexKey,
+  type Int64Policy,
+  type TableSource,
+  type TableValues,
 } from './table.js';
 
 const FORMAT = 'csv';
@@ -65,7 +77,28 @@ export interface CsvDumpOptions {
 const loadOptionNames = optionNames<CsvLoadOptions>()(['src', 'dst', 'indexCol', 'dtypes', 'int64', 'shapes', 'delimiter']);
 const dumpOptionNames = optionNames<CsvDumpOptions>()(['dst', 'components', 'indexName', 'delimiter']);
 
-const missingMarkers = new Set(['', 'NaN', 'nan', 'NAN', '-NaN', '-nan', 'NA', 'N/A', 'n/a', '<NA>', 'null', 'NULL', 'None', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '1.#IND', '1.#QNAN']);
+const missingMarkers = new Set([
+  '',
+  'NaN',
+  'nan',
+  'NAN',
+  '-NaN',
+  '-nan',
+  'NA',
+  'N/A',
+  'n/a',
+  '<NA>',
+  'null',
+  'NULL',
+  'None',
+  '#N/A',
+  '#N/A N/A',
+  '#NA',
+  '-1.#IND',
+  '-1.#QNAN',
+  '1.#IND',
+  '1.#QNAN',
+]);
 const integerPattern = /^[+-]?\d+$/;
 const floatPattern = /^[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?|inf|infinity)$/i;
 
@@ -169,7 +202,8 @@ function columnTypes(option: unknown, header: readonly string[], file: string): 
   if (typeof option !== 'object' || Array.isArray(option)) throw new ArgumentError('dtypes', 'expected a record {column or component: type}');
   const entries = Object.entries(option as Record<string, unknown>);
   for (const [name, type] of entries) {
-    if (typeof type !== 'string' || !validTypes.includes(type)) throw new ArgumentError('dtypes', `'${name}': unknown type ${JSON.stringify(type)}; expected one of ${validTypes.join(', ')}`);
+    if (typeof type !== 'string' || !validTypes.includes(type))
+      throw new ArgumentError('dtypes', `'${name}': unknown type ${JSON.stringify(type)}; expected one of ${validTypes.join(', ')}`);
   }
   const out: Record<string, CsvColumnType> = {};
   for (const [name, type] of entries) {
@@ -211,9 +245,14 @@ export async function readCsvTable(file: string, options: Partial<CsvLoadOptions
   } else {
     throw new ArgumentError('indexCol', `expected a column position, a column name or null, got ${JSON.stringify(indexCol)}`);
   }
-  const dtypes = columnTypes(options.dtypes, header.filter((_, position) => position !== indexPosition), file);
+  const dtypes = columnTypes(
+    options.dtypes,
+    header.filter((_, position) => position !== indexPosition),
+    file,
+  );
   for (let r = 1; r < records.length; r++) {
-    if (records[r]!.length !== header.length) throw new FileFormatError(FORMAT, file, `line ${r + 1} has ${records[r]!.length} fields, the header has ${header.length}`);
+    if (records[r]!.length !== header.length)
+      throw new FileFormatError(FORMAT, file, `line ${r + 1} has ${records[r]!.length} fields, the header has ${header.length}`);
   }
   const rawColumn = (position: number): string[] => {
     const out = new Array<string>(rows);
@@ -273,7 +312,8 @@ export const csvFormat: FormatHandler<CsvLoadOptions, CsvDumpOptions> = {
     const indexName = options.indexName ?? '';
     if (typeof indexName !== 'string') throw new ArgumentError('indexName', `expected a string, got ${typeof indexName}`);
     const delimiter = options.delimiter ?? ',';
-    if (typeof delimiter !== 'string' || delimiter === '') throw new ArgumentError('delimiter', `expected a non-empty string, got ${JSON.stringify(delimiter)}`);
+    if (typeof delimiter !== 'string' || delimiter === '')
+      throw new ArgumentError('delimiter', `expected a non-empty string, got ${JSON.stringify(delimiter)}`);
     const table = batchToColumns(batch, dumpNames(batch, options.components, FORMAT, file), FORMAT, file);
     const formatters = table.columns.map((column) => {
       const values = column.values as ArrayLike<unknown>;

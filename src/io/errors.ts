@@ -43,7 +43,10 @@ export class MissingColumnError extends IoError {
   /** The names the file does hold. */
   readonly available: readonly string[];
   constructor(format: string, file: string, column: string, available: readonly string[], what = 'column') {
-    const shown = available.slice(0, 20).map((name) => `'${name}'`).join(', ');
+    const shown = available
+      .slice(0, 20)
+      .map((name) => `'${name}'`)
+      .join(', ');
     super(format, file, `${what} '${column}' is not in the file (it has: ${shown || 'none'}${available.length > 20 ? ', …' : ''})`);
     this.column = column;
     this.available = available;
@@ -72,7 +75,12 @@ export class UnsafePickleError extends FileFormatError {
   /** The refused global, `module.name`. */
   readonly global: string;
   constructor(format: string, file: string, global: string, options?: { cause?: unknown }) {
-    super(format, file, `refused to load: its pickle refers to the Python global '${global}', which is not allowed in data files (nothing was executed)`, options);
+    super(
+      format,
+      file,
+      `refused to load: its pickle refers to the Python global '${global}', which is not allowed in data files (nothing was executed)`,
+      options,
+    );
     this.global = global;
   }
 }
@@ -115,12 +123,19 @@ export function fromIoErrorRecord(record: IoErrorRecord): IoError {
   if (detail.startsWith(prefix)) detail = detail.slice(prefix.length);
   if (detail.endsWith(suffix)) detail = detail.slice(0, -suffix.length);
   switch (record.name) {
-    case 'MissingColumnError': return new MissingColumnError(record.format, record.file, record.column ?? '', record.available ?? [], detail.split(' ')[0]);
-    case 'MissingFileError': return new MissingFileError(record.format, record.file, detail);
-    case 'UnsafePickleError': return new UnsafePickleError(record.format, record.file, record.global ?? '');
-    case 'CorruptFileError': return new CorruptFileError(record.format, record.file, detail);
-    case 'FileFormatError': return new FileFormatError(record.format, record.file, detail);
-    case 'UnsupportedDataError': return new UnsupportedDataError(record.format, record.file, detail);
-    default: return new IoError(record.format, record.file, detail);
+    case 'MissingColumnError':
+      return new MissingColumnError(record.format, record.file, record.column ?? '', record.available ?? [], detail.split(' ')[0]);
+    case 'MissingFileError':
+      return new MissingFileError(record.format, record.file, detail);
+    case 'UnsafePickleError':
+      return new UnsafePickleError(record.format, record.file, record.global ?? '');
+    case 'CorruptFileError':
+      return new CorruptFileError(record.format, record.file, detail);
+    case 'FileFormatError':
+      return new FileFormatError(record.format, record.file, detail);
+    case 'UnsupportedDataError':
+      return new UnsupportedDataError(record.format, record.file, detail);
+    default:
+      return new IoError(record.format, record.file, detail);
   }
 }

@@ -12,7 +12,19 @@
  * @module
  */
 import {
-  Bool, CompressionType, RecordBatch, RecordBatchFileWriter, Schema, Table, Utf8, compressionRegistry, makeVector, tableFromIPC, vectorFromArray, type DataType, type Vector,
+  Bool,
+  CompressionType,
+  RecordBatch,
+  RecordBatchFileWriter,
+  Schema,
+  Table,
+  Utf8,
+  compressionRegistry,
+  makeVector,
+  tableFromIPC,
+  vectorFromArray,
+  type DataType,
+  type Vector,
 } from 'apache-arrow';
 import { decompress as zstdDecompress } from 'fzstd';
 import lz4js from 'lz4js';
@@ -22,9 +34,21 @@ import { ArgumentError } from '../errors.js';
 import { optionNames } from '../util/option-names.js';
 import { FileFormatError, MissingColumnError } from './errors.js';
 import { readFileBytes, resolvePath, writeFileAtomic } from './files.js';
-import type { FormatDumpOptions, FormatHandler, FormatLoadOptions } from './format-handler.js';
+import type { FormatHandler } from './format-handler.js';
 import {
-  assignComponents, batchToColumns, checkOptions, dumpNames, indexKey, int64Policy, readComponents, readWholeTable, type DumpColumn, type IndexKey, type Int64Policy, type TableSource, type TableValues,
+  assignComponents,
+  batchToColumns,
+  checkOptions,
+  dumpNames,
+  indexKey,
+  int64Policy,
+  readComponents,
+  readWholeTable,
+  type DumpColumn,
+  type IndexKey,
+  type Int64Policy,
+  type TableSource,
+  type TableValues,
 } from './table.js';
 
 const FORMAT = 'feather';
@@ -103,7 +127,11 @@ function vectorValues(vector: Vector, file: string, name: string): TableValues {
     const values = vector.toArray() as TypedArray | BigInt64Array | BigUint64Array;
     if (vector.nullCount === 0) return values;
     if (bigIntArray(values)) {
-      throw new FileFormatError(FORMAT, file, `column '${name}' is a 64-bit integer column with ${vector.nullCount} null(s); JS typed arrays cannot hold nulls — fill them in the writer`);
+      throw new FileFormatError(
+        FORMAT,
+        file,
+        `column '${name}' is a 64-bit integer column with ${vector.nullCount} null(s); JS typed arrays cannot hold nulls — fill them in the writer`,
+      );
     }
     const out = (/^Float/.test(typeId) ? values.slice() : Float64Array.from(values)) as TypedArray;
     for (let i = 0; i < vector.length; i++) if (!vector.isValid(i)) out[i] = NaN;
@@ -132,8 +160,13 @@ interface PandasRangeIndex {
 
 function isRangeIndex(entry: unknown): entry is PandasRangeIndex {
   const range = entry as Partial<PandasRangeIndex> | null;
-  return typeof range === 'object' && range !== null && range.kind === 'range'
-    && [range.start, range.stop, range.step].every((v) => typeof v === 'number' && Number.isSafeInteger(v)) && range.step !== 0;
+  return (
+    typeof range === 'object' &&
+    range !== null &&
+    range.kind === 'range' &&
+    [range.start, range.stop, range.step].every((v) => typeof v === 'number' && Number.isSafeInteger(v)) &&
+    range.step !== 0
+  );
 }
 
 /** The ids of a RangeIndex, checked against the row count. */
@@ -157,24 +190,43 @@ type FileIndex = { column: string } | { ids: number[] } | null;
 function pandasIndex(pandas: PandasMetadata, fields: readonly string[], rowCount: number, file: string): FileIndex {
   const entries = Array.isArray(pandas.index_columns) ? pandas.index_columns : [];
   if (entries.length === 0) return null;
-  const describe = (entry: unknown): string => (typeof entry === 'string' ? entry : isRangeIndex(entry) ? `RangeIndex(${entry.start}, ${entry.stop}, ${entry.step})` : JSON.stringify(entry));
+  const describe = (entry: unknown): string =>
+    typeof entry === 'string' ? entry : isRangeIndex(entry) ? `RangeIndex(${entry.start}, ${entry.stop}, ${entry.step})` : JSON.stringify(entry);
   if (entries.length > 1) {
     const columns = entries.filter((entry): entry is string => typeof entry === 'string');
-    throw new FileFormatError(FORMAT, file, `has a pandas index of ${entries.length} levels (${entries.map(describe).join(', ')}), which batch ids cannot be matched to; pass indexCol (${columns.length > 0 ? columns.map((c) => `'${c}'`).join(' or ') : 'a column name'}) or indexCol: null for row numbers`);
+    throw new FileFormatError(
+      FORMAT,
+      file,
+      `has a pandas index of ${entries.length} levels (${entries.map(describe).join(', ')}), which batch ids cannot be matched to; pass indexCol (${columns.length > 0 ? columns.map((c) => `'${c}'`).join(' or ') : 'a column name'}) or indexCol: null for row numbers`,
+    );
   }
   const entry = entries[0];
   if (typeof entry === 'string') {
-    if (!fields.includes(entry)) throw new FileFormatError(FORMAT, file, `its pandas metadata names the index column '${entry}', which the file does not have (columns: ${fields.join(', ')})`);
+    if (!fields.includes(entry))
+      throw new FileFormatError(
+        FORMAT,
+        file,
+        `its pandas metadata names the index column '${entry}', which the file does not have (columns: ${fields.join(', ')})`,
+      );
     return { column: entry };
   }
   if (isRangeIndex(entry)) return { ids: rangeIds(entry, rowCount, file) };
-  throw new FileFormatError(FORMAT, file, `has a pandas index entry ${describe(entry)} that cannot be read; pass indexCol (a column name) or indexCol: null for row numbers`);
+  throw new FileFormatError(
+    FORMAT,
+    file,
+    `has a pandas index entry ${describe(entry)} that cannot be read; pass indexCol (a column name) or indexCol: null for row numbers`,
+  );
 }
 
 /** Reads a Feather v2 / Arrow IPC file into a {@link TableSource}. */
 export async function readFeatherTable(file: string, options: Partial<FeatherLoadOptions> = {}): Promise<TableSource> {
   const bytes = await readFileBytes(FORMAT, file);
-  if (startsWith(bytes, FEATHER_V1_MAGIC)) throw new FileFormatError(FORMAT, file, 'is a Feather v1 file; only Feather v2 (Arrow IPC) is supported — rewrite it with pyarrow.feather.write_feather(..., version=2)');
+  if (startsWith(bytes, FEATHER_V1_MAGIC))
+    throw new FileFormatError(
+      FORMAT,
+      file,
+      'is a Feather v1 file; only Feather v2 (Arrow IPC) is supported — rewrite it with pyarrow.feather.write_feather(..., version=2)',
+    );
   if (!startsWith(bytes, ARROW_MAGIC) || !startsWith(bytes, ARROW_MAGIC, bytes.length - 6)) {
     throw new FileFormatError(FORMAT, file, 'is not a Feather v2 / Arrow IPC file (no ARROW1 magic at its start and end)');
   }
@@ -184,13 +236,18 @@ export async function readFeatherTable(file: string, options: Partial<FeatherLoa
     table = tableFromIPC(bytes);
   } catch (error) {
     const message = (error as Error).message;
-    throw new FileFormatError(FORMAT, file, /codec|compress/i.test(message)
-      ? `uses a compression apache-arrow cannot read here (${message}); LZ4, zstd and uncompressed files are supported`
-      : `cannot be read as Arrow IPC: ${message}`, { cause: error });
+    throw new FileFormatError(
+      FORMAT,
+      file,
+      /codec|compress/i.test(message)
+        ? `uses a compression apache-arrow cannot read here (${message}); LZ4, zstd and uncompressed files are supported`
+        : `cannot be read as Arrow IPC: ${message}`,
+      { cause: error },
+    );
   }
   const fields = table.schema.fields.map((field) => field.name);
   const metadata = table.schema.metadata;
-  let pandas: PandasMetadata = {};
+  let pandas: PandasMetadata;
   let batchflow: { shapes?: Record<string, number[]> } = {};
   try {
     pandas = JSON.parse(metadata.get('pandas') ?? '{}') as PandasMetadata;
@@ -244,9 +301,18 @@ function arrowVector(column: DumpColumn): Vector {
 }
 
 const pandasTypes: Record<string, [string, string]> = {
-  Float32: ['float32', 'float32'], Float64: ['float64', 'float64'], Int8: ['int8', 'int8'], Int16: ['int16', 'int16'], Int32: ['int32', 'int32'],
-  Int64: ['int64', 'int64'], Uint8: ['uint8', 'uint8'], Uint16: ['uint16', 'uint16'], Uint32: ['uint32', 'uint32'], Uint64: ['uint64', 'uint64'],
-  Bool: ['bool', 'bool'], Utf8: ['unicode', 'object'],
+  Float32: ['float32', 'float32'],
+  Float64: ['float64', 'float64'],
+  Int8: ['int8', 'int8'],
+  Int16: ['int16', 'int16'],
+  Int32: ['int32', 'int32'],
+  Int64: ['int64', 'int64'],
+  Uint8: ['uint8', 'uint8'],
+  Uint16: ['uint16', 'uint16'],
+  Uint32: ['uint32', 'uint32'],
+  Uint64: ['uint64', 'uint64'],
+  Bool: ['bool', 'bool'],
+  Utf8: ['unicode', 'object'],
 };
 
 function pandasColumn(name: string | null, field: string, type: DataType): Record<string, unknown> {
@@ -266,11 +332,15 @@ export function batchToFeather(batch: BatchLike, options: { components?: unknown
   if (indexName !== null && typeof indexName !== 'string') throw new ArgumentError('indexName', `expected a string or null, got ${typeof indexName}`);
   const compression = options.compression ?? 'uncompressed';
   if (compression !== 'uncompressed') {
-    throw new ArgumentError('compression', `only 'uncompressed' can be written (apache-arrow 21 writes LZ4 buffers that pyarrow rejects), got ${JSON.stringify(compression)}`);
+    throw new ArgumentError(
+      'compression',
+      `only 'uncompressed' can be written (apache-arrow 21 writes LZ4 buffers that pyarrow rejects), got ${JSON.stringify(compression)}`,
+    );
   }
   const dumped = batchToColumns(batch, dumpNames(batch, options.components, FORMAT, file), FORMAT, file);
   const indexField = indexName ?? PANDAS_INDEX_FIELD;
-  if (dumped.columns.some((column) => column.name === indexField)) throw new ArgumentError('indexName', `'${indexField}' is also a column name; choose another indexName`);
+  if (dumped.columns.some((column) => column.name === indexField))
+    throw new ArgumentError('indexName', `'${indexField}' is also a column name; choose another indexName`);
   const vectors: Record<string, Vector> = {};
   for (const column of dumped.columns) vectors[column.name] = arrowVector(column);
   vectors[indexField] = indexVector(dumped.ids);
@@ -282,11 +352,17 @@ export function batchToFeather(batch: BatchLike, options: { components?: unknown
     creator: { library: 'batchflow-ts', version: '0.1.0' },
     pandas_version: '2.0.0',
   };
-  const schema = new Schema(plain.schema.fields, new Map([
-    ['pandas', JSON.stringify(pandasMetadata)],
-    ['batchflow', JSON.stringify({ shapes: dumped.shapes, components: dumped.components })],
-  ]));
-  const table = new Table(schema, plain.batches.map((recordBatch) => new RecordBatch(schema, recordBatch.data)));
+  const schema = new Schema(
+    plain.schema.fields,
+    new Map([
+      ['pandas', JSON.stringify(pandasMetadata)],
+      ['batchflow', JSON.stringify({ shapes: dumped.shapes, components: dumped.components })],
+    ]),
+  );
+  const table = new Table(
+    schema,
+    plain.batches.map((recordBatch) => new RecordBatch(schema, recordBatch.data)),
+  );
   return RecordBatchFileWriter.writeAll(table).toUint8Array(true);
 }
 

@@ -19,7 +19,9 @@ export function resolvePath(format: string, file: unknown, argument: string): st
 
 /** Node's file-system errors (checked by shape: under jest's VM they are not `instanceof Error`). */
 function isErrnoException(error: unknown): error is NodeJS.ErrnoException {
-  return typeof error === 'object' && error !== null && typeof (error as NodeJS.ErrnoException).code === 'string' && typeof (error as Error).message === 'string';
+  return (
+    typeof error === 'object' && error !== null && typeof (error as NodeJS.ErrnoException).code === 'string' && typeof (error as Error).message === 'string'
+  );
 }
 
 /** Maps a Node file-system error to a typed IoError naming `file`. */

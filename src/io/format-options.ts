@@ -27,13 +27,19 @@ export type FormatName = keyof FormatOptions;
  * format, any options for another registered format, and {@link LoadOptions} when `F` is only known
  * as a `string`.
  */
-export type LoadOptionsFor<F extends string | undefined> = string extends F ? LoadOptions
-  : [F] extends [undefined] ? LoadOptions & { fmt?: undefined }
-    : F extends FormatName ? { fmt: F } & FormatOptions[F]['load']
+export type LoadOptionsFor<F extends string | undefined> = string extends F
+  ? LoadOptions
+  : [F] extends [undefined]
+    ? LoadOptions & { fmt?: undefined }
+    : F extends FormatName
+      ? { fmt: F } & FormatOptions[F]['load']
       : LoadOptions & { fmt: F };
 
 /** The options of `batch.dump` / `batch.save` for format `F` (see {@link LoadOptionsFor}). */
-export type DumpOptionsFor<F extends string | undefined> = string extends F ? DumpOptions
-  : [F] extends [undefined] ? DumpOptions & { fmt?: undefined }
-    : F extends FormatName ? { fmt: F } & FormatOptions[F]['dump']
+export type DumpOptionsFor<F extends string | undefined> = string extends F
+  ? DumpOptions
+  : [F] extends [undefined]
+    ? DumpOptions & { fmt?: undefined }
+    : F extends FormatName
+      ? { fmt: F } & FormatOptions[F]['dump']
       : DumpOptions & { fmt: F };

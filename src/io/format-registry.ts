@@ -39,7 +39,9 @@ const handlers = new Map<string, () => Promise<FormatHandler>>([
  * `options.override` is true.
  */
 export function registerFormat<Load extends object = FormatLoadOptions, Dump extends object = FormatDumpOptions>(
-  name: string, loader: () => Promise<FormatHandler<Load, Dump>>, options: RegisterFormatOptions = {},
+  name: string,
+  loader: () => Promise<FormatHandler<Load, Dump>>,
+  options: RegisterFormatOptions = {},
 ): void {
   if (typeof name !== 'string' || name === '') throw new ArgumentError('name', `a format name must be a non-empty string, got ${String(name)}`);
   if (handlers.has(name) && options.override !== true) {

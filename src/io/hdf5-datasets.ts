@@ -33,9 +33,11 @@ function componentSpec(value: Column, name: string, file: string): DatasetSpec {
   if (isTypedArray(value)) return ndarraySpec(ndarray(value as TypedArray, [value.length]));
   const list = value as unknown[];
   const kind = classify(list);
-  if (kind === 'number') return { data: Float64Array.from(list, (v) => (v === null || v === undefined ? NaN : (v as number))), shape: [list.length], bool: false };
+  if (kind === 'number')
+    return { data: Float64Array.from(list, (v) => (v === null || v === undefined ? NaN : (v as number))), shape: [list.length], bool: false };
   if (kind === 'string' && list.every((v) => typeof v === 'string')) return { data: list as string[], shape: [list.length], bool: false };
-  if (kind === 'bool' && list.every((v) => typeof v === 'boolean')) return { data: Uint8Array.from(list as boolean[], (v) => (v ? 1 : 0)), shape: [list.length], bool: true };
+  if (kind === 'bool' && list.every((v) => typeof v === 'boolean'))
+    return { data: Uint8Array.from(list as boolean[], (v) => (v ? 1 : 0)), shape: [list.length], bool: true };
   if (kind === 'bigint' && list.every((v) => typeof v === 'bigint')) return { data: BigInt64Array.from(list as bigint[]), shape: [list.length], bool: false };
   if ((kind === 'ndarray' || kind === 'typed') && list.every((v) => v !== null && v !== undefined)) {
     const arrays = list.map((v) => (isNdArray(v) ? v : ndarray(v as TypedArray, [(v as TypedArray).length])));
@@ -43,11 +45,16 @@ function componentSpec(value: Column, name: string, file: string): DatasetSpec {
     if (arrays.every((a) => a.shape.length === shape.length && a.shape.every((d, i) => d === shape[i]))) return ndarraySpec(stackNdArrays(arrays));
     throw new UnsupportedDataError(FORMAT, file, `component '${name}' holds items of different shapes, which one dataset cannot store; use fmt 'blosc'`);
   }
-  throw new UnsupportedDataError(FORMAT, file, `component '${name}' holds ${kind === null ? 'mixed values or objects' : `${kind} values with nulls`}, which an HDF5 dataset cannot store; use fmt 'blosc' or convert them first`);
+  throw new UnsupportedDataError(
+    FORMAT,
+    file,
+    `component '${name}' holds ${kind === null ? 'mixed values or objects' : `${kind} values with nulls`}, which an HDF5 dataset cannot store; use fmt 'blosc' or convert them first`,
+  );
 }
 
 function indexSpec(ids: readonly IndexKey[]): DatasetSpec {
-  if (ids.every((id) => typeof id === 'number' && Number.isSafeInteger(id))) return { data: BigInt64Array.from(ids as number[], (id) => BigInt(id)), shape: [ids.length], bool: false };
+  if (ids.every((id) => typeof id === 'number' && Number.isSafeInteger(id)))
+    return { data: BigInt64Array.from(ids as number[], (id) => BigInt(id)), shape: [ids.length], bool: false };
   if (ids.every((id) => typeof id === 'number')) return { data: Float64Array.from(ids as number[]), shape: [ids.length], bool: false };
   return { data: ids.map(String), shape: [ids.length], bool: false };
 }
@@ -84,7 +91,14 @@ export async function writeHdf5(file: string, fill: (handle: H5File) => void): P
  * Writes `components` (name → column) as one dataset each under the group `key` of a new file, and
  * `ids` as the dataset `indexName` (unless null); `level` is the gzip level or null.
  */
-export async function writeDatasetsLayout(components: ReadonlyMap<string, Column | null>, ids: readonly IndexKey[], file: string, key: string, indexName: string | null, level: number | null): Promise<void> {
+export async function writeDatasetsLayout(
+  components: ReadonlyMap<string, Column | null>,
+  ids: readonly IndexKey[],
+  file: string,
+  key: string,
+  indexName: string | null,
+  level: number | null,
+): Promise<void> {
   const specs = new Map<string, DatasetSpec>();
   for (const [name, value] of components) {
     if (value === null) throw new UnsupportedDataError(FORMAT, file, `component '${name}' holds no data to dump`);
@@ -94,9 +108,29 @@ export async function writeDatasetsLayout(components: ReadonlyMap<string, Column
   await writeHdf5(file, (handle) => {
     const group = ensureGroup(handle, key);
     for (const [name, spec] of specs) {
-      const chunks = level === null ? null : [Math.max(1, Math.min(spec.shape[0]!, Math.ceil(65536 / Math.max(1, spec.shape.slice(1).reduce((a, b) => a * b, 1))))), ...spec.shape.slice(1)];
+      const chunks =
+        level === null
+          ? null
+          : [
+              Math.max(
+                1,
+                Math.min(
+                  spec.shape[0]!,
+                  Math.ceil(
+                    65536 /
+                      Math.max(
+                        1,
+                        spec.shape.slice(1).reduce((a, b) => a * b, 1),
+                      ),
+                  ),
+                ),
+              ),
+              ...spec.shape.slice(1),
+            ];
       const dataset = group.create_dataset({
-        name, data: spec.data, shape: spec.shape,
+        name,
+        data: spec.data,
+        shape: spec.shape,
         ...(level !== null && !Array.isArray(spec.data) ? { compression: 'gzip' as const, compression_opts: level, chunks } : {}),
       });
       if (spec.bool) dataset.create_attribute('batchflow_dtype', 'bool');

@@ -16,7 +16,7 @@
 import { UnsupportedDataError } from './errors.js';
 import type { DumpColumn, DumpTable, IndexKey, NumericArray } from './table.js';
 
-type H5Group = InstanceType<typeof import('h5wasm/node').default['Group']>;
+type H5Group = InstanceType<(typeof import('h5wasm/node').default)['Group']>;
 
 const FORMAT = 'hdf5';
 /** The pickle of Python's `None` (protocol 0), as PyTables stores an attribute holding None. */
@@ -55,7 +55,11 @@ function frameBlocks(table: DumpTable, file: string): Block[] {
   const groups = new Map<string, DumpColumn[]>();
   for (const column of table.columns) {
     if (column.kind === 'string') {
-      throw new UnsupportedDataError(FORMAT, file, `column '${column.name}' holds strings, which the pandas layout cannot write (pandas stores string columns as pickles); dump with layout: 'datasets' or fmt 'feather'`);
+      throw new UnsupportedDataError(
+        FORMAT,
+        file,
+        `column '${column.name}' holds strings, which the pandas layout cannot write (pandas stores string columns as pickles); dump with layout: 'datasets' or fmt 'feather'`,
+      );
     }
     const values = column.values as NumericArray | Array<boolean | null>;
     if (column.kind === 'bool' && (values as Array<boolean | null>).some((v) => v === null)) {
@@ -105,21 +109,39 @@ function indexDataset(group: H5Group, ids: readonly IndexKey[]): void {
 export function writePandasFrame(group: H5Group, table: DumpTable, level: number | null, file: string): void {
   const blocks = frameBlocks(table, file);
   const attributes: Record<string, string> = {
-    CLASS: 'GROUP', VERSION: '1.0', pandas_type: 'frame', pandas_version: '0.15.2', encoding: 'UTF-8', errors: 'strict', axis0_variety: 'regular', axis1_variety: 'regular',
+    CLASS: 'GROUP',
+    VERSION: '1.0',
+    pandas_type: 'frame',
+    pandas_version: '0.15.2',
+    encoding: 'UTF-8',
+    errors: 'strict',
+    axis0_variety: 'regular',
+    axis1_variety: 'regular',
   };
-  blocks.forEach((_, b) => { attributes[`block${b}_items_variety`] = 'regular'; });
+  blocks.forEach((_, b) => {
+    attributes[`block${b}_items_variety`] = 'regular';
+  });
   for (const [name, value] of Object.entries(attributes)) stringAttribute(group, name, value);
   group.create_attribute('ndim', BigInt64Array.of(2n), [], '<q');
   group.create_attribute('nblocks', BigInt64Array.of(BigInt(blocks.length)), [], '<q');
   if (Object.keys(table.shapes).length > 0) stringAttribute(group, SHAPES_ATTRIBUTE, JSON.stringify(table.shapes));
-  stringDataset(group, 'axis0', table.columns.map((column) => column.name));
+  stringDataset(
+    group,
+    'axis0',
+    table.columns.map((column) => column.name),
+  );
   indexDataset(group, table.ids);
   const rows = table.ids.length;
   blocks.forEach((block, b) => {
     stringDataset(group, `block${b}_items`, block.items);
     const shape = [rows, block.items.length];
     const chunks = level === null || rows === 0 ? null : [Math.max(1, Math.min(rows, Math.ceil(65536 / block.items.length))), block.items.length];
-    const dataset = group.create_dataset({ name: `block${b}_values`, data: block.values, shape, ...(chunks ? { compression: 'gzip' as const, compression_opts: level!, chunks } : {}) });
+    const dataset = group.create_dataset({
+      name: `block${b}_values`,
+      data: block.values,
+      shape,
+      ...(chunks ? { compression: 'gzip' as const, compression_opts: level!, chunks } : {}),
+    });
     arrayAttributes(dataset);
     if (block.bool) stringAttribute(dataset, 'batchflow_dtype', 'bool');
   });

@@ -25,15 +25,25 @@ import { ArgumentError } from '../errors.js';
 import { optionNames } from '../util/option-names.js';
 import { FileFormatError, MissingColumnError, UnsupportedDataError } from './errors.js';
 import { assertReadableFile, readFileHead, resolvePath } from './files.js';
-import type { FormatDumpOptions, FormatHandler, FormatLoadOptions } from './format-handler.js';
+import type { FormatHandler } from './format-handler.js';
 import { ensureGroup, writeDatasetsLayout, writeHdf5 } from './hdf5-datasets.js';
 import { loadH5wasm, type H5Dataset, type H5File, type H5Group, type H5Module } from './h5wasm-import.js';
 import { SHAPES_ATTRIBUTE, writePandasFrame } from './hdf5-pandas.js';
 import { decodePickledObjectArray } from './pandas-pickle.js';
 import {
-  assignComponents, batchToColumns, checkOptions, dumpNames, gatherRows, indexKey, int64Policy, readComponents, readWholeTable, type Int64Policy, type TableSource, type TableValues,
+  assignComponents,
+  batchToColumns,
+  checkOptions,
+  dumpNames,
+  gatherRows,
+  indexKey,
+  int64Policy,
+  readComponents,
+  readWholeTable,
+  type Int64Policy,
+  type TableSource,
+  type TableValues,
 } from './table.js';
-
 
 const FORMAT = 'hdf5';
 /** Name of the ids dataset that `dump` writes and `load` uses by default. */
@@ -109,7 +119,9 @@ function isBoolType(dataset: H5Dataset): boolean {
   if (attributeValue(dataset, 'batchflow_dtype') === 'bool') return true;
   if (metadata.type === 4 && metadata.size === 1) return true; // H5T_BITFIELD (PyTables bool)
   if (metadata.type === 8 && metadata.enum_type) {
-    const members = Object.keys(metadata.enum_type.members).map((m) => m.toUpperCase()).sort();
+    const members = Object.keys(metadata.enum_type.members)
+      .map((m) => m.toUpperCase())
+      .sort();
     return members.length === 2 && members[0] === 'FALSE' && members[1] === 'TRUE'; // h5py bool
   }
   return false;
@@ -120,11 +132,13 @@ function datasetValues(dataset: H5Dataset, file: string, name: string, value: un
   const shape = (dataset.shape ?? []) as number[];
   const type = dataset.metadata.type;
   if (isBoolType(dataset)) {
-    if (shape.length !== 1) throw new UnsupportedDataError(FORMAT, file, `dataset '${name}' is a ${shape.length}-D boolean dataset; only 1-D booleans are supported`);
+    if (shape.length !== 1)
+      throw new UnsupportedDataError(FORMAT, file, `dataset '${name}' is a ${shape.length}-D boolean dataset; only 1-D booleans are supported`);
     return Array.from(value as ArrayLike<number>, (v) => Number(v) !== 0);
   }
   if (type === 3) {
-    if (shape.length !== 1) throw new UnsupportedDataError(FORMAT, file, `dataset '${name}' is a ${shape.length}-D string dataset; only 1-D strings are supported`);
+    if (shape.length !== 1)
+      throw new UnsupportedDataError(FORMAT, file, `dataset '${name}' is a ${shape.length}-D string dataset; only 1-D strings are supported`);
     return Array.from(value as ArrayLike<unknown>, (v) => (v instanceof Uint8Array ? new TextDecoder().decode(v) : (v as string)));
   }
   if ((type === 0 || type === 1) && ArrayBuffer.isView(value)) {
@@ -133,7 +147,11 @@ function datasetValues(dataset: H5Dataset, file: string, name: string, value: un
     const rowSize = shape.slice(1).reduce((a, b) => a * b, 1);
     return ndarray(data, [rowSize === 0 ? 0 : data.length / rowSize, ...shape.slice(1)]);
   }
-  throw new UnsupportedDataError(FORMAT, file, `dataset '${name}' has an HDF5 type (class ${type}) that cannot be a component (numbers, booleans and strings are supported)`);
+  throw new UnsupportedDataError(
+    FORMAT,
+    file,
+    `dataset '${name}' has an HDF5 type (class ${type}) that cannot be a component (numbers, booleans and strings are supported)`,
+  );
 }
 
 function isContiguousRun(positions: Int32Array): boolean {
@@ -162,7 +180,8 @@ function plainTable(h5: H5Module, group: H5Group, file: string, options: Hdf5Loa
     const found = datasets.get(name);
     if (!found) throw new MissingColumnError(FORMAT, file, name, names, 'dataset');
     const rows = found.shape?.[0];
-    if (rows !== rowCount) throw new FileFormatError(FORMAT, file, `dataset '${name}' has ${rows ?? 0} rows, the others ${rowCount}; components need one row per item`);
+    if (rows !== rowCount)
+      throw new FileFormatError(FORMAT, file, `dataset '${name}' has ${rows ?? 0} rows, the others ${rowCount}; components need one row per item`);
     return found;
   };
   return {
@@ -197,7 +216,7 @@ function frameShapes(group: H5Group): Record<string, number[]> {
   if (typeof value !== 'string') return {};
   try {
     const parsed = JSON.parse(value) as unknown;
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? parsed as Record<string, number[]> : {};
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, number[]>) : {};
   } catch {
     return {};
   }
@@ -215,8 +234,14 @@ function frameTable(h5: H5Module, group: H5Group, file: string, options: Hdf5Loa
   const names = stringValues(child('axis0'));
   if (attributeValue(group, 'axis1_variety') === 'multi') {
     const levels = Number(attributeValue(group, 'axis1_nlevels'));
-    const levelNames = Array.from({ length: Number.isInteger(levels) ? levels : 0 }, (_, k) => String(attributeValue(child(`axis1_level${k}`), 'name') ?? `level ${k}`));
-    throw new FileFormatError(FORMAT, file, `pandas frame '${group.path}' has a MultiIndex (${levelNames.join(', ')}), which batch ids cannot be matched to; write it with a one-level index (e.g. df.reset_index(level=[...]).to_hdf(...))`);
+    const levelNames = Array.from({ length: Number.isInteger(levels) ? levels : 0 }, (_, k) =>
+      String(attributeValue(child(`axis1_level${k}`), 'name') ?? `level ${k}`),
+    );
+    throw new FileFormatError(
+      FORMAT,
+      file,
+      `pandas frame '${group.path}' has a MultiIndex (${levelNames.join(', ')}), which batch ids cannot be matched to; write it with a one-level index (e.g. df.reset_index(level=[...]).to_hdf(...))`,
+    );
   }
   const axis1 = child('axis1');
   const index = Array.from(datasetValues(axis1, file, 'axis1') as ArrayLike<unknown>, indexKey);
@@ -227,18 +252,21 @@ function frameTable(h5: H5Module, group: H5Group, file: string, options: Hdf5Loa
     const values = child(`block${b}_values`);
     const transposed = attributeFlag(attributeValue(values, 'transposed'));
     const shape = values.shape ?? [];
-    if (attributeValue(values, 'CLASS') === 'VLARRAY' || values.metadata.vlen && values.metadata.type !== 3) {
+    if (attributeValue(values, 'CLASS') === 'VLARRAY' || (values.metadata.vlen && values.metadata.type !== 3)) {
       let decoded;
       try {
         const raw = (values.value as unknown[])[0];
         if (!(raw instanceof Uint8Array)) throw new TypeError('the object block is not a pickle');
         decoded = decodePickledObjectArray(raw);
       } catch (error) {
-        throw new UnsupportedDataError(FORMAT, file, `pandas frame '${group.path}' block ${b} (columns ${items.join(', ')}): ${(error as Error).message}`, { cause: error });
+        throw new UnsupportedDataError(FORMAT, file, `pandas frame '${group.path}' block ${b} (columns ${items.join(', ')}): ${(error as Error).message}`, {
+          cause: error,
+        });
       }
       const [a = decoded.values.length, c = 1] = decoded.shape;
-      const at = (p: number, q: number): unknown => (decoded.shape.length < 2 ? decoded.values[p] : decoded.fortran ? decoded.values[q * a + p] : decoded.values[p * c + q]);
-      const rowsFirst = decoded.shape.length === 2 && (a === rows && c === items.length) && (transposed || !(a === items.length && c === rows));
+      const at = (p: number, q: number): unknown =>
+        decoded.shape.length < 2 ? decoded.values[p] : decoded.fortran ? decoded.values[q * a + p] : decoded.values[p * c + q];
+      const rowsFirst = decoded.shape.length === 2 && a === rows && c === items.length && (transposed || !(a === items.length && c === rows));
       items.forEach((item, j) => {
         const column = new Array<unknown>(rows);
         for (let i = 0; i < rows; i++) column[i] = decoded.shape.length < 2 ? at(i + j * rows, 0) : rowsFirst ? at(i, j) : at(j, i);
@@ -247,8 +275,15 @@ function frameTable(h5: H5Module, group: H5Group, file: string, options: Hdf5Loa
       continue;
     }
     const raw = values.value;
-    if (!ArrayBuffer.isView(raw)) throw new UnsupportedDataError(FORMAT, file, `pandas frame '${group.path}' block ${b} (columns ${items.join(', ')}) has an HDF5 type (class ${values.metadata.type}) that cannot be read`);
-    const flat: ArrayLike<unknown> = isBoolType(values) ? Array.from(raw as unknown as ArrayLike<number>, (v) => Number(v) !== 0) : (raw as unknown as TypedArray);
+    if (!ArrayBuffer.isView(raw))
+      throw new UnsupportedDataError(
+        FORMAT,
+        file,
+        `pandas frame '${group.path}' block ${b} (columns ${items.join(', ')}) has an HDF5 type (class ${values.metadata.type}) that cannot be read`,
+      );
+    const flat: ArrayLike<unknown> = isBoolType(values)
+      ? Array.from(raw as unknown as ArrayLike<number>, (v) => Number(v) !== 0)
+      : (raw as unknown as TypedArray);
     const [a = 0, c = 1] = shape;
     const rowsFirst = shape.length === 2 && a === rows && c === items.length && (transposed || !(a === items.length && c === rows));
     const isBool = Array.isArray(flat);
@@ -317,7 +352,11 @@ async function withTable<T>(file: string, options: Hdf5LoadOptions, use: (table:
     let table: TableSource;
     if (kind === 'frame') table = frameTable(h5, group, file, options);
     else if (kind !== undefined) {
-      throw new FileFormatError(FORMAT, file, `'${group.path}' is a pandas '${kind}' object; only fixed-format frames (df.to_hdf(..., format='fixed')) and plain datasets are supported`);
+      throw new FileFormatError(
+        FORMAT,
+        file,
+        `'${group.path}' is a pandas '${kind}' object; only fixed-format frames (df.to_hdf(..., format='fixed')) and plain datasets are supported`,
+      );
     } else table = plainTable(h5, group, file, options);
     return use(table);
   } finally {
@@ -331,7 +370,9 @@ export const hdf5Format: FormatHandler<Hdf5LoadOptions, Hdf5DumpOptions> = {
     checkOptions(FORMAT, options, loadOptionNames);
     const file = resolvePath(FORMAT, options.src, 'src');
     const policy = int64Policy(options.int64);
-    const staged = await withTable(file, options, (table): Map<string, Column> => readComponents(table, batch, options.dst, policy, table.positional === 'locator' ? 'dataset' : 'column'));
+    const staged = await withTable(file, options, (table): Map<string, Column> =>
+      readComponents(table, batch, options.dst, policy, table.positional === 'locator' ? 'dataset' : 'column'),
+    );
     await assignComponents(batch, staged);
   },
 
@@ -348,9 +389,11 @@ export const hdf5Format: FormatHandler<Hdf5LoadOptions, Hdf5DumpOptions> = {
     const key = options.key ?? '/';
     if (typeof key !== 'string') throw new ArgumentError('key', `expected a group path, got ${typeof key}`);
     const indexName = options.indexKey === undefined ? DEFAULT_INDEX_KEY : options.indexKey;
-    if (indexName !== null && (typeof indexName !== 'string' || indexName === '')) throw new ArgumentError('indexKey', `expected a dataset name or null, got ${JSON.stringify(indexName)}`);
+    if (indexName !== null && (typeof indexName !== 'string' || indexName === ''))
+      throw new ArgumentError('indexKey', `expected a dataset name or null, got ${JSON.stringify(indexName)}`);
     const level = options.compression ?? null;
-    if (level !== null && !(typeof level === 'number' && Number.isInteger(level) && level >= 1 && level <= 9)) throw new ArgumentError('compression', `expected a gzip level 1–9 or null, got ${JSON.stringify(level)}`);
+    if (level !== null && !(typeof level === 'number' && Number.isInteger(level) && level >= 1 && level <= 9))
+      throw new ArgumentError('compression', `expected a gzip level 1–9 or null, got ${JSON.stringify(level)}`);
     const layout = options.layout ?? 'pandas';
     if (layout !== 'pandas' && layout !== 'datasets') throw new ArgumentError('layout', `expected 'pandas' or 'datasets', got ${JSON.stringify(layout)}`);
     const names = dumpNames(batch, options.components, FORMAT, file);
@@ -360,7 +403,8 @@ export const hdf5Format: FormatHandler<Hdf5LoadOptions, Hdf5DumpOptions> = {
       await writeHdf5(file, (handle) => writePandasFrame(ensureGroup(handle, key), table, level, file));
       return;
     }
-    if (indexName !== null && names.includes(indexName)) throw new ArgumentError('indexKey', `'${indexName}' is also a component name; choose another indexKey`);
+    if (indexName !== null && names.includes(indexName))
+      throw new ArgumentError('indexKey', `'${indexName}' is also a component name; choose another indexKey`);
     const components = new Map(names.map((name) => [name, batch.getComponent(name)] as const));
     await writeDatasetsLayout(components, batch.indices.map(indexKey), file, key, indexName, level);
   },

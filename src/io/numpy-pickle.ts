@@ -37,7 +37,10 @@ export class NumpyArray {
 
 /** A numpy scalar (`np.float32(0.5)`, `np.int64(3)`, `np.str_('a')`, …). */
 export class NumpyScalar {
-  constructor(readonly dtype: NumpyNumericType | 'str', readonly value: number | bigint | boolean | string) {}
+  constructor(
+    readonly dtype: NumpyNumericType | 'str',
+    readonly value: number | bigint | boolean | string,
+  ) {}
 }
 
 const RECONSTRUCT = ['numpy._core.multiarray._reconstruct', 'numpy.core.multiarray._reconstruct'];
@@ -47,7 +50,15 @@ const CREATE_ARRAY = 'dill._dill._create_array';
 
 /** The globals a numpy data pickle may name. */
 export const NUMPY_PICKLE_GLOBALS: ReadonlySet<string> = new Set([
-  ...RECONSTRUCT, ...SCALAR, ...FROMBUFFER, CREATE_ARRAY, 'dill._dill._load_type', 'numpy.ndarray', 'numpy.dtype', '_codecs.encode', 'builtins.bytes',
+  ...RECONSTRUCT,
+  ...SCALAR,
+  ...FROMBUFFER,
+  CREATE_ARRAY,
+  'dill._dill._load_type',
+  'numpy.ndarray',
+  'numpy.dtype',
+  '_codecs.encode',
+  'builtins.bytes',
 ]);
 
 interface Dtype {
@@ -58,7 +69,18 @@ interface Dtype {
 }
 
 const numericCodes: Readonly<Record<string, NumpyNumericType>> = {
-  b1: 'bool', i1: 'int8', u1: 'uint8', i2: 'int16', u2: 'uint16', i4: 'int32', u4: 'uint32', i8: 'int64', u8: 'uint64', f2: 'float16', f4: 'float32', f8: 'float64',
+  b1: 'bool',
+  i1: 'int8',
+  u1: 'uint8',
+  i2: 'int16',
+  u2: 'uint16',
+  i4: 'int32',
+  u4: 'uint32',
+  i8: 'int64',
+  u8: 'uint64',
+  f2: 'float16',
+  f4: 'float32',
+  f8: 'float64',
 };
 
 const MAX_DEPTH = 200;
@@ -84,8 +106,10 @@ function decodeDtype(value: PyValue | undefined): Dtype {
   if (typeof code !== 'string') throw new PickleError(`numpy.dtype is given ${describe(code)}, not a type code`);
   const state = call.state === undefined ? [] : tupleItems(call.state, 'the dtype state');
   const order = state[1];
-  if (state.length > 0 && (state.length < 8 || (order !== '<' && order !== '>' && order !== '|' && order !== '='))) throw new PickleError(`the state of dtype '${code}' is not a numpy dtype state`);
-  if ((state[2] ?? null) !== null || (state[3] ?? null) !== null) throw new UnsupportedPickleDataError(`dtype '${code}' is a structured or sub-array dtype, which is not supported`);
+  if (state.length > 0 && (state.length < 8 || (order !== '<' && order !== '>' && order !== '|' && order !== '=')))
+    throw new PickleError(`the state of dtype '${code}' is not a numpy dtype state`);
+  if ((state[2] ?? null) !== null || (state[3] ?? null) !== null)
+    throw new UnsupportedPickleDataError(`dtype '${code}' is a structured or sub-array dtype, which is not supported`);
   const bigEndian = order === '>' || (order === '=' && endianness() === 'BE');
   const numeric = numericCodes[code];
   if (numeric) return { type: numeric, itemsize: Number(code.slice(1)), bigEndian, name: code };
@@ -96,7 +120,9 @@ function decodeDtype(value: PyValue | undefined): Dtype {
     const itemsize = isInt(declared) && declared >= 0 ? declared : Number(match[2]) * (match[1] === 'U' ? 4 : 1);
     return { type: match[1] === 'U' ? 'unicode' : 'bytes', itemsize, bigEndian, name: code };
   }
-  throw new UnsupportedPickleDataError(`numpy dtype '${code}' is not supported (bool, int8…int64, uint8…uint64, float16/32/64, 'U' and 'S' strings and object arrays of str are)`);
+  throw new UnsupportedPickleDataError(
+    `numpy dtype '${code}' is not supported (bool, int8…int64, uint8…uint64, float16/32/64, 'U' and 'S' strings and object arrays of str are)`,
+  );
 }
 
 function swapBytes(bytes: Uint8Array, size: number): void {
@@ -116,9 +142,14 @@ function float16ToFloat32(halves: Uint16Array): Float32Array {
     const sign = h & 0x8000 ? -1 : 1;
     const exponent = (h >> 10) & 0x1f;
     const fraction = h & 0x3ff;
-    out[i] = exponent === 0 ? sign * 2 ** -14 * (fraction / 1024)
-      : exponent === 31 ? (fraction ? NaN : sign * Infinity)
-        : sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
+    out[i] =
+      exponent === 0
+        ? sign * 2 ** -14 * (fraction / 1024)
+        : exponent === 31
+          ? fraction
+            ? NaN
+            : sign * Infinity
+          : sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
   }
   return out;
 }
@@ -149,8 +180,18 @@ function decodeStrings(bytes: Uint8Array, count: number, dtype: Dtype): string[]
 }
 
 const ctors = {
-  int8: Int8Array, uint8: Uint8Array, int16: Int16Array, uint16: Uint16Array, int32: Int32Array, uint32: Uint32Array,
-  int64: BigInt64Array, uint64: BigUint64Array, float32: Float32Array, float64: Float64Array, bool: Uint8Array, float16: Uint16Array,
+  int8: Int8Array,
+  uint8: Uint8Array,
+  int16: Int16Array,
+  uint16: Uint16Array,
+  int32: Int32Array,
+  uint32: Uint32Array,
+  int64: BigInt64Array,
+  uint64: BigUint64Array,
+  float32: Float32Array,
+  float64: Float64Array,
+  bool: Uint8Array,
+  float16: Uint16Array,
 } as const;
 
 /** Row-major order of data stored column-major (Fortran) with `shape`. */
@@ -199,7 +240,15 @@ function decodeArray(dtype: Dtype, shapeItems: readonly PyValue[], fortran: bool
     if (count !== data.length) throw new PickleError(`an object array of shape [${shape.join(', ')}] holds ${data.length} elements`);
     const values = data.map((item) => {
       const value = convert(item);
-      if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' || value instanceof Uint8Array) return value;
+      if (
+        value === null ||
+        typeof value === 'string' ||
+        typeof value === 'number' ||
+        typeof value === 'bigint' ||
+        typeof value === 'boolean' ||
+        value instanceof Uint8Array
+      )
+        return value;
       throw new UnsupportedPickleDataError(`an object array holds ${describe(item)}; only str, bytes, int, float, bool and None elements are supported`);
     });
     return new NumpyArray('object', shape, fortran ? Object.values(fortranToC(values, shape, (n) => new Array(n))) : values);
@@ -208,7 +257,9 @@ function decodeArray(dtype: Dtype, shapeItems: readonly PyValue[], fortran: bool
   const limit = dtype.itemsize === 0 ? Number.MAX_SAFE_INTEGER : Math.floor(data.byteLength / dtype.itemsize);
   const count = elementCount(shapeItems, limit);
   if (count > limit || count * dtype.itemsize !== data.byteLength) {
-    throw new PickleError(`a '${dtype.name}' array of shape [${shape.join(', ')}] needs ${count > limit ? 'more than ' : ''}${Math.min(count, limit + 1) * dtype.itemsize} bytes, the pickle holds ${data.byteLength}`);
+    throw new PickleError(
+      `a '${dtype.name}' array of shape [${shape.join(', ')}] needs ${count > limit ? 'more than ' : ''}${Math.min(count, limit + 1) * dtype.itemsize} bytes, the pickle holds ${data.byteLength}`,
+    );
   }
   if (dtype.type === 'unicode' || dtype.type === 'bytes') {
     const values = decodeStrings(data, count, dtype);
@@ -232,7 +283,8 @@ function decodeArray(dtype: Dtype, shapeItems: readonly PyValue[], fortran: bool
 /** `_reconstruct(ndarray, (0,), b'b')` + state `(version, shape, dtype, is_fortran, data)`. */
 function fromReconstruct(call: PyCall, state: PyValue | undefined, convert: (v: PyValue) => unknown): NumpyArray {
   const [cls] = call.args;
-  if (!(cls instanceof PyGlobal) || cls.qualified !== 'numpy.ndarray') throw new PickleError(`${call.func.qualified} rebuilds ${describe(cls)}; only numpy.ndarray is supported`);
+  if (!(cls instanceof PyGlobal) || cls.qualified !== 'numpy.ndarray')
+    throw new PickleError(`${call.func.qualified} rebuilds ${describe(cls)}; only numpy.ndarray is supported`);
   const items = tupleItems(state, 'the array state');
   if (items.length !== 5 || !isInt(items[0])) throw new PickleError(`the array state has ${items.length} items (5 expected)`);
   return decodeArray(decodeDtype(items[2]), tupleItems(items[1], 'the array shape'), items[3] === true, items[4], convert);
@@ -245,7 +297,8 @@ function bytesFromCall(call: PyCall): Uint8Array {
     throw new PickleError('builtins.bytes is only supported without arguments');
   }
   const [text, encoding] = call.args;
-  if (typeof text !== 'string' || (encoding !== 'latin1' && encoding !== 'latin-1') || call.args.length !== 2) throw new PickleError("_codecs.encode is only supported as encode(<str>, 'latin1')");
+  if (typeof text !== 'string' || (encoding !== 'latin1' && encoding !== 'latin-1') || call.args.length !== 2)
+    throw new PickleError("_codecs.encode is only supported as encode(<str>, 'latin1')");
   const out = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
@@ -279,7 +332,8 @@ class Converter {
     if (value instanceof PyDict) {
       const out: Record<string, unknown> = {};
       for (const [key, item] of value.entries) {
-        if (typeof key !== 'string' && !(typeof key === 'number' || typeof key === 'bigint')) throw new UnsupportedPickleDataError(`a dict key is ${describe(key)}; only str and int keys are supported`);
+        if (typeof key !== 'string' && !(typeof key === 'number' || typeof key === 'bigint'))
+          throw new UnsupportedPickleDataError(`a dict key is ${describe(key)}; only str and int keys are supported`);
         Object.defineProperty(out, String(key), { value: this.convert(item), enumerable: true, writable: true, configurable: true });
       }
       return out;
@@ -295,8 +349,10 @@ class Converter {
     if (name === CREATE_ARRAY) {
       // dill._dill._create_array(f, args, state, npdict=None): f(*args).__setstate__(state)
       const [f, args, state, npdict] = call.args;
-      if (!(f instanceof PyGlobal) || !RECONSTRUCT.includes(f.qualified)) throw new PickleError(`${CREATE_ARRAY} is given ${describe(f)}; only numpy's _reconstruct is supported`);
-      if (npdict !== undefined && npdict !== null && !(npdict instanceof PyDict && npdict.entries.length === 0)) throw new UnsupportedPickleDataError('an ndarray subclass with attributes (dill npdict) is not supported');
+      if (!(f instanceof PyGlobal) || !RECONSTRUCT.includes(f.qualified))
+        throw new PickleError(`${CREATE_ARRAY} is given ${describe(f)}; only numpy's _reconstruct is supported`);
+      if (npdict !== undefined && npdict !== null && !(npdict instanceof PyDict && npdict.entries.length === 0))
+        throw new UnsupportedPickleDataError('an ndarray subclass with attributes (dill npdict) is not supported');
       return fromReconstruct(new PyCall(f, tupleItems(args, 'the array arguments')), state, this.convert);
     }
     if (FROMBUFFER.includes(name)) {
@@ -328,8 +384,17 @@ export function readNumpyPickle(bytes: Uint8Array): unknown {
 // ---- writing --------------------------------------------------------------------------------------
 
 const writeCodes: Readonly<Record<string, [code: string, order: '<' | '|']>> = {
-  bool: ['b1', '|'], int8: ['i1', '|'], uint8: ['u1', '|'], int16: ['i2', '<'], uint16: ['u2', '<'], int32: ['i4', '<'], uint32: ['u4', '<'],
-  int64: ['i8', '<'], uint64: ['u8', '<'], float32: ['f4', '<'], float64: ['f8', '<'],
+  bool: ['b1', '|'],
+  int8: ['i1', '|'],
+  uint8: ['u1', '|'],
+  int16: ['i2', '<'],
+  uint16: ['u2', '<'],
+  int32: ['i4', '<'],
+  uint32: ['u4', '<'],
+  int64: ['i8', '<'],
+  uint64: ['u8', '<'],
+  float32: ['f4', '<'],
+  float64: ['f8', '<'],
 };
 
 function dtypeCall(type: string): PyCall {
@@ -349,7 +414,11 @@ function littleEndianBytes(data: TypedArray | BigInt64Array | BigUint64Array): U
 }
 
 /** The pickle node of a row-major numpy array of `type` (a key of the numeric types, not float16) holding `data`. */
-export function numpyArrayNode(type: Exclude<NumpyNumericType, 'float16'>, shape: readonly number[], data: TypedArray | BigInt64Array | BigUint64Array): PyCall {
+export function numpyArrayNode(
+  type: Exclude<NumpyNumericType, 'float16'>,
+  shape: readonly number[],
+  data: TypedArray | BigInt64Array | BigUint64Array,
+): PyCall {
   const call = new PyCall(new PyGlobal('numpy.core.multiarray', '_reconstruct'), [new PyGlobal('numpy', 'ndarray'), new PyTuple([0]), new Uint8Array([0x62])]);
   call.state = new PyTuple([1, new PyTuple([...shape]), dtypeCall(type), false, littleEndianBytes(data)]);
   return call;

@@ -18,7 +18,8 @@ export interface PickledObjectArray {
 /** Decodes a pickled numpy object array; throws an Error describing what was found otherwise. */
 export function decodePickledObjectArray(bytes: Uint8Array): PickledObjectArray {
   const root = readNumpyPickle(bytes);
-  if (!(root instanceof NumpyArray)) throw new TypeError(`expected a pickled numpy array, found ${root === null ? 'None' : typeof root === 'object' ? 'another Python value' : typeof root}`);
+  if (!(root instanceof NumpyArray))
+    throw new TypeError(`expected a pickled numpy array, found ${root === null ? 'None' : typeof root === 'object' ? 'another Python value' : typeof root}`);
   if (root.dtype !== 'object' && root.dtype !== 'str') throw new TypeError(`expected an object (string) array, found a ${root.dtype} array`);
   const values = (root.data as ReadonlyArray<string | number | bigint | boolean | null | Uint8Array>).map((value) => {
     if (typeof value === 'bigint') return Number(value);

@@ -21,7 +21,10 @@ export class PickleGlobalError extends PickleError {
 
 /** A Python global (a module attribute such as `numpy.dtype`), never resolved to anything. */
 export class PyGlobal {
-  constructor(readonly module: string, readonly name: string) {}
+  constructor(
+    readonly module: string,
+    readonly name: string,
+  ) {}
   /** `module.name`. */
   get qualified(): string {
     return `${this.module}.${this.name}`;
@@ -31,7 +34,10 @@ export class PyGlobal {
 /** A recorded call of an allowed global (REDUCE), with the state given by a later BUILD, if any. */
 export class PyCall {
   state: PyValue | undefined = undefined;
-  constructor(readonly func: PyGlobal, readonly args: readonly PyValue[]) {}
+  constructor(
+    readonly func: PyGlobal,
+    readonly args: readonly PyValue[],
+  ) {}
 }
 
 /** A Python tuple. */

@@ -39,7 +39,8 @@ class Reader {
     return this.bytes.byteLength - this.position;
   }
   private take(n: number): number {
-    if (!Number.isSafeInteger(n) || n < 0 || n > this.left) throw new PickleError(`a length of ${n} bytes at offset ${this.position} exceeds the ${this.left} bytes left: truncated or corrupted`);
+    if (!Number.isSafeInteger(n) || n < 0 || n > this.left)
+      throw new PickleError(`a length of ${n} bytes at offset ${this.position} exceeds the ${this.left} bytes left: truncated or corrupted`);
     const at = this.position;
     this.position += n;
     return at;
@@ -59,7 +60,8 @@ class Reader {
   uint64(): number {
     const at = this.take(8);
     const value = this.view.getBigUint64(at, true);
-    if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new PickleError(`a length of ${value} bytes at offset ${at} exceeds the ${this.left} bytes left: truncated or corrupted`);
+    if (value > BigInt(Number.MAX_SAFE_INTEGER))
+      throw new PickleError(`a length of ${value} bytes at offset ${at} exceeds the ${this.left} bytes left: truncated or corrupted`);
     return Number(value);
   }
   float64BE(): number {
@@ -106,8 +108,18 @@ function decimalInt(text: string): number | bigint {
 }
 
 const opNames: Readonly<Record<number, string>> = {
-  0x69: 'INST', 0x6f: 'OBJ', 0x81: 'NEWOBJ', 0x92: 'NEWOBJ_EX', 0x50: 'PERSID', 0x51: 'BINPERSID',
-  0x82: 'EXT1', 0x83: 'EXT2', 0x84: 'EXT4', 0x97: 'NEXT_BUFFER', 0x53: 'STRING', 0x56: 'UNICODE',
+  0x69: 'INST',
+  0x6f: 'OBJ',
+  0x81: 'NEWOBJ',
+  0x92: 'NEWOBJ_EX',
+  0x50: 'PERSID',
+  0x51: 'BINPERSID',
+  0x82: 'EXT1',
+  0x83: 'EXT2',
+  0x84: 'EXT4',
+  0x97: 'NEXT_BUFFER',
+  0x53: 'STRING',
+  0x56: 'UNICODE',
 };
 
 /**
@@ -154,81 +166,181 @@ export function readPickle(bytes: Uint8Array, options: ReadPickleOptions): PyVal
   while (r.left > 0) {
     const op = r.byte();
     switch (op) {
-      case 0x80: { // PROTO
+      case 0x80: {
+        // PROTO
         const version = r.byte();
         if (version < 2 || version > 5) throw new PickleError(`pickle protocol ${version} is not supported (2 to 5 are)`);
         break;
       }
-      case 0x95: r.uint64(); break; // FRAME: its length is only a hint
-      case 0x2e: { // STOP
+      case 0x95:
+        r.uint64();
+        break; // FRAME: its length is only a hint
+      case 0x2e: {
+        // STOP
         if (stack.length !== 1 || marks.length !== 0) throw new PickleError('the pickle does not end with exactly one value: corrupted');
         if (r.left !== 0) throw new PickleError(`${r.left} bytes follow the end of the pickle`);
         return stack[0]!;
       }
-      case 0x28: marks.push(stack); stack = []; break; // MARK
-      case 0x30: pop(); break; // POP
-      case 0x31: popMark(); break; // POP_MARK
-      case 0x32: stack.push(top()); break; // DUP
-      case 0x70: memo.set(Number(decimalInt(r.line())), top()); break; // PUT
-      case 0x71: memo.set(r.byte(), top()); break; // BINPUT
-      case 0x72: memo.set(r.uint32(), top()); break; // LONG_BINPUT
-      case 0x94: memo.set(memo.size, top()); break; // MEMOIZE
-      case 0x67: stack.push(memoGet(Number(decimalInt(r.line())))); break; // GET
-      case 0x68: stack.push(memoGet(r.byte())); break; // BINGET
-      case 0x6a: stack.push(memoGet(r.uint32())); break; // LONG_BINGET
-      case 0x4e: stack.push(null); break; // NONE
-      case 0x88: stack.push(true); break; // NEWTRUE
-      case 0x89: stack.push(false); break; // NEWFALSE
-      case 0x49: { // INT
+      case 0x28:
+        marks.push(stack);
+        stack = [];
+        break; // MARK
+      case 0x30:
+        pop();
+        break; // POP
+      case 0x31:
+        popMark();
+        break; // POP_MARK
+      case 0x32:
+        stack.push(top());
+        break; // DUP
+      case 0x70:
+        memo.set(Number(decimalInt(r.line())), top());
+        break; // PUT
+      case 0x71:
+        memo.set(r.byte(), top());
+        break; // BINPUT
+      case 0x72:
+        memo.set(r.uint32(), top());
+        break; // LONG_BINPUT
+      case 0x94:
+        memo.set(memo.size, top());
+        break; // MEMOIZE
+      case 0x67:
+        stack.push(memoGet(Number(decimalInt(r.line()))));
+        break; // GET
+      case 0x68:
+        stack.push(memoGet(r.byte()));
+        break; // BINGET
+      case 0x6a:
+        stack.push(memoGet(r.uint32()));
+        break; // LONG_BINGET
+      case 0x4e:
+        stack.push(null);
+        break; // NONE
+      case 0x88:
+        stack.push(true);
+        break; // NEWTRUE
+      case 0x89:
+        stack.push(false);
+        break; // NEWFALSE
+      case 0x49: {
+        // INT
         const text = r.line();
         stack.push(text === '01' ? true : text === '00' ? false : decimalInt(text));
         break;
       }
-      case 0x4c: stack.push(decimalInt(r.line())); break; // LONG
-      case 0x4a: stack.push(r.int32()); break; // BININT
-      case 0x4b: stack.push(r.byte()); break; // BININT1
-      case 0x4d: stack.push(r.uint16()); break; // BININT2
-      case 0x8a: stack.push(decodeLong(r.slice(r.byte()))); break; // LONG1
-      case 0x8b: { // LONG4
+      case 0x4c:
+        stack.push(decimalInt(r.line()));
+        break; // LONG
+      case 0x4a:
+        stack.push(r.int32());
+        break; // BININT
+      case 0x4b:
+        stack.push(r.byte());
+        break; // BININT1
+      case 0x4d:
+        stack.push(r.uint16());
+        break; // BININT2
+      case 0x8a:
+        stack.push(decodeLong(r.slice(r.byte())));
+        break; // LONG1
+      case 0x8b: {
+        // LONG4
         const n = r.int32();
         if (n < 0 || n > MAX_LONG_BYTES) throw new PickleError(`an integer of ${n} bytes is not supported (at most ${MAX_LONG_BYTES})`);
         stack.push(decodeLong(r.slice(n)));
         break;
       }
-      case 0x46: { // FLOAT
+      case 0x46: {
+        // FLOAT
         const text = r.line();
         const value = Number(text);
         if (Number.isNaN(value) && !/^[+-]?nan$/i.test(text)) throw new PickleError(`'${text}' is not a float`);
         stack.push(value);
         break;
       }
-      case 0x47: stack.push(r.float64BE()); break; // BINFLOAT
-      case 0x54: stack.push(r.ascii(r.int32())); break; // BINSTRING (Python 2 str, read as ASCII)
-      case 0x55: stack.push(r.ascii(r.byte())); break; // SHORT_BINSTRING
-      case 0x42: stack.push(r.slice(r.uint32())); break; // BINBYTES
-      case 0x43: stack.push(r.slice(r.byte())); break; // SHORT_BINBYTES
-      case 0x8e: stack.push(r.slice(r.uint64())); break; // BINBYTES8
-      case 0x96: stack.push(r.slice(r.uint64())); break; // BYTEARRAY8
-      case 0x98: break; // READONLY_BUFFER
-      case 0x58: stack.push(r.text(r.uint32(), 'a string')); break; // BINUNICODE
-      case 0x8c: stack.push(r.text(r.byte(), 'a string')); break; // SHORT_BINUNICODE
-      case 0x8d: stack.push(r.text(r.uint64(), 'a string')); break; // BINUNICODE8
-      case 0x29: stack.push(new PyTuple([])); break; // EMPTY_TUPLE
-      case 0x74: { const items = popMark(); stack.push(new PyTuple(items)); break; } // TUPLE
-      case 0x85: stack.push(new PyTuple([pop()])); break; // TUPLE1
-      case 0x86: { const b = pop(); const a = pop(); stack.push(new PyTuple([a, b])); break; } // TUPLE2
-      case 0x87: { const c = pop(); const b = pop(); const a = pop(); stack.push(new PyTuple([a, b, c])); break; } // TUPLE3
-      case 0x5d: stack.push([]); break; // EMPTY_LIST
-      case 0x6c: { const items = popMark(); stack.push(items); break; } // LIST
-      case 0x61: { const value = pop(); list(top(), 'APPEND').push(value); break; } // APPEND
-      case 0x65: { // APPENDS
+      case 0x47:
+        stack.push(r.float64BE());
+        break; // BINFLOAT
+      case 0x54:
+        stack.push(r.ascii(r.int32()));
+        break; // BINSTRING (Python 2 str, read as ASCII)
+      case 0x55:
+        stack.push(r.ascii(r.byte()));
+        break; // SHORT_BINSTRING
+      case 0x42:
+        stack.push(r.slice(r.uint32()));
+        break; // BINBYTES
+      case 0x43:
+        stack.push(r.slice(r.byte()));
+        break; // SHORT_BINBYTES
+      case 0x8e:
+        stack.push(r.slice(r.uint64()));
+        break; // BINBYTES8
+      case 0x96:
+        stack.push(r.slice(r.uint64()));
+        break; // BYTEARRAY8
+      case 0x98:
+        break; // READONLY_BUFFER
+      case 0x58:
+        stack.push(r.text(r.uint32(), 'a string'));
+        break; // BINUNICODE
+      case 0x8c:
+        stack.push(r.text(r.byte(), 'a string'));
+        break; // SHORT_BINUNICODE
+      case 0x8d:
+        stack.push(r.text(r.uint64(), 'a string'));
+        break; // BINUNICODE8
+      case 0x29:
+        stack.push(new PyTuple([]));
+        break; // EMPTY_TUPLE
+      case 0x74: {
+        const items = popMark();
+        stack.push(new PyTuple(items));
+        break;
+      } // TUPLE
+      case 0x85:
+        stack.push(new PyTuple([pop()]));
+        break; // TUPLE1
+      case 0x86: {
+        const b = pop();
+        const a = pop();
+        stack.push(new PyTuple([a, b]));
+        break;
+      } // TUPLE2
+      case 0x87: {
+        const c = pop();
+        const b = pop();
+        const a = pop();
+        stack.push(new PyTuple([a, b, c]));
+        break;
+      } // TUPLE3
+      case 0x5d:
+        stack.push([]);
+        break; // EMPTY_LIST
+      case 0x6c: {
+        const items = popMark();
+        stack.push(items);
+        break;
+      } // LIST
+      case 0x61: {
+        const value = pop();
+        list(top(), 'APPEND').push(value);
+        break;
+      } // APPEND
+      case 0x65: {
+        // APPENDS
         const items = popMark();
         const target = list(top(), 'APPENDS');
         for (const item of items) target.push(item);
         break;
       }
-      case 0x7d: stack.push(new PyDict()); break; // EMPTY_DICT
-      case 0x64: { // DICT
+      case 0x7d:
+        stack.push(new PyDict());
+        break; // EMPTY_DICT
+      case 0x64: {
+        // DICT
         const items = popMark();
         if (items.length % 2) throw new PickleError('DICT has an odd number of items: corrupted');
         const out = new PyDict();
@@ -236,23 +348,36 @@ export function readPickle(bytes: Uint8Array, options: ReadPickleOptions): PyVal
         stack.push(out);
         break;
       }
-      case 0x73: { const value = pop(); const key = pop(); dict(top(), 'SETITEM').set(key, value); break; } // SETITEM
-      case 0x75: { // SETITEMS
+      case 0x73: {
+        const value = pop();
+        const key = pop();
+        dict(top(), 'SETITEM').set(key, value);
+        break;
+      } // SETITEM
+      case 0x75: {
+        // SETITEMS
         const items = popMark();
         if (items.length % 2) throw new PickleError('SETITEMS has an odd number of items: corrupted');
         const target = dict(top(), 'SETITEMS');
         for (let i = 0; i < items.length; i += 2) target.set(items[i]!, items[i + 1]!);
         break;
       }
-      case 0x63: { const module = r.line(); const name = r.line(); stack.push(global(module, name)); break; } // GLOBAL
-      case 0x93: { // STACK_GLOBAL
+      case 0x63: {
+        const module = r.line();
+        const name = r.line();
+        stack.push(global(module, name));
+        break;
+      } // GLOBAL
+      case 0x93: {
+        // STACK_GLOBAL
         const name = pop();
         const module = pop();
         if (typeof module !== 'string' || typeof name !== 'string') throw new PickleError('STACK_GLOBAL needs two strings');
         stack.push(global(module, name));
         break;
       }
-      case 0x52: { // REDUCE
+      case 0x52: {
+        // REDUCE
         const args = pop();
         const func = pop();
         if (!(func instanceof PyGlobal)) throw new PickleError(`REDUCE calls ${describe(func)}, not an allowed global`);
@@ -267,16 +392,22 @@ export function readPickle(bytes: Uint8Array, options: ReadPickleOptions): PyVal
         stack.push(new PyCall(func, args.items));
         break;
       }
-      case 0x62: { // BUILD
+      case 0x62: {
+        // BUILD
         const state = pop();
         const target = top();
-        if (!(target instanceof PyCall) || target.state !== undefined) throw new PickleError(`BUILD sets the state of ${describe(target)}; only a freshly built allowed object can take one`);
+        if (!(target instanceof PyCall) || target.state !== undefined)
+          throw new PickleError(`BUILD sets the state of ${describe(target)}; only a freshly built allowed object can take one`);
         target.state = state;
         break;
       }
       default: {
         const name = opNames[op];
-        throw new PickleError(name ? `opcode ${name} is not supported by this safe reader` : `unknown opcode 0x${op.toString(16).padStart(2, '0')} at offset ${bytes.byteLength - r.left - 1}: corrupted or not a pickle`);
+        throw new PickleError(
+          name
+            ? `opcode ${name} is not supported by this safe reader`
+            : `unknown opcode 0x${op.toString(16).padStart(2, '0')} at offset ${bytes.byteLength - r.left - 1}: corrupted or not a pickle`,
+        );
       }
     }
   }

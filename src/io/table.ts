@@ -78,7 +78,11 @@ export function convertInt64(values: BigInt64Array | BigUint64Array, policy: Int
   for (let i = 0; i < values.length; i++) {
     const value = values[i]!;
     if (value < limit[0]! || value > limit[1]!) {
-      throw new UnsupportedDataError(format, file, `column '${column}' holds the 64-bit integer ${value} at row ${i}, which does not fit ${policy === 'int32' ? 'int32' : 'a float64 exactly (|v| > 2^53)'}; load with int64: 'bigint'${policy === 'int32' ? " or 'float64'" : ''}`);
+      throw new UnsupportedDataError(
+        format,
+        file,
+        `column '${column}' holds the 64-bit integer ${value} at row ${i}, which does not fit ${policy === 'int32' ? 'int32' : 'a float64 exactly (|v| > 2^53)'}; load with int64: 'bigint'${policy === 'int32' ? " or 'float64'" : ''}`,
+      );
     }
     out[i] = Number(value);
   }
@@ -122,7 +126,11 @@ export function selectRows(table: TableSource, batch: BatchLike): Int32Array | n
       const row = byKey.get(key);
       if (row === undefined) missing.push(id);
       else if (repeated.has(key)) {
-        throw new FileFormatError(table.format, table.file, `the id ${JSON.stringify(id)} is on several rows of the index (rows ${row} and ${repeated.get(key)!}), so its row is ambiguous; ids must be unique in the index (choose another index column)`);
+        throw new FileFormatError(
+          table.format,
+          table.file,
+          `the id ${JSON.stringify(id)} is on several rows of the index (rows ${row} and ${repeated.get(key)!}), so its row is ambiguous; ids must be unique in the index (choose another index column)`,
+        );
       } else out[k] = row;
     }
     if (missing.length > 0) throw new MissingRowError(table.format, table.file, missing, `${missing.length} of the batch's ${ids.length} ids`);
@@ -132,7 +140,12 @@ export function selectRows(table: TableSource, batch: BatchLike): Int32Array | n
   if (table.positional === 'range') {
     if (!asPositions) {
       const missing = ids.filter((id) => !(typeof id === 'number' && Number.isInteger(id) && id >= 0 && id < table.rowCount));
-      throw new MissingRowError(table.format, table.file, missing, `the file has no index column, so ids are row numbers 0..${table.rowCount - 1}; pass indexCol to select rows by id`);
+      throw new MissingRowError(
+        table.format,
+        table.file,
+        missing,
+        `the file has no index column, so ids are row numbers 0..${table.rowCount - 1}; pass indexCol to select rows by id`,
+      );
     }
   } else {
     const dataset = batch.dataset;
@@ -147,8 +160,12 @@ export function selectRows(table: TableSource, batch: BatchLike): Int32Array | n
     }
     if (!asPositions) {
       if (table.rowCount === ids.length) return null;
-      throw new MissingRowError(table.format, table.file, ids.filter((id) => !(typeof id === 'number' && Number.isInteger(id) && id >= 0 && id < table.rowCount)),
-        `the file has ${table.rowCount} rows and no index dataset; ids must be row numbers, or the batch must come from a dataset of ${table.rowCount} items`);
+      throw new MissingRowError(
+        table.format,
+        table.file,
+        ids.filter((id) => !(typeof id === 'number' && Number.isInteger(id) && id >= 0 && id < table.rowCount)),
+        `the file has ${table.rowCount} rows and no index dataset; ids must be row numbers, or the batch must come from a dataset of ${table.rowCount} items`,
+      );
     }
   }
   for (let k = 0; k < ids.length; k++) out[k] = ids[k] as number;
@@ -303,11 +320,18 @@ export async function assignComponents(batch: BatchLike, staged: ReadonlyMap<str
   const added: string[] = [];
   for (const [name, value] of staged) {
     if (!isColumn(value) || columnLength(value) !== batch.size) {
-      throw new ComponentError(name, `component '${name}': loaded ${describeKind(value)} with ${isColumn(value) ? columnLength(value) : '?'} items for a batch of ${batch.size}`);
+      throw new ComponentError(
+        name,
+        `component '${name}': loaded ${describeKind(value)} with ${isColumn(value) ? columnLength(value) : '?'} items for a batch of ${batch.size}`,
+      );
     }
     if (!existing.includes(name)) added.push(name);
   }
-  if (added.length > 0) await batch.addComponents(added, added.map((name) => staged.get(name)));
+  if (added.length > 0)
+    await batch.addComponents(
+      added,
+      added.map((name) => staged.get(name)),
+    );
   for (const [name, value] of staged) if (!added.includes(name)) batch.setComponent(name, value);
 }
 
@@ -353,8 +377,20 @@ export function classify(values: readonly unknown[]): 'number' | 'string' | 'boo
   let kind: ReturnType<typeof classify> | undefined;
   for (const value of values) {
     if (value === null || value === undefined) continue;
-    const current = typeof value === 'number' ? 'number' : typeof value === 'string' ? 'string' : typeof value === 'boolean' ? 'bool'
-      : typeof value === 'bigint' ? 'bigint' : isNdArray(value) ? 'ndarray' : isTypedArray(value) ? 'typed' : null;
+    const current =
+      typeof value === 'number'
+        ? 'number'
+        : typeof value === 'string'
+          ? 'string'
+          : typeof value === 'boolean'
+            ? 'bool'
+            : typeof value === 'bigint'
+              ? 'bigint'
+              : isNdArray(value)
+                ? 'ndarray'
+                : isTypedArray(value)
+                  ? 'typed'
+                  : null;
     if (current === null || (kind !== undefined && kind !== current)) return null;
     kind = current;
   }
@@ -413,26 +449,46 @@ export function batchToColumns(batch: BatchLike, names: readonly string[], forma
       } else if (kind === 'bigint' && list.every((v) => typeof v === 'bigint')) {
         columns.push({ name, values: BigInt64Array.from(list as bigint[]), kind: 'bigint' });
       } else if ((kind === 'ndarray' || kind === 'typed') && list.every((v) => v !== null && v !== undefined)) {
-        let stacked: NDArray | null = null;
+        let stacked: NDArray | null;
         try {
           stacked = stackNdArrays(list.map((v) => (isNdArray(v) ? v : ndarray(v as TypedArray, [(v as TypedArray).length]))));
           const first = list[0] as NDArray | TypedArray;
           const firstShape = isNdArray(first) ? first.shape : [first.length];
-          if (!list.every((v) => { const s = isNdArray(v) ? v.shape : [(v as TypedArray).length]; return s.length === firstShape.length && s.every((d, i) => d === firstShape[i]); })) stacked = null;
+          if (
+            !list.every((v) => {
+              const s = isNdArray(v) ? v.shape : [(v as TypedArray).length];
+              return s.length === firstShape.length && s.every((d, i) => d === firstShape[i]);
+            })
+          )
+            stacked = null;
         } catch {
           stacked = null;
         }
-        if (!stacked) throw new UnsupportedDataError(format, file, `component '${name}' holds items of different shapes, which a table cannot store; use fmt 'blosc' (one file per item)`);
+        if (!stacked)
+          throw new UnsupportedDataError(
+            format,
+            file,
+            `component '${name}' holds items of different shapes, which a table cannot store; use fmt 'blosc' (one file per item)`,
+          );
         shapes[name] = splitNdArray(name, stacked, columns);
       } else {
-        throw new UnsupportedDataError(format, file, `component '${name}' holds ${kind === null ? 'mixed values or objects' : `${kind} values with nulls`}, which a table column cannot store; use fmt 'blosc' (one file per item) or convert them first`);
+        throw new UnsupportedDataError(
+          format,
+          file,
+          `component '${name}' holds ${kind === null ? 'mixed values or objects' : `${kind} values with nulls`}, which a table column cannot store; use fmt 'blosc' (one file per item) or convert them first`,
+        );
       }
     }
     components[name] = columns.slice(before).map((column) => column.name);
   }
   const seen = new Set<string>();
   for (const column of columns) {
-    if (seen.has(column.name)) throw new UnsupportedDataError(format, file, `two components write the column '${column.name}' (a multi-dimensional component is split into name0, name1, … columns); rename one or dump them separately`);
+    if (seen.has(column.name))
+      throw new UnsupportedDataError(
+        format,
+        file,
+        `two components write the column '${column.name}' (a multi-dimensional component is split into name0, name1, … columns); rename one or dump them separately`,
+      );
     seen.add(column.name);
   }
   return { ids: batch.indices.map(indexKey), columns, shapes, components };

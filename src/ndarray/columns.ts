@@ -31,7 +31,8 @@ export function columnItem(column: Column, position: number): unknown {
 export function setColumnItem(column: Column, position: number, value: unknown, component = 'component'): void {
   if (isNdArray(column)) {
     if (column.shape.length === 1) {
-      if (typeof value !== 'number') throw new ComponentError(component, `${component}: item ${position} of a numeric array must be a number, got ${typeof value}`);
+      if (typeof value !== 'number')
+        throw new ComponentError(component, `${component}: item ${position} of a numeric array must be a number, got ${typeof value}`);
       column.set(position, value);
       return;
     }
@@ -119,7 +120,10 @@ export function describeKind(value: unknown): string {
 /** A deep copy: arrays and typed arrays are copied, objects and Maps recursively; class instances are kept. */
 export function deepCopy<T>(value: T): T {
   if (value === null || typeof value !== 'object') return value;
-  if (isNdArray(value)) return (isTypedArray(value.data) ? copyNdArray(value) : ndarray(deepCopy(value.data as unknown[]), value.shape.slice(), value.stride.slice(), value.offset)) as T;
+  if (isNdArray(value))
+    return (
+      isTypedArray(value.data) ? copyNdArray(value) : ndarray(deepCopy(value.data as unknown[]), value.shape.slice(), value.stride.slice(), value.offset)
+    ) as T;
   if (isTypedArray(value)) return value.slice() as T;
   if (Array.isArray(value)) return value.map(deepCopy) as T;
   if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, deepCopy(v)])) as T;

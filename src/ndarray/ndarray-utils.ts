@@ -18,8 +18,15 @@ export type DType = 'float32' | 'float64' | 'int8' | 'int16' | 'int32' | 'uint8'
 type TypedArrayConstructor = { new (length: number): TypedArray; new (values: ArrayLike<number>): TypedArray };
 
 const constructors: Record<DType, TypedArrayConstructor> = {
-  float32: Float32Array, float64: Float64Array, int8: Int8Array, int16: Int16Array, int32: Int32Array,
-  uint8: Uint8Array, uint16: Uint16Array, uint32: Uint32Array, uint8_clamped: Uint8ClampedArray,
+  float32: Float32Array,
+  float64: Float64Array,
+  int8: Int8Array,
+  int16: Int16Array,
+  int32: Int32Array,
+  uint8: Uint8Array,
+  uint16: Uint16Array,
+  uint32: Uint32Array,
+  uint8_clamped: Uint8ClampedArray,
 };
 
 /** The typed-array constructor for `dtype`; throws a TypeError listing the valid names otherwise. */

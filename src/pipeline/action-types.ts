@@ -23,4 +23,6 @@ export type EvaluableOptions<T> = T extends readonly unknown[]
 export type EvaluableArguments<A extends readonly unknown[]> = { [K in keyof A]: EvaluableOptions<A[K]> };
 
 /** Options of `pipeline.applyParallel(fn, options)`. */
-export type PipelineApplyParallelOptions<O> = EvaluableOptions<ParallelOptions & { [K in keyof NonNullable<O>]: NonNullable<O>[K] | PerItem<NonNullable<O>[K]> }>;
+export type PipelineApplyParallelOptions<O> = EvaluableOptions<
+  ParallelOptions & { [K in keyof NonNullable<O>]: NonNullable<O>[K] | PerItem<NonNullable<O>[K]> }
+>;

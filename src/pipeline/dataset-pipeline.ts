@@ -10,6 +10,8 @@ import { Dataset, type BatchConstructor } from '../dataset/dataset.js';
 import { Pipeline } from './pipeline.js';
 
 declare module '../dataset/dataset.js' {
+  // merged declarations must repeat the type parameters, `C` included
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   interface Dataset<B extends Batch = Batch, C extends BatchConstructor<B> = BatchConstructor<B>> {
     /** A new pipeline over this dataset, with `config` (`C(name)` reads it). */
     pipeline(config?: Config | Record<string, unknown> | null): Pipeline<B>;

@@ -17,7 +17,8 @@ import { batchSeed } from './seeds.js';
 function needsExecution(record: PipelineRecord, context: EvalContext): boolean {
   if (record.kind === 'rebatch' || record.probability === undefined || record.probability === null) return true;
   const probability = evalExpr(record.probability, context);
-  if (typeof probability !== 'number' || !(probability >= 0 && probability <= 1)) throw new ArgumentError('probability', `expected a number in [0, 1], got ${String(probability)}`);
+  if (typeof probability !== 'number' || !(probability >= 0 && probability <= 1))
+    throw new ArgumentError('probability', `expected a number in [0, 1], got ${String(probability)}`);
   return context.pipeline!.random.random() < probability;
 }
 
@@ -26,7 +27,8 @@ async function executeRecords(records: readonly PipelineRecord[], batch: Batch |
   for (const record of records) {
     if (record.kind === 'rebatch' || !needsExecution(record, context)) continue;
     const repeat = record.repeat === undefined ? 1 : evalExpr(record.repeat, context);
-    if (typeof repeat !== 'number' || !Number.isInteger(repeat) || repeat < 0) throw new ArgumentError('repeat', `expected a non-negative integer, got ${String(repeat)}`);
+    if (typeof repeat !== 'number' || !Number.isInteger(repeat) || repeat < 0)
+      throw new ArgumentError('repeat', `expected a non-negative integer, got ${String(repeat)}`);
     for (let round = 0; round < repeat; round++) {
       current = await runStep(record, current, context, env);
       if (current === null && batch !== null) return null;
@@ -41,7 +43,14 @@ function stepEnv(host: RunHost, scope: BatchScope): StepEnv {
 }
 
 /** Runs `records` on batch number `number` of stage `stage`; resolves to the resulting batch, or null when discarded. */
-export async function executeBatch<B extends Batch>(host: RunHost, batch: B, records: readonly PipelineRecord[], run: RunState, stage: number, number: number): Promise<B | null> {
+export async function executeBatch<B extends Batch>(
+  host: RunHost,
+  batch: B,
+  records: readonly PipelineRecord[],
+  run: RunState,
+  stage: number,
+  number: number,
+): Promise<B | null> {
   batch.randomSeed = batchSeed(run.seeds, stage, number);
   const iteration: IterationInfo = { current: number + 1, total: stage === 0 ? run.total : null };
   batch.pipeline = host.owner;

@@ -22,7 +22,11 @@ export interface StageOptions {
  * Applies `process(input, batchNumber)` to each input (batch numbers from 0) and yields the results in
  * input order. A result of `null` (a discarded batch) is not yielded.
  */
-export async function* orderedStage<I, O>(inputs: AsyncIterable<I>, process: (input: I, batchNumber: number) => Promise<O | null>, options: StageOptions): AsyncGenerator<O> {
+export async function* orderedStage<I, O>(
+  inputs: AsyncIterable<I>,
+  process: (input: I, batchNumber: number) => Promise<O | null>,
+  options: StageOptions,
+): AsyncGenerator<O> {
   const iterator = inputs[Symbol.asyncIterator]();
   const pending: Array<Promise<Outcome<O | null>>> = [];
   let batchNumber = 0;
@@ -31,7 +35,8 @@ export async function* orderedStage<I, O>(inputs: AsyncIterable<I>, process: (in
   const start = (input: I, number: number): Promise<Outcome<O | null>> =>
     process(input, number).then(
       (value): Outcome<O | null> => ({ kind: 'value', value }),
-      (error: unknown): Outcome<O | null> => (error instanceof SkipBatch ? { kind: 'skip' } : error instanceof StopPipeline ? { kind: 'stop' } : { kind: 'error', error }),
+      (error: unknown): Outcome<O | null> =>
+        error instanceof SkipBatch ? { kind: 'skip' } : error instanceof StopPipeline ? { kind: 'stop' } : { kind: 'error', error },
     );
   const numbers: number[] = [];
   try {

@@ -77,14 +77,17 @@ export class PipelineRuns<B extends Batch> {
   #mergedRunOptions(options: RunOptionsInput | undefined): RunOptionsInput {
     const lazy = this.state.lazyRun;
     if (options === undefined && !lazy) {
-      throw new PipelineError('a run without arguments needs a lazy run: pass the options (run({ batchSize: 32 })), or record them first with run({ batchSize: 32, ..., lazy: true })');
+      throw new PipelineError(
+        'a run without arguments needs a lazy run: pass the options (run({ batchSize: 32 })), or record them first with run({ batchSize: 32, ..., lazy: true })',
+      );
     }
     return { ...(lazy ?? {}), ...(options ?? {}) };
   }
 
   #evaluateDataset(): Dataset {
     const dataset = evalExpr(this.state.dataset, { batch: null, pipeline: this.view() });
-    if (!(dataset instanceof Dataset)) throw new PipelineError('the pipeline has no dataset: use dataset.p, dataset.pipeline(), or pipeline.withDataset(dataset)');
+    if (!(dataset instanceof Dataset))
+      throw new PipelineError('the pipeline has no dataset: use dataset.p, dataset.pipeline(), or pipeline.withDataset(dataset)');
     this.#dataset = dataset;
     return dataset;
   }

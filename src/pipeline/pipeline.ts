@@ -76,7 +76,9 @@ export class PipelineCore<B extends Batch = Batch> {
     const dataset = this.state.dataset;
     if (dataset instanceof Dataset && !getAction(dataset.batchClass as unknown as new () => unknown, name)) {
       const cls = dataset.batchClass as unknown as { name: string };
-      throw new PipelineError(`'${name}' is not an action of ${cls.name} (the batch class of this pipeline's dataset); decorate it with @action, @applyParallel or @inbatchParallel`);
+      throw new PipelineError(
+        `'${name}' is not an action of ${cls.name} (the batch class of this pipeline's dataset); decorate it with @action, @applyParallel or @inbatchParallel`,
+      );
     }
     return this.append({ kind: 'action', name, args });
   }
@@ -129,7 +131,8 @@ export class PipelineCore<B extends Batch = Batch> {
 
   /** Stores `value` (evaluated per batch) in `target` (a named expression with its mode: `V('loss', 'a')`). */
   update(target: unknown, value: unknown): Pipeline<B> {
-    if (!isNamedExpression(target)) throw new ArgumentError('target', 'update needs a named expression to store the value in (for example V("loss") or B("images"))');
+    if (!isNamedExpression(target))
+      throw new ArgumentError('target', 'update needs a named expression to store the value in (for example V("loss") or B("images"))');
     return this.append({ kind: 'update', target, value });
   }
 
@@ -172,12 +175,18 @@ export class PipelineCore<B extends Batch = Batch> {
    * Re-cuts the stream of batches into batches of `batchSize` items (with `Batch.merge`, or `merge`);
    * the steps recorded after it run on the new batches.
    */
-  rebatch(batchSize: number | unknown, options: { merge?: MergeFunction; components?: string | readonly string[] | null; batchClass?: BatchClass | null } = {}): Pipeline<B> {
+  rebatch(
+    batchSize: number | unknown,
+    options: { merge?: MergeFunction; components?: string | readonly string[] | null; batchClass?: BatchClass | null } = {},
+  ): Pipeline<B> {
     return this.append({ kind: 'rebatch', batchSize, merge: options.merge, components: options.components, batchClass: options.batchClass });
   }
 
   /** Applies `func` to each item (see `Batch.applyParallel`); options may hold named expressions. */
-  applyParallel<I, O = {}, R = unknown>(func: ItemFunction<I, O, R>, ...[options]: {} extends NonNullable<O> ? [options?: PipelineApplyParallelOptions<O>] : [options: PipelineApplyParallelOptions<O>]): Pipeline<B> {
+  applyParallel<I, O = {}, R = unknown>(
+    func: ItemFunction<I, O, R>,
+    ...[options]: {} extends NonNullable<O> ? [options?: PipelineApplyParallelOptions<O>] : [options: PipelineApplyParallelOptions<O>]
+  ): Pipeline<B> {
     return this.append({ kind: 'action', name: 'applyParallel', args: options === undefined ? [func] : [func, options] });
   }
 
@@ -212,7 +221,8 @@ export class PipelineCore<B extends Batch = Batch> {
 
   /** A copy whose steps run for a batch with probability `probability` (drawn from the batch's generator). */
   sometimes(probability: number | unknown): Pipeline<B> {
-    if (typeof probability === 'number' && !(probability >= 0 && probability <= 1)) throw new ArgumentError('probability', `expected a number in [0, 1], got ${probability}`);
+    if (typeof probability === 'number' && !(probability >= 0 && probability <= 1))
+      throw new ArgumentError('probability', `expected a number in [0, 1], got ${probability}`);
     return this.wrap('probability', probability);
   }
 

@@ -74,11 +74,16 @@ export async function createProgress(bar: boolean | ProgressBarOptions, plan: Pr
   if (stream.isTTY !== true || (given === undefined && process.env.CI)) return silent;
   const { default: cliProgress } = await import('cli-progress');
   const options = {
-    format: plan.total === null
-      ? '{epoch} {value} batches | {rate} batches/s {itemRate} items/s | {duration_formatted} elapsed'
-      : '{epoch} {bar} {value}/{total} | {rate} batches/s {itemRate} items/s | {duration_formatted} elapsed ETA {etaText}',
-    barsize: BAR_SIZE, barGlue: '', align: 'left', autopaddingChar: '0',
-    barCompleteString: '█'.repeat(BAR_SIZE), barIncompleteString: '░'.repeat(BAR_SIZE),
+    format:
+      plan.total === null
+        ? '{epoch} {value} batches | {rate} batches/s {itemRate} items/s | {duration_formatted} elapsed'
+        : '{epoch} {bar} {value}/{total} | {rate} batches/s {itemRate} items/s | {duration_formatted} elapsed ETA {etaText}',
+    barsize: BAR_SIZE,
+    barGlue: '',
+    align: 'left',
+    autopaddingChar: '0',
+    barCompleteString: '█'.repeat(BAR_SIZE),
+    barIncompleteString: '░'.repeat(BAR_SIZE),
   };
   const started = Date.now();
   let batches = 0;
@@ -96,9 +101,19 @@ export async function createProgress(bar: boolean | ProgressBarOptions, plan: Pr
     const progress = plan.total ? Math.min(batches / plan.total, 1) : 0;
     const eta = plan.total !== null && batches > 0 ? ((plan.total - batches) * seconds) / batches : NaN;
     const etaText = Number.isFinite(eta) ? cliProgress.Format.TimeFormat(Math.round(eta), options as never, 1) : '--';
-    const line = cliProgress.Format.Formatter(options as never, {
-      progress, eta: 0, startTime: started, stopTime: now, total: plan.total ?? 0, value: batches, maxWidth: stream.columns || 80,
-    } as never, { epoch, rate: formatRate(batches / seconds), itemRate: formatRate(items / seconds), etaText });
+    const line = cliProgress.Format.Formatter(
+      options as never,
+      {
+        progress,
+        eta: 0,
+        startTime: started,
+        stopTime: now,
+        total: plan.total ?? 0,
+        value: batches,
+        maxWidth: stream.columns || 80,
+      } as never,
+      { epoch, rate: formatRate(batches / seconds), itemRate: formatRate(items / seconds), etaText },
+    );
     const width = Math.max((stream.columns || 80) - 1, 10);
     return line.length > width ? line.slice(0, width) : line;
   };

@@ -14,7 +14,10 @@ interface Modifiers {
 }
 
 /** A custom merge for `rebatch`: joins batches into `[batch, rest]`. */
-export type MergeFunction = (batches: readonly Batch[], options: { batchSize: number; components?: readonly string[] | null; batchClass?: BatchClass | null }) => [Batch | null, Batch | null];
+export type MergeFunction = (
+  batches: readonly Batch[],
+  options: { batchSize: number; components?: readonly string[] | null; batchClass?: BatchClass | null },
+) => [Batch | null, Batch | null];
 
 /** A pipeline step. */
 export type PipelineRecord =
@@ -25,7 +28,13 @@ export type PipelineRecord =
   | (Modifiers & { readonly kind: 'acquireLock' | 'releaseLock'; readonly lock: string })
   | (Modifiers & { readonly kind: 'discardBatch' })
   | (Modifiers & { readonly kind: 'nested'; readonly records: readonly PipelineRecord[] })
-  | { readonly kind: 'rebatch'; readonly batchSize: unknown; readonly merge?: MergeFunction | undefined; readonly components?: string | readonly string[] | null | undefined; readonly batchClass?: BatchClass | null | undefined };
+  | {
+      readonly kind: 'rebatch';
+      readonly batchSize: unknown;
+      readonly merge?: MergeFunction | undefined;
+      readonly components?: string | readonly string[] | null | undefined;
+      readonly batchClass?: BatchClass | null | undefined;
+    };
 
 /** A short description of a record (for `toString` and errors). */
 export function describeRecord(record: PipelineRecord): string {
@@ -42,7 +51,10 @@ export function describeRecord(record: PipelineRecord): string {
 }
 
 /** Splits records at rebatch steps: stage i runs the records between rebatch i-1 and rebatch i. */
-export function splitStages(records: readonly PipelineRecord[]): { stages: PipelineRecord[][]; rebatches: Array<Extract<PipelineRecord, { kind: 'rebatch' }>> } {
+export function splitStages(records: readonly PipelineRecord[]): {
+  stages: PipelineRecord[][];
+  rebatches: Array<Extract<PipelineRecord, { kind: 'rebatch' }>>;
+} {
   const stages: PipelineRecord[][] = [[]];
   const rebatches: Array<Extract<PipelineRecord, { kind: 'rebatch' }>> = [];
   for (const record of records) {
@@ -55,4 +67,3 @@ export function splitStages(records: readonly PipelineRecord[]): { stages: Pipel
   }
   return { stages, rebatches };
 }
-

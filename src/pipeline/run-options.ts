@@ -54,11 +54,23 @@ export interface ResolvedRunOptions {
 }
 
 /** The names of the run options, checked against {@link RunOptions} at compile time. */
-const runOptionNames = optionNames<RunOptions>()(['batchSize', 'shuffle', 'seed', 'nIters', 'nEpochs', 'dropLast', 'prefetch', 'bar', 'ignoreExceptions', 'reset']);
+const runOptionNames = optionNames<RunOptions>()([
+  'batchSize',
+  'shuffle',
+  'seed',
+  'nIters',
+  'nEpochs',
+  'dropLast',
+  'prefetch',
+  'bar',
+  'ignoreExceptions',
+  'reset',
+]);
 
 function nonNegativeInteger(name: string, value: unknown, allowNull: boolean): number | null {
   if (value === null && allowNull) return null;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new ArgumentError(name, `expected a non-negative integer${allowNull ? ' or null' : ''}, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+    throw new ArgumentError(name, `expected a non-negative integer${allowNull ? ' or null' : ''}, got ${String(value)}`);
   return value;
 }
 
@@ -68,18 +80,29 @@ export function resolveRunOptions(options: RunOptions, defaultEpochs: number | n
   for (const key of Object.keys(options)) if (!known.has(key)) throw new ArgumentError(key, `unknown run option; expected one of ${[...known].join(', ')}`);
   const batchSize = options.batchSize;
   if (batchSize === undefined) throw new ArgumentError('batchSize', 'is required: pass the number of items per batch, e.g. run({ batchSize: 32 })');
-  if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError('batchSize', `expected a positive integer, got ${String(batchSize)}`);
+  if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1)
+    throw new ArgumentError('batchSize', `expected a positive integer, got ${String(batchSize)}`);
   const shuffle = options.shuffle ?? false;
-  if (typeof shuffle !== 'boolean' && !(typeof shuffle === 'number' && Number.isInteger(shuffle))) throw new ArgumentError('shuffle', `expected a boolean or an integer seed, got ${String(shuffle)}`);
+  if (typeof shuffle !== 'boolean' && !(typeof shuffle === 'number' && Number.isInteger(shuffle)))
+    throw new ArgumentError('shuffle', `expected a boolean or an integer seed, got ${String(shuffle)}`);
   const neither = !('nIters' in options) && !('nEpochs' in options);
   const nEpochs = neither ? defaultEpochs : options.nEpochs === undefined ? null : nonNegativeInteger('nEpochs', options.nEpochs, true);
   const nIters = options.nIters === undefined ? null : nonNegativeInteger('nIters', options.nIters, true);
   const prefetch = nonNegativeInteger('prefetch', options.prefetch ?? 0, false)!;
   const reset = options.reset ?? 'iter';
-  if (reset !== false && !['iter', 'vars', 'variables', 'all'].includes(reset)) throw new ArgumentError('reset', `expected 'iter', 'vars', 'all' or false, got ${String(reset)}`);
+  if (reset !== false && !['iter', 'vars', 'variables', 'all'].includes(reset))
+    throw new ArgumentError('reset', `expected 'iter', 'vars', 'all' or false, got ${String(reset)}`);
   return {
-    batchSize, shuffle, seed: options.seed, nIters, nEpochs, dropLast: options.dropLast ?? false, prefetch,
-    bar: checkBarOption(options.bar), ignoreExceptions: options.ignoreExceptions ?? false, reset,
+    batchSize,
+    shuffle,
+    seed: options.seed,
+    nIters,
+    nEpochs,
+    dropLast: options.dropLast ?? false,
+    prefetch,
+    bar: checkBarOption(options.bar),
+    ignoreExceptions: options.ignoreExceptions ?? false,
+    reset,
   };
 }
 

@@ -24,10 +24,22 @@ export async function* runBatches<B extends Batch>(host: RunHost, run: RunState)
   const { dataset, options, seeds, total } = run;
   // nEpochs: 0 or nIters: 0 asks for no batches: nothing runs (not even before/after), and nothing is reported
   if (options.nEpochs === 0 || options.nIters === 0) return;
-  const progress = await createProgress(options.bar, { total, datasetSize: dataset.length, batchSize: options.batchSize, nEpochs: options.nEpochs, dropLast: options.dropLast });
+  const progress = await createProgress(options.bar, {
+    total,
+    datasetSize: dataset.length,
+    batchSize: options.batchSize,
+    nEpochs: options.nEpochs,
+    dropLast: options.dropLast,
+  });
   await runOnce(host, host.before, run);
   const { stages, rebatches } = splitStages(host.records);
-  const indexBatches = dataset.index.genBatch({ batchSize: options.batchSize, shuffle: seeds.order ?? false, nIters: options.nIters, nEpochs: options.nEpochs, dropLast: options.dropLast });
+  const indexBatches = dataset.index.genBatch({
+    batchSize: options.batchSize,
+    shuffle: seeds.order ?? false,
+    nIters: options.nIters,
+    nEpochs: options.nEpochs,
+    dropLast: options.dropLast,
+  });
   let produced = 0;
   const source = (async function* () {
     for (const index of indexBatches) {
@@ -42,7 +54,8 @@ export async function* runBatches<B extends Batch>(host: RunHost, run: RunState)
     stream = orderedStage(input, (batch: B, number: number) => executeBatch(host, batch, records, run, stage, number), {
       prefetch: options.prefetch,
       ignoreExceptions: options.ignoreExceptions,
-      onIgnoredError: (error, number) => process.emitWarning(`batch ${number} of stage ${stage} dropped: ${error instanceof Error ? error.message : String(error)}`, 'BatchflowWarning'),
+      onIgnoredError: (error, number) =>
+        process.emitWarning(`batch ${number} of stage ${stage} dropped: ${error instanceof Error ? error.message : String(error)}`, 'BatchflowWarning'),
     });
   });
   let yielded = 0;

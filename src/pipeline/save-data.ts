@@ -17,7 +17,10 @@ function saveOne(value: unknown, dst: unknown, context: EvalContext, where: stri
   }
   if (isColumn(dst)) {
     if (!isColumn(value) || columnLength(value) !== columnLength(dst)) {
-      throw new ArgumentError('saveTo', `${where}: an array destination of ${columnLength(dst)} entries is filled in place, so the value must be an array of the same length`);
+      throw new ArgumentError(
+        'saveTo',
+        `${where}: an array destination of ${columnLength(dst)} entries is filled in place, so the value must be an array of the same length`,
+      );
     }
     for (let i = 0; i < columnLength(dst); i++) setColumnItem(dst, i, columnItem(value, i), where);
     return;
@@ -38,7 +41,10 @@ export function saveDataTo(data: unknown, dst: unknown, context: EvalContext): v
   if (Array.isArray(dst) && dst.length > 0 && dst.every((target) => isNamedExpression(target) || isColumn(target))) {
     const values = Array.isArray(data) ? data : null;
     if (values === null || values.length !== dst.length) {
-      throw new ArgumentError('saveTo', `${dst.length} destinations need an array of ${dst.length} values, got ${Array.isArray(data) ? `${data.length} values` : typeof data}`);
+      throw new ArgumentError(
+        'saveTo',
+        `${dst.length} destinations need an array of ${dst.length} values, got ${Array.isArray(data) ? `${data.length} values` : typeof data}`,
+      );
     }
     dst.forEach((target, i) => saveOne(values[i], target, context, `saveTo[${i}]`));
     return;

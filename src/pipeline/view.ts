@@ -13,7 +13,12 @@ export type ViewOwner = Pick<PipelinePreset, 'config' | 'hasVariable' | 'getVari
 
 /** A pipeline seen from one batch (or from a before/after pipeline). */
 export class PipelineView implements PipelineLike {
-  constructor(private readonly owner: ViewOwner, readonly dataset: Dataset | null, readonly random: Rng, readonly iteration: IterationInfo) {}
+  constructor(
+    private readonly owner: ViewOwner,
+    readonly dataset: Dataset | null,
+    readonly random: Rng,
+    readonly iteration: IterationInfo,
+  ) {}
   get config(): Config {
     return this.owner.config;
   }

@@ -13,7 +13,11 @@ export interface IndexSlice<T = number> {
 
 /** Python's `slice(start, stop, step)`: the key of `item` made by the `.slice()` method of expressions. */
 export class Slice implements IndexSlice<number> {
-  constructor(readonly start: number | null = null, readonly stop: number | null = null, readonly step: number | null = null) {}
+  constructor(
+    readonly start: number | null = null,
+    readonly stop: number | null = null,
+    readonly step: number | null = null,
+  ) {}
   toString(): string {
     const part = (v: number | null): string => (v === null ? '' : String(v));
     return `${part(this.start)}:${part(this.stop)}${this.step === null ? '' : `:${this.step}`}`;

@@ -18,7 +18,10 @@ class Items extends Batch {
 
 const ids = [0, 1, 2];
 const batch = new Items(ids);
-const images = ndarray(Float32Array.from({ length: 3 * 4 * 5 }, (_, i) => i / 8 - 2), [3, 4, 5]);
+const images = ndarray(
+  Float32Array.from({ length: 3 * 4 * 5 }, (_, i) => i / 8 - 2),
+  [3, 4, 5],
+);
 const columns: Record<string, unknown> = {
   images,
   f32: Float32Array.of(0.1, -2.5, 3e-8),
@@ -45,11 +48,22 @@ const expected = {
   ids,
   images: { dtype: 'float32', shape: [4, 5], items: ids.map((i) => Array.from((images.data as Float32Array).subarray(i * 20, (i + 1) * 20))) },
   scalars: {
-    f32: typed('f32', 'float32'), f64: typed('f64', 'float64'), i8: typed('i8', 'int8'), u8: typed('u8', 'uint8'), i16: typed('i16', 'int16'),
-    u16: typed('u16', 'uint16'), i32: typed('i32', 'int32'), u32: typed('u32', 'uint32'), i64: typed('i64', 'int64'),
+    f32: typed('f32', 'float32'),
+    f64: typed('f64', 'float64'),
+    i8: typed('i8', 'int8'),
+    u8: typed('u8', 'uint8'),
+    i16: typed('i16', 'int16'),
+    u16: typed('u16', 'uint16'),
+    i32: typed('i32', 'int32'),
+    u32: typed('u32', 'uint32'),
+    i64: typed('i64', 'int64'),
   },
   plain: { names: columns.names, flags: columns.flags, ints: columns.ints, meta: columns.meta },
-  ragged: [{ dtype: 'float32', shape: [2], values: [1, 2] }, { dtype: 'int32', shape: [2, 2], values: [1, 2, 3, 4] }, { dtype: 'float64', shape: [1], values: [5] }],
+  ragged: [
+    { dtype: 'float32', shape: [2], values: [1, 2] },
+    { dtype: 'int32', shape: [2, 2], values: [1, 2, 3, 4] },
+    { dtype: 'float64', shape: [1], values: [5] },
+  ],
 };
 writeFileSync(path.join(out, 'expected.json'), JSON.stringify(expected, null, 1));
 await closeEngines();

@@ -17,9 +17,15 @@ const out = path.resolve(process.argv[2] ?? '/tmp/bf-samples');
 mkdirSync(out, { recursive: true });
 const expected: Record<string, unknown> = {};
 
-for (const [label, ids] of [['int', [10, 3, 7]], ['str', ['k10', 'k3', 'b-7']]] as const) {
+for (const [label, ids] of [
+  ['int', [10, 3, 7]],
+  ['str', ['k10', 'k3', 'b-7']],
+] as const) {
   const batch = new Sample([...ids]);
-  const img = ndarray(Float32Array.from({ length: 3 * 2 * 3 }, (_, i) => i / 8), [3, 2, 3]);
+  const img = ndarray(
+    Float32Array.from({ length: 3 * 2 * 3 }, (_, i) => i / 8),
+    [3, 2, 3],
+  );
   batch.setComponent('f32', Float32Array.from([0.1, -2.5, 3.25]));
   batch.setComponent('f64', Float64Array.from([Math.PI, -0.5, 1e300]));
   batch.setComponent('i32', Int32Array.from([1, -2, 2147483647]));
@@ -36,20 +42,33 @@ for (const [label, ids] of [['int', [10, 3, 7]], ['str', ['k10', 'k3', 'b-7']]] 
   await batch.dump({ fmt: 'hdf5', dst: path.join(out, `${label}_pandas_key.h5`), components: numeric, key: 'df', compression: 4 });
   await batch.dump({ fmt: 'blosc', dst: path.join(out, `${label}_blosc`) });
   const ragged = new Batch([...ids]);
-  await ragged.addComponents(['obj', 'arr'], [[{ a: 1 }, 'two', [3, 4]], [Float32Array.from([1, 2]), ndarray(Int32Array.from([1, 2, 3, 4]), [2, 2]), Float64Array.from([5])]]);
+  await ragged.addComponents(
+    ['obj', 'arr'],
+    [
+      [{ a: 1 }, 'two', [3, 4]],
+      [Float32Array.from([1, 2]), ndarray(Int32Array.from([1, 2, 3, 4]), [2, 2]), Float64Array.from([5])],
+    ],
+  );
   await ragged.dump({ fmt: 'blosc', dst: path.join(out, `${label}_ragged`) });
   expected[label] = {
     ids,
     f32: Array.from(batch.getComponent('f32') as Float32Array),
     f64: Array.from(batch.getComponent('f64') as Float64Array),
     i32: Array.from(batch.getComponent('i32') as Int32Array),
-    i64: Array.from(batch.getComponent("i64") as unknown as BigInt64Array, String),
+    i64: Array.from(batch.getComponent('i64') as unknown as BigInt64Array, String),
     names: batch.getComponent('names'),
     flags: batch.getComponent('flags'),
     img: Array.from((batch.getComponent('img') as NDArray).data as Float32Array),
     img_shape: [3, 2, 3],
     obj: [{ a: 1 }, 'two', [3, 4]],
-    arr: [[1, 2], [[1, 2], [3, 4]], [5]],
+    arr: [
+      [1, 2],
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      [5],
+    ],
   };
 }
 writeFileSync(path.join(out, 'expected.json'), JSON.stringify(expected, null, 1));

@@ -59,7 +59,14 @@ function decodeValue(value: unknown): unknown {
 /** True when `array` is the only user of its whole buffer, so the buffer can be moved instead of copied. */
 function ownsItsBuffer(array: NDArray): boolean {
   const data = array.data as TypedArray;
-  return ArrayBuffer.isView(data) && array.offset === 0 && data.byteOffset === 0 && data.length === array.size && data.buffer.byteLength === data.byteLength && !(data.buffer instanceof SharedArrayBuffer);
+  return (
+    ArrayBuffer.isView(data) &&
+    array.offset === 0 &&
+    data.byteOffset === 0 &&
+    data.length === array.size &&
+    data.buffer.byteLength === data.byteLength &&
+    !(data.buffer instanceof SharedArrayBuffer)
+  );
 }
 
 /** When the items are consecutive contiguous rows of one typed array, a view of those rows; else null. */
@@ -108,7 +115,7 @@ export function encodeList(count: number, at: (k: number) => unknown, transfer: 
     }
     if (movable) {
       const buffers = new Set<ArrayBuffer>();
-      for (const value of values) buffers.add(((value as { data: TypedArray }).data.buffer) as ArrayBuffer);
+      for (const value of values) buffers.add((value as { data: TypedArray }).data.buffer as ArrayBuffer);
       transfer.push(...buffers);
       return { kind: 'values', length: count, values };
     }
@@ -125,7 +132,8 @@ export function encodeList(count: number, at: (k: number) => unknown, transfer: 
       const rows = consecutiveRows(first, count, at);
       // rows of shared memory travel by reference; with `viewsAllowed` (the data is copied on the way
       // anyway, e.g. into a shared-memory file) a plain view saves the packing copy
-      if (rows && (rows.buffer instanceof SharedArrayBuffer || viewsAllowed)) return { kind: 'ndarrays', length: count, dtype: dtype!, shape: first.shape.slice(), data: rows };
+      if (rows && (rows.buffer instanceof SharedArrayBuffer || viewsAllowed))
+        return { kind: 'ndarrays', length: count, dtype: dtype!, shape: first.shape.slice(), data: rows };
       const data = new (typedArrayConstructor(dtype!))(size * count);
       for (let k = 0; k < count; k++) copyInto(data, k * size, at(k) as NDArray);
       transfer.push(data.buffer as ArrayBuffer);

@@ -109,7 +109,8 @@ export async function restoreThrown(data: SerialisedThrown, importModule: ErrorM
   let error: Error;
   if (cls === undefined) error = new Error(data.message);
   // built-in errors are constructed, so they stay native errors (util.types.isNativeError)
-  else if (data.origin?.kind === 'builtin') error = cls === AggregateError ? new AggregateError([], data.message) : new (cls as unknown as ErrorConstructor)(data.message);
+  else if (data.origin?.kind === 'builtin')
+    error = cls === AggregateError ? new AggregateError([], data.message) : new (cls as unknown as ErrorConstructor)(data.message);
   else error = Object.create(cls.prototype as object) as Error;
   defineHidden(error, 'message', data.message);
   defineHidden(error, 'stack', data.stack ? `${data.stack}\n    (in a worker)` : `${data.name}: ${data.message}\n    (in a worker)`);

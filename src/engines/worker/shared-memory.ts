@@ -26,7 +26,9 @@ function dtypeName(data: TypedArray): DType {
  * replaces them by references. Returns the file's path, or null when nothing was moved.
  */
 export function moveToSharedMemory(lists: readonly EncodedList[]): string | null {
-  const large = lists.filter((list): list is Exclude<EncodedList, { kind: 'values' }> => list.kind !== 'values' && !isShmRef(list.data) && list.data.byteLength >= shmThresholdBytes);
+  const large = lists.filter(
+    (list): list is Exclude<EncodedList, { kind: 'values' }> => list.kind !== 'values' && !isShmRef(list.data) && list.data.byteLength >= shmThresholdBytes,
+  );
   if (large.length === 0) return null;
   const file = join(shmDirectory, `batchflow-${process.pid}-${++fileCounter}-${Math.random().toString(36).slice(2, 8)}.bin`);
   const descriptor = openSync(file, 'w', 0o600);

@@ -81,8 +81,10 @@ export default async function runTask(message) {
   const { runChunk } = await loadRuntime();
   return new Promise((resolve, reject) => {
     failRunningTask = (error) => reject(error instanceof Error ? error : new Error(String(error)));
-    runChunk(message, importModule).then(resolve, reject).finally(() => {
-      failRunningTask = null;
-    });
+    runChunk(message, importModule)
+      .then(resolve, reject)
+      .finally(() => {
+        failRunningTask = null;
+      });
   });
 }

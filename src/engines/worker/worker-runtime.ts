@@ -21,7 +21,6 @@ export { tsxLoadError } from '../optional-tsx.js';
 /** Imports a module by absolute path (the entry script handles .ts through tsx). */
 export type ModuleImporter = (file: string) => Promise<Record<string, unknown>>;
 
-
 type AnyClass = { prototype: object; name: string } & (new (...args: never[]) => object);
 const functions = new Map<string, ItemFunction>();
 
@@ -61,7 +60,14 @@ function unavailableSelf(error: WorkerSetupError): object {
   return new Proxy(Object.create(null) as object, {
     // `then` is read when the stand-in is returned from an async function: it is not a thenable
     get: (_target, key) => (key === 'then' ? undefined : fail()),
-    set: fail, has: fail, ownKeys: fail, getOwnPropertyDescriptor: fail, defineProperty: fail, deleteProperty: fail, getPrototypeOf: fail, setPrototypeOf: fail,
+    set: fail,
+    has: fail,
+    ownKeys: fail,
+    getOwnPropertyDescriptor: fail,
+    defineProperty: fail,
+    deleteProperty: fail,
+    getPrototypeOf: fail,
+    setPrototypeOf: fail,
   });
 }
 
@@ -114,7 +120,13 @@ function writeToSharedOutput(message: WorkerTaskMessage, results: unknown[]): Ui
   let any = false;
   for (let k = 0; k < results.length; k++) {
     const result = results[k];
-    if (!isNdArray(result) || dtypeOf(result) !== output.dtype || result.shape.length !== output.shape.length || result.shape.some((d, i) => d !== output.shape[i])) continue;
+    if (
+      !isNdArray(result) ||
+      dtypeOf(result) !== output.dtype ||
+      result.shape.length !== output.shape.length ||
+      result.shape.some((d, i) => d !== output.shape[i])
+    )
+      continue;
     copyInto(output.data, (message.start + k) * rowSize, result);
     written[k] = 1;
     results[k] = null;

@@ -16,12 +16,17 @@ export const runRebatch: StepHandler<'rebatch'> = async (_record, batch) => batc
 /** The batches of `input` merged and split into batches of the record's `batchSize` items. */
 export async function* rebatchStream<B extends Batch>(input: AsyncIterable<B>, record: RecordOf<'rebatch'>, host: RunHost, run: RunState): AsyncGenerator<B> {
   const size = evalExpr(record.batchSize, { batch: null, pipeline: host.view(run.dataset, new Rng(run.seeds.pipeline), { current: 0, total: run.total }) });
-  if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) throw new ArgumentError('batchSize', `rebatch needs a positive integer, got ${String(size)}`);
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 1)
+    throw new ArgumentError('batchSize', `rebatch needs a positive integer, got ${String(size)}`);
   let pending: Batch[] = [];
   let count = 0;
   const merge = (batches: readonly Batch[]): [Batch | null, Batch | null] => {
     const cls = (record.batchClass ?? batches[0]!.constructor) as unknown as { merge: (b: readonly Batch[], o: object) => [Batch | null, Batch | null] };
-    const mergeOptions = { batchSize: size, components: typeof record.components === 'string' ? [record.components] : record.components ?? null, batchClass: record.batchClass ?? null };
+    const mergeOptions = {
+      batchSize: size,
+      components: typeof record.components === 'string' ? [record.components] : (record.components ?? null),
+      batchClass: record.batchClass ?? null,
+    };
     return record.merge ? record.merge(batches, mergeOptions) : cls.merge(batches, mergeOptions);
   };
   for await (const batch of input) {

@@ -23,7 +23,12 @@ type RecordOfKind<R, K> = R extends { readonly kind: infer Kinds } ? (K extends 
 export type RecordOf<K extends PipelineRecord['kind']> = RecordOfKind<PipelineRecord, K>;
 
 /** Runs one step of kind `K`. */
-export type StepHandler<K extends PipelineRecord['kind']> = (record: RecordOf<K>, batch: Batch | null, context: EvalContext, env: StepEnv) => Promise<Batch | null>;
+export type StepHandler<K extends PipelineRecord['kind']> = (
+  record: RecordOf<K>,
+  batch: Batch | null,
+  context: EvalContext,
+  env: StepEnv,
+) => Promise<Batch | null>;
 
 /** `context` for `batch`: the same object while the batch is the context's one. */
 export function contextFor(context: EvalContext, batch: Batch | null): EvalContext {
