@@ -4,14 +4,15 @@
  * @module
  */
 import { ArgumentError, MissingIdError } from '../errors.js';
-import { isNdArray, isTypedArray, type NDArray } from '../ndarray/ndarray-utils.js';
+import type { NDArray } from '../ndarray/ndarray-utils.js';
 import { calcSplit, type SplitShares } from './calc-split.js';
 import { identityOrder, makeRng, type ShuffleOption } from './shuffle.js';
-import { isSlice, slicePositions, type IndexSlice as Slice } from '../util/slice.js';
+import { isSlice, type IndexSlice as Slice } from '../util/slice.js';
 import { checkIterOptions, defaultIterState, nextPositions, StopIterationError, totalBatches, type BatchIterOptions, type IterState } from './iteration.js';
+import { idParts, isIdParts, resolveIdParts, trustIds, type IdParts, type IndexValue } from './index-ids.js';
+import { positionsIn, takeIds } from './index-positions.js';
 
-/** An id stored in an index. `1` and `'1'` are different ids. */
-export type IndexValue = string | number;
+export type { IndexValue } from './index-ids.js';
 
 type IndexData = number | string | readonly IndexValue[] | ArrayLike<IndexValue> | Iterable<IndexValue> | NDArray | DatasetIndex;
 
@@ -32,38 +33,9 @@ export interface CreateBatchOptions {
   asArray?: boolean;
 }
 
-const TRUSTED = Symbol('batchflow.trustedIds');
-
-/** Ids already validated (internal: lets subsets skip the O(n) checks of the public constructor). */
-interface TrustedIds {
-  readonly [TRUSTED]: true;
-  /** The ids; null for a range 0..n-1 not materialised yet. */
-  readonly ids: IndexValue[] | null;
-  readonly n: number;
-  /** true: ids are 0..n-1; false: they are not; undefined: not known yet (computed on first lookup). */
-  readonly range: boolean | undefined;
-  readonly map: Map<IndexValue, number> | undefined;
-}
-
 /** @internal Wraps ids that need no validation (for subclasses deriving subsets). */
 export function trustedIds(ids: IndexValue[], allowEmpty = false): IndexSource {
-  if (ids.length === 0 && !allowEmpty) throw new ArgumentError('index', 'an index cannot be empty');
-  return { [TRUSTED]: true, ids, n: ids.length, range: undefined, map: undefined } satisfies TrustedIds as unknown as IndexSource;
-}
-
-/** @internal True for ids wrapped by {@link trustedIds}. */
-export function isTrustedIds(value: unknown): boolean {
-  return isTrusted(value);
-}
-
-function isTrusted(value: unknown): value is TrustedIds {
-  return typeof value === 'object' && value !== null && (value as Partial<TrustedIds>)[TRUSTED] === true;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? (value.constructor?.name ?? 'an object') : typeof value;
+  return trustIds(ids, allowEmpty) as unknown as IndexSource;
 }
 
 /** The ids of a dataset or batch. */
@@ -91,45 +63,11 @@ export class DatasetIndex implements Iterable<IndexValue> {
     this.#map = parts.map;
   }
 
-  static #resolve(source: IndexSource): TrustedIds {
+  static #resolve(source: IndexSource): IdParts {
     const value: unknown = typeof source === 'function' ? (source as () => IndexData)() : source;
-    if (isTrusted(value)) return value;
-    if (value instanceof DatasetIndex) return { [TRUSTED]: true, ids: value.#ids, n: value.#n, range: value.#range, map: value.#map };
-    const scalar = typeof value === 'boolean' ? Number(value) : value;
-    if (typeof scalar === 'number' && Number.isInteger(scalar)) {
-      if (scalar < 1) throw new ArgumentError('index', `an index cannot be empty (size ${scalar})`);
-      return { [TRUSTED]: true, ids: null, n: scalar, range: true, map: undefined };
-    }
-    let ids: unknown[];
-    if (typeof scalar === 'number' || typeof scalar === 'string') ids = [scalar];
-    else if (isNdArray(scalar)) {
-      if (scalar.shape.length !== 1) throw new TypeError(`index: ids must be one-dimensional, got an ndarray of shape [${scalar.shape}]`);
-      ids = Array.from({ length: scalar.shape[0]! }, (_, i) => scalar.get(i));
-    } else if (Array.isArray(scalar) || isTypedArray(scalar)) ids = Array.from(scalar as ArrayLike<unknown>);
-    else if (scalar !== null && typeof scalar === 'object' && (Symbol.iterator in scalar || typeof (scalar as ArrayLike<unknown>).length === 'number')) {
-      ids = Array.from(scalar as Iterable<unknown>);
-    } else throw new TypeError(`index: expected a size, ids or a DatasetIndex, got ${describe(scalar)}`);
-    if (ids.length === 0) throw new ArgumentError('index', 'an index cannot be empty');
-    let range = true;
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i];
-      if (typeof id === 'string') range = false;
-      else if (typeof id === 'number' && !Number.isNaN(id)) range &&= id === i;
-      else if (Array.isArray(id) || isTypedArray(id) || isNdArray(id))
-        throw new TypeError(`index: ids must be one-dimensional; the entry at position ${i} is ${describe(id)}`);
-      else throw new TypeError(`index: ids must be strings or numbers; the entry at position ${i} is ${typeof id === 'number' ? 'NaN' : describe(id)}`);
-    }
-    const valid = ids as IndexValue[];
-    if (range) return { [TRUSTED]: true, ids: valid, n: valid.length, range: true, map: undefined };
-    const map = new Map<IndexValue, number>();
-    for (let i = 0; i < valid.length; i++) map.set(valid[i]!, i);
-    if (map.size !== valid.length) {
-      process.emitWarning(
-        `Index contains non-unique elements (${valid.length - map.size} duplicate(s)); the last position of each id is used`,
-        'BatchflowWarning',
-      );
-    }
-    return { [TRUSTED]: true, ids: valid, n: valid.length, range: false, map };
+    if (isIdParts(value)) return value;
+    if (value instanceof DatasetIndex) return idParts(value.#ids, value.#n, value.#range, value.#map);
+    return resolveIdParts(value);
   }
 
   // ---- ids, positions ---------------------------------------------------------------------------
@@ -219,40 +157,9 @@ export class DatasetIndex implements Iterable<IndexValue> {
     return out;
   }
 
-  /** Positions from any position argument: ints (negatives count from the end), a slice, a boolean mask, an iterable. */
-  #positions(pos: Slice | readonly boolean[] | Iterable<number> | ArrayLike<number>): Int32Array {
-    const n = this.#n;
-    if (isSlice(pos)) return slicePositions(pos as Slice, n);
-    const list = pos instanceof Int32Array ? pos : Array.isArray(pos) ? (pos as readonly unknown[]) : Array.from(pos as Iterable<unknown>);
-    if (list.length > 0 && typeof list[0] === 'boolean') {
-      if (list.length !== n) throw new ArgumentError('pos', `a boolean mask must have one entry per id (${n}), got ${list.length}`);
-      const out: number[] = [];
-      for (let i = 0; i < n; i++) {
-        if (typeof list[i] !== 'boolean') throw new TypeError(`pos: a boolean mask must hold only booleans; entry ${i} is ${typeof list[i]}`);
-        if (list[i]) out.push(i);
-      }
-      return Int32Array.from(out);
-    }
-    const out = new Int32Array(list.length);
-    for (let k = 0; k < list.length; k++) {
-      const position = list[k];
-      if (typeof position !== 'number' || !Number.isInteger(position)) throw new TypeError(`pos: positions must be integers, got ${JSON.stringify(position)}`);
-      const actual = position < 0 ? n + position : position;
-      if (actual < 0 || actual >= n) throw new RangeError(`position ${position} is out of bounds for an index of ${n} ids`);
-      out[k] = actual;
-    }
-    return out;
-  }
-
   /** The ids at valid positions (no checks). */
   #take(positions: Int32Array): IndexValue[] {
-    const out = new Array<IndexValue>(positions.length);
-    if (this.#ids === null) for (let k = 0; k < positions.length; k++) out[k] = positions[k]!;
-    else {
-      const ids = this.#ids;
-      for (let k = 0; k < positions.length; k++) out[k] = ids[positions[k]!]!;
-    }
-    return out;
+    return takeIds(this.#ids, positions);
   }
 
   /**
@@ -263,8 +170,8 @@ export class DatasetIndex implements Iterable<IndexValue> {
   subsetByPos(pos: number): IndexValue;
   subsetByPos(pos: Slice | readonly boolean[] | Iterable<number> | ArrayLike<number>): IndexValue[];
   subsetByPos(pos: number | Slice | readonly boolean[] | Iterable<number> | ArrayLike<number>): IndexValue | IndexValue[] {
-    if (typeof pos === 'number') return this.#take(this.#positions([pos]))[0]!;
-    return this.#take(this.#positions(pos));
+    if (typeof pos === 'number') return this.#take(positionsIn([pos], this.#n))[0]!;
+    return this.#take(positionsIn(pos, this.#n));
   }
 
   /**
@@ -307,7 +214,7 @@ export class DatasetIndex implements Iterable<IndexValue> {
     let ids: IndexValue[];
     if (pos) {
       const positions = typeof source === 'number' ? [source] : typeof source === 'function' ? (source as () => unknown)() : source;
-      ids = this.#take(this.#positions(positions as Iterable<number>));
+      ids = this.#take(positionsIn(positions as Iterable<number>, this.#n));
     } else {
       ids = DatasetIndex.resolveIds(source as IndexSource);
     }

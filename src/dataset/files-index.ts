@@ -6,7 +6,8 @@
 import path from 'node:path';
 import { globSync } from 'tinyglobby';
 import { ArgumentError, MissingIdError } from '../errors.js';
-import { DatasetIndex, isTrustedIds, trustedIds, type IndexSource, type IndexValue } from './dataset-index.js';
+import { DatasetIndex, trustedIds, type IndexSource, type IndexValue } from './dataset-index.js';
+import { isTrustedIds } from './index-ids.js';
 
 /** A map from id to path: a Map, a record keyed by id, or an array aligned with the index positions. */
 export type PathsSource = ReadonlyMap<IndexValue, string> | Readonly<Record<string, string>> | readonly string[];
