@@ -51,5 +51,5 @@ export {
 } from './wrapper-expressions.js';
 export { R, RandomExpression, supportedDistributions, type RandomOptions } from './random-expr.js';
 export { PerItem, isPerItem } from './per-item.js';
-export { formatValue, formatTemplate } from './ops.js';
+export { formatValue, formatTemplate } from './format-spec.js';
 export { Slice } from '../util/slice.js';

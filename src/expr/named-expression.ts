@@ -1,18 +1,19 @@
 /**
  * The named-expression base class, the lazy algebra built by its methods (`AlgebraicExpression`) and
- * bound expressions (`BoundExpression`).
+ * bound expressions (`BoundExpression`). The text and the evaluation of algebra nodes are in
+ * `algebra-text.ts` and `algebra-eval.ts` (the classes hand them what they need to know of expressions).
  * @module
  */
 import type { BatchType } from '../batch/batch-like.js';
 import { isPipelineLike, type EvalContext, type PipelineLike, type PipelinePreset } from './context.js';
 import { ExpressionError } from './errors.js';
+import { assignNode, evaluateNode, type AlgebraHooks } from './algebra-eval.js';
+import { algebraText, sliceNodeText } from './algebra-text.js';
 import { evalExpr } from './evaluate.js';
 import { EXPRESSION, RAW_RESULT } from './expression-ref.js';
 import type { AddResult, AlgebraNode, Callback, CompareResult, ItemResult, NumericResult } from './algebra-types.js';
-import * as ops from './ops.js';
-import { reprValue } from './repr.js';
+import type { BinaryOp, UnaryOp } from './ops.js';
 import { combineForMode, normaliseMode, type SetMode, type SetOptions, type StoredMode } from './set-mode.js';
-import { Slice } from '../util/slice.js';
 
 /** Preset evaluation arguments: a non-null preset wins over the context given at evaluation time. */
 export interface ExprParams {
@@ -310,54 +311,12 @@ export abstract class NamedExpression<T = unknown> {
   }
 }
 
-function binaryExpr<R>(op: ops.BinaryOp, a: unknown, b: unknown): NamedExpression<R> {
+function binaryExpr<R>(op: BinaryOp, a: unknown, b: unknown): NamedExpression<R> {
   return new AlgebraicExpression<R>({ kind: 'binary', op, a, b });
 }
 
-function unaryExpr<R>(op: ops.UnaryOp, a: unknown): NamedExpression<R> {
+function unaryExpr<R>(op: UnaryOp, a: unknown): NamedExpression<R> {
   return new AlgebraicExpression<R>({ kind: 'unary', op, a });
-}
-
-const precedence: Record<ops.BinaryOp, number> = {
-  pow: 14,
-  mul: 12,
-  div: 12,
-  floorDiv: 12,
-  mod: 12,
-  add: 11,
-  sub: 11,
-  lshift: 10,
-  rshift: 10,
-  and: 9,
-  xor: 8,
-  or: 7,
-  eq: 6,
-  ne: 6,
-  lt: 6,
-  le: 6,
-  gt: 6,
-  ge: 6,
-  is: 6,
-  isNot: 6,
-};
-const ATOM = 16;
-
-function nodePrecedence(value: unknown): number {
-  if (!(value instanceof AlgebraicExpression)) return ATOM;
-  const node = value.node;
-  if (node.kind === 'binary') return precedence[node.op];
-  if (node.kind === 'unary' && (node.op === 'neg' || node.op === 'pos' || node.op === 'invert')) return 13;
-  if (node.kind === 'unary' && node.op === 'not') return 5;
-  return ATOM;
-}
-
-function wrap(value: unknown, minimum: number): string {
-  const text = reprValue(value);
-  return nodePrecedence(value) < minimum ? `(${text})` : text;
-}
-
-function argsText(args: readonly unknown[]): string {
-  return args.map(reprValue).join(', ');
 }
 
 /** A lazy operation on expressions (and literals), built by the algebra methods. */
@@ -367,114 +326,29 @@ export class AlgebraicExpression<T = unknown> extends NamedExpression<T> {
   }
 
   override toString(): string {
-    const node = this.node;
-    switch (node.kind) {
-      case 'unary': {
-        if (node.op === 'abs' || node.op === 'str') return `${node.op}(${reprValue(node.a)})`;
-        if (node.op === 'not') return `not ${wrap(node.a, 5)}`;
-        return `${{ neg: '-', pos: '+', invert: '~' }[node.op]}${wrap(node.a, 13)}`;
-      }
-      case 'binary': {
-        const p = precedence[node.op];
-        const rightAssoc = node.op === 'pow';
-        return `${wrap(node.a, rightAssoc ? p + 1 : p)} ${ops.opSymbol(node.op)} ${wrap(node.b, rightAssoc ? p : p + 1)}`;
-      }
-      case 'item': {
-        const key = node.key instanceof AlgebraicExpression && node.key.node.kind === 'slice' ? node.key.sliceText() : reprValue(node.key);
-        return `${wrap(node.a, ATOM)}[${key}]`;
-      }
-      case 'slice':
-        return `slice(${this.sliceText()})`;
-      case 'attr':
-        return `${wrap(node.a, ATOM)}.${node.name}`;
-      case 'call':
-        return `${wrap(node.fn, ATOM)}(${argsText(node.args)})`;
-      case 'method':
-        return `${wrap(node.a, ATOM)}.${node.name}(${argsText(node.args)})`;
-      case 'apply':
-        return `${reprValue(node.fn)}(${argsText([node.a, ...node.args])})`;
-      case 'format':
-        return `${reprValue(node.template)}.format(${reprValue(node.a)})`;
-    }
+    return algebraText(this.node, algebraHooks.nodeOf);
   }
 
   /** @internal `start:stop:step` of a slice node. */
   sliceText(): string {
-    const node = this.node as Extract<AlgebraNode, { kind: 'slice' }>;
-    const part = (v: unknown): string => (v === null || v === undefined ? '' : reprValue(v));
-    return `${part(node.start)}:${part(node.stop)}${node.step === null || node.step === undefined ? '' : `:${part(node.step)}`}`;
+    return sliceNodeText(this.node as Extract<AlgebraNode, { kind: 'slice' }>);
   }
 
   protected override evaluate(ctx: EvalContext): T {
-    const node = this.node;
-    const ev = (value: unknown): unknown => evalExpr(value, ctx);
-    switch (node.kind) {
-      case 'unary':
-        return ops.unary(node.op, ev(node.a)) as T;
-      case 'binary': {
-        const a = ev(node.a);
-        return ops.binary(node.op, a, ev(node.b)) as T;
-      }
-      case 'item': {
-        const a = ev(node.a);
-        return ops.item(a, ev(node.key)) as T;
-      }
-      case 'slice': {
-        const bound = (v: unknown, name: string): number | null => {
-          const value = ev(v);
-          if (value === null || value === undefined) return null;
-          if (typeof value !== 'number' || !Number.isInteger(value)) throw new TypeError(`slice ${name} must be an integer or null, got ${typeof value}`);
-          return value;
-        };
-        return new Slice(bound(node.start, 'start'), bound(node.stop, 'stop'), bound(node.step, 'step')) as T;
-      }
-      case 'attr':
-        return ops.attr(ev(node.a), node.name) as T;
-      case 'call': {
-        let self: unknown;
-        let fn: unknown;
-        if (node.fn instanceof AlgebraicExpression && node.fn.node.kind === 'attr') {
-          self = ev(node.fn.node.a);
-          fn = ops.attr(self, node.fn.node.name);
-        } else {
-          fn = node.fn instanceof NamedExpression ? node.fn.callee(ctx) : node.fn;
-        }
-        if (typeof fn !== 'function') throw new TypeError(`${reprValue(node.fn)} is not callable (it is ${fn === null ? 'null' : typeof fn})`);
-        return Reflect.apply(fn, self, node.args.map(ev)) as T;
-      }
-      case 'method': {
-        const self = ev(node.a);
-        const fn = ops.attr(self, node.name);
-        if (typeof fn !== 'function') throw new TypeError(`'${node.name}' is not a method of the value (it is ${fn === null ? 'null' : typeof fn})`);
-        return Reflect.apply(fn, self, node.args.map(ev)) as T;
-      }
-      case 'apply': {
-        const fn = node.fn instanceof NamedExpression ? node.fn.callee(ctx) : node.fn;
-        if (typeof fn !== 'function') throw new TypeError(`apply: ${reprValue(node.fn)} is not a function`);
-        return Reflect.apply(fn, undefined, [ev(node.a), ...node.args.map(ev)]) as T;
-      }
-      case 'format': {
-        const template = ev(node.template);
-        if (typeof template !== 'string') throw new TypeError(`format: the template must be a string, got ${typeof template}`);
-        return ops.formatTemplate(template, ev(node.a)) as T;
-      }
-    }
+    return evaluateNode(this.node, ctx, algebraHooks) as T;
   }
 
   protected override assign(value: unknown, ctx: EvalContext): void {
-    const node = this.node;
     // The container is read with get(), never copied, so the assignment reaches the real object.
-    const target = (): unknown =>
-      (node.kind === 'item' || node.kind === 'attr') && node.a instanceof NamedExpression ? node.a.get(ctx) : evalExpr((node as { a: unknown }).a, ctx);
-    if (node.kind === 'item') {
-      ops.setItem(target(), evalExpr(node.key, ctx), value);
-    } else if (node.kind === 'attr') {
-      ops.setAttr(target(), node.name, value);
-    } else {
-      throw new TypeError('assigning a value to an arithmetic expression is not possible (only item and attr expressions can be assigned)');
-    }
+    assignNode(this.node, value, ctx, algebraHooks);
   }
 }
+
+const algebraHooks: AlgebraHooks = {
+  nodeOf: (value) => (value instanceof AlgebraicExpression ? value.node : undefined),
+  callee: (value, ctx) => (value instanceof NamedExpression ? value.callee(ctx) : value),
+  container: (value, ctx) => (value instanceof NamedExpression ? value.get(ctx) : evalExpr(value, ctx)),
+};
 
 function mergeBound(bound: EvalContext, ctx: EvalContext | undefined): EvalContext {
   const out: EvalContext = { ...(ctx ?? {}) };

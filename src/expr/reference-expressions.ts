@@ -11,7 +11,7 @@ import { ArgumentError } from '../errors.js';
 import type { EvalContext, IterationInfo } from './context.js';
 import { evalExpr } from './evaluate.js';
 import { NamedExpression, type ExprOptions } from './named-expression.js';
-import * as ops from './ops.js';
+import * as access from './item-access.js';
 import { reprValue } from './repr.js';
 import type { SetMode } from './set-mode.js';
 import { bindIfFunction, nameText, readBatchMember, requireBatch, requirePipeline, resolveName, writeBatchMember, type Name } from './batch-members.js';
@@ -283,11 +283,11 @@ export class ListExpression extends NamedExpression<unknown> {
   static #apply(value: unknown, step: LStep): unknown {
     switch (step.kind) {
       case 'attr':
-        return ops.attr(value, step.name);
+        return access.attr(value, step.name);
       case 'item':
-        return ops.item(value, step.key);
+        return access.item(value, step.key);
       case 'method': {
-        const fn = ops.attr(value, step.name);
+        const fn = access.attr(value, step.name);
         if (typeof fn !== 'function') throw new TypeError(`'${step.name}' is not a method of the item`);
         return Reflect.apply(fn, value, step.args);
       }
@@ -324,8 +324,8 @@ export class ListExpression extends NamedExpression<unknown> {
     }
     elements.forEach((element, i) => {
       const target = steps.slice(0, -1).reduce(ListExpression.#apply, element);
-      if (last.kind === 'attr') ops.setAttr(target, last.name, values[i]);
-      else ops.setItem(target, last.key, values[i]);
+      if (last.kind === 'attr') access.setAttr(target, last.name, values[i]);
+      else access.setItem(target, last.key, values[i]);
     });
   }
 }
