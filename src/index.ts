@@ -139,7 +139,8 @@ export {
   type FormatLoadOptions,
   type FormatDumpOptions,
 } from './io/format-registry.js';
-export type { WholeTable, IndexKey, Int64Policy } from './io/table.js';
+export type { IndexKey, Int64Policy } from './io/table.js';
+export type { WholeTable } from './io/table-load.js';
 export type { FormatOptions, FormatName, LoadOptionsFor, DumpOptionsFor } from './io/format-options.js';
 export type { CsvLoadOptions, CsvDumpOptions, CsvColumnType } from './io/csv.js';
 export type { FeatherLoadOptions, FeatherDumpOptions } from './io/feather.js';

@@ -20,21 +20,9 @@ import { optionNames } from '../util/option-names.js';
 import { FileFormatError, MissingColumnError } from './errors.js';
 import { readFileBytes, resolvePath, writeFileAtomic } from './files.js';
 import type { FormatHandler } from './format-handler.js';
-import {
-  assignComponents,
-  batchToColumns,
-  checkOptions,
-  dumpNames,
-  int64Policy,
-  prefixedColumns,
-  readComponents,
-  readWholeTable,
-  splitComponentNames,
-  type IndexKey,
-  type Int64Policy,
-  type TableSource,
-  type TableValues,
-} from './table.js';
+import { checkOptions, int64Policy, type IndexKey, type Int64Policy, type TableSource, type TableValues } from './table.js';
+import { assignComponents, prefixedColumns, readComponents, readWholeTable, splitComponentNames } from './table-load.js';
+import { batchToColumns, dumpNames } from './table-dump.js';
 
 const FORMAT = 'csv';
 

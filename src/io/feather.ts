@@ -35,21 +35,9 @@ import { optionNames } from '../util/option-names.js';
 import { FileFormatError, MissingColumnError } from './errors.js';
 import { readFileBytes, resolvePath, writeFileAtomic } from './files.js';
 import type { FormatHandler } from './format-handler.js';
-import {
-  assignComponents,
-  batchToColumns,
-  checkOptions,
-  dumpNames,
-  indexKey,
-  int64Policy,
-  readComponents,
-  readWholeTable,
-  type DumpColumn,
-  type IndexKey,
-  type Int64Policy,
-  type TableSource,
-  type TableValues,
-} from './table.js';
+import { checkOptions, indexKey, int64Policy, type IndexKey, type Int64Policy, type TableSource, type TableValues } from './table.js';
+import { assignComponents, readComponents, readWholeTable } from './table-load.js';
+import { batchToColumns, dumpNames, type DumpColumn } from './table-dump.js';
 
 const FORMAT = 'feather';
 const ARROW_MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31]; // "ARROW1"

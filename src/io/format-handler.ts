@@ -4,7 +4,7 @@
  * @module
  */
 import type { BatchLike } from '../batch/batch-like.js';
-import type { WholeTable } from './table.js';
+import type { WholeTable } from './table-load.js';
 
 /** Options passed to a format's `load`. */
 export interface FormatLoadOptions {

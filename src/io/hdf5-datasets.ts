@@ -11,7 +11,8 @@ import { copyNdArray, isNdArray, isTypedArray, stackNdArrays, type NDArray, type
 import { IoError, UnsupportedDataError } from './errors.js';
 import { atomicWrite } from './files.js';
 import { loadH5wasm, type H5File, type H5Group } from './h5wasm-import.js';
-import { classify, type IndexKey } from './table.js';
+import type { IndexKey } from './table.js';
+import { classify } from './table-dump.js';
 
 const FORMAT = 'hdf5';
 

@@ -14,7 +14,8 @@
  * @module
  */
 import { UnsupportedDataError } from './errors.js';
-import type { DumpColumn, DumpTable, IndexKey, NumericArray } from './table.js';
+import type { IndexKey, NumericArray } from './table.js';
+import type { DumpColumn, DumpTable } from './table-dump.js';
 
 type H5Group = InstanceType<(typeof import('h5wasm/node').default)['Group']>;
 

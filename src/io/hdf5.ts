@@ -30,20 +30,10 @@ import { ensureGroup, writeDatasetsLayout, writeHdf5 } from './hdf5-datasets.js'
 import { loadH5wasm, type H5Dataset, type H5File, type H5Group, type H5Module } from './h5wasm-import.js';
 import { SHAPES_ATTRIBUTE, writePandasFrame } from './hdf5-pandas.js';
 import { decodePickledObjectArray } from './pandas-pickle.js';
-import {
-  assignComponents,
-  batchToColumns,
-  checkOptions,
-  dumpNames,
-  gatherRows,
-  indexKey,
-  int64Policy,
-  readComponents,
-  readWholeTable,
-  type Int64Policy,
-  type TableSource,
-  type TableValues,
-} from './table.js';
+import { checkOptions, indexKey, int64Policy, type Int64Policy, type TableSource, type TableValues } from './table.js';
+import { gatherRows } from './table-rows.js';
+import { assignComponents, readComponents, readWholeTable } from './table-load.js';
+import { batchToColumns, dumpNames } from './table-dump.js';
 
 const FORMAT = 'hdf5';
 /** Name of the ids dataset that `dump` writes and `load` uses by default. */
