@@ -18,6 +18,9 @@ export type ItemOptionValues<O> = { [K in keyof NonNullable<O>]: NonNullable<O>[
 /** Options of a parallel action call: the reserved options plus the item function's own. */
 export type ParallelCallOptions<O> = ParallelOptions & ItemOptionValues<O>;
 
+/** Options of `batch.applyParallel(func, options)`: required when the function's own options have required keys. */
+export type ApplyParallelArguments<O, A extends readonly unknown[]> = ParallelCallOptions<O> & { args?: { [K in keyof A]: A[K] | PerItem<A[K]> } };
+
 /** Batch members that are not actions (excluded from `batch.actions`). */
 export type NonActionMember =
   | 'get'

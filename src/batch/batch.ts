@@ -9,27 +9,26 @@ import { action } from '../decorators/action.js';
 import { applyParallel } from '../decorators/apply-parallel.js';
 import type { ActionRecord } from '../decorators/action-record.js';
 import { lockForAction, runParallelAction, type ActionHost } from '../decorators/host.js';
-import type { ComponentTuple, ParallelDecoratorOptions, ParallelOptions } from '../decorators/parallel-options.js';
+import type { ComponentTuple, ParallelDecoratorOptions } from '../decorators/parallel-options.js';
 import type { Mutex } from '../concurrency/mutex.js';
 import { LockRegistry } from '../concurrency/lock-registry.js';
 import { DatasetIndex, type IndexSource, type IndexValue } from '../dataset/dataset-index.js';
 import type { ItemFunction } from '../engines/item-task.js';
-import {} from '../errors.js';
-import type { PerItem } from '../expr/per-item.js';
 import { columnItem, concatColumns, deepCopy, type Column } from '../ndarray/columns.js';
 import type { NDArray } from '../ndarray/ndarray-utils.js';
-import { Rng } from '../random/rng.js';
-import { assertSeed, entropySeed } from '../random/seed.js';
-import type { ActionsOf, ItemOptionValues } from './action-types.js';
+import type { Rng } from '../random/rng.js';
+import type { ActionsOf, ApplyParallelArguments } from './action-types.js';
 import { createActionsView } from './actions-view.js';
 import { AttributeSet } from './attributes.js';
 import { assembleResults } from './assemble-results.js';
+import { batchAsDataset } from './as-dataset.js';
+import type { BatchClass, BatchOptions } from './batch-class.js';
 import type { BatchLike } from './batch-like.js';
 import { installAccessors, validateStaticComponents } from './component-accessors.js';
 import { ComponentStore } from './component-store.js';
-import { componentsFromData, indexForData } from './from-data.js';
-import { defaultDatasetClass, type DatasetConstructor, type DatasetOf } from './dataset-link.js';
-import { createItemView, unnamedItem, type ItemView } from './item-view.js';
+import { batchFromData, type FromDataTarget } from './from-data.js';
+import type { DatasetOf } from './dataset-link.js';
+import { batchItemAt, type ItemView } from './item-view.js';
 import { dumpBatch, loadBatch } from './load-dump.js';
 import type { DumpOptions, LoadOptions } from './load-dump-options.js';
 import type { DumpOptionsFor, LoadOptionsFor } from '../io/format-options.js';
@@ -37,38 +36,13 @@ import { createLocator } from './locator.js';
 import { lockFor } from './locks.js';
 import { mergeBatches } from './merge.js';
 import { applyFunction, runRecordedAction } from './parallel-dispatch.js';
+import { RandomState } from './random-state.js';
 import { assertPreloadedKeys, type ItemLocator, type PreloadedData } from './source.js';
 import { itemToArray, type ToArrayOptions } from './to-array.js';
 
+export type { BatchClass, BatchOptions } from './batch-class.js';
 export type { DumpOptions, LoadOptions } from './load-dump-options.js';
 export type { ToArrayOptions } from './to-array.js';
-
-/** Constructor options of a batch; any other key becomes a batch attribute (see `getAttrs`). */
-export interface BatchOptions {
-  /** The dataset the batch was taken from (its index maps ids to positions in preloaded data). */
-  dataset?: DatasetOf<Batch> | null;
-  /** The pipeline running the batch, if any. */
-  pipeline?: object | null;
-  /** In-memory data to load lazily on first access: a record/tuple of components, or raw data. */
-  preloaded?: unknown;
-  /** Deep-copy loaded data so the batch never shares memory with its source (default false: may share). */
-  copy?: boolean;
-  /** Extra attributes. */
-  [attribute: string]: unknown;
-}
-
-/** A Batch class (the constructor and its statics). */
-export interface BatchClass<B extends Batch = Batch> {
-  new (index: IndexSource, options?: BatchOptions): B;
-  readonly components: readonly string[] | null;
-  readonly applyDefaults: Readonly<ParallelDecoratorOptions>;
-  readonly name: string;
-  mergeComponent(component: string, data: readonly Column[]): Column;
-}
-
-type ParallelArguments<O> = ParallelOptions & ItemOptionValues<O>;
-/** Options of `batch.applyParallel(func, options)`: required when the function's own options have required keys. */
-type ApplyParallelArguments<O, A extends readonly unknown[]> = ParallelArguments<O> & { args?: { [K in keyof A]: A[K] | PerItem<A[K]> } };
 
 declare module './batch-like.js' {
   /** Public types below the class (named expressions' context) name `Batch` through {@link BatchType}. */
@@ -104,8 +78,7 @@ export class Batch implements ActionHost, BatchLike, Iterable<unknown> {
   #pipeline: object | null;
   readonly #store: ComponentStore;
   readonly #attributes = new AttributeSet(this);
-  #randomSeed: number | undefined;
-  #random: Rng | undefined;
+  readonly #random = new RandomState();
   readonly #locks = new LockRegistry();
   #actionsView: unknown;
 
@@ -179,20 +152,16 @@ export class Batch implements ActionHost, BatchLike, Iterable<unknown> {
 
   /** The batch's seed (drawn from OS entropy on first use unless set). Setting it resets `random`. */
   get randomSeed(): number {
-    if (this.#randomSeed === undefined) this.#randomSeed = entropySeed();
-    return this.#randomSeed;
+    return this.#random.seed;
   }
 
   set randomSeed(seed: number) {
-    assertSeed(seed, 'randomSeed');
-    this.#randomSeed = seed;
-    this.#random = new Rng(seed);
+    this.#random.seed = seed;
   }
 
   /** The batch's generator, seeded by `randomSeed`. Parallel actions draw their item seeds from it. */
   get random(): Rng {
-    if (!this.#random) this.#random = new Rng(this.randomSeed);
-    return this.#random;
+    return this.#random.rng;
   }
 
   /**
@@ -232,10 +201,7 @@ export class Batch implements ActionHost, BatchLike, Iterable<unknown> {
 
   /** The item at `position` (0-based): a view with one property per component, or the raw item. */
   itemAt(position: number): unknown {
-    if (!Number.isInteger(position) || position < 0 || position >= this.size)
-      throw new RangeError(`position ${position} is out of bounds for a batch of ${this.size} items`);
-    this.#store.ensureLoaded();
-    return this.#store.names === null ? unnamedItem(this.#store.unnamed, position) : createItemView(this, position);
+    return batchItemAt(this, this.#store, position);
   }
 
   /**
@@ -382,8 +348,7 @@ export class Batch implements ActionHost, BatchLike, Iterable<unknown> {
     const copy = new Ctor(this.index, { dataset: this.#dataset, pipeline: this.#pipeline, copy: this.#store.copy });
     copy.#store.copyFrom(this.#store);
     copy.createAttrs(Object.fromEntries(Object.entries(this.getAttrs()).map(([name, value]) => [name, deepCopy(value)])));
-    copy.#randomSeed = this.#randomSeed;
-    copy.#random = this.#random?.clone();
+    copy.#random.copyFrom(this.#random);
     return copy;
   }
 
@@ -393,19 +358,7 @@ export class Batch implements ActionHost, BatchLike, Iterable<unknown> {
    * batch's own dataset's class, or `Dataset`. Batch attributes are carried over too.
    */
   asDataset(dataset?: DatasetOf<Batch> | (new (...args: never[]) => DatasetOf<Batch>) | null, options: { copy?: boolean } = {}): DatasetOf<this> {
-    const declared = (this.constructor as BatchClass).components;
-    // components added to this batch at run time cannot go into a dataset of this class: only the class's own go
-    const data = declared && this.#store.names !== null ? Object.fromEntries(declared.map((name) => [name, this.getComponent(name)])) : this.data;
-    const source = dataset ?? this.#dataset ?? defaultDatasetClass();
-    const DatasetClass = (typeof source === 'function' ? source : source.constructor) as DatasetConstructor;
-    const inherited = typeof source === 'function' ? {} : source.getAttrs();
-    return new DatasetClass(this.index, {
-      ...inherited,
-      ...this.getAttrs(),
-      batchClass: this.constructor,
-      preloaded: data,
-      copy: options.copy ?? false,
-    }) as DatasetOf<this>;
+    return batchAsDataset(this, this.#store.names !== null, dataset, this.#dataset, options.copy ?? false) as DatasetOf<this>;
   }
 
   /**
@@ -418,14 +371,7 @@ export class Batch implements ActionHost, BatchLike, Iterable<unknown> {
     index: IndexSource | null | undefined,
     data: PreloadedData<C>,
   ): B {
-    const resolved = indexForData(index, data);
-    const names = componentsFromData((this as unknown as { components: readonly string[] | null }).components, data);
-    if (names !== null) {
-      const batch: Batch = new this(resolved);
-      batch.#store.loadInMemory(data, names);
-      return batch as B;
-    }
-    return new this(resolved, { preloaded: data });
+    return batchFromData<B>(this as unknown as FromDataTarget<B>, index, data, (batch: Batch, values, names) => batch.#store.loadInMemory(values, names));
   }
 
   /** Joins one component's data from several batches (override for custom data types). */

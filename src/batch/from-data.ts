@@ -1,5 +1,5 @@
 /**
- * How `Batch.fromData` reads its data: the index it implies and, for a class without declared
+ * `Batch.fromData`: the index its data implies and, for a class without declared
  * components, the component names a record (or Map) of data makes.
  * @module
  */
@@ -29,4 +29,28 @@ export function componentsFromData(declared: readonly string[] | null | undefine
   if (declared !== null && declared !== undefined) return null;
   const keys = data instanceof Map ? [...data.keys()] : isRecordSource(data) ? Object.keys(data) : null;
   return keys !== null && keys.length > 0 && keys.every((key) => typeof key === 'string') ? (keys as string[]) : null;
+}
+
+/** The class `batchFromData` makes a batch of. */
+export interface FromDataTarget<B> {
+  new (index: IndexSource, options?: { preloaded?: unknown }): B;
+  readonly components: readonly string[] | null;
+}
+
+/**
+ * A batch of class `cls` holding `data` (see `Batch.fromData`): data that makes components is loaded
+ * into a new batch by `loadNamed`; anything else is preloaded as it is.
+ */
+export function batchFromData<B>(
+  cls: FromDataTarget<B>,
+  index: IndexSource | null | undefined,
+  data: unknown,
+  loadNamed: (batch: B, data: unknown, names: string[]) => void,
+): B {
+  const resolved = indexForData(index, data);
+  const names = componentsFromData(cls.components, data);
+  if (names === null) return new cls(resolved, { preloaded: data });
+  const batch = new cls(resolved);
+  loadNamed(batch, data, names);
+  return batch;
 }

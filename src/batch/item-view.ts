@@ -44,3 +44,18 @@ export function unnamedItem(data: unknown, position: number): unknown {
   if (data instanceof Map) return new Map([...data].map(([key, value]) => [key, entryAt(value)]));
   return Object.fromEntries(Object.entries(data as Record<string, unknown>).map(([key, value]) => [key, entryAt(value)]));
 }
+
+/** What reading an item needs of a batch's component store. */
+export interface ItemSource {
+  readonly names: readonly string[] | null;
+  readonly unnamed: unknown;
+  ensureLoaded(): void;
+}
+
+/** Item `position` (0-based) of `batch`, whose data is in `store`: a view, or the raw item of unnamed data. */
+export function batchItemAt(batch: ItemViewHost & { readonly size: number }, store: ItemSource, position: number): unknown {
+  if (!Number.isInteger(position) || position < 0 || position >= batch.size)
+    throw new RangeError(`position ${position} is out of bounds for a batch of ${batch.size} items`);
+  store.ensureLoaded();
+  return store.names === null ? unnamedItem(store.unnamed, position) : createItemView(batch, position);
+}

@@ -2,7 +2,8 @@
  * The type of a Batch class as datasets see it (kept apart so modules below `Dataset` can use it).
  * @module
  */
-import type { Batch, BatchOptions } from '../batch/batch.js';
+import type { Batch } from '../batch/batch.js';
+import type { BatchOptions } from '../batch/batch-class.js';
 import type { IndexSource } from './dataset-index.js';
 
 /** A Batch class a dataset can make batches with. */

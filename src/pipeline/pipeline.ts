@@ -10,7 +10,8 @@
  * @module
  */
 import type { ActionsOf } from '../batch/action-types.js';
-import type { Batch, BatchClass } from '../batch/batch.js';
+import type { Batch } from '../batch/batch.js';
+import type { BatchClass } from '../batch/batch-class.js';
 import { LockRegistry, ownedLocks } from '../concurrency/lock-registry.js';
 import { getAction } from '../decorators/registry.js';
 import { Dataset } from '../dataset/dataset.js';

@@ -3,7 +3,8 @@
  * interprets them when a batch runs (named expressions in their arguments are evaluated then).
  * @module
  */
-import type { Batch, BatchClass } from '../batch/batch.js';
+import type { Batch } from '../batch/batch.js';
+import type { BatchClass } from '../batch/batch-class.js';
 
 /** Fields every record may carry: run with a probability, or several times. */
 interface Modifiers {
