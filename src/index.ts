@@ -141,7 +141,7 @@ export {
 } from './io/format-registry.js';
 export type { IndexKey, Int64Policy } from './io/table.js';
 export type { WholeTable } from './io/table-load.js';
-export type { FormatOptions, FormatName, LoadOptionsFor, DumpOptionsFor } from './io/format-options.js';
+export type { FormatOptions, FormatName, FormatChoice, LoadOptionsFor, DumpOptionsFor } from './io/format-options.js';
 export type { CsvLoadOptions, CsvDumpOptions, CsvColumnType } from './io/csv.js';
 export type { FeatherLoadOptions, FeatherDumpOptions } from './io/feather.js';
 export type { Hdf5LoadOptions, Hdf5DumpOptions } from './io/hdf5.js';

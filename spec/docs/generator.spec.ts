@@ -187,6 +187,19 @@ describe('inbatchParallel and action', () => {
 });
 
 describe('the library entry point', () => {
+  test('options of load/dump, typed per format: each option keeps its own summary and fmt shows its constraint', () => {
+    const batch = libraryReference.classes[0]!;
+    for (const name of ['load', 'dump']) {
+      const options = batch.actions.find((action) => action.name === name)!.options!;
+      const fmt = options.find((option) => option.name === 'fmt')!;
+      expect(fmt.type).toBe('string');
+      expect(fmt.summary).toMatch(/^`undefined` = in memory/);
+      for (const option of options) expect((option.summary ?? '').match(/Components to load/g)?.length ?? 0).toBeLessThanOrEqual(1);
+    }
+    const src = batch.actions.find((action) => action.name === 'load')!.options!.find((option) => option.name === 'src')!;
+    expect(src.summary).toBe('The data: a record/Map/array-tuple of per-component data, one component\'s data, or (with `fmt`) a file.');
+  });
+
   test('documents Batch with every action and its merged defaults', () => {
     expect(libraryReference.classes.map((cls) => cls.name)).toEqual(['Batch']);
     const batch = libraryReference.classes[0]!;

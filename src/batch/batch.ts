@@ -31,7 +31,7 @@ import type { DatasetOf } from './dataset-link.js';
 import { batchItemAt, type ItemView } from './item-view.js';
 import { dumpBatch, loadBatch } from './load-dump.js';
 import type { DumpOptions, LoadOptions } from './load-dump-options.js';
-import type { DumpOptionsFor, LoadOptionsFor } from '../io/format-options.js';
+import type { DumpOptionsFor, FormatChoice, LoadOptionsFor } from '../io/format-options.js';
 import { createLocator } from './locator.js';
 import { lockFor } from './locks.js';
 import { mergeBatches } from './merge.js';
@@ -250,7 +250,7 @@ export class Batch implements ActionHost, BatchLike, Iterable<unknown> {
    * Nothing is changed when loading fails.
    */
   @action
-  async load<const F extends string | undefined = undefined>(options?: { fmt?: F } & LoadOptionsFor<F>): Promise<this> {
+  async load<const F extends string | undefined = undefined>(options?: FormatChoice<F> & LoadOptionsFor<F>): Promise<this> {
     await loadBatch(this, this.#store, (options ?? {}) as LoadOptions);
     return this;
   }
@@ -260,14 +260,14 @@ export class Batch implements ActionHost, BatchLike, Iterable<unknown> {
    * positions (dataset positions, or ids that are integers), with exactly one component.
    */
   @action
-  async dump<const F extends string | undefined = undefined>(options?: { fmt?: F } & DumpOptionsFor<F>): Promise<this> {
+  async dump<const F extends string | undefined = undefined>(options?: FormatChoice<F> & DumpOptionsFor<F>): Promise<this> {
     await dumpBatch(this, this.#store, () => this.#locator(), (options ?? {}) as DumpOptions);
     return this;
   }
 
   /** Same as `dump`. */
   @action
-  async save<const F extends string | undefined = undefined>(options?: { fmt?: F } & DumpOptionsFor<F>): Promise<this> {
+  async save<const F extends string | undefined = undefined>(options?: FormatChoice<F> & DumpOptionsFor<F>): Promise<this> {
     return this.dump((options ?? {}) as DumpOptions);
   }
 

@@ -222,19 +222,36 @@ export class SourceInspector {
     return undefined;
   }
 
+  /**
+   * The TSDoc of an option. An option of a union of options types (`batch.load`'s per-format options)
+   * has one declaration per member, and TypeScript joins their comments; the first declaration's own
+   * comment is the one that describes the option in general.
+   */
+  #ownDocumentation(checker: ts.TypeChecker, property: ts.Symbol, declaration: ts.Declaration | undefined): ts.SymbolDisplayPart[] {
+    const name = declaration && (declaration as ts.NamedDeclaration).name;
+    const own = (property.declarations?.length ?? 0) > 1 && name ? checker.getSymbolAtLocation(name) : undefined;
+    return (own ?? property).getDocumentationComment(checker);
+  }
+
   #properties(checker: ts.TypeChecker, location: ts.Node, type: ts.Type): Array<Omit<OptionDoc, 'default'>> {
     const tsc = this.#ts;
     const properties: Array<Omit<OptionDoc, 'default'>> = [];
     for (const property of checker.getPropertiesOfType(type)) {
       const declaration = property.valueDeclaration ?? property.declarations?.[0];
       const typeNode = declaration && (tsc.isPropertySignature(declaration) || tsc.isPropertyDeclaration(declaration)) ? declaration.type : undefined;
-      const typeText = typeNode ? normalizeTypeText(typeNode.getText())
-        : checker.typeToString(checker.getNonNullableType(checker.getTypeOfSymbolAtLocation(property, location)), undefined, tsc.TypeFormatFlags.NoTruncation);
+      const declaredType = typeNode ? checker.getTypeAtLocation(typeNode) : undefined;
+      // an option typed by a type parameter of the method (`fmt?: F`) is shown as its constraint
+      const constraint = declaredType && declaredType.flags & tsc.TypeFlags.TypeParameter ? checker.getBaseConstraintOfType(declaredType) : undefined;
+      const typeText = constraint
+        ? checker.typeToString(checker.getNonNullableType(constraint), undefined, tsc.TypeFormatFlags.NoTruncation)
+        : typeNode
+          ? normalizeTypeText(typeNode.getText())
+          : checker.typeToString(checker.getNonNullableType(checker.getTypeOfSymbolAtLocation(property, location)), undefined, tsc.TypeFormatFlags.NoTruncation);
       properties.push({
         name: property.name,
         type: typeText,
         optional: (property.flags & tsc.SymbolFlags.Optional) !== 0,
-        summary: firstParagraph(tsc.displayPartsToString(property.getDocumentationComment(checker))),
+        summary: firstParagraph(tsc.displayPartsToString(this.#ownDocumentation(checker, property, declaration))),
       });
     }
     for (const index of checker.getIndexInfosOfType(type)) {

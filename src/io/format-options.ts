@@ -43,3 +43,9 @@ export type DumpOptionsFor<F extends string | undefined> = string extends F
     : F extends FormatName
       ? { fmt: F } & FormatOptions[F]['dump']
       : DumpOptions & { fmt: F };
+
+/** The `fmt` option of `batch.load` / `dump` / `save`, which selects the options of that format. */
+export interface FormatChoice<F extends string | undefined> {
+  /** `undefined` = in memory; otherwise a registered file format ('blosc', 'csv', 'hdf5', 'feather', or one added with `registerFormat`). */
+  fmt?: F;
+}
