@@ -5,35 +5,13 @@
  * it is exported from the item function's module (see `worker/error-codec.ts`).
  * @module
  */
-import {
-  ArgumentError,
-  ActionError,
-  AssembleError,
-  BatchflowError,
-  ComponentError,
-  MissingIdError,
-  MissingPeerDependencyError,
-  NotPortableError,
-  TimeoutError,
-  UnknownFormatError,
-  UnknownTargetError,
-  WorkerCrashError,
-  WorkerSetupError,
-} from '../errors.js';
+import * as libraryErrors from '../errors.js';
+import { ArgumentError } from '../errors.js';
 import { MissingKeyError } from '../config/config.js';
 import { StopIterationError } from '../dataset/iteration.js';
-import { ExpressionError, NoPipelineError } from '../expr/errors.js';
-import {
-  CorruptFileError,
-  FileFormatError,
-  IoError,
-  MissingColumnError,
-  MissingFileError,
-  MissingRowError,
-  UnsafePickleError,
-  UnsupportedDataError,
-} from '../io/errors.js';
-import { PipelineError, SkipBatch, StopPipeline } from '../pipeline/errors.js';
+import * as expressionErrors from '../expr/errors.js';
+import * as ioErrors from '../io/errors.js';
+import * as pipelineErrors from '../pipeline/errors.js';
 
 /** A class whose instances are Errors. */
 export type ErrorClass = abstract new (...args: never[]) => Error;
@@ -90,34 +68,9 @@ export function builtinErrorClass(name: string): ErrorClass | undefined {
   return isErrorClass(value) ? value : undefined;
 }
 
-for (const cls of [
-  BatchflowError,
-  ArgumentError,
-  ComponentError,
-  MissingIdError,
-  UnknownTargetError,
-  UnknownFormatError,
-  ActionError,
-  AssembleError,
-  TimeoutError,
-  NotPortableError,
-  WorkerCrashError,
-  WorkerSetupError,
-  MissingPeerDependencyError,
-  MissingKeyError,
-  StopIterationError,
-  ExpressionError,
-  NoPipelineError,
-  IoError,
-  MissingFileError,
-  FileFormatError,
-  CorruptFileError,
-  MissingColumnError,
-  MissingRowError,
-  UnsupportedDataError,
-  UnsafePickleError,
-  PipelineError,
-  SkipBatch,
-  StopPipeline,
-] as ErrorClass[])
-  registerErrorClass(cls);
+// every error class the library exports from its error modules, plus two that live beside their users
+const libraryErrorClasses = [libraryErrors, expressionErrors, ioErrors, pipelineErrors]
+  .flatMap((module) => Object.values(module))
+  .concat([MissingKeyError, StopIterationError])
+  .filter(isErrorClass);
+for (const cls of libraryErrorClasses) registerErrorClass(cls);
