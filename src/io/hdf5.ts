@@ -278,8 +278,14 @@ function frameTable(h5: H5Module, group: H5Group, file: string, options: Hdf5Loa
     const rowsFirst = shape.length === 2 && a === rows && c === items.length && (transposed || !(a === items.length && c === rows));
     const isBool = Array.isArray(flat);
     items.forEach((item, j) => {
+      if (!isBool && !rowsFirst) {
+        // columns first: each column is a contiguous run of the block
+        columns.set(item, (flat as TypedArray).slice(j * rows, (j + 1) * rows));
+        return;
+      }
       const column = isBool ? new Array<unknown>(rows) : new ((flat as TypedArray).constructor as new (n: number) => TypedArray)(rows);
-      for (let i = 0; i < rows; i++) (column as unknown[])[i] = rowsFirst ? flat[i * c + j] : flat[j * rows + i];
+      if (isBool) for (let i = 0; i < rows; i++) (column as unknown[])[i] = rowsFirst ? flat[i * c + j] : flat[j * rows + i];
+      else gatherColumn(flat as TypedArray, column as TypedArray, j, c);
       columns.set(item, column as TableValues);
     });
   }
@@ -399,3 +405,8 @@ export const hdf5Format: FormatHandler<Hdf5LoadOptions, Hdf5DumpOptions> = {
     await writeDatasetsLayout(components, batch.indices.map(indexKey), file, key, indexName, level);
   },
 };
+
+/** Copies column `j` of a row-major block with `width` columns into `column` (one tight loop per call site type). */
+function gatherColumn(block: TypedArray, column: TypedArray, j: number, width: number): void {
+  for (let i = 0, k = j; i < column.length; i++, k += width) column[i] = block[k]!;
+}
