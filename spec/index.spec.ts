@@ -83,6 +83,9 @@ const publicNames = [
   'MissingRowError',
   'UnsupportedDataError',
   'UnsafePickleError',
+  'LoadLimitError',
+  'configureLoadLimits',
+  'getLoadLimits',
 ];
 
 const internalNames = [

@@ -157,7 +157,9 @@ export {
   MissingRowError,
   UnsupportedDataError,
   UnsafePickleError,
+  LoadLimitError,
 } from './io/errors.js';
+export { configureLoadLimits, getLoadLimits, type LoadLimits } from './io/load-limits.js';
 export {
   BatchflowError,
   ArgumentError,

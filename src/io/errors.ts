@@ -139,3 +139,24 @@ export function fromIoErrorRecord(record: IoErrorRecord): IoError {
       return new IoError(record.format, record.file, detail);
   }
 }
+
+/**
+ * A file declares more data than one load may allocate (see `configureLoadLimits`). Raised from the
+ * sizes a file declares, before anything is allocated.
+ */
+export class LoadLimitError extends IoError {
+  override name = 'LoadLimitError';
+  /** Bytes the file declares for the part being read. */
+  readonly declaredBytes: number;
+  /** The limit in force, in bytes. */
+  readonly limitBytes: number;
+  constructor(format: string, file: string, what: string, declaredBytes: number, limitBytes: number) {
+    super(
+      format,
+      file,
+      `${what} declares ${declaredBytes} bytes, more than the load limit of ${limitBytes} bytes; raise it with configureLoadLimits({ maxBytes }) if the file is trusted`,
+    );
+    this.declaredBytes = declaredBytes;
+    this.limitBytes = limitBytes;
+  }
+}
