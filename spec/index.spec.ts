@@ -55,6 +55,8 @@ const publicNames = [
   'registerEngine',
   'configureWorkers',
   'portable',
+  'invokeItem',
+  'itemFailure',
   'registerErrorClass',
   'ItemContext',
   'Rng',

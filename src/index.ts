@@ -120,10 +120,19 @@ export {
 export type { PipelinePreset } from './expr/context.js';
 
 // Engines: targets, custom engines, worker settings, functions and errors that cross to workers
-export { closeEngines, registerEngine, type RegisterEngineOptions } from './engines/registry.js';
-export type { Target, TargetName } from './engines/target.js';
+export { closeEngines, registerEngine, type EngineFactory, type RegisterEngineOptions } from './engines/registry.js';
+export type { EngineRegistry, Target, TargetName } from './engines/target.js';
 export type { Engine, EngineRunOptions } from './engines/engine.js';
-export { ItemContext, type ItemFunction, type ItemTask, type ItemSource, type PerItemSource, type RngSeeding } from './engines/item-task.js';
+export {
+  ItemContext,
+  invokeItem,
+  itemFailure,
+  type ItemFunction,
+  type ItemTask,
+  type ItemSource,
+  type PerItemSource,
+  type RngSeeding,
+} from './engines/item-task.js';
 export { portable, type FunctionReference } from './engines/function-reference.js';
 export { configureWorkers, type WorkerSettings } from './engines/worker-engine.js';
 export { registerErrorClass, type ErrorClass } from './engines/error-classes.js';

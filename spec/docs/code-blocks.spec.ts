@@ -10,7 +10,7 @@
  * - A block whose first line is `// continued from the previous block` continues the previous
  *   TypeScript block of the same file: the whole chain runs ONCE, as one program (the blocks
  *   concatenated; a continuing block imports only names the earlier blocks did not).
- * - `from 'batchflow-ts'` (and `import('batchflow-ts')`) is rewritten to the repo's src/index.js.
+ * - `from 'batchflow-ts'` (and `import('batchflow-ts')`, `declare module 'batchflow-ts'`) is rewritten to the repo's src/index.js.
  * - Output checks: a line ending in `// → text` says that `text` is printed; the program's stdout
  *   must contain every such text, in order, ignoring whitespace. Write it as console.log prints it
  *   (e.g. `// → [ 4, 32, 32 ]`). A remark may follow after ` — ` (`// → 0.9 — the default`). When
@@ -77,7 +77,7 @@ function toPrograms(blocks: readonly Block[], runDir: string): Program[] {
     const name = `${first.doc}:${chain.map((b) => b.line).join('+')}`;
     const file = path.join(runDir, `${first.doc.replace(/[/.]/g, '_')}-${first.line}.ts`);
     const code = chain.map((b) => `// ---- ${b.doc}, block at line ${b.line}\n${printValues(b.code)}`).join('\n\n');
-    const source = `${code.replace(/(\bfrom\s+|\bimport\s*\(\s*)(['"])batchflow-ts\2/g, `$1'${index.startsWith('.') ? index : `./${index}`}'`)}\n\nexport {};\n`;
+    const source = `${code.replace(/(\bfrom\s+|\bimport\s*\(\s*|\bdeclare\s+module\s+)(['"])batchflow-ts\2/g, `$1'${index.startsWith('.') ? index : `./${index}`}'`)}\n\nexport {};\n`;
     const expected = [...code.matchAll(/\/\/\s*→\s*(.+?)\s*$/gm)].map((m) => m[1]!.split(' — ')[0]!.trim());
     return { name, blocks: chain, source, expected, file };
   });

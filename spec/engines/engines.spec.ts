@@ -120,12 +120,12 @@ describe('targets', () => {
     expect(() => getEngine('gpu')).toThrow(UnknownTargetError);
   });
 
-  test('an unknown target as a decorator default → UnknownTargetError when the class is defined', () => {
+  test('a decorator target that is not a string → UnknownTargetError when the class is defined', () => {
     let error: unknown;
     try {
       class BadDefault extends Batch {
         static override components = ['x'] as const;
-        @applyParallel({ src: 'x', target: 'gpu' as Target })
+        @applyParallel({ src: 'x', target: 7 as unknown as Target })
         inc(item: number): number {
           return item + 1;
         }
@@ -135,6 +135,21 @@ describe('targets', () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(UnknownTargetError);
+    expect([...(error as UnknownTargetError).validTargets].sort()).toEqual([...ALL_TARGETS].sort());
+  });
+
+  test('a decorator target naming no registered engine → UnknownTargetError at the call (engines may be registered after the class)', async () => {
+    class LateDefault extends Batch {
+      static override components = ['x'] as const;
+      @applyParallel({ src: 'x', target: 'gpu' as Target })
+      inc(item: number): number {
+        return item + 1;
+      }
+    }
+    const batch = new LateDefault(2, { preloaded: { x: [1, 2] } });
+    const error = await batch.actions.inc().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UnknownTargetError);
+    expect((error as UnknownTargetError).target).toBe('gpu');
     expect([...(error as UnknownTargetError).validTargets].sort()).toEqual([...ALL_TARGETS].sort());
   });
 

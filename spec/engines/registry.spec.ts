@@ -15,7 +15,7 @@ describe('engine registry', () => {
     for (const target of ['for', 'async', 'threads', 'mpc'] as const) expect(typeof getEngine(target).run).toBe('function');
   });
 
-  test('registering an engine for a target that has one, without override, is an ArgumentError naming the target', () => {
+  test('registering an engine for a target that has one, without override, is an ArgumentError naming it', () => {
     const original = getEngine('async');
     let error: unknown;
     try {
@@ -24,7 +24,7 @@ describe('engine registry', () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(ArgumentError);
-    expect((error as ArgumentError).argument).toBe('target');
+    expect((error as ArgumentError).argument).toBe('name');
     expect((error as Error).message).toMatch(/already registered for target 'async'.*override: true/);
     expect(getEngine('a')).toBe(original);
   });

@@ -9,8 +9,8 @@ import { definingModuleFromStack } from './defining-module.js';
 import { assertMethod } from './decorator-arguments.js';
 import { runParallelAction, type ActionHost } from './host.js';
 import { registerAction } from './registry.js';
-import { ArgumentError } from '../errors.js';
-import { resolveTarget } from '../engines/target.js';
+import { ArgumentError, UnknownTargetError } from '../errors.js';
+import { validTargets } from '../engines/target.js';
 
 /** The name under which the per-item original of `name` stays on the class. */
 export function innerMethodName(name: string): string {
@@ -30,9 +30,10 @@ export function decorateParallel(
   const original = descriptor.value;
   const innerName = innerMethodName(name);
   const { summary, ...options } = defaults as { summary?: string };
-  // a wrong target is a mistake in the class body: report it when the class is defined, not at the first call
+  // a target that cannot be a name is a mistake in the class body: reported when the class is defined. Whether
+  // the name is registered is checked at each call, so an engine may be registered after the class is defined.
   const target = (options as { target?: unknown }).target;
-  if (target !== undefined && target !== null) resolveTarget(target);
+  if (target !== undefined && target !== null && (typeof target !== 'string' || target === '')) throw new UnknownTargetError(target, [...validTargets]);
   const record: ActionRecord = {
     name,
     kind,

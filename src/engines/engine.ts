@@ -1,6 +1,5 @@
 /** The Engine interface every parallel target implements. */
 import type { ItemTask } from './item-task.js';
-import type { TargetName } from './target.js';
 
 /** Per-call settings an engine may use. */
 export interface EngineRunOptions {
@@ -14,10 +13,14 @@ export interface EngineRunOptions {
 
 /**
  * Runs a task's items and returns the results **in item order**. When items fail it throws one
- * `ActionError` for the failed item with the lowest position (its `failedCount` says how many failed).
+ * `ActionError` for the failed item with the lowest position (its `failedCount` says how many failed):
+ * `itemFailure(task, position, cause, failedCount)` builds it. `invokeItem(task, position)` runs one
+ * item exactly as every built-in engine does (the `p` mask, per-item options, `context.rng`), so an
+ * engine that calls it gives the same results as `'for'`. Register an engine with `registerEngine`.
  */
 export interface Engine {
-  readonly name: TargetName;
+  /** The name the engine is registered under. */
+  readonly name: string;
   run(task: ItemTask, options: EngineRunOptions): Promise<unknown[]>;
   /** Releases the engine's resources (worker pools). Safe to call more than once. */
   close(): Promise<void>;

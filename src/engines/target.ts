@@ -1,27 +1,70 @@
-/** Target names, their aliases, and the check that turns user input into a canonical name. */
-import { UnknownTargetError } from '../errors.js';
+/**
+ * Target names: the open table of engine names and aliases, their types (extended by declaration
+ * merging), and the check that turns user input into a canonical name. The registry
+ * (`registry.ts`) fills the table; this module holds no engine, so decorators can check a target's
+ * spelling without loading the engines.
+ * @module
+ */
+import { ArgumentError, UnknownTargetError } from '../errors.js';
 
-/** Canonical names of the parallel engines. */
-export type TargetName = 'for' | 'threads' | 'mpc' | 'async';
-/** A target as users may write it: a canonical name or its one-letter alias. */
-export type Target = TargetName | 'f' | 't' | 'm' | 'a';
+/**
+ * The engine names the type checker accepts as a `target`. Each key is a spelling; its value is
+ * `true` for a canonical engine name, or the canonical name it stands for (an alias). Add your own
+ * engines by declaration merging, next to their `registerEngine` call:
+ *
+ * ```ts
+ * declare module 'batchflow-ts' {
+ *   interface EngineRegistry { reversed: true; rev: 'reversed' }
+ * }
+ * ```
+ */
+export interface EngineRegistry {
+  for: true;
+  f: 'for';
+  threads: true;
+  t: 'threads';
+  mpc: true;
+  m: 'mpc';
+  async: true;
+  a: 'async';
+}
 
-const aliases: Readonly<Record<Target, TargetName>> = {
-  for: 'for',
-  f: 'for',
-  threads: 'threads',
-  t: 'threads',
-  mpc: 'mpc',
-  m: 'mpc',
-  async: 'async',
-  a: 'async',
-};
+/** A target as users may write it: a canonical engine name or one of its aliases. */
+export type Target = Extract<keyof EngineRegistry, string>;
 
-/** Every accepted spelling, for error messages and docs. */
-export const validTargets: readonly Target[] = Object.keys(aliases) as Target[];
+/** Canonical engine names (the aliases resolved). */
+export type TargetName = {
+  [K in Target]: EngineRegistry[K] extends string ? EngineRegistry[K] : K;
+}[Target];
 
-/** The canonical engine name for `target`; throws {@link UnknownTargetError} otherwise. */
-export function resolveTarget(target: unknown): TargetName {
-  if (typeof target === 'string' && Object.prototype.hasOwnProperty.call(aliases, target)) return aliases[target as Target];
-  throw new UnknownTargetError(target, validTargets);
+/** Spelling → canonical name, for every registered engine. */
+const spellings = new Map<string, string>();
+const listed: string[] = [];
+
+/** Every accepted spelling at this moment (names and aliases, in registration order), for error messages and docs. */
+export const validTargets: readonly string[] = listed;
+
+/** Checks that `value` can be an engine name or alias: a non-empty string. */
+export function assertTargetSpelling(value: unknown, argument: string): asserts value is string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ArgumentError(argument, `an engine name must be a non-empty string, got ${typeof value === 'string' ? '""' : typeof value}`);
+  }
+}
+
+/** The canonical name `spelling` stands for, or undefined when nothing is registered under it. */
+export function lookupTarget(spelling: string): string | undefined {
+  return spellings.get(spelling);
+}
+
+/** Points `spelling` at the canonical name `name` (replacing what it pointed at). */
+export function setSpelling(spelling: string, name: string): void {
+  if (!spellings.has(spelling)) listed.push(spelling);
+  spellings.set(spelling, name);
+}
+
+/** The canonical engine name for `target`; throws {@link UnknownTargetError} (listing what is registered now) otherwise. */
+export function resolveTarget(target: unknown): string {
+  const name = typeof target === 'string' ? spellings.get(target) : undefined;
+  if (name === undefined) throw new UnknownTargetError(target, [...listed]);
+  return name;
 }

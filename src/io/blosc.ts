@@ -23,6 +23,7 @@ import type { BatchLike } from '../batch/batch-like.js';
 import { columnItem, type Column } from '../ndarray/columns.js';
 import { dtypeOf, isNdArray, isTypedArray, typedArrayConstructor, type TypedArray } from '../ndarray/ndarray-utils.js';
 import { ArgumentError } from '../errors.js';
+import type { Target } from '../engines/target.js';
 import { optionNames } from '../util/option-names.js';
 import { dtypeName, type ColumnKind } from './blosc-container.js';
 import type { BloscLayout, BloscSettings } from './blosc-file.js';
@@ -46,7 +47,8 @@ export interface BloscLoadOptions {
    * exact up to 2^53, an error beyond), 'int32' or 'bigint'. Files of our own layout restore exactly what was dumped.
    */
   int64?: Int64Policy;
-  target?: 'for' | 'f' | 'async' | 'a' | 'threads' | 't' | 'mpc' | 'm';
+  /** The engine the per-item file functions run on (any registered engine name). */
+  target?: Target;
   nWorkers?: number;
   chunkSize?: number;
 }
