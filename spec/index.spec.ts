@@ -29,6 +29,8 @@ const publicNames = [
   'PipelineError',
   'SkipBatch',
   'StopPipeline',
+  'WorkerStateError',
+  'portablePipeline',
   'Config',
   'MissingKeyError',
   // named expressions

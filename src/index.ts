@@ -61,7 +61,8 @@ export type { Evaluable, EvaluableOptions, EvaluableArguments, AnyNamedExpressio
 export type { RunOptions, RunOptionsInput } from './pipeline/run-options.js';
 export type { ProgressBarOptions, ProgressStream } from './pipeline/progress.js';
 export type { MergeFunction } from './pipeline/records.js';
-export { SkipBatch, StopPipeline, PipelineError } from './pipeline/errors.js';
+export { SkipBatch, StopPipeline, PipelineError, WorkerStateError } from './pipeline/errors.js';
+export { portablePipeline } from './pipeline/workers/portable-pipeline.js';
 export { Config, MissingKeyError, type ConfigSource } from './config/config.js';
 
 // Named expressions: lazy references evaluated when a pipeline runs a batch
@@ -121,6 +122,7 @@ export type { PipelinePreset } from './expr/context.js';
 
 // Engines: targets, custom engines, worker settings, functions and errors that cross to workers
 export { closeEngines, registerEngine, type EngineFactory, type RegisterEngineOptions } from './engines/registry.js';
+export { getAutoDecisions, resetAutoDecisions, type AutoDecision, type AutoProbe } from './engines/auto/decisions.js';
 export type { EngineRegistry, Target, TargetName } from './engines/target.js';
 export type { Engine, EngineRunOptions } from './engines/engine.js';
 export {

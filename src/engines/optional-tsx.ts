@@ -5,6 +5,7 @@
  * @module
  */
 import { MissingPeerDependencyError } from '../errors.js';
+import { nearestTsconfig } from '../util/module-files.js';
 
 /** tsx's programmatic ESM API (the part batchflow-ts uses). */
 export interface TsxEsmApi {
@@ -33,4 +34,25 @@ export async function importTsxApi(file: string, where: string): Promise<TsxEsmA
   } catch (error) {
     throw tsxLoadError(error, file, where);
   }
+}
+
+const tsxRegistrations = new Map<string, Promise<void>>();
+
+/**
+ * Registers tsx (once per tsconfig) so `file`, a TypeScript module, can be imported: with
+ * `$BATCHFLOW_TSCONFIG` or the tsconfig.json nearest to `file`, so legacy decorators compile. A missing
+ * tsx is a MissingPeerDependencyError naming `file` and `where`.
+ */
+export async function registerTsxFor(file: string, where: string): Promise<void> {
+  const tsconfig = process.env.BATCHFLOW_TSCONFIG ?? nearestTsconfig(file);
+  const key = tsconfig ?? '';
+  let registration = tsxRegistrations.get(key);
+  if (!registration) {
+    registration = importTsxApi(file, where).then(({ register }) => {
+      register(tsconfig === undefined ? {} : { tsconfig });
+    });
+    registration.catch(() => tsxRegistrations.delete(key));
+    tsxRegistrations.set(key, registration);
+  }
+  await registration;
 }

@@ -25,3 +25,11 @@ export class StopPipeline extends BatchflowError {
 export class PipelineError extends BatchflowError {
   override name = 'PipelineError';
 }
+
+/**
+ * A step that runs on a batch worker (`run({ target: 'threads' | 'mpc', ... })`) used pipeline state
+ * that lives in the calling thread: variables cannot be read or written there.
+ */
+export class WorkerStateError extends PipelineError {
+  override name = 'WorkerStateError';
+}

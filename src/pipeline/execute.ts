@@ -6,7 +6,7 @@
  */
 import type { Batch } from '../batch/batch.js';
 import { ArgumentError } from '../errors.js';
-import { Rng } from '../random/rng.js';
+import { Rng, type RngSnapshot } from '../random/rng.js';
 import { evalExpr, type EvalContext, type IterationInfo } from './expressions.js';
 import { runStep } from './handlers/index.js';
 import type { StepEnv } from './handlers/step.js';
@@ -42,7 +42,11 @@ function stepEnv(host: RunHost, scope: BatchScope): StepEnv {
   return env;
 }
 
-/** Runs `records` on batch number `number` of stage `stage`; resolves to the resulting batch, or null when discarded. */
+/**
+ * Runs `records` on batch number `number` of stage `stage`; resolves to the resulting batch, or null when
+ * discarded. `resume`: the batch continues records that ran elsewhere (a batch worker), so its generator
+ * continues from that state instead of starting from the batch seed.
+ */
 export async function executeBatch<B extends Batch>(
   host: RunHost,
   batch: B,
@@ -50,8 +54,10 @@ export async function executeBatch<B extends Batch>(
   run: RunState,
   stage: number,
   number: number,
+  resume?: RngSnapshot,
 ): Promise<B | null> {
   batch.randomSeed = batchSeed(run.seeds, stage, number);
+  if (resume) batch.random.restore(resume);
   const iteration: IterationInfo = { current: number + 1, total: stage === 0 ? run.total : null };
   batch.pipeline = host.owner;
   const context: EvalContext = { batch, pipeline: host.view(run.dataset, batch.random, iteration) };

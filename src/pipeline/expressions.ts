@@ -5,5 +5,6 @@
  */
 export { evalExpr } from '../expr/evaluate.js';
 export { isNamedExpression, NamedExpression } from '../expr/named-expression.js';
+export { ConfigExpression, IterationExpression, VariableExpression } from '../expr/reference-expressions.js';
 export type { EvalContext, PipelineLike, IterationInfo } from '../expr/context.js';
 export { Config } from '../config/config.js';

@@ -5,6 +5,7 @@
 import { ArgumentError } from '../errors.js';
 import { totalBatches } from '../dataset/iteration.js';
 import { optionNames } from '../util/option-names.js';
+import { resolveTarget, type Target } from '../engines/target.js';
 import type { AnyNamedExpression } from './action-types.js';
 import { checkBarOption, type ProgressBarOptions } from './progress.js';
 
@@ -24,6 +25,15 @@ export interface RunOptions {
   dropLast?: boolean;
   /** Batches processed ahead of the one being consumed (async, bounded; results stay in order). */
   prefetch?: number;
+  /**
+   * Where batches are produced: `'for'` (the default) in the calling thread; any other registered
+   * engine (`'threads'`, `'mpc'`, an alias or a custom name) runs the first records of each batch on
+   * its workers, `prefetch` batches ahead (see "Batches on workers" in docs/pipelines.md). The
+   * pipeline must be marked with `portablePipeline(pipeline, import.meta.url)`.
+   */
+  target?: Target;
+  /** Workers of a worker `target` (default: the engine's own, the number of cores). */
+  nWorkers?: number;
   /**
    * Show a progress bar (epoch, batches done, batches/s and items/s, elapsed time, ETA) on a terminal:
    * `true` draws it on stderr (never under CI); `{ stream }` draws it on another terminal stream.
@@ -48,6 +58,9 @@ export interface ResolvedRunOptions {
   readonly nEpochs: number | null;
   readonly dropLast: boolean;
   readonly prefetch: number;
+  /** The canonical engine name that produces batches ('for': the calling thread). */
+  readonly target: string;
+  readonly nWorkers: number | undefined;
   readonly bar: boolean | ProgressBarOptions;
   readonly ignoreExceptions: boolean;
   readonly reset: 'iter' | 'vars' | 'variables' | 'all' | false;
@@ -62,6 +75,8 @@ const runOptionNames = optionNames<RunOptions>()([
   'nEpochs',
   'dropLast',
   'prefetch',
+  'target',
+  'nWorkers',
   'bar',
   'ignoreExceptions',
   'reset',
@@ -89,6 +104,9 @@ export function resolveRunOptions(options: RunOptions, defaultEpochs: number | n
   const nEpochs = neither ? defaultEpochs : options.nEpochs === undefined ? null : nonNegativeInteger('nEpochs', options.nEpochs, true);
   const nIters = options.nIters === undefined ? null : nonNegativeInteger('nIters', options.nIters, true);
   const prefetch = nonNegativeInteger('prefetch', options.prefetch ?? 0, false)!;
+  const target = resolveTarget(options.target ?? 'for');
+  const nWorkers = options.nWorkers === undefined ? undefined : nonNegativeInteger('nWorkers', options.nWorkers, false)!;
+  if (nWorkers === 0) throw new ArgumentError('nWorkers', 'expected a positive integer, got 0');
   const reset = options.reset ?? 'iter';
   if (reset !== false && !['iter', 'vars', 'variables', 'all'].includes(reset))
     throw new ArgumentError('reset', `expected 'iter', 'vars', 'all' or false, got ${String(reset)}`);
@@ -100,6 +118,8 @@ export function resolveRunOptions(options: RunOptions, defaultEpochs: number | n
     nEpochs,
     dropLast: options.dropLast ?? false,
     prefetch,
+    target,
+    nWorkers,
     bar: checkBarOption(options.bar),
     ignoreExceptions: options.ignoreExceptions ?? false,
     reset,

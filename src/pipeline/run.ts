@@ -12,6 +12,7 @@ import { createProgress } from './progress.js';
 import { splitStages } from './records.js';
 import type { ResolvedRunOptions } from './run-options.js';
 import type { RunHost, RunState } from './run-state.js';
+import { planWorkers, workerStage } from './workers/worker-stage.js';
 
 /** Why a run that asked for batches yielded none: the index gave none, or every batch was discarded. */
 function emptyRunMessage(produced: number, datasetSize: number, options: ResolvedRunOptions): string {
@@ -24,6 +25,9 @@ export async function* runBatches<B extends Batch>(host: RunHost, run: RunState)
   const { dataset, options, seeds, total } = run;
   // nEpochs: 0 or nIters: 0 asks for no batches: nothing runs (not even before/after), and nothing is reported
   if (options.nEpochs === 0 || options.nIters === 0) return;
+  const { stages, rebatches } = splitStages(host.records);
+  // batches on workers: everything that could refuse the run does so here, before any work
+  const workers = options.target === 'for' ? null : await planWorkers(host, stages[0]!, options.target, options.nWorkers);
   const progress = await createProgress(options.bar, {
     total,
     datasetSize: dataset.length,
@@ -32,7 +36,6 @@ export async function* runBatches<B extends Batch>(host: RunHost, run: RunState)
     dropLast: options.dropLast,
   });
   await runOnce(host, host.before, run);
-  const { stages, rebatches } = splitStages(host.records);
   const indexBatches = dataset.index.genBatch({
     batchSize: options.batchSize,
     shuffle: seeds.order ?? false,
@@ -51,12 +54,16 @@ export async function* runBatches<B extends Batch>(host: RunHost, run: RunState)
   stages.forEach((records, stage) => {
     if (stage > 0) stream = rebatchStream(stream, rebatches[stage - 1]!, host, run);
     const input = stream;
-    stream = orderedStage(input, (batch: B, number: number) => executeBatch(host, batch, records, run, stage, number), {
+    const stageOptions = {
       prefetch: options.prefetch,
       ignoreExceptions: options.ignoreExceptions,
-      onIgnoredError: (error, number) =>
+      onIgnoredError: (error: unknown, number: number) =>
         process.emitWarning(`batch ${number} of stage ${stage} dropped: ${error instanceof Error ? error.message : String(error)}`, 'BatchflowWarning'),
-    });
+    };
+    stream =
+      stage === 0 && workers
+        ? workerStage(input, workers, host, run, stageOptions)
+        : orderedStage(input, (batch: B, number: number) => executeBatch(host, batch, records, run, stage, number), stageOptions);
   });
   let yielded = 0;
   try {

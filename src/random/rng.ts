@@ -8,6 +8,12 @@ import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import type { JumpableRandomGenerator } from 'pure-rand/types/JumpableRandomGenerator';
 import { assertSeed, entropySeed, stateFromSeed } from './seed.js';
 
+/** @internal A generator's full state as plain data (see {@link Rng.snapshot}). */
+export interface RngSnapshot {
+  readonly state: readonly number[];
+  readonly spareNormal: number | null;
+}
+
 /** A seeded pseudo-random generator. Same seed, same sequence, on every engine and machine. */
 export class Rng {
   private readonly generator: JumpableRandomGenerator;
@@ -34,6 +40,17 @@ export class Rng {
   /** The generator's internal state: four 32-bit integers, safe to send to a worker. */
   getState(): number[] {
     return [...this.generator.getState()];
+  }
+
+  /** @internal Everything needed to continue this generator elsewhere (its state and a pending normal sample). */
+  snapshot(): RngSnapshot {
+    return { state: this.getState(), spareNormal: this.spareNormal };
+  }
+
+  /** @internal Continues, in place, from a {@link Rng.snapshot} (taken here or in a worker). */
+  restore(snapshot: RngSnapshot): void {
+    (this as unknown as { generator: JumpableRandomGenerator }).generator = xoroshiro128plusFromState(snapshot.state);
+    this.spareNormal = snapshot.spareNormal;
   }
 
   /** An independent copy that continues from the same state. */

@@ -1,0 +1,136 @@
+/**
+ * The batch worker's side: {@link produceBatch} is the item function the worker engines run, one item
+ * per batch. It imports the pipeline's module (the same pipeline, built by the worker's own import),
+ * rebuilds the batch from the payload, runs the records before the first stateful one with the
+ * run's `executeBatch`, and returns the batch's contents and its generator state. Pipeline variables
+ * are out of reach there (a {@link WorkerStateError}).
+ * @module
+ */
+import { fileURLToPath } from 'node:url';
+import type { Batch } from '../../batch/batch.js';
+import { Dataset } from '../../dataset/dataset.js';
+import type { FunctionReference } from '../../engines/function-reference.js';
+import { serialiseThrown, type ErrorModule, type SerialisedThrown } from '../../engines/worker/error-codec.js';
+import type { RngSnapshot } from '../../random/rng.js';
+import { isPipeline } from '../action-proxy.js';
+import { WorkerStateError } from '../errors.js';
+import { executeBatch } from '../execute.js';
+import { describeRecord, splitStages } from '../records.js';
+import { resolveRunOptions } from '../run-options.js';
+import type { RunHost, RunState } from '../run-state.js';
+import type { RunSeeds } from '../seeds.js';
+import type { PipelineState } from '../state.js';
+import { PipelineView } from '../view.js';
+import { fillBatch, packBatch, type BatchMeta, type Payload } from './batch-payload.js';
+import { importUserModule } from './import-module.js';
+import type { PipelineReference } from './portable-pipeline.js';
+
+/** What the calling thread asks for one batch. */
+export interface ProduceRequest {
+  readonly pipeline: PipelineReference;
+  /** How many records of the first stage run here (those before the first stateful one). */
+  readonly recordCount: number;
+  /** The batch number in the run (0-based) and the run's seeds and total, as `executeBatch` needs them. */
+  readonly number: number;
+  readonly seeds: RunSeeds;
+  readonly total: number | null;
+  readonly batch: BatchMeta;
+  /** False when the batch had no data to send (the columns are all empty). */
+  readonly hasData: boolean;
+}
+
+/** What a worker gives back for one batch. */
+export type ProduceOutcome =
+  | { readonly kind: 'batch'; readonly batch: BatchMeta; readonly random: RngSnapshot }
+  | { readonly kind: 'discarded' }
+  | { readonly kind: 'error'; readonly error: SerialisedThrown };
+
+/** Where worker engines find {@link produceBatch}: this module (compiled or TypeScript) and the export name. */
+export const produceBatchReference: FunctionReference = { kind: 'export', module: fileURLToPath(import.meta.url), exportName: 'produceBatch' };
+
+const variableMembers = new Set(['getVariable', 'setVariable', 'hasVariable', 'deleteVariable', 'v', 'reset', 'run', 'genBatch', 'nextBatch', 'createBatch']);
+
+/** The pipeline as steps on a worker see it: every member but its variables (and runs), which refuse. */
+function workerOwner(pipeline: object, steps: string): object {
+  return new Proxy(pipeline, {
+    get(target, name) {
+      if (typeof name === 'string' && variableMembers.has(name)) {
+        return (...args: unknown[]): never => {
+          const what = args.length > 0 && typeof args[0] === 'string' ? `${name}('${args[0]}')` : `${name}()`;
+          throw new WorkerStateError(
+            `a step that runs on a batch worker (one of: ${steps}) called pipeline.${what}: pipeline variables and runs live in the calling thread. Read or change variables with V(...) / update(...) steps (they run on the calling thread), or run the pipeline with target 'for'`,
+          );
+        };
+      }
+      return Reflect.get(target, name, target) as unknown;
+    },
+  });
+}
+
+function workerHost(pipeline: object, state: PipelineState, steps: string): RunHost {
+  const owner = workerOwner(pipeline, steps);
+  return {
+    owner,
+    records: state.records,
+    before: [],
+    after: [],
+    view: (dataset, random, iteration) => new PipelineView(owner as ConstructorParameters<typeof PipelineView>[0], dataset, random, iteration),
+    lock: (name) => {
+      throw new WorkerStateError(`lock '${name}' was used on a batch worker (one of: ${steps}); locks live in the calling thread`);
+    },
+  };
+}
+
+/** The modules whose exports may hold the class of an error thrown on the worker (first match wins). */
+async function errorHomes(request: ProduceRequest): Promise<ErrorModule[]> {
+  const modules = [request.batch.module, request.pipeline.module].filter((module): module is string => module !== undefined);
+  const homes: ErrorModule[] = [];
+  for (const module of new Set(modules)) homes.push({ module, exports: await importUserModule(module) });
+  return homes;
+}
+
+async function serialise(error: unknown, request: ProduceRequest): Promise<SerialisedThrown> {
+  const homes = await errorHomes(request).catch(() => []);
+  for (const home of homes) {
+    const data = serialiseThrown(error, home);
+    if (data.kind !== 'error' || data.origin !== null) return data;
+  }
+  return serialiseThrown(error, null);
+}
+
+async function produce(request: ProduceRequest, columns: readonly unknown[]): Promise<Payload<ProduceOutcome>> {
+  const exports = await importUserModule(request.pipeline.module);
+  const pipeline = exports[request.pipeline.exportName];
+  if (!isPipeline(pipeline)) throw new TypeError(`${request.pipeline.module} has no exported pipeline '${request.pipeline.exportName}' on this worker`);
+  const state = (pipeline as { state: PipelineState }).state;
+  if (!(state.dataset instanceof Dataset))
+    throw new TypeError(
+      `pipeline '${request.pipeline.exportName}' of ${request.pipeline.module} has no dataset on this worker (give it a Dataset, not an expression)`,
+    );
+  const records = splitStages(state.records).stages[0]!.slice(0, request.recordCount);
+  const dataset = state.dataset;
+  const batch = dataset.createBatch([...request.batch.ids]) as Batch;
+  if (request.hasData) await fillBatch(batch, request.batch, columns);
+  else if (Object.keys(request.batch.attributes).length > 0) batch.createAttrs(request.batch.attributes);
+  const run: RunState = { dataset, options: resolveRunOptions({ batchSize: Math.max(1, batch.size) }, 1), seeds: request.seeds, total: request.total };
+  const host = workerHost(pipeline as object, state, records.map(describeRecord).join(', '));
+  const result = await executeBatch(host, batch, records, run, 0, request.number);
+  if (result === null) return [{ kind: 'discarded' }];
+  const packed = packBatch(result);
+  // the generator the records drew from (the view's: the batch's own, even when an action returned another batch)
+  return [{ kind: 'batch', batch: packed.meta, random: batch.random.snapshot() }, ...packed.columns];
+}
+
+/**
+ * Produces one batch on a worker (the item function of a batch task): `payload` is
+ * `[ProduceRequest, ...columns]`. Errors of the steps come back as data (their class found in the
+ * batch class's or the pipeline's module), so the caller re-throws them as they were.
+ */
+export async function produceBatch(payload: Payload<ProduceRequest>): Promise<Payload<ProduceOutcome>> {
+  const [request, ...columns] = payload;
+  try {
+    return await produce(request, request.hasData ? columns : []);
+  } catch (error) {
+    return [{ kind: 'error', error: await serialise(error, request) }];
+  }
+}

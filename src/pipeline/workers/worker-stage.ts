@@ -1,0 +1,173 @@
+/**
+ * The calling thread's side of batches on workers. {@link planWorkers} checks, before any work, that
+ * the pipeline can run there (reachable by module reference, a Dataset, at least one record before the
+ * first stateful one); {@link workerStage} sends each batch of the first stage to the engine as one
+ * item, up to `prefetch + 1` at a time, rebuilds what comes back, and runs the stateful tail on the
+ * calling thread strictly in batch order.
+ * @module
+ */
+import { pathToFileURL } from 'node:url';
+import type { Batch } from '../../batch/batch.js';
+import { findRegisteredClass } from '../../decorators/registry.js';
+import { Dataset } from '../../dataset/dataset.js';
+import { getEngine } from '../../engines/registry.js';
+import type { ItemTask } from '../../engines/item-task.js';
+import { restoreThrown } from '../../engines/worker/error-codec.js';
+import { ActionError, ArgumentError, NotPortableError } from '../../errors.js';
+import { SkipBatch, StopPipeline } from '../errors.js';
+import { executeBatch } from '../execute.js';
+import { orderedStage, type StageOptions } from '../ordered-stage.js';
+import type { PipelineRecord } from '../records.js';
+import type { RunHost, RunState } from '../run-state.js';
+import type { PipelineState } from '../state.js';
+import { allEmpty, fillBatch, packBatch, type BatchMeta, type Payload } from './batch-payload.js';
+import { portablePipelineReference, type PipelineReference } from './portable-pipeline.js';
+import { produceBatch, produceBatchReference, type ProduceOutcome, type ProduceRequest } from './produce-batch.js';
+import { splitForWorkers } from './state-rule.js';
+
+/** How one run produces its first stage on workers. */
+export interface WorkerPlan {
+  readonly target: string;
+  readonly nWorkers: number | undefined;
+  readonly reference: PipelineReference;
+  /** Records that run on workers (a prefix of the first stage), and those that follow on the calling thread. */
+  readonly recordCount: number;
+  readonly onCaller: readonly PipelineRecord[];
+}
+
+/** Checks that the first stage of `host`'s pipeline can run on `target`'s workers; throws before any work otherwise. */
+export async function planWorkers(host: RunHost, stageRecords: readonly PipelineRecord[], target: string, nWorkers: number | undefined): Promise<WorkerPlan> {
+  getEngine(target); // an unknown target fails here, before anything runs
+  const reference = await portablePipelineReference(host.owner, target);
+  const state = (host.owner as { state?: PipelineState }).state;
+  if (!(state?.dataset instanceof Dataset))
+    throw new NotPortableError(
+      'pipeline',
+      target,
+      'a pipeline whose dataset is a named expression cannot run on workers: give it a Dataset (dataset.p, pipeline.withDataset(dataset))',
+    );
+  const split = splitForWorkers(stageRecords);
+  if (split.onWorkers.length === 0) {
+    const first = split.reason ?? 'the pipeline has no steps';
+    throw new ArgumentError(
+      'target',
+      `no step of this pipeline can run on '${target}' workers: the records before the first stateful one run there, and the first one is stateful: ${first}. Run it with target 'for', or move stateless steps (actions without V()/C()/I() arguments) before the stateful ones`,
+    );
+  }
+  return { target, nWorkers, reference, recordCount: split.onWorkers.length, onCaller: split.onCaller };
+}
+
+/** The error a worker reported: the original thrown value, class restored, not the engine's ActionError around it. */
+function unwrap(error: unknown): unknown {
+  return error instanceof ActionError && error.cause !== undefined ? error.cause : error;
+}
+
+function importCallerModule(module: string): Promise<Record<string, unknown>> {
+  return import(pathToFileURL(module).href) as Promise<Record<string, unknown>>;
+}
+
+/** The batch on the calling thread for what the worker returned: the same object when class and ids match. */
+function targetBatch(original: Batch, meta: BatchMeta, run: RunState): Batch {
+  const cls = original.constructor as typeof Batch;
+  const sameIds = meta.ids.length === original.size && meta.ids.every((id, k) => id === original.indices[k]);
+  if (meta.className === cls.name && sameIds) return original;
+  const found = (meta.module ? findRegisteredClass(meta.module, meta.className) : undefined) ?? (meta.className === cls.name ? cls : undefined);
+  if (typeof found !== 'function')
+    throw new ArgumentError(
+      'pipeline',
+      `a step on a batch worker returned a batch of class '${meta.className}', which the calling thread cannot find (define it at the top level of a module)`,
+    );
+  return new (found as unknown as new (ids: unknown[], options: object) => Batch)([...meta.ids], { dataset: run.dataset });
+}
+
+/** Sends `batch` to a worker and gives back the batch it produced with its generator state, or null when discarded. */
+async function produceOnWorker(
+  plan: WorkerPlan,
+  batch: Batch,
+  number: number,
+  run: RunState,
+): Promise<{ batch: Batch; outcome: ProduceOutcome & { kind: 'batch' } } | null> {
+  const packed = packBatch(batch);
+  const hasData = !allEmpty(packed.columns);
+  const request: ProduceRequest = {
+    pipeline: plan.reference,
+    recordCount: plan.recordCount,
+    number,
+    seeds: run.seeds,
+    total: run.total,
+    batch: packed.meta,
+    hasData,
+  };
+  const payload: Payload<ProduceRequest> = hasData ? [request, ...packed.columns] : [request];
+  const task: ItemTask = {
+    action: `batch ${number} of pipeline '${plan.reference.exportName}'`,
+    func: produceBatch,
+    thisArg: undefined,
+    reference: produceBatchReference,
+    offset: 0,
+    items: { length: 1, at: () => payload },
+    options: {},
+    perItemOptions: [],
+    args: [],
+    perItemArgs: [],
+    applyMask: null,
+    rngSeeding: { kind: 'none' },
+    indexValues: [],
+  };
+  let results: unknown[];
+  try {
+    results = await getEngine(plan.target).run(task, plan.nWorkers === undefined ? {} : { nWorkers: plan.nWorkers });
+  } catch (error) {
+    throw unwrap(error);
+  }
+  const [outcome, ...columns] = results[0] as Payload<ProduceOutcome>;
+  if (outcome.kind === 'error') throw await restoreThrown(outcome.error, importCallerModule);
+  if (outcome.kind === 'discarded') return null;
+  const produced = targetBatch(batch, outcome.batch, run);
+  await fillBatch(produced, outcome.batch, columns);
+  return { batch: produced, outcome };
+}
+
+/**
+ * The first stage on workers: batches are produced concurrently (up to `prefetch + 1`), the records
+ * after the first stateful one run on the calling thread one batch after another in batch order, and
+ * results are yielded in order with SkipBatch / StopPipeline / errors handled as without workers.
+ */
+export async function* workerStage<B extends Batch>(
+  inputs: AsyncIterable<B>,
+  plan: WorkerPlan,
+  host: RunHost,
+  run: RunState,
+  options: StageOptions,
+): AsyncGenerator<B> {
+  let turn: Promise<void> = Promise.resolve();
+  let halted = false;
+  const process = async (batch: B, number: number): Promise<B | null> => {
+    const produced = produceOnWorker(plan, batch, number, run).then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+    const previous = turn;
+    let done!: () => void;
+    turn = new Promise<void>((resolve) => (done = resolve));
+    try {
+      const outcome = await produced;
+      await previous;
+      // a batch after one that stopped or failed the run: its outcome is dropped, its tail must not run
+      if (halted) return null;
+      if ('error' in outcome) throw outcome.error;
+      if (outcome.value === null) return null;
+      return (await executeBatch(host, outcome.value.batch, plan.onCaller, run, 0, number, outcome.value.outcome.random)) as B | null;
+    } catch (error) {
+      if (error instanceof StopPipeline || (!(error instanceof SkipBatch) && !options.ignoreExceptions)) halted = true;
+      throw error;
+    } finally {
+      done();
+    }
+  };
+  try {
+    yield* orderedStage(inputs, process, options);
+  } finally {
+    halted = true;
+  }
+}
