@@ -6,7 +6,7 @@
 import { threadId } from 'node:worker_threads';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { closeEngines, type Batch, type NDArray, type RunOptions } from '../../src/index.js';
-import { allOnWorkers, randomTail } from '../fixtures/pipeline-workers/pipelines.js';
+import { allOnWorkers, nestedTarget, randomTail, splitAtVariable } from '../fixtures/pipeline-workers/pipelines.js';
 
 afterAll(async () => {
   await closeEngines();
@@ -78,5 +78,20 @@ describe('batches on workers', () => {
     expect(threads.every((place) => place.pid === process.pid && place.thread !== threadId)).toBe(true);
     const processes = await places({ target: 'mpc', nWorkers: 2, prefetch: 3 });
     expect(processes.every((place) => place.pid !== process.pid)).toBe(true);
+  }, 60_000);
+
+  test('an item action with target threads inside the worker part runs there as on for, with the same values', async () => {
+    const expected = await collect(nestedTarget, {});
+    expect(await collect(nestedTarget, { target: 'threads', nWorkers: 2, prefetch: 2 })).toEqual(expected);
+    expect(await collect(nestedTarget, { target: 'mpc', nWorkers: 1 })).toEqual(expected);
+  }, 60_000);
+
+  test('an action with a V() argument and the steps after it run on the calling thread; the steps before it on workers', async () => {
+    for await (const batch of splitAtVariable.genBatch({ batchSize: 10, target: 'threads', nWorkers: 2, prefetch: 1 })) {
+      const attributes = batch.getAttrs() as Record<string, { pid: number; thread: number }>;
+      expect(attributes.before!.thread).not.toBe(threadId);
+      expect(attributes.after).toEqual({ pid: process.pid, thread: threadId });
+      expect((batch.data as { images: NDArray }).images.get(0, 0, 1)).toBeCloseTo(3 * Math.sin(Number(batch.indices[0]) * 16 + 1) * 10, 4);
+    }
   }, 60_000);
 });

@@ -98,6 +98,23 @@ async function serialise(error: unknown, request: ProduceRequest): Promise<Seria
   return serialiseThrown(error, null);
 }
 
+/**
+ * Runs `work` marked as producing a batch: inside a worker, item actions with a worker target
+ * ('threads', 'mpc') then run in this worker as on 'for' (bit-identical), instead of being refused as
+ * a nested pool (the refusal stays for a module that runs a script when a worker imports it).
+ */
+async function producing<T>(work: () => Promise<T>): Promise<T> {
+  const flags = globalThis as Record<symbol, unknown>;
+  const key = Symbol.for('batchflow-ts:producing-batch');
+  const outer = flags[key];
+  flags[key] = true;
+  try {
+    return await work();
+  } finally {
+    flags[key] = outer;
+  }
+}
+
 async function produce(request: ProduceRequest, columns: readonly unknown[]): Promise<Payload<ProduceOutcome>> {
   const exports = await importUserModule(request.pipeline.module);
   const pipeline = exports[request.pipeline.exportName];
@@ -114,7 +131,7 @@ async function produce(request: ProduceRequest, columns: readonly unknown[]): Pr
   else if (Object.keys(request.batch.attributes).length > 0) batch.createAttrs(request.batch.attributes);
   const run: RunState = { dataset, options: resolveRunOptions({ batchSize: Math.max(1, batch.size) }, 1), seeds: request.seeds, total: request.total };
   const host = workerHost(pipeline as object, state, records.map(describeRecord).join(', '));
-  const result = await executeBatch(host, batch, records, run, 0, request.number);
+  const result = await producing(() => executeBatch(host, batch, records, run, 0, request.number));
   if (result === null) return [{ kind: 'discarded' }];
   const packed = packBatch(result);
   // the generator the records drew from (the view's: the batch's own, even when an action returned another batch)
