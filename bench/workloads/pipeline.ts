@@ -2,13 +2,15 @@
  * Workloads C and D (issue #4). C: a pipeline over 100,000 items preloaded with `x` (100000×16
  * float32) and `y` (100000 int32): per batch, load from preloaded data, applyParallel(x * 2) on 'for',
  * and add sum(y) to a pipeline variable; one shuffled epoch, batch sizes 1000 and 100 (items/s).
+ * Next to it, a plain loop does the same work by hand (same shuffled batches, rows gathered into new
+ * arrays, x * 2 into a new array, sum of y): `ratioToPlainLoop` is the pipeline's overhead (issue #11: ≤ 3×).
  * D: `new DatasetIndex(1_000_000)` fully iterated by genBatch(1000, shuffled, one epoch) (ms).
  * @module
  */
 import ndarray from 'ndarray';
 import { Batch, Dataset, DatasetIndex, F, B, V, type NDArray } from '../../src/index.js';
 import { baseline, ratioOf } from '../baseline.js';
-import { assertBench, measure, round, roundStats, type BenchSettings, type Workload, type WorkloadResult } from '../harness.js';
+import { assertBench, measure, round, roundStats, type BenchSettings, type Stats, type Workload, type WorkloadResult } from '../harness.js';
 
 const ITEMS = 100_000;
 const WIDTH = 16;
@@ -35,7 +37,14 @@ function sumOf(values: NDArray): number {
   return total;
 }
 
-function makeDataset(): { dataset: Dataset<TableBatch>; expectedSum: number } {
+interface TableData {
+  dataset: Dataset<TableBatch>;
+  x: Float32Array;
+  y: Int32Array;
+  expectedSum: number;
+}
+
+function makeDataset(): TableData {
   const x = ndarray(
     Float32Array.from({ length: ITEMS * WIDTH }, (_, i) => (i % 97) / 7),
     [ITEMS, WIDTH],
@@ -46,11 +55,62 @@ function makeDataset(): { dataset: Dataset<TableBatch>; expectedSum: number } {
   );
   let expectedSum = 0;
   for (let i = 0; i < ITEMS; i++) expectedSum += i % 1000;
-  return { dataset: new Dataset(ITEMS, { batchClass: TableBatch, preloaded: { x, y } }), expectedSum };
+  return { dataset: new Dataset(ITEMS, { batchClass: TableBatch, preloaded: { x, y } }), x: x.data, y: y.data, expectedSum };
 }
 
-async function pipelineThroughput(settings: BenchSettings, batchSize: number): Promise<WorkloadResult> {
-  const { dataset, expectedSum } = makeDataset();
+/** What the plain loop leaves behind for its check. */
+interface PlainLoopOutput {
+  sum: number;
+  /** The last batch's first id and its doubled row (kept so the work cannot be optimised away). */
+  lastId: number;
+  lastDoubled: Float32Array;
+}
+
+/**
+ * The pipeline's work written by hand: the same shuffled batches (the index generator with the run's
+ * shuffle seed), the rows of x and y gathered into new arrays, x * 2 into a new array, y summed.
+ */
+function plainLoop(data: TableData, batchSize: number, shuffle: number): PlainLoopOutput {
+  const { x: xData, y: yData } = data;
+  const output: PlainLoopOutput = { sum: 0, lastId: -1, lastDoubled: new Float32Array(0) };
+  for (const batch of data.dataset.index.genBatch({ batchSize, nEpochs: 1, shuffle })) {
+    const ids = batch.indices as readonly number[];
+    const n = ids.length;
+    const x = new Float32Array(n * WIDTH);
+    const y = new Int32Array(n);
+    for (let k = 0; k < n; k++) {
+      const row = ids[k]!;
+      for (let j = 0, from = row * WIDTH, to = k * WIDTH; j < WIDTH; j++) x[to + j] = xData[from + j]!;
+      y[k] = yData[row]!;
+    }
+    const doubled = new Float32Array(n * WIDTH);
+    for (let i = 0; i < doubled.length; i++) doubled[i] = x[i]! * 2;
+    let sum = 0;
+    for (let k = 0; k < n; k++) sum += y[k]!;
+    output.sum += sum;
+    output.lastId = ids[0]!;
+    output.lastDoubled = doubled;
+  }
+  return output;
+}
+
+async function plainLoopTime(settings: BenchSettings, data: TableData, batchSize: number): Promise<Stats> {
+  let output: PlainLoopOutput | null = null;
+  return measure(
+    settings,
+    () => null,
+    () => (output = plainLoop(data, batchSize, 42)),
+    () => {
+      const { sum, lastId, lastDoubled } = output!;
+      assertBench(sum === data.expectedSum, `C plain loop: sum of y is ${sum}, expected ${data.expectedSum}`);
+      assertBench(lastDoubled[WIDTH - 1] === data.x[lastId * WIDTH + WIDTH - 1]! * 2, 'C plain loop: x * 2 is wrong');
+    },
+  );
+}
+
+async function pipelineThroughput(settings: BenchSettings, batchSize: number): Promise<WorkloadResult[]> {
+  const data = makeDataset();
+  const { dataset, expectedSum } = data;
   const template = dataset.p
     .initVariable('s', 0)
     .applyParallel(timesTwo, { src: 'x', target: 'for' })
@@ -65,7 +125,10 @@ async function pipelineThroughput(settings: BenchSettings, batchSize: number): P
   void pipeline;
   const itemsPerSecond = (ITEMS / stats.median) * 1000;
   const reference = batchSize === 1000 ? baseline.C_batch1000 : baseline.C_batch100;
-  return {
+  const plain = await plainLoopTime(settings, data, batchSize);
+  const ratioToPlainLoop = round(stats.median / plain.median, 3);
+  const plainLoopTarget = { text: 'pipeline ≤ 3× the plain loop', met: ratioToPlainLoop <= 3 };
+  const pipelineResult: WorkloadResult = {
     workload: 'C',
     name: `pipeline over ${ITEMS.toLocaleString('en-US')} items (load, applyParallel x*2, update sum y), batch ${batchSize}, shuffled`,
     engine: 'for',
@@ -75,7 +138,20 @@ async function pipelineThroughput(settings: BenchSettings, batchSize: number): P
     batchflow: { itemsPerSecond: reference.value },
     ratio: round(ratioOf(reference, itemsPerSecond), 3),
     target: { text: batchSize === 1000 ? '≥ 1,000,000 items/s' : '≥ 600,000 items/s', met: itemsPerSecond >= (batchSize === 1000 ? 1_000_000 : 600_000) },
+    plainLoop: { median: round(plain.median) },
+    ratioToPlainLoop,
+    plainLoopTarget,
   };
+  const plainResult: WorkloadResult = {
+    workload: 'C',
+    name: `plain loop: the same batches gathered by hand, x*2, sum y, batch ${batchSize}, shuffled`,
+    engine: 'none',
+    unit: 'ms/epoch',
+    ...roundStats(plain),
+    ratioToPlainLoop,
+    target: plainLoopTarget,
+  };
+  return [pipelineResult, plainResult];
 }
 
 async function indexIteration(settings: BenchSettings): Promise<WorkloadResult> {
@@ -104,7 +180,7 @@ export const workloadPipeline: Workload = {
   id: 'C',
   title: 'pipeline throughput (batch 1000 and 100)',
   async run(settings) {
-    return [await pipelineThroughput(settings, 1000), await pipelineThroughput(settings, 100)];
+    return [...(await pipelineThroughput(settings, 1000)), ...(await pipelineThroughput(settings, 100))];
   },
 };
 

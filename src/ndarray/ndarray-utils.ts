@@ -5,6 +5,7 @@
  */
 import ndarray from 'ndarray';
 import ops from 'ndarray-ops';
+import { gatherRows } from './gather-rows.js';
 
 /** A numeric n-dimensional array (scijs `ndarray`); the first axis of a component is the item axis. */
 export type NDArray<D extends ndarray.Data = ndarray.Data<number>> = ndarray.NdArray<D>;
@@ -99,6 +100,12 @@ export function copyElements(target: TypedArray, targetOffset: number, source: T
 /** Copies `source` into the contiguous `target` storage starting at element `targetOffset`. */
 export function copyInto(target: TypedArray, targetOffset: number, source: NDArray): void {
   const size = product(source.shape);
+  const data = source.data;
+  if (source.offset === 0 && isTypedArray(data) && data.length === size && isContiguous(source)) {
+    // the whole of its storage (a fresh per-item result): one native copy, no per-element loop
+    target.set(data, targetOffset);
+    return;
+  }
   if (isContiguous(source) && isTypedArray(source.data)) {
     copyElements(target, targetOffset, source.data, source.offset, size);
     return;
@@ -128,14 +135,14 @@ export function takeNdRows(array: NDArray, positions: ArrayLike<number>): NDArra
   const Constructor = storageConstructor(array);
   const out = new Constructor(positions.length * rowSize);
   const count = array.shape[0]!;
-  const contiguous = isContiguous(array) && isTypedArray(array.data);
+  if (isContiguous(array) && isTypedArray(array.data)) {
+    gatherRows(out, array.data, array.offset, count, rowSize, positions);
+    return ndarray(out, [positions.length, ...rowShape]);
+  }
   for (let k = 0; k < positions.length; k++) {
     const position = positions[k]!;
     if (!(position >= 0 && position < count)) throw new RangeError(`position ${position} is out of bounds for an array of ${count} items`);
-    if (contiguous) {
-      const start = array.offset + position * rowSize;
-      copyElements(out, k * rowSize, array.data as TypedArray, start, rowSize);
-    } else if (rowShape.length === 0) {
+    if (rowShape.length === 0) {
       out[k] = array.get(position);
     } else {
       copyInto(out, k * rowSize, array.pick(position));
