@@ -55,6 +55,8 @@ const publicNames = [
   // engines
   'closeEngines',
   'registerEngine',
+  'getAutoDecisions',
+  'resetAutoDecisions',
   'configureWorkers',
   'portable',
   'invokeItem',

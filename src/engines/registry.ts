@@ -12,6 +12,7 @@ import type { Engine } from './engine.js';
 import { ForEngine } from './for-engine.js';
 import { assertTargetSpelling, lookupTarget, resolveTarget, setSpelling } from './target.js';
 import { WorkerEngine } from './worker-engine.js';
+import { AutoEngine } from './auto/auto-engine.js';
 
 /** Creates the engine of a target; called once, when the target is first used after registration or {@link closeEngines}. */
 export type EngineFactory = () => Engine;
@@ -93,3 +94,4 @@ registerEngine('for', () => new ForEngine(), { aliases: ['f'] });
 registerEngine('threads', () => new WorkerEngine('threads', 'worker_threads'), { aliases: ['t'] });
 registerEngine('mpc', () => new WorkerEngine('mpc', 'child_process'), { aliases: ['m'] });
 registerEngine('async', () => new AsyncEngine(), { aliases: ['a'] });
+registerEngine('auto', () => new AutoEngine(getEngine));

@@ -27,6 +27,7 @@ export interface EngineRegistry {
   m: 'mpc';
   async: true;
   a: 'async';
+  auto: true;
 }
 
 /** A target as users may write it: a canonical engine name or one of its aliases. */

@@ -1,0 +1,75 @@
+/**
+ * The rule of target 'auto': from the probe's time per item, estimate the rest of the call on 'for'
+ * and on a worker pool, and pick the faster with a margin; on a pool, pick a chunk size that makes
+ * the per-message cost small against a chunk's work while leaving enough chunks to balance workers.
+ * @module
+ */
+
+/**
+ * Costs of shipping work to the 'threads' pool, measured on the 2-core project machine under load
+ * (warm pool, medians rounded up): they are deliberately on the high side, so 'auto' only moves work
+ * to workers when it clearly pays.
+ */
+export interface TransportCosts {
+  /** Fixed cost of one call on a warm pool (ms). */
+  readonly callMs: number;
+  /** Cost of one message, i.e. one chunk (ms). */
+  readonly messageMs: number;
+  /** Packing, unpacking and placing one item and its result (ms). */
+  readonly itemMs: number;
+  /** Moving one byte of item or result data, each way (ms). */
+  readonly byteMs: number;
+}
+
+/** The constants 'auto' uses for the 'threads' pool (see docs/engines.md). */
+export const threadCosts: TransportCosts = { callMs: 1, messageMs: 0.2, itemMs: 0.001, byteMs: 0.5e-6 };
+
+/** 'auto' picks workers only when they are estimated at least this many times faster than 'for'. */
+export const WORKER_MARGIN = 1.25;
+/** A chunk's work should be at least this many times its message cost. */
+const AMORTISE = 20;
+/** Chunks per worker to aim for at least, so workers finish together. */
+const CHUNKS_PER_WORKER = 4;
+
+/** What the rule needs to know about the rest of a call. */
+export interface CostInput {
+  /** Items left to run. */
+  readonly remaining: number;
+  /** Time per item measured by the probe (ms). */
+  readonly perItemMs: number;
+  /** Bytes of one item (its result is assumed the same size). */
+  readonly itemBytes: number;
+  /** Workers of the pool, and CPUs that can run them at once. */
+  readonly nWorkers: number;
+  readonly cpus: number;
+}
+
+/** The rule's answer. */
+export interface CostChoice {
+  readonly engine: 'for' | 'threads';
+  /** Items per message on the pool (undefined on 'for'). */
+  readonly chunkSize: number | undefined;
+  /** Estimated time of the remaining items on 'for' and on the pool (ms). */
+  readonly forMs: number;
+  readonly workersMs: number;
+}
+
+/** Items per message: large enough to amortise a message, small enough to give each worker several chunks. */
+export function chooseChunkSize(input: CostInput, costs: TransportCosts = threadCosts): number {
+  const perItem = input.perItemMs + costs.itemMs + 2 * input.itemBytes * costs.byteMs;
+  const amortising = Math.ceil((AMORTISE * costs.messageMs) / Math.max(perItem, 1e-9));
+  const balancing = Math.ceil(input.remaining / (CHUNKS_PER_WORKER * input.nWorkers));
+  return Math.max(1, Math.min(amortising, balancing));
+}
+
+/** Picks 'for' or the 'threads' pool for the rest of a call. */
+export function chooseEngine(input: CostInput, costs: TransportCosts = threadCosts): CostChoice {
+  const forMs = input.remaining * input.perItemMs;
+  const parallel = Math.max(1, Math.min(input.nWorkers, input.cpus));
+  const chunkSize = chooseChunkSize(input, costs);
+  const messages = Math.ceil(input.remaining / chunkSize);
+  const shipping = input.remaining * (costs.itemMs + 2 * input.itemBytes * costs.byteMs);
+  const workersMs = costs.callMs + (messages * costs.messageMs) / parallel + shipping + forMs / parallel;
+  const useWorkers = parallel > 1 && workersMs * WORKER_MARGIN < forMs;
+  return { engine: useWorkers ? 'threads' : 'for', chunkSize: useWorkers ? chunkSize : undefined, forMs, workersMs };
+}

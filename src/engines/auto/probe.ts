@@ -1,0 +1,76 @@
+/**
+ * The probe of target 'auto': the first items of a task run on the calling thread, one after another
+ * as on 'for', while the clock says how much one item costs. Its results are kept.
+ * @module
+ */
+import { performance } from 'node:perf_hooks';
+import { TimeoutError } from '../../errors.js';
+import { invokeItem, itemFailure, type ItemTask } from '../item-task.js';
+
+/** What a probe ran and measured. */
+export interface ProbeResult {
+  /** The results of items `0 .. count - 1` of the task (local positions). */
+  readonly results: unknown[];
+  /** How many items ran. */
+  readonly count: number;
+  /** Their total time, in milliseconds. */
+  readonly ms: number;
+  /**
+   * Time per item over the fastest stretch between two clock readings: the first items of a call, or
+   * of a process, also pay for one-time work (JIT compilation, lazy set-up) and stretches can be hit
+   * by a garbage collection, which this leaves out. It leans towards 'for' when in doubt.
+   */
+  readonly perItemMs: number;
+}
+
+/** How far a probe goes. */
+export interface ProbeLimits {
+  /** Stop once this many milliseconds have passed (the clock is read after items 1, 2, 4, …, 1024, then every 1024). */
+  readonly budgetMs: number;
+  /** Never run more than this many items. */
+  readonly maxItems: number;
+  /** The call's time limit, as on 'for' (undefined: none). */
+  readonly timeout?: number | undefined;
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+/**
+ * Runs the first items of `task` (at least one, when it has any) until the budget or the item limit
+ * is reached. A failing item throws its ActionError at once, as on 'for'.
+ */
+export async function probeItems(task: ItemTask, limits: ProbeLimits): Promise<ProbeResult> {
+  const limit = Math.min(task.items.length, Math.max(1, limits.maxItems));
+  const results: unknown[] = [];
+  const start = performance.now();
+  let elapsed = 0;
+  let nextCheck = 1;
+  let count = 0;
+  let lastCount = 0;
+  let lastElapsed = 0;
+  let perItemMs = Infinity;
+  while (count < limit) {
+    const position = task.offset + count;
+    try {
+      let result = invokeItem(task, position);
+      if (isPromiseLike(result)) result = await result;
+      results.push(result);
+    } catch (error) {
+      throw itemFailure(task, position, error);
+    }
+    count++;
+    if (count === nextCheck || count === limit) {
+      // the clock is read after items 1, 2, 4, … (then every 1024): cheap items are not slowed by it
+      nextCheck = count < 1024 ? count * 2 : count + 1024;
+      elapsed = performance.now() - start;
+      perItemMs = Math.min(perItemMs, (elapsed - lastElapsed) / (count - lastCount));
+      lastCount = count;
+      lastElapsed = elapsed;
+      if (limits.timeout !== undefined && elapsed > limits.timeout) throw new TimeoutError(task.action, limits.timeout);
+      if (elapsed >= limits.budgetMs) break;
+    }
+  }
+  return { results, count, ms: elapsed, perItemMs: count === 0 ? 0 : perItemMs };
+}
