@@ -11,11 +11,13 @@ import { workloadIndex, workloadPipeline } from './pipeline.js';
 import { workloadIO } from './io.js';
 import { workloadCsvPipeline } from './csv-pipeline.js';
 import { workloadHdf5ColdStart } from './hdf5-cold-start.js';
+import { workloadAuto } from './auto.js';
 
 export const workloads: readonly Workload[] = [
   workloadA,
   workloadB,
   workloadEngines,
+  workloadAuto,
   workloadPipeline,
   workloadIndex,
   workloadIO,

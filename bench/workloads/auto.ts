@@ -1,0 +1,177 @@
+/**
+ * Workload AUTO (issue 11): target 'auto' against what a user would otherwise pick by hand. Workload
+ * A (x + 1 on 10,000 scalar items) against 'for', and workload B (blur ×5 of 200 × 256×256 float32)
+ * against 'threads' with chunk sizes 1, 5, 25 and the default, each set in alternating blocks (two
+ * passes of: every variant in turn, warm-ups then timed runs). 'auto' decides during its first
+ * warm-up call (the probe); the timed runs use the remembered choice, shown as `decision`.
+ * @module
+ */
+import ndarray from 'ndarray';
+import { performance } from 'node:perf_hooks';
+import { Batch, DatasetIndex, closeEngines, getAutoDecisions, portable, resetAutoDecisions, type AutoDecision, type NDArray } from '../../src/index.js';
+import { assertBench, round, roundStats, summarize, type BenchSettings, type Stats, type Workload, type WorkloadResult } from '../harness.js';
+import { addOne } from './apply-scalar.js';
+import { blur } from './blur.js';
+import { randomImages } from './blur-batch.js';
+
+portable(blur, new URL('./blur.ts', import.meta.url));
+portable(addOne, new URL('./apply-scalar.ts', import.meta.url));
+
+class AutoBenchBatch extends Batch {
+  static override components = ['images', 'x'] as const;
+  declare images: NDArray;
+  declare x: NDArray;
+}
+
+/** One way of running the action: a target and its chunk size. */
+interface Variant {
+  readonly label: string;
+  readonly target: 'for' | 'threads' | 'auto';
+  readonly chunkSize?: number;
+}
+
+/** Timed runs per variant, plus the time of each variant's first (untimed) call. */
+interface Timings {
+  readonly times: Map<string, number[]>;
+  readonly firstCall: Map<string, number>;
+}
+
+/**
+ * Times `run(variant)` for every variant in blocks: each of two passes runs every variant in turn,
+ * warm-ups then timed runs, so slow drift of the machine hits every variant alike.
+ */
+async function inBlocks<T>(
+  settings: BenchSettings,
+  variants: readonly Variant[],
+  run: (variant: Variant) => Promise<T>,
+  check: (result: T, variant: Variant) => void,
+): Promise<Timings> {
+  const times = new Map<string, number[]>(variants.map((variant) => [variant.label, []]));
+  const firstCall = new Map<string, number>();
+  const perPass = Math.ceil(settings.runs / 2);
+  const warmups = Math.max(1, settings.warmups);
+  for (let pass = 0; pass < 2; pass++) {
+    for (const variant of variants) {
+      for (let round = 0; round < warmups + perPass; round++) {
+        const start = performance.now();
+        const result = await run(variant);
+        const elapsed = performance.now() - start;
+        check(result, variant); // not timed
+        if (!firstCall.has(variant.label)) firstCall.set(variant.label, elapsed);
+        if (round >= warmups) times.get(variant.label)!.push(elapsed);
+      }
+    }
+  }
+  return { times, firstCall };
+}
+
+function decisionFor(action: string): Pick<AutoDecision, 'engine' | 'chunkSize' | 'reason' | 'probe' | 'estimate'> | undefined {
+  const found = getAutoDecisions().find((decision) => decision.action === action);
+  return found && { engine: found.engine, chunkSize: found.chunkSize, reason: found.reason, probe: found.probe, estimate: found.estimate };
+}
+
+function result(name: string, variant: Variant, stats: Stats, extra: Record<string, unknown> = {}): WorkloadResult {
+  return {
+    workload: 'AUTO',
+    name,
+    engine: variant.target,
+    unit: 'ms/batch',
+    ...roundStats(stats),
+    ...(variant.chunkSize ? { chunkSize: variant.chunkSize } : {}),
+    ...extra,
+  };
+}
+
+async function scalars(settings: BenchSettings): Promise<WorkloadResult[]> {
+  const items = 10_000;
+  const values = Float64Array.from({ length: items }, (_, i) => i);
+  const index = new DatasetIndex(items);
+  const variants: Variant[] = [
+    { label: 'for', target: 'for' },
+    { label: 'auto', target: 'auto' },
+  ];
+  const { times, firstCall } = await inBlocks(
+    settings,
+    variants,
+    async (variant) => {
+      const batch = new AutoBenchBatch(index, { preloaded: { x: ndarray(values.slice(), [items]) } });
+      await batch.applyParallel(addOne, { src: 'x', target: variant.target });
+      return batch;
+    },
+    (batch, variant) =>
+      assertBench(batch.x.get(0) === 1 && batch.x.get(items - 1) === items, `AUTO: x + 1 on '${variant.label}' gave ${batch.x.get(items - 1)}`),
+  );
+  const forStats = summarize(times.get('for')!);
+  const autoStats = summarize(times.get('auto')!);
+  const ratio = autoStats.median / forStats.median;
+  const name = 'applyParallel x + 1, 10,000 scalar items';
+  return [
+    result(name, variants[0]!, forStats),
+    result(name, variants[1]!, autoStats, {
+      ratioToFor: round(ratio, 3),
+      firstCallMs: round(firstCall.get('auto')!, 4),
+      decision: decisionFor('addOne'),
+      target: { text: "≤ 1.3× 'for'", met: ratio <= 1.3 },
+    }),
+  ];
+}
+
+async function images(settings: BenchSettings): Promise<WorkloadResult[]> {
+  const items = 200;
+  const source = randomImages(items, 256);
+  const index = new DatasetIndex(items);
+  const variants: Variant[] = [
+    { label: 'threads, chunk 1', target: 'threads', chunkSize: 1 },
+    { label: 'threads, chunk 5', target: 'threads', chunkSize: 5 },
+    { label: 'threads, chunk 25', target: 'threads', chunkSize: 25 },
+    { label: 'threads, default chunks', target: 'threads' },
+    { label: 'auto', target: 'auto' },
+  ];
+  let reference: Float32Array | null = null;
+  const { times, firstCall } = await inBlocks(
+    settings,
+    variants,
+    async (variant) => {
+      const batch = new AutoBenchBatch(index, { preloaded: { images: source } });
+      await batch.applyParallel(blur, { src: 'images', target: variant.target, repeats: 5, ...(variant.chunkSize ? { chunkSize: variant.chunkSize } : {}) });
+      return batch;
+    },
+    (batch, variant) => {
+      const data = (batch.images.data as Float32Array).subarray(batch.images.offset, batch.images.offset + 256 * 256 * items);
+      if (reference === null) reference = data.slice();
+      else
+        assertBench(
+          data.every((v, i) => v === reference![i]),
+          `AUTO: blur on '${variant.label}' differs from the first variant`,
+        );
+    },
+  );
+  const name = 'box blur 3×3 ×5, 200 × 256×256 float32 items';
+  const threads = variants.slice(0, -1).map((variant) => ({ variant, stats: summarize(times.get(variant.label)!) }));
+  const best = threads.reduce((a, b) => (b.stats.median < a.stats.median ? b : a));
+  const autoStats = summarize(times.get('auto')!);
+  const ratio = autoStats.median / best.stats.median;
+  return [
+    ...threads.map(({ variant, stats }) => result(`${name}, ${variant.label}`, variant, stats)),
+    result(name, variants.at(-1)!, autoStats, {
+      bestThreads: { label: best.variant.label, median: round(best.stats.median, 4) },
+      ratioToBestThreads: round(ratio, 3),
+      firstCallMs: round(firstCall.get('auto')!, 4),
+      decision: decisionFor('blur'),
+      target: { text: "≤ 1.1× the best 'threads' chunk size", met: ratio <= 1.1 },
+    }),
+  ];
+}
+
+export const workloadAuto: Workload = {
+  id: 'AUTO',
+  title: "target 'auto' against 'for' (x + 1) and against the best 'threads' chunk size (blur), in alternating blocks",
+  async run(settings) {
+    resetAutoDecisions();
+    try {
+      return [...(await scalars(settings)), ...(await images(settings))];
+    } finally {
+      await closeEngines();
+    }
+  },
+};
