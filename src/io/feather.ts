@@ -13,26 +13,25 @@
  */
 import {
   Bool,
-  CompressionType,
   RecordBatch,
   RecordBatchFileWriter,
   Schema,
   Table,
   Utf8,
-  compressionRegistry,
   makeVector,
   tableFromIPC,
   vectorFromArray,
   type DataType,
   type Vector,
 } from 'apache-arrow';
-import { decompress as zstdDecompress } from 'fzstd';
-import lz4js from 'lz4js';
 import type { BatchLike } from '../batch/batch-like.js';
 import { isTypedArray, type TypedArray } from '../ndarray/ndarray-utils.js';
-import { ArgumentError } from '../errors.js';
+import { ArgumentError, BatchflowError } from '../errors.js';
 import { optionNames } from '../util/option-names.js';
-import { FileFormatError, MissingColumnError } from './errors.js';
+import { CorruptFileError, FileFormatError, MissingColumnError } from './errors.js';
+import { DecodedSizeError, registerCodecs } from './feather-codecs.js';
+import { validateArrowFile } from './feather-validate.js';
+import { checkDeclaredSize } from './load-limits.js';
 import { readFileBytes, resolvePath, writeFileAtomic } from './files.js';
 import type { FormatHandler } from './format-handler.js';
 import { checkOptions, indexKey, int64Policy, type IndexKey, type Int64Policy, type TableSource, type TableValues } from './table.js';
@@ -77,26 +76,10 @@ export interface FeatherDumpOptions {
 const loadOptionNames = optionNames<FeatherLoadOptions>()(['src', 'dst', 'indexCol', 'int64', 'shapes']);
 const dumpOptionNames = optionNames<FeatherDumpOptions>()(['dst', 'components', 'indexName', 'compression']);
 
-let codecsRegistered = false;
-
-/** The bytes at an 8-byte aligned offset (apache-arrow views 64-bit columns on them in place). */
-function aligned(bytes: Uint8Array): Uint8Array {
-  return bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
-}
-
-/**
- * Registers the LZ4 frame (`lz4js`) and zstd (`fzstd`) codecs with apache-arrow, once; a codec the
- * user registered first is kept.
- */
-export function registerCodecs(): void {
-  if (codecsRegistered) return;
-  codecsRegistered = true;
-  if (!compressionRegistry.get(CompressionType.LZ4_FRAME)) {
-    compressionRegistry.set(CompressionType.LZ4_FRAME, { decode: (data: Uint8Array) => aligned(lz4js.decompress(data)) });
-  }
-  if (!compressionRegistry.get(CompressionType.ZSTD)) {
-    compressionRegistry.set(CompressionType.ZSTD, { decode: (data: Uint8Array) => aligned(zstdDecompress(data)) });
-  }
+/** The message of anything thrown (apache-arrow and the codecs throw plain errors, or non-errors). */
+function errorMessage(error: unknown): string {
+  const message = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
+  return typeof message === 'string' ? message : String(error);
 }
 
 function startsWith(bytes: Uint8Array, magic: readonly number[], offset = 0): boolean {
@@ -218,12 +201,17 @@ export async function readFeatherTable(file: string, options: Partial<FeatherLoa
   if (!startsWith(bytes, ARROW_MAGIC) || !startsWith(bytes, ARROW_MAGIC, bytes.length - 6)) {
     throw new FileFormatError(FORMAT, file, 'is not a Feather v2 / Arrow IPC file (no ARROW1 magic at its start and end)');
   }
+  validateArrowFile(bytes, file);
   registerCodecs();
   let table: Table;
   try {
     table = tableFromIPC(bytes);
   } catch (error) {
-    const message = (error as Error).message;
+    if (error instanceof DecodedSizeError) {
+      if (error.overLimit) checkDeclaredSize(FORMAT, file, 'a compressed buffer', error.bytes);
+      throw new CorruptFileError(FORMAT, file, `is damaged: ${error.message}`, { cause: error });
+    }
+    const message = errorMessage(error);
     throw new FileFormatError(
       FORMAT,
       file,
@@ -262,7 +250,12 @@ export async function readFeatherTable(file: string, options: Partial<FeatherLoa
   const read = (name: string): TableValues => {
     const vector = table.getChild(name);
     if (!vector) throw new MissingColumnError(FORMAT, file, name, fields);
-    return vectorValues(vector, file, name);
+    try {
+      return vectorValues(vector, file, name);
+    } catch (error) {
+      if (error instanceof BatchflowError) throw error;
+      throw new CorruptFileError(FORMAT, file, `column '${name}' cannot be read: ${errorMessage(error)}`, { cause: error });
+    }
   };
   let index: IndexKey[] | null = null;
   if (fileIndex !== null && 'ids' in fileIndex) index = fileIndex.ids;
