@@ -12,6 +12,7 @@ import { workloadIO } from './io.js';
 import { workloadCsvPipeline } from './csv-pipeline.js';
 import { workloadHdf5ColdStart } from './hdf5-cold-start.js';
 import { workloadAuto } from './auto.js';
+import { workloadPipelineWorkers } from './pipeline-workers.js';
 
 export const workloads: readonly Workload[] = [
   workloadA,
@@ -20,6 +21,7 @@ export const workloads: readonly Workload[] = [
   workloadAuto,
   workloadPipeline,
   workloadIndex,
+  workloadPipelineWorkers,
   workloadIO,
   workloadCsvPipeline,
   workloadHdf5ColdStart,

@@ -1,0 +1,139 @@
+/**
+ * Workload P: batches produced on workers. A pipeline over 2,000 items of 128×128 float32 with a
+ * CPU-bound whole-batch `@action` (the 3×3 box blur ×3 of workload B on every image, on 'for' inside
+ * the action) and two cheap ones, batch 50, one epoch: items/s of prefetch 0 on 'for' against
+ * `run({ target: 'threads' | 'mpc', nWorkers: 2, prefetch: 4 })`; every variant's pixels are checked
+ * equal to 'for'.
+ *
+ * Workers import this module to reach the pipeline, so it only declares things. The dataset's
+ * 131 MB array is allocated here (untouched pages cost nothing) and filled by the workload on the
+ * calling thread only: workers receive each batch's images with the batch.
+ * @module
+ */
+import ndarray from 'ndarray';
+import { Batch, Dataset, Rng, action, closeEngines, portablePipeline, type NDArray, type RunOptions } from '../../src/index.js';
+import { assertBench, measure, round, roundStats, type BenchSettings, type WorkloadResult, type Workload } from '../harness.js';
+import { boxBlur3x3 } from './blur.js';
+
+const ITEMS = 2000;
+const SIZE = 128;
+const BATCH = 50;
+const REPEATS = 3;
+
+/** Images whose actions all work on the whole batch. */
+export class WorkerImages extends Batch {
+  static override components = ['images'] as const;
+  declare images: NDArray;
+
+  /** The CPU-bound step: every image blurred `repeats` times (one loop over the batch, in this thread). */
+  @action
+  async blurAll(options: { repeats: number }): Promise<this> {
+    const source = this.images;
+    const count = source.shape[0]!;
+    const pixels = SIZE * SIZE;
+    const out = new Float32Array(count * pixels);
+    const data = source.data as Float32Array;
+    for (let k = 0; k < count; k++) {
+      const start = source.offset + k * pixels;
+      out.set(boxBlur3x3(data.subarray(start, start + pixels), SIZE, SIZE, options.repeats), k * pixels);
+    }
+    this.images = ndarray(out, [count, SIZE, SIZE]);
+    return this;
+  }
+
+  /** Cheap: x * factor, in place. */
+  @action
+  async scaleBy(options: { factor: number }): Promise<this> {
+    const images = this.images;
+    const data = images.data as Float32Array;
+    for (let i = images.offset; i < images.offset + images.size; i++) data[i] = data[i]! * options.factor;
+    return this;
+  }
+
+  /** Cheap: values clipped to [low, high], in place. */
+  @action
+  async clip(options: { low: number; high: number }): Promise<this> {
+    const images = this.images;
+    const data = images.data as Float32Array;
+    for (let i = images.offset; i < images.offset + images.size; i++) data[i] = Math.min(options.high, Math.max(options.low, data[i]!));
+    return this;
+  }
+}
+
+const pixels = new Float32Array(ITEMS * SIZE * SIZE);
+const dataset = new Dataset(ITEMS, { batchClass: WorkerImages, preloaded: { images: ndarray(pixels, [ITEMS, SIZE, SIZE]) } });
+
+/** The pipeline of workload P, reachable by workers through this module's export. */
+export const augment = portablePipeline(
+  dataset.p
+    .blurAll({ repeats: REPEATS })
+    .scaleBy({ factor: 1 / 255 })
+    .clip({ low: 0.1, high: 0.9 }),
+  import.meta.url,
+  'augment',
+);
+
+/** Fills the images (calling thread only) with seeded values in [0, 255). */
+function fillImages(): void {
+  const rng = new Rng(5);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = rng.uniform(0, 255);
+}
+
+/** One epoch consumed; returns a checksum of every pixel in batch order. */
+async function epoch(options: RunOptions): Promise<number> {
+  let checksum = 0;
+  let batches = 0;
+  for await (const batch of augment.genBatch({ batchSize: BATCH, ...options })) {
+    const images = batch.images;
+    const data = images.data as Float32Array;
+    for (let i = images.offset; i < images.offset + images.size; i += 97) checksum += data[i]! * (batches + 1);
+    batches++;
+  }
+  assertBench(batches === ITEMS / BATCH, `P: ${batches} batches instead of ${ITEMS / BATCH}`);
+  return checksum;
+}
+
+const variants: ReadonlyArray<{ engine: string; options: RunOptions }> = [
+  { engine: 'for', options: {} },
+  { engine: 'threads', options: { target: 'threads', nWorkers: 2, prefetch: 4 } },
+  { engine: 'mpc', options: { target: 'mpc', nWorkers: 2, prefetch: 4 } },
+];
+
+async function runAll(settings: BenchSettings): Promise<WorkloadResult[]> {
+  fillImages();
+  const expected = await epoch({});
+  const results: WorkloadResult[] = [];
+  let forMedian = 0;
+  for (const { engine, options } of variants) {
+    const stats = await measure(
+      settings,
+      () => null,
+      async () => {
+        const checksum = await epoch(options);
+        assertBench(checksum === expected, `P: pixels on '${engine}' differ from 'for' (checksum ${checksum} vs ${expected})`);
+      },
+    );
+    if (engine === 'for') forMedian = stats.median;
+    const itemsPerSecond = round((ITEMS / stats.median) * 1000);
+    const goal = engine === 'threads' ? 1.7 : engine === 'mpc' ? 1.4 : undefined;
+    results.push({
+      workload: 'P',
+      name: `pipeline of ${ITEMS} × ${SIZE}×${SIZE} float32, batch ${BATCH}: blur ×${REPEATS} + two cheap actions${engine === 'for' ? ', prefetch 0' : ', nWorkers 2, prefetch 4'}`,
+      engine,
+      unit: 'ms/epoch',
+      ...roundStats(stats),
+      items: ITEMS,
+      itemsPerSecond,
+      ...(engine === 'for' ? {} : { speedupVsFor: round(forMedian / stats.median, 3), goal }),
+    });
+  }
+  await closeEngines();
+  return results;
+}
+
+export const workloadPipelineWorkers: Workload = {
+  id: 'P',
+  title: "pipeline with a CPU-bound action, batches produced on 'for' vs 'threads' / 'mpc' workers",
+  defaultRuns: 7,
+  run: runAll,
+};
