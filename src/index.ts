@@ -136,7 +136,11 @@ export {
   type RngSeeding,
 } from './engines/item-task.js';
 export { portable, type FunctionReference } from './engines/function-reference.js';
-export { configureWorkers, type WorkerSettings } from './engines/worker-engine.js';
+export { configureWorkers, WorkerEngine } from './engines/worker-engine.js';
+export type { WorkerSettings } from './engines/transport/worker-settings.js';
+export type { ChunkMessage, ChunkResult, Transport, TransportCapabilities, TransportFactory, WorkerWatch } from './engines/transport/transport.js';
+export { createThreadsTransport } from './engines/transport/tinypool-threads.js';
+export { createProcessesTransport } from './engines/transport/tinypool-processes.js';
 export { registerErrorClass, type ErrorClass } from './engines/error-classes.js';
 export { Rng } from './random/rng.js';
 export type { Mutex } from './concurrency/mutex.js';

@@ -11,6 +11,8 @@ import { AsyncEngine } from './async-engine.js';
 import type { Engine } from './engine.js';
 import { ForEngine } from './for-engine.js';
 import { assertTargetSpelling, lookupTarget, resolveTarget, setSpelling } from './target.js';
+import { createProcessesTransport } from './transport/tinypool-processes.js';
+import { createThreadsTransport } from './transport/tinypool-threads.js';
 import { WorkerEngine } from './worker-engine.js';
 import { AutoEngine } from './auto/auto-engine.js';
 
@@ -91,7 +93,7 @@ export async function closeEngines(): Promise<void> {
 }
 
 registerEngine('for', () => new ForEngine(), { aliases: ['f'] });
-registerEngine('threads', () => new WorkerEngine('threads', 'worker_threads'), { aliases: ['t'] });
-registerEngine('mpc', () => new WorkerEngine('mpc', 'child_process'), { aliases: ['m'] });
+registerEngine('threads', () => new WorkerEngine('threads', createThreadsTransport), { aliases: ['t'] });
+registerEngine('mpc', () => new WorkerEngine('mpc', createProcessesTransport), { aliases: ['m'] });
 registerEngine('async', () => new AsyncEngine(), { aliases: ['a'] });
 registerEngine('auto', () => new AutoEngine(getEngine));

@@ -1,0 +1,122 @@
+/**
+ * Cutting a task into chunks and building the message of each chunk: the items and per-item values
+ * packed into buffers, the slices of the mask, seeds and index values, and what `this` is on the worker.
+ * @module
+ */
+import type { IndexValue } from '../../dataset/dataset-index.js';
+import { getDefiningModule } from '../../decorators/registry.js';
+import { ArgumentError } from '../../errors.js';
+import type { FunctionReference } from '../function-reference.js';
+import type { ItemTask, RngSeeding } from '../item-task.js';
+import type { SharedOutput } from '../result-buffer.js';
+import { encodeList, type EncodedList } from '../worker/codec.js';
+import type { WorkerSelf, WorkerTaskMessage } from '../worker/messages.js';
+
+interface BatchLike {
+  getAttrs(): Record<string, unknown>;
+  readonly indices: readonly IndexValue[];
+  readonly constructor: object;
+}
+
+function isBatchLike(value: unknown): value is BatchLike {
+  return typeof value === 'object' && value !== null && typeof (value as BatchLike).getAttrs === 'function' && Array.isArray((value as BatchLike).indices);
+}
+
+function cloneableAttributes(attributes: Record<string, unknown>): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(attributes)) {
+    try {
+      structuredClone(value);
+      kept[name] = value;
+    } catch {
+      // attributes that cannot be cloned (functions, class instances with handles) stay on the main thread
+    }
+  }
+  return kept;
+}
+
+/** What `this` is on the worker: the batch's class, module and cloneable attributes (ids are added per chunk); null for other `this`. */
+export function describeSelf(thisArg: unknown): WorkerSelf | null {
+  if (!isBatchLike(thisArg)) return null;
+  const cls = thisArg.constructor as abstract new (...args: never[]) => unknown;
+  return { module: getDefiningModule(cls), className: cls.name, ids: [], attributes: cloneableAttributes(thisArg.getAttrs()) };
+}
+
+/** Throws an ArgumentError naming the first option or argument of `task` that cannot be sent to a worker of `target`. */
+export function assertCloneable(task: ItemTask, target: string): void {
+  for (const [name, value] of Object.entries(task.options)) {
+    try {
+      structuredClone(value);
+    } catch {
+      throw new ArgumentError(
+        name,
+        `option '${name}' of '${task.action}' cannot be sent to a '${target}' worker (functions, closures and class instances with methods do not survive structured cloning); pass plain data, or use target 'for' / 'async'`,
+      );
+    }
+  }
+  task.args.forEach((value, index) => {
+    try {
+      structuredClone(value);
+    } catch {
+      throw new ArgumentError(`args[${index}]`, `argument ${index} of '${task.action}' cannot be sent to a '${target}' worker; pass plain data`);
+    }
+  });
+}
+
+function sliceSeeding(seeding: RngSeeding, start: number, end: number): RngSeeding {
+  return seeding.kind === 'perItem' ? { kind: 'perItem', seeds: Array.prototype.slice.call(seeding.seeds, start, end) as number[] } : seeding;
+}
+
+/**
+ * Where chunks start and end. With `chunkSize`, fixed chunks. Otherwise guided scheduling: each chunk
+ * takes a share of what is left (large chunks first, to amortise the per-message cost; smaller ones at
+ * the end, so the workers finish together), never fewer than a small minimum.
+ */
+export function chunkBounds(count: number, nWorkers: number, chunkSize?: number): Array<[number, number]> {
+  const bounds: Array<[number, number]> = [];
+  const minimum = Math.max(1, Math.ceil(count / (nWorkers * 32)));
+  for (let start = 0; start < count;) {
+    const size = chunkSize ?? Math.max(minimum, Math.ceil((count - start) / (2 * nWorkers)));
+    const end = Math.min(count, start + size);
+    bounds.push([start, end]);
+    start = end;
+  }
+  return bounds;
+}
+
+/** What every chunk of one call shares. */
+export interface CallContext {
+  readonly task: ItemTask;
+  readonly reference: FunctionReference;
+  readonly self: WorkerSelf | null;
+  /** Pack large buffers for shared-memory files (copied, not viewed, so the file can be written from them). */
+  readonly sharedMemory: boolean;
+  readonly output: SharedOutput | null;
+}
+
+/** The message of chunk [start, end); buffers that may be moved are added to `transfer`. */
+export function chunkMessage(call: CallContext, start: number, end: number, transfer: ArrayBuffer[]): WorkerTaskMessage {
+  const { task, self, sharedMemory } = call;
+  const encode = (at: (position: number) => unknown): EncodedList => encodeList(end - start, (k) => at(start + k), transfer, false, sharedMemory);
+  return {
+    action: task.action,
+    fn: call.reference,
+    // `this` in the worker holds the ids of this chunk's items only (the whole index per message would cost more than small items)
+    self: self && {
+      ...self,
+      ids: Array.prototype.slice.call(task.thisArg === undefined ? [] : (task.thisArg as BatchLike).indices, start, end) as IndexValue[],
+    },
+    start,
+    end,
+    items: encode((position) => task.items.at(position)),
+    options: task.options,
+    perItemOptions: task.perItemOptions.map(([name, source]) => [name, encode((position) => source.valueAt(position))] as const),
+    args: task.args,
+    perItemArgs: task.perItemArgs.map(([index, source]) => [index, encode((position) => source.valueAt(position))] as const),
+    applyMask: task.applyMask ? task.applyMask.slice(start, end) : null,
+    rngSeeding: sliceSeeding(task.rngSeeding, start, end),
+    indexValues: Array.prototype.slice.call(task.indexValues, start, end),
+    sharedMemory,
+    output: call.output,
+  };
+}

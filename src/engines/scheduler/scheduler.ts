@@ -1,0 +1,124 @@
+/**
+ * The transport-independent part of a worker engine: cuts a task into chunks, sends them through a
+ * {@link Transport}, places the results in item order (straight into one result buffer when they are
+ * numeric and alike), and turns what went wrong into the library's errors: the failed item with the
+ * lowest position (`ActionError`, its cause restored with its class), a chunk that could not start
+ * (its setup error), a lost worker (`WorkerCrashError` naming the lost items) and the time limit
+ * (`TimeoutError`).
+ * @module
+ */
+import { BatchflowError, TimeoutError, WorkerCrashError } from '../../errors.js';
+import type { EngineRunOptions } from '../engine.js';
+import type { FunctionReference } from '../function-reference.js';
+import { itemFailure, type ItemTask } from '../item-task.js';
+import { ResultBuffer } from '../result-buffer.js';
+import { decodeAll, isShmRef } from '../worker/codec.js';
+import { restoreThrown, type SerialisedThrown } from '../worker/error-codec.js';
+import type { WorkerFailure, WorkerResultMessage } from '../worker/messages.js';
+import { moveToSharedMemory, readFromSharedMemory, readSharedMemoryInto, removeSharedMemory } from '../worker/shared-memory.js';
+import type { Transport } from '../transport/transport.js';
+import { chunkBounds, chunkMessage, describeSelf, type CallContext } from './chunks.js';
+import { importCallerModule } from './caller-module.js';
+
+/** The error to throw when no worker could start the chunk: library errors as they are, others wrapped. */
+function setupError(action: string, target: string, reference: FunctionReference, cause: unknown): unknown {
+  if (cause instanceof BatchflowError) return cause;
+  const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+  return new BatchflowError(`action '${action}': a '${target}' worker could not load the item function from ${reference.module}: ${reason}`, { cause });
+}
+
+/** What the chunks of one call collect. */
+interface Outcome {
+  readonly results: unknown[];
+  readonly resultBuffer: ResultBuffer;
+  readonly failures: WorkerFailure[];
+  setupFailure: SerialisedThrown | null;
+  crash: WorkerCrashError | null;
+}
+
+/** Puts the results of the chunk starting at `start` in place (from a shared-memory file straight into the result buffer when it fits). */
+function placeChunk(outcome: Outcome, response: WorkerResultMessage, start: number): void {
+  if (response.setupFailure) {
+    outcome.setupFailure ??= response.setupFailure;
+    return;
+  }
+  try {
+    const list = response.results;
+    const target = list.kind === 'ndarrays' && isShmRef(list.data) ? outcome.resultBuffer.rowBytes(start, list.length, list.dtype, list.shape) : null;
+    if (target && list.kind === 'ndarrays' && isShmRef(list.data)) {
+      // results of a child process go from its shared-memory file straight into place
+      readSharedMemoryInto(list.data, target);
+      outcome.resultBuffer.adopt(new Uint8Array(list.length).fill(1), start, outcome.results);
+    } else {
+      readFromSharedMemory([list]);
+      outcome.resultBuffer.place(decodeAll(list), start, outcome.results, response.written);
+    }
+  } finally {
+    removeSharedMemory(response.sharedMemoryFile);
+  }
+  outcome.failures.push(...response.failures);
+}
+
+/** Where a call runs: the transport, the engine's name (for errors), its worker count, and what to do when the transport breaks. */
+export interface Placement {
+  readonly transport: Transport;
+  readonly target: string;
+  readonly nWorkers: number;
+  /** Called when a worker died during the call: the engine forgets the transport and discards it. */
+  readonly onBroken: () => void;
+}
+
+/** Runs `task` (its function found on workers by `reference`) and returns the results in item order. */
+export async function runChunks(task: ItemTask, reference: FunctionReference, options: EngineRunOptions, placement: Placement): Promise<unknown[]> {
+  const { transport, target, nWorkers } = placement;
+  const count = task.items.length;
+  const { sharesMemory, sharedMemoryFiles } = transport.capabilities;
+  const outcome: Outcome = { results: new Array<unknown>(count), resultBuffer: new ResultBuffer(count), failures: [], setupFailure: null, crash: null };
+  // shared memory: results shaped like the items (the common case) are written by the workers into one buffer
+  // (other transports cannot share it, but the caller still reads their results straight into it)
+  const preallocated = task.outputLikeItems ? outcome.resultBuffer.preallocate(task.items.at(0)) : null;
+  const call: CallContext = { task, reference, self: describeSelf(task.thisArg), sharedMemory: sharedMemoryFiles, output: sharesMemory ? preallocated : null };
+  const controller = options.timeout === undefined ? null : new AbortController();
+  const timer = controller ? setTimeout(() => controller.abort(), options.timeout).unref() : undefined;
+  const chunks: Promise<void>[] = [];
+  for (const [start, end] of chunkBounds(count, nWorkers, options.chunkSize)) {
+    const transfer: ArrayBuffer[] = [];
+    const message = chunkMessage(call, start, end, transfer);
+    const inputFile = sharedMemoryFiles
+      ? moveToSharedMemory([message.items, ...message.perItemOptions.map(([, list]) => list), ...message.perItemArgs.map(([, list]) => list)])
+      : null;
+    chunks.push(
+      transport
+        .send(message, transfer, controller?.signal)
+        .then(
+          (response) => placeChunk(outcome, response, start),
+          (error: unknown) => {
+            outcome.crash ??= new WorkerCrashError(task.action, target, [start, end], error);
+          },
+        )
+        .finally(() => removeSharedMemory(inputFile)),
+    );
+  }
+  const watch = transport.watch();
+  try {
+    await Promise.race([Promise.all(chunks), watch.died]);
+  } catch (exit) {
+    // a worker vanished: the transport is broken. When it died of an error, the chunk it ran usually
+    // reports that error in the same turn: prefer it (it names the cause).
+    clearTimeout(timer);
+    placement.onBroken();
+    await new Promise((resolve) => setImmediate(resolve));
+    throw outcome.crash ?? new WorkerCrashError(task.action, target, [0, count], exit);
+  } finally {
+    watch.stop();
+  }
+  clearTimeout(timer);
+  if (controller?.signal.aborted) throw new TimeoutError(task.action, options.timeout!);
+  if (outcome.crash) throw outcome.crash;
+  if (outcome.setupFailure) throw setupError(task.action, target, reference, await restoreThrown(outcome.setupFailure, importCallerModule));
+  if (outcome.failures.length > 0) {
+    const first = outcome.failures.reduce((a, b) => (b.position < a.position ? b : a));
+    throw itemFailure(task, first.position, await restoreThrown(first.error, importCallerModule), outcome.failures.length);
+  }
+  return outcome.results;
+}
