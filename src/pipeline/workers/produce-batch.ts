@@ -23,7 +23,7 @@ import type { PipelineState } from '../state.js';
 import { PipelineView } from '../view.js';
 import { fillBatch, packBatch, type BatchMeta, type Payload } from './batch-payload.js';
 import { importUserModule } from './import-module.js';
-import type { PipelineReference } from './portable-pipeline.js';
+import { markedPipeline, type PipelineReference } from './portable-pipeline.js';
 
 /** What the calling thread asks for one batch. */
 export interface ProduceRequest {
@@ -117,13 +117,14 @@ async function producing<T>(work: () => Promise<T>): Promise<T> {
 
 async function produce(request: ProduceRequest, columns: readonly unknown[]): Promise<Payload<ProduceOutcome>> {
   const exports = await importUserModule(request.pipeline.module);
-  const pipeline = exports[request.pipeline.exportName];
-  if (!isPipeline(pipeline)) throw new TypeError(`${request.pipeline.module} has no exported pipeline '${request.pipeline.exportName}' on this worker`);
+  const pipeline = markedPipeline(request.pipeline, exports);
+  if (!isPipeline(pipeline))
+    throw new TypeError(
+      `the pipeline (${request.pipeline.exportName === undefined ? `marked pipeline #${request.pipeline.ordinal}` : `export '${request.pipeline.exportName}'`}) was not found when a worker imported ${request.pipeline.module}: create and mark it at the top level of that module`,
+    );
   const state = (pipeline as { state: PipelineState }).state;
   if (!(state.dataset instanceof Dataset))
-    throw new TypeError(
-      `pipeline '${request.pipeline.exportName}' of ${request.pipeline.module} has no dataset on this worker (give it a Dataset, not an expression)`,
-    );
+    throw new TypeError(`the pipeline of ${request.pipeline.module} has no dataset on this worker (give it a Dataset, not an expression)`);
   const records = splitStages(state.records).stages[0]!.slice(0, request.recordCount);
   const dataset = state.dataset;
   const batch = dataset.createBatch([...request.batch.ids]) as Batch;

@@ -100,7 +100,7 @@ async function produceOnWorker(
   };
   const payload: Payload<ProduceRequest> = hasData ? [request, ...packed.columns] : [request];
   const task: ItemTask = {
-    action: `batch ${number} of pipeline '${plan.reference.exportName}'`,
+    action: `batch ${number} of the pipeline of ${plan.reference.module}`,
     func: produceBatch,
     thisArg: undefined,
     reference: produceBatchReference,
