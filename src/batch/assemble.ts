@@ -5,7 +5,7 @@
  * @module
  */
 import ndarray from 'ndarray';
-import { dtypeOf, isNdArray, isTypedArray, stackNdArrays, type NDArray } from '../ndarray/ndarray-utils.js';
+import { copyInto, dtypeOf, isNdArray, isTypedArray, stackNdArrays, typedArrayConstructor, type NDArray } from '../ndarray/ndarray-utils.js';
 import type { Column } from '../ndarray/columns.js';
 import { stackedView } from '../engines/result-buffer.js';
 
@@ -13,6 +13,36 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/**
+ * The common case in one pass: every value an ndarray of `first`'s shape and storage type, each copied
+ * as it is checked (a whole fresh array with one native copy). Null as soon as a value differs.
+ */
+function stackSameDtype(values: readonly unknown[], first: NDArray): NDArray | null {
+  const dtype = dtypeOf(first);
+  if (dtype === undefined) return null;
+  const shape = first.shape;
+  const size = first.size;
+  const out = new (typedArrayConstructor(dtype))(values.length * size);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (!isNdArray(value) || value.dtype !== dtype || !sameShape(value.shape, shape)) return null;
+    copyInto(out, i * size, value);
+  }
+  return ndarray(out, [values.length, ...shape]);
+}
+
+/** Same-shape ndarrays of different element types stack as float64; ragged or mixed values stay a plain array. */
+function stackMixed(values: readonly unknown[], first: NDArray): Column {
+  const shape = first.shape;
+  let dtype = dtypeOf(first);
+  for (let i = 1; i < values.length; i++) {
+    const value = values[i];
+    if (!isNdArray(value) || !sameShape(value.shape, shape)) return [...values];
+    if (dtypeOf(value) !== dtype) dtype = 'float64';
+  }
+  return stackNdArrays(values as NDArray[], dtype ?? 'float64');
 }
 
 /** Assembles one component's per-item results into a column (see module docs for the rules). */
@@ -32,14 +62,7 @@ export function assembleColumn(values: readonly unknown[]): Column {
   if (isNdArray(first)) {
     const view = stackedView(values);
     if (view) return view;
-    const shape = first.shape;
-    let dtype = dtypeOf(first);
-    for (let i = 1; i < count; i++) {
-      const value = values[i];
-      if (!isNdArray(value) || !sameShape(value.shape, shape)) return [...values];
-      if (dtypeOf(value) !== dtype) dtype = 'float64';
-    }
-    return stackNdArrays(values as NDArray[], dtype ?? 'float64');
+    return stackSameDtype(values, first) ?? stackMixed(values, first);
   }
   if (isTypedArray(first)) {
     for (let i = 1; i < count; i++) {

@@ -8,19 +8,36 @@
 import type ndarray from 'ndarray';
 
 type TypedArray = ndarray.TypedArray;
+type Words = Int32Array | Uint8Array;
 
-/** Runs shorter than this many elements are copied element by element (a `subarray` view costs more). */
+/** Runs shorter than this many words are copied word by word (a `subarray` view costs more). */
 const SHORT_RUN = 64;
 
+/** Typed-array classes that take an ArrayBuffer (a subclass such as Node's Buffer is allocated its own way). */
+const standardConstructors = new Set<unknown>([Float32Array, Float64Array, Int8Array, Int16Array, Uint16Array, Uint32Array, Uint8ClampedArray]);
+
+/** The word view of every source seen: a dataset's storage is gathered from once per batch. */
+const sourceWords = new WeakMap<TypedArray, Words>();
+
 /** `array`'s memory seen as 32-bit words (element widths of 4 and 8 bytes) or as bytes (any width). */
-function wordView(array: TypedArray): Int32Array | Uint8Array {
+function wordView(array: TypedArray): Words {
+  if (array.constructor === Int32Array || array.constructor === Uint8Array) return array as Words;
   return array.BYTES_PER_ELEMENT % 4 === 0
-    ? new Int32Array(array.buffer, array.byteOffset, (array.length * array.BYTES_PER_ELEMENT) / 4)
-    : new Uint8Array(array.buffer, array.byteOffset, array.length * array.BYTES_PER_ELEMENT);
+    ? new Int32Array(array.buffer, array.byteOffset, array.byteLength / 4)
+    : new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+}
+
+/** The cached word view of a source (made again if the source's memory is not the one seen before). */
+function sourceView(source: TypedArray): Words {
+  const cached = sourceWords.get(source);
+  if (cached !== undefined && cached.buffer === source.buffer && cached.byteLength === source.byteLength) return cached;
+  const words = wordView(source);
+  sourceWords.set(source, words);
+  return words;
 }
 
 /** Copies `count` words from `source[from]` to `target[to]`. */
-function copyWords(target: Int32Array | Uint8Array, to: number, source: Int32Array | Uint8Array, from: number, count: number): void {
+function copyWords(target: Words, to: number, source: Words, from: number, count: number): void {
   if (count < SHORT_RUN) {
     for (let i = 0; i < count; i++) target[to + i] = source[from + i]!;
   } else {
@@ -28,34 +45,47 @@ function copyWords(target: Int32Array | Uint8Array, to: number, source: Int32Arr
   }
 }
 
+function outOfBounds(position: number, rowCount: number): RangeError {
+  return new RangeError(`position ${position} is out of bounds for an array of ${rowCount} items`);
+}
+
+/** A new array of `source`'s type and `length` elements, with its word view (off-heap from the start: no copy when viewed). */
+function allocateLike(source: TypedArray, length: number): { out: TypedArray; words: Words } {
+  const Constructor = source.constructor as { new (length: number): TypedArray; new (buffer: ArrayBuffer): TypedArray };
+  if (Constructor === Int32Array || Constructor === Uint8Array) {
+    const out = new Constructor(length);
+    return { out, words: out as Words };
+  }
+  if (!standardConstructors.has(Constructor)) {
+    const out = new Constructor(length);
+    return { out, words: wordView(out) };
+  }
+  const buffer = new ArrayBuffer(length * source.BYTES_PER_ELEMENT);
+  return { out: new Constructor(buffer), words: source.BYTES_PER_ELEMENT % 4 === 0 ? new Int32Array(buffer) : new Uint8Array(buffer) };
+}
+
 /**
- * Copies the rows at `positions` of `source` (rows of `rowSize` elements starting at element
- * `sourceOffset`, `rowCount` rows) into `target`, one after another from element 0. `target` must have
- * the same element type as `source` and room for every row.
+ * The rows at `positions` of `source` (rows of `rowSize` elements starting at element `sourceOffset`,
+ * `rowCount` rows), one after another in a new array of the same type. Bit for bit: NaN payloads are
+ * kept.
  * @throws RangeError for a position outside [0, rowCount).
  */
-export function gatherRows(
-  target: TypedArray,
-  source: TypedArray,
-  sourceOffset: number,
-  rowCount: number,
-  rowSize: number,
-  positions: ArrayLike<number>,
-): void {
-  const to = wordView(target);
-  const from = wordView(source);
-  const scale = to.length / Math.max(target.length, 1);
+export function gatherRows(source: TypedArray, sourceOffset: number, rowCount: number, rowSize: number, positions: ArrayLike<number>): TypedArray {
+  const count = positions.length;
+  const { out, words: to } = allocateLike(source, count * rowSize);
+  const from = sourceView(source);
+  const scale = from.length / Math.max(source.length, 1);
   const rowWords = rowSize * scale;
   const base = sourceOffset * scale;
-  const count = positions.length;
   let k = 0;
   while (k < count) {
     const start = positions[k]!;
-    if (!(start >= 0 && start < rowCount)) throw new RangeError(`position ${start} is out of bounds for an array of ${rowCount} items`);
+    if (!(start >= 0 && start < rowCount)) throw outOfBounds(start, rowCount);
     // a run of consecutive positions is one block of memory
     let end = k + 1;
     while (end < count && positions[end] === start + (end - k) && start + (end - k) < rowCount) end++;
     copyWords(to, k * rowWords, from, base + start * rowWords, (end - k) * rowWords);
     k = end;
   }
+  return out;
 }

@@ -132,13 +132,10 @@ export function ndItem(array: NDArray, position: number): unknown {
 export function takeNdRows(array: NDArray, positions: ArrayLike<number>): NDArray<TypedArray> {
   const rowShape = array.shape.slice(1);
   const rowSize = product(rowShape);
-  const Constructor = storageConstructor(array);
-  const out = new Constructor(positions.length * rowSize);
   const count = array.shape[0]!;
-  if (isContiguous(array) && isTypedArray(array.data)) {
-    gatherRows(out, array.data, array.offset, count, rowSize, positions);
-    return ndarray(out, [positions.length, ...rowShape]);
-  }
+  if (isContiguous(array) && isTypedArray(array.data))
+    return ndarray(gatherRows(array.data, array.offset, count, rowSize, positions), [positions.length, ...rowShape]);
+  const out = new (storageConstructor(array))(positions.length * rowSize);
   for (let k = 0; k < positions.length; k++) {
     const position = positions[k]!;
     if (!(position >= 0 && position < count)) throw new RangeError(`position ${position} is out of bounds for an array of ${count} items`);
