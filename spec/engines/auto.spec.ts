@@ -40,26 +40,22 @@ afterAll(async () => {
   await closeEngines();
 });
 
-/** Tests that start a worker pool (workers load TypeScript through tsx, slow on a busy machine). */
-const POOL_TIMEOUT_MS = 60_000;
+// worker pools start slowly on a busy machine (workers load TypeScript through tsx); no test asserts a duration
+jest.setTimeout(60_000);
 
 describe("target 'auto'", () => {
-  test(
-    "keeps a trivial function (x + 1 over 10,000 items) on 'for', with the results of 'for'",
-    async () => {
-      const reference = makeBatch(10_000);
-      await reference.applyParallel(addOne, { src: 'x', target: 'for' });
-      const batch = makeBatch(10_000);
-      await batch.applyParallel(addOne, { src: 'x', target: 'auto' });
-      expect(values(batch, 'x')).toEqual(values(reference, 'x'));
-      const [decision] = getAutoDecisions();
-      expect(getAutoDecisions()).toHaveLength(1);
-      expect(decision).toMatchObject({ action: 'addOne', batchClass: 'AutoBatch', items: 10_000, itemShape: 'number', engine: 'for', chunkSize: undefined });
-      expect(decision!.probe!.items).toBeGreaterThan(0);
-      expect(decision!.estimate!.forMs).toBeLessThan(decision!.estimate!.workersMs);
-    },
-    POOL_TIMEOUT_MS,
-  );
+  test("keeps a trivial function (x + 1 over 10,000 items) on 'for', with the results of 'for'", async () => {
+    const reference = makeBatch(10_000);
+    await reference.applyParallel(addOne, { src: 'x', target: 'for' });
+    const batch = makeBatch(10_000);
+    await batch.applyParallel(addOne, { src: 'x', target: 'auto' });
+    expect(values(batch, 'x')).toEqual(values(reference, 'x'));
+    const [decision] = getAutoDecisions();
+    expect(getAutoDecisions()).toHaveLength(1);
+    expect(decision).toMatchObject({ action: 'addOne', batchClass: 'AutoBatch', items: 10_000, itemShape: 'number', engine: 'for', chunkSize: undefined });
+    expect(decision!.probe!.items).toBeGreaterThan(0);
+    expect(decision!.estimate!.forMs).toBeLessThan(decision!.estimate!.workersMs);
+  });
 
   test("gives 'for' results for cheap items with generators and a p mask (probe and rest split the items)", async () => {
     const reference = makeBatch(10_000);
@@ -74,36 +70,28 @@ describe("target 'auto'", () => {
     expect(decision.probe!.items).toBeLessThan(10_000);
   });
 
-  test(
-    "sends a heavy decorated method to 'threads' with the results of 'for' (requiresRng, p)",
-    async () => {
-      const reference = makeBatch(40);
-      await reference.actions.heavyNoise({ target: 'for', p: 0.5, scale: 2 });
-      const batch = makeBatch(40);
-      await batch.actions.heavyNoise({ target: 'auto', nWorkers: 2, p: 0.5, scale: 2 });
-      expect(values(batch, 'labels')).toEqual(values(reference, 'labels'));
-      expect(batch.random.random()).toBe(reference.random.random());
-      const decision = getAutoDecisions()[0]!;
-      expect(decision).toMatchObject({ action: 'heavyNoise', engine: 'threads', nWorkers: 2, items: 40 });
-      expect(decision.chunkSize).toBeGreaterThanOrEqual(1);
-      expect(decision.probe!.items).toBeLessThan(40);
-    },
-    POOL_TIMEOUT_MS,
-  );
+  test("sends a heavy decorated method to 'threads' with the results of 'for' (requiresRng, p)", async () => {
+    const reference = makeBatch(40);
+    await reference.actions.heavyNoise({ target: 'for', p: 0.5, scale: 2 });
+    const batch = makeBatch(40);
+    await batch.actions.heavyNoise({ target: 'auto', nWorkers: 2, p: 0.5, scale: 2 });
+    expect(values(batch, 'labels')).toEqual(values(reference, 'labels'));
+    expect(batch.random.random()).toBe(reference.random.random());
+    const decision = getAutoDecisions()[0]!;
+    expect(decision).toMatchObject({ action: 'heavyNoise', engine: 'threads', nWorkers: 2, items: 40 });
+    expect(decision.chunkSize).toBeGreaterThanOrEqual(1);
+    expect(decision.probe!.items).toBeLessThan(40);
+  });
 
-  test(
-    "sends a heavy portable function to 'threads' with the results of 'for' (ndarray items, per-item options)",
-    async () => {
-      const factor = P(Array.from({ length: 40 }, (_, i) => 1 + (i % 5)));
-      const reference = makeBatch(40);
-      await reference.applyParallel(heavyScale, { src: 'images', target: 'for', factor });
-      const batch = makeBatch(40);
-      await batch.applyParallel(heavyScale, { src: 'images', target: 'auto', nWorkers: 2, factor });
-      expect(values(batch, 'images')).toEqual(values(reference, 'images'));
-      expect(getAutoDecisions()[0]).toMatchObject({ action: 'heavyScale', itemShape: 'float32[4,4]', engine: 'threads' });
-    },
-    POOL_TIMEOUT_MS,
-  );
+  test("sends a heavy portable function to 'threads' with the results of 'for' (ndarray items, per-item options)", async () => {
+    const factor = P(Array.from({ length: 40 }, (_, i) => 1 + (i % 5)));
+    const reference = makeBatch(40);
+    await reference.applyParallel(heavyScale, { src: 'images', target: 'for', factor });
+    const batch = makeBatch(40);
+    await batch.applyParallel(heavyScale, { src: 'images', target: 'auto', nWorkers: 2, factor });
+    expect(values(batch, 'images')).toEqual(values(reference, 'images'));
+    expect(getAutoDecisions()[0]).toMatchObject({ action: 'heavyScale', itemShape: 'float32[4,4]', engine: 'threads' });
+  });
 
   test('remembers its choice: a second call with the same action and batch shape does not probe again', async () => {
     const first = makeBatch(40, 1);
@@ -125,6 +113,16 @@ describe("target 'auto'", () => {
       ['increment', 10_000],
       ['increment', 200],
     ]);
+  });
+
+  test("serves @inbatchParallel: heavy items go to 'threads' with the results of 'for'", async () => {
+    const reference = makeBatch(40);
+    await reference.actions.heavyPerId({ target: 'for' });
+    const batch = makeBatch(40);
+    await batch.actions.heavyPerId({ target: 'auto', nWorkers: 2 });
+    expect(batch.collected).toEqual(reference.collected);
+    expect(batch.collected).toHaveLength(40);
+    expect(getAutoDecisions()[0]).toMatchObject({ action: 'heavyPerId', engine: 'threads' });
   });
 
   test("keeps a closure on 'for' without an error, and says why", async () => {

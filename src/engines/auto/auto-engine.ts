@@ -9,12 +9,12 @@
 import { availableParallelism } from 'node:os';
 import type { Engine, EngineRunOptions } from '../engine.js';
 import type { ItemTask } from '../item-task.js';
-import { chooseEngine } from './cost-model.js';
+import { chooseEngine, type CostChoice } from './cost-model.js';
 import { logDecision } from './debug-log.js';
 import { countBucket, recallDecision, rememberDecision, resetAutoDecisions, type AutoDecision } from './decisions.js';
 import { describeItem, itemBytes } from './item-shape.js';
 import { workerBlocker } from './portability.js';
-import { probeItems } from './probe.js';
+import { joinProbes, probeItems, type ProbeResult } from './probe.js';
 import { skipFirstItems, sliceTask } from './slice-task.js';
 
 /** Finds the engine registered under a name (the registry's `getEngine`, passed in to keep the modules acyclic). */
@@ -22,6 +22,10 @@ export type EngineLookup = (name: string) => Engine;
 
 /** Milliseconds of items the probe runs before deciding (at most a quarter of the call's items). */
 export const PROBE_BUDGET_MS = 5;
+/** Items cheaper than this (ms) that look worth shipping are probed again before workers are chosen… */
+const CONFIRM_BELOW_MS = 1;
+/** …up to this many more times. */
+const CONFIRMING_PROBES = 2;
 
 function batchClassOf(thisArg: unknown): string | undefined {
   return typeof thisArg === 'object' && thisArg !== null ? (thisArg.constructor as { name?: string } | undefined)?.name : undefined;
@@ -61,9 +65,22 @@ export class AutoEngine implements Engine {
       logDecision(decision);
       return this.engineFor('for').run(task, options);
     }
-    const probe = await probeItems(task, { budgetMs: PROBE_BUDGET_MS, maxItems: Math.ceil(count / 4), timeout: options.timeout });
+    const maxItems = Math.ceil(count / 4);
+    const bytes = itemBytes(task.items.at(0));
+    const choose = (probe: ProbeResult): CostChoice =>
+      chooseEngine({ remaining: count - probe.count, perItemMs: probe.perItemMs, itemBytes: bytes, nWorkers, cpus: availableParallelism() });
+    let probe = await probeItems(task, { budgetMs: PROBE_BUDGET_MS, maxItems, timeout: options.timeout });
+    let choice = choose(probe);
+    // workers for light items are confirmed by more probing: a pause (GC, a busy machine) can make light items look heavy
+    for (let extra = 0; extra < CONFIRMING_PROBES && choice.engine === 'threads' && probe.perItemMs < CONFIRM_BELOW_MS && probe.count < maxItems; extra++) {
+      const timeout = remainingTimeout(options.timeout, probe.ms);
+      probe = joinProbes(
+        probe,
+        await probeItems(sliceTask(task, probe.count, count), { budgetMs: PROBE_BUDGET_MS, maxItems: maxItems - probe.count, timeout }),
+      );
+      choice = choose(probe);
+    }
     const perItemMs = probe.perItemMs;
-    const choice = chooseEngine({ remaining: count - probe.count, perItemMs, itemBytes: itemBytes(task.items.at(0)), nWorkers, cpus: availableParallelism() });
     const decision: AutoDecision = {
       ...base,
       engine: choice.engine,

@@ -16,9 +16,11 @@ export interface ProbeResult {
   /** Their total time, in milliseconds. */
   readonly ms: number;
   /**
-   * Time per item over the fastest stretch between two clock readings: the first items of a call, or
-   * of a process, also pay for one-time work (JIT compilation, lazy set-up) and stretches can be hit
-   * by a garbage collection, which this leaves out. It leans towards 'for' when in doubt.
+   * Time per item over the fastest stretch between two clock readings, each stretch timed by the
+   * smaller of its wall-clock time (which also counts time other processes held the CPU) and the
+   * process's CPU time (which also counts the process's background threads). The fastest stretch,
+   * because the first items of a call, or of a process, also pay for one-time work (JIT compilation,
+   * lazy set-up) and a stretch can be hit by a garbage collection. It leans towards 'for' when in doubt.
    */
   readonly perItemMs: number;
 }
@@ -33,6 +35,15 @@ export interface ProbeLimits {
   readonly timeout?: number | undefined;
 }
 
+/** Stretches of the probe shorter than this (CPU ms) are too short to time. */
+const MIN_STRETCH_MS = 0.05;
+
+/** CPU time of this process (user + system), in milliseconds. */
+function cpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }
@@ -45,12 +56,11 @@ export async function probeItems(task: ItemTask, limits: ProbeLimits): Promise<P
   const limit = Math.min(task.items.length, Math.max(1, limits.maxItems));
   const results: unknown[] = [];
   const start = performance.now();
+  const cpuStart = cpuMs();
   let elapsed = 0;
   let nextCheck = 1;
   let count = 0;
-  let lastCount = 0;
-  let lastElapsed = 0;
-  let perItemMs = Infinity;
+  const stretch = { count: 0, wall: 0, cpu: 0, fastest: Infinity };
   while (count < limit) {
     const position = task.offset + count;
     try {
@@ -62,15 +72,30 @@ export async function probeItems(task: ItemTask, limits: ProbeLimits): Promise<P
     }
     count++;
     if (count === nextCheck || count === limit) {
-      // the clock is read after items 1, 2, 4, … (then every 1024): cheap items are not slowed by it
+      // the clocks are read after items 1, 2, 4, … (then every 1024): cheap items are not slowed by them
       nextCheck = count < 1024 ? count * 2 : count + 1024;
       elapsed = performance.now() - start;
-      perItemMs = Math.min(perItemMs, (elapsed - lastElapsed) / (count - lastCount));
-      lastCount = count;
-      lastElapsed = elapsed;
+      const cpu = cpuMs() - cpuStart;
+      const duration = Math.min(elapsed - stretch.wall, cpu - stretch.cpu);
+      // stretches too short for the CPU clock's microseconds are left out
+      if (duration >= MIN_STRETCH_MS) stretch.fastest = Math.min(stretch.fastest, duration / (count - stretch.count));
+      stretch.count = count;
+      stretch.wall = elapsed;
+      stretch.cpu = cpu;
       if (limits.timeout !== undefined && elapsed > limits.timeout) throw new TimeoutError(task.action, limits.timeout);
       if (elapsed >= limits.budgetMs) break;
     }
   }
-  return { results, count, ms: elapsed, perItemMs: count === 0 ? 0 : perItemMs };
+  const perItemMs = count === 0 ? 0 : Number.isFinite(stretch.fastest) ? stretch.fastest : Math.min(elapsed, stretch.cpu) / count;
+  return { results, count, ms: elapsed, perItemMs };
+}
+
+/** One probe followed by another over the next items: the results in order, the times added, the fastest rate kept. */
+export function joinProbes(first: ProbeResult, next: ProbeResult): ProbeResult {
+  return {
+    results: first.results.concat(next.results),
+    count: first.count + next.count,
+    ms: first.ms + next.ms,
+    perItemMs: Math.min(first.perItemMs, next.perItemMs),
+  };
 }
