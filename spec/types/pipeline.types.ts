@@ -4,7 +4,22 @@
  * an error and that every other line compiles. Nothing here runs at import: the checks live inside an
  * exported function that is never called.
  */
-import { B, Batch, C, Dataset, P, Pipeline, PipelineCore, R, V, action, applyParallel, type ItemContext, type NDArray } from '../../src/index.js';
+import {
+  B,
+  Batch,
+  C,
+  Dataset,
+  P,
+  Pipeline,
+  PipelineCore,
+  R,
+  V,
+  action,
+  applyParallel,
+  portablePipeline,
+  type ItemContext,
+  type NDArray,
+} from '../../src/index.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function assertType<T extends true>(_value?: T): void {}
@@ -117,6 +132,18 @@ export async function pipelineTypeChecks(): Promise<void> {
   void p.run({ batchSize: 2, batchsize: 3 });
   // @ts-expect-error wrong run option type
   void p.run({ batchSize: 2, shuffle: 'yes' });
+  // batches on workers: any registered target name or alias, nWorkers a number
+  void p.run({ batchSize: 2, target: 'threads', nWorkers: 2, prefetch: 2 });
+  void p.run({ batchSize: 2, target: 'm' });
+  // @ts-expect-error a run target must be a registered engine name
+  void p.run({ batchSize: 2, target: 'gpu' });
+  // @ts-expect-error nWorkers is a number
+  void p.run({ batchSize: 2, target: 'threads', nWorkers: '2' });
+  // portablePipeline gives back the pipeline with its type
+  const marked = portablePipeline(p, import.meta.url);
+  assertType<Equal<typeof marked, typeof p>>();
+  // @ts-expect-error portablePipeline needs the module URL
+  portablePipeline(p);
   // @ts-expect-error run returns a Promise, not the pipeline
   const notAPipeline: Pipeline<TypedBatch> = p.run({ batchSize: 2 });
   void notAPipeline;
