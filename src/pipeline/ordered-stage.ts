@@ -18,6 +18,29 @@ export interface StageOptions {
   readonly onIgnoredError?: (error: unknown, batchNumber: number) => void;
 }
 
+/** Prefetch 0: each batch is processed and handed on before the next input is read (no outcome objects). */
+async function* oneAtATime<I, O>(
+  inputs: AsyncIterable<I>,
+  process: (input: I, batchNumber: number) => Promise<O | null>,
+  options: StageOptions,
+): AsyncGenerator<O> {
+  let batchNumber = 0;
+  for await (const input of inputs) {
+    const number = batchNumber++;
+    let value: O | null;
+    try {
+      value = await process(input, number);
+    } catch (error) {
+      if (error instanceof SkipBatch) continue;
+      if (error instanceof StopPipeline) return;
+      if (!options.ignoreExceptions) throw error;
+      options.onIgnoredError?.(error, number);
+      continue;
+    }
+    if (value !== null) yield value;
+  }
+}
+
 /**
  * Applies `process(input, batchNumber)` to each input (batch numbers from 0) and yields the results in
  * input order. A result of `null` (a discarded batch) is not yielded.
@@ -27,6 +50,10 @@ export async function* orderedStage<I, O>(
   process: (input: I, batchNumber: number) => Promise<O | null>,
   options: StageOptions,
 ): AsyncGenerator<O> {
+  if (options.prefetch === 0) {
+    yield* oneAtATime(inputs, process, options);
+    return;
+  }
   const iterator = inputs[Symbol.asyncIterator]();
   const pending: Array<Promise<Outcome<O | null>>> = [];
   let batchNumber = 0;

@@ -44,8 +44,16 @@ export function runSeeds(shuffle: boolean | number, seed?: number): RunSeeds {
   return { root, order: shuffles ? order : null, pipeline, execution };
 }
 
+/** The stage seeds of each run, derived once per stage instead of once per batch. */
+const stageSeeds = new WeakMap<RunSeeds, number[]>();
+
+function stageSeed(seeds: RunSeeds, stage: number): number {
+  let known = stageSeeds.get(seeds);
+  if (known === undefined) stageSeeds.set(seeds, (known = []));
+  return (known[stage] ??= new Rng(seeds.execution, stage).nextSeed());
+}
+
 /** The seed of batch number `batchNumber` (0-based) of stage `stage` (0 = before any rebatch). */
 export function batchSeed(seeds: RunSeeds, stage: number, batchNumber: number): number {
-  const stageSeed = new Rng(seeds.execution, stage).nextSeed();
-  return new Rng(stageSeed, batchNumber).nextSeed();
+  return new Rng(stageSeed(seeds, stage), batchNumber).nextSeed();
 }
