@@ -22,9 +22,7 @@ export type EngineLookup = (name: string) => Engine;
 
 /** Milliseconds of items the probe runs before deciding (at most a quarter of the call's items). */
 export const PROBE_BUDGET_MS = 5;
-/** Items cheaper than this (ms) that look worth shipping are probed again before workers are chosen… */
-const CONFIRM_BELOW_MS = 1;
-/** …up to this many more times. */
+/** Before workers are chosen, more probes of the next items (each of the same budget) confirm it. */
 const CONFIRMING_PROBES = 2;
 
 function batchClassOf(thisArg: unknown): string | undefined {
@@ -71,8 +69,8 @@ export class AutoEngine implements Engine {
       chooseEngine({ remaining: count - probe.count, perItemMs: probe.perItemMs, itemBytes: bytes, nWorkers, cpus: availableParallelism() });
     let probe = await probeItems(task, { budgetMs: PROBE_BUDGET_MS, maxItems, timeout: options.timeout });
     let choice = choose(probe);
-    // workers for light items are confirmed by more probing: a pause (GC, a busy machine) can make light items look heavy
-    for (let extra = 0; extra < CONFIRMING_PROBES && choice.engine === 'threads' && probe.perItemMs < CONFIRM_BELOW_MS && probe.count < maxItems; extra++) {
+    // workers are confirmed by more probing: one pause (a garbage collection, a busy machine) can make light items look heavy
+    for (let extra = 0; extra < CONFIRMING_PROBES && choice.engine === 'threads' && probe.count < maxItems; extra++) {
       const timeout = remainingTimeout(options.timeout, probe.ms);
       probe = joinProbes(
         probe,
