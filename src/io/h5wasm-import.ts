@@ -27,12 +27,15 @@ function resolvedUrl(): string | null {
   }
 }
 
-/** The `h5wasm/node` module namespace (not yet initialised: await its `ready`). */
-export async function importH5wasm(): Promise<H5wasmNamespace> {
+/**
+ * The `h5wasm/node` module namespace (not yet initialised: await its `ready`). `instance` > 0 imports
+ * a fresh copy of the module (its own WASM memory), used after a WASM abort left the first unusable.
+ */
+export async function importH5wasm(instance = 0): Promise<H5wasmNamespace> {
   const url = resolvedUrl();
   if (url !== null) {
     try {
-      return (await import(url + PASS_THROUGH_QUERY)) as H5wasmNamespace;
+      return (await import(url + PASS_THROUGH_QUERY + (instance > 0 ? `&instance=${instance}` : ''))) as H5wasmNamespace;
     } catch {
       // fall through to the bare specifier
     }
@@ -47,10 +50,21 @@ export type H5Group = InstanceType<H5Module['Group']>;
 export type H5Dataset = InstanceType<H5Module['Dataset']>;
 
 let modulePromise: Promise<H5Module> | undefined;
+let instances = 0;
 
-/** The h5wasm module, imported and initialised on first use. */
+/**
+ * Drops the h5wasm module after its WASM code aborted (a `RuntimeError`: abort, out-of-bounds memory
+ * access): an aborted Emscripten module refuses every later call, so the next {@link loadH5wasm}
+ * imports and initialises a fresh instance. Files the old instance had open are abandoned.
+ */
+export function resetH5wasm(): void {
+  modulePromise = undefined;
+  instances += 1;
+}
+
+/** The h5wasm module, imported and initialised on first use (and after {@link resetH5wasm}). */
 export async function loadH5wasm(): Promise<H5Module> {
-  modulePromise ??= importH5wasm().then(async (imported) => {
+  modulePromise ??= importH5wasm(instances).then(async (imported) => {
     const h5wasm = imported.default;
     await h5wasm.ready;
     return h5wasm;

@@ -8,7 +8,9 @@
 import ndarray from 'ndarray';
 import type { Column } from '../ndarray/columns.js';
 import { copyNdArray, isNdArray, isTypedArray, stackNdArrays, type NDArray, type TypedArray } from '../ndarray/ndarray-utils.js';
+import { BatchflowError } from '../errors.js';
 import { IoError, UnsupportedDataError } from './errors.js';
+import { afterWriteFailure } from './hdf5-guard.js';
 import { atomicWrite } from './files.js';
 import { loadH5wasm, type H5File, type H5Group } from './h5wasm-import.js';
 import type { IndexKey } from './table.js';
@@ -82,8 +84,16 @@ export async function writeHdf5(file: string, fill: (handle: H5File) => void): P
     }
     try {
       fill(handle);
+    } catch (error) {
+      if (error instanceof BatchflowError) throw error;
+      afterWriteFailure(error);
+      throw new IoError(FORMAT, file, `cannot write the file: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     } finally {
-      handle.close();
+      try {
+        handle.close();
+      } catch {
+        // an aborted instance cannot close its files; it has been replaced
+      }
     }
   });
 }

@@ -27,6 +27,7 @@ import { FileFormatError, MissingColumnError, UnsupportedDataError } from './err
 import { assertReadableFile, readFileHead, resolvePath } from './files.js';
 import type { FormatHandler } from './format-handler.js';
 import { ensureGroup, writeDatasetsLayout, writeHdf5 } from './hdf5-datasets.js';
+import { LoadBudget, checkDumpNames, checkHdf5Path, readFailure } from './hdf5-guard.js';
 import { loadH5wasm, type H5Dataset, type H5File, type H5Group, type H5Module } from './h5wasm-import.js';
 import { SHAPES_ATTRIBUTE, writePandasFrame } from './hdf5-pandas.js';
 import { decodePickledObjectArray } from './pandas-pickle.js';
@@ -74,12 +75,12 @@ export interface Hdf5DumpOptions {
 const loadOptionNames = optionNames<Hdf5LoadOptions>()(['src', 'dst', 'key', 'indexKey', 'int64', 'shapes']);
 const dumpOptionNames = optionNames<Hdf5DumpOptions>()(['dst', 'components', 'key', 'indexKey', 'compression', 'layout']);
 
-/** Checks the HDF5 signature (at 0, or after a user block at 512, 1024, 2048, …). */
-async function assertHdf5(file: string): Promise<void> {
+/** Checks the HDF5 signature (at 0, or after a user block at 512, 1024, 2048, …); returns the file size. */
+async function assertHdf5(file: string): Promise<number> {
   const size = await assertReadableFile(FORMAT, file);
   for (let offset = 0; offset === 0 || offset + 8 <= size; offset = offset === 0 ? 512 : offset * 2) {
     const head = await readFileHead(FORMAT, file, 8, offset);
-    if (HDF5_SIGNATURE.every((byte, i) => head[i] === byte)) return;
+    if (HDF5_SIGNATURE.every((byte, i) => head[i] === byte)) return size;
     if (offset > size) break;
   }
   throw new FileFormatError(FORMAT, file, 'is not an HDF5 file (no HDF5 signature)');
@@ -117,8 +118,16 @@ function isBoolType(dataset: H5Dataset): boolean {
   return false;
 }
 
-/** A dataset's values: typed arrays (ndarrays for ≥2-D), booleans or strings. */
-function datasetValues(dataset: H5Dataset, file: string, name: string, value: unknown = dataset.value): TableValues {
+/**
+ * A dataset's values: typed arrays (ndarrays for ≥2-D), booleans or strings. Without `value`, the
+ * whole dataset is read once `budget` accepts its declared size.
+ */
+function datasetValues(dataset: H5Dataset, budget: LoadBudget, name: string, value?: unknown): TableValues {
+  const file = budget.file;
+  if (value === undefined) {
+    budget.take(dataset, name);
+    value = dataset.value;
+  }
   const shape = (dataset.shape ?? []) as number[];
   const type = dataset.metadata.type;
   if (isBoolType(dataset)) {
@@ -135,7 +144,7 @@ function datasetValues(dataset: H5Dataset, file: string, name: string, value: un
     const data = value as TypedArray;
     if (shape.length <= 1) return data;
     const rowSize = shape.slice(1).reduce((a, b) => a * b, 1);
-    return ndarray(data, [rowSize === 0 ? 0 : data.length / rowSize, ...shape.slice(1)]);
+    return ndarray(data, [rowSize === 0 ? shape[0]! : data.length / rowSize, ...shape.slice(1)]);
   }
   throw new UnsupportedDataError(
     FORMAT,
@@ -149,7 +158,8 @@ function isContiguousRun(positions: Int32Array): boolean {
   return true;
 }
 
-function plainTable(h5: H5Module, group: H5Group, file: string, options: Hdf5LoadOptions): TableSource {
+function plainTable(h5: H5Module, group: H5Group, budget: LoadBudget, options: Hdf5LoadOptions): TableSource {
+  const file = budget.file;
   const datasets = new Map<string, H5Dataset>();
   for (const name of group.keys()) {
     const entity = group.get(name);
@@ -165,7 +175,7 @@ function plainTable(h5: H5Module, group: H5Group, file: string, options: Hdf5Loa
   const names = [...datasets.keys()].filter((name) => name !== indexName);
   const lengths = names.map((name) => datasets.get(name)!.shape?.[0] ?? 0);
   const rowCount = indexName ? (datasets.get(indexName)!.shape?.[0] ?? 0) : (lengths[0] ?? 0);
-  const index = indexName ? Array.from(datasetValues(datasets.get(indexName)!, file, indexName) as ArrayLike<unknown>, indexKey) : null;
+  const index = indexName ? Array.from(datasetValues(datasets.get(indexName)!, budget, indexName) as ArrayLike<unknown>, indexKey) : null;
   const dataset = (name: string): H5Dataset => {
     const found = datasets.get(name);
     if (!found) throw new MissingColumnError(FORMAT, file, name, names, 'dataset');
@@ -182,21 +192,23 @@ function plainTable(h5: H5Module, group: H5Group, file: string, options: Hdf5Loa
     index,
     positional: 'locator',
     shapes: (options.shapes ?? {}) as Record<string, number[]>,
-    read: (name) => datasetValues(dataset(name), file, name),
+    read: (name) => datasetValues(dataset(name), budget, name),
     readRows(name, positions) {
       const found = dataset(name);
-      if (positions === null) return datasetValues(found, file, name);
+      if (positions === null) return datasetValues(found, budget, name);
       if (positions.length > 0 && isContiguousRun(positions) && (found.metadata.type === 0 || found.metadata.type === 1)) {
         const ranks = (found.shape ?? []).length;
         const ranges = [[positions[0]!, positions[0]! + positions.length] as [number, number], ...Array.from({ length: ranks - 1 }, () => [] as [])];
-        return datasetValues(found, file, name, found.slice(ranges));
+        budget.take(found, name, positions.length);
+        return datasetValues(found, budget, name, found.slice(ranges));
       }
-      return gatherRows(datasetValues(found, file, name), positions);
+      return gatherRows(datasetValues(found, budget, name), positions);
     },
   };
 }
 
-function stringValues(dataset: H5Dataset): string[] {
+function stringValues(dataset: H5Dataset, budget: LoadBudget, name: string): string[] {
+  budget.take(dataset, name);
   return Array.from(dataset.value as ArrayLike<unknown>, (v) => (v instanceof Uint8Array ? new TextDecoder().decode(v) : String(v)));
 }
 
@@ -213,7 +225,8 @@ function frameShapes(group: H5Group): Record<string, number[]> {
 }
 
 /** Reads a pandas fixed-format frame group into a TableSource. */
-function frameTable(h5: H5Module, group: H5Group, file: string, options: Hdf5LoadOptions): TableSource {
+function frameTable(h5: H5Module, group: H5Group, budget: LoadBudget, options: Hdf5LoadOptions): TableSource {
+  const file = budget.file;
   const child = (name: string): H5Dataset => {
     const entity = group.get(name);
     if (!isDataset(h5, entity)) throw new FileFormatError(FORMAT, file, `pandas frame '${group.path}' has no dataset '${name}'`);
@@ -221,7 +234,7 @@ function frameTable(h5: H5Module, group: H5Group, file: string, options: Hdf5Loa
   };
   const nblocks = Number(attributeValue(group, 'nblocks'));
   if (!Number.isInteger(nblocks) || nblocks < 0) throw new FileFormatError(FORMAT, file, `pandas frame '${group.path}' has no valid nblocks attribute`);
-  const names = stringValues(child('axis0'));
+  const names = stringValues(child('axis0'), budget, 'axis0');
   if (attributeValue(group, 'axis1_variety') === 'multi') {
     const levels = Number(attributeValue(group, 'axis1_nlevels'));
     const levelNames = Array.from({ length: Number.isInteger(levels) ? levels : 0 }, (_, k) =>
@@ -234,12 +247,13 @@ function frameTable(h5: H5Module, group: H5Group, file: string, options: Hdf5Loa
     );
   }
   const axis1 = child('axis1');
-  const index = Array.from(datasetValues(axis1, file, 'axis1') as ArrayLike<unknown>, indexKey);
+  const index = Array.from(datasetValues(axis1, budget, 'axis1') as ArrayLike<unknown>, indexKey);
   const rows = index.length;
   const columns = new Map<string, TableValues>();
   for (let b = 0; b < nblocks; b++) {
-    const items = stringValues(child(`block${b}_items`));
+    const items = stringValues(child(`block${b}_items`), budget, `block${b}_items`);
     const values = child(`block${b}_values`);
+    budget.take(values, `block${b}_values`);
     const transposed = attributeFlag(attributeValue(values, 'transposed'));
     const shape = values.shape ?? [];
     if (attributeValue(values, 'CLASS') === 'VLARRAY' || (values.metadata.vlen && values.metadata.type !== 3)) {
@@ -312,13 +326,14 @@ function pandasType(group: H5Group): string | undefined {
 
 /** Opens `file` and reads the table `key` selects (a pandas frame or plain datasets). */
 async function withTable<T>(file: string, options: Hdf5LoadOptions, use: (table: TableSource) => T): Promise<T> {
-  await assertHdf5(file);
+  checkHdf5Path(file, 'src');
+  const budget = new LoadBudget(file, await assertHdf5(file));
   const h5 = await loadH5wasm();
   let handle: H5File;
   try {
     handle = new h5.File(file, 'r');
   } catch (error) {
-    throw new FileFormatError(FORMAT, file, `cannot be opened as HDF5: ${(error as Error).message}`, { cause: error });
+    throw readFailure(error, file);
   }
   try {
     let group: H5Group = handle;
@@ -346,17 +361,23 @@ async function withTable<T>(file: string, options: Hdf5LoadOptions, use: (table:
     }
     const kind = pandasType(group);
     let table: TableSource;
-    if (kind === 'frame') table = frameTable(h5, group, file, options);
+    if (kind === 'frame') table = frameTable(h5, group, budget, options);
     else if (kind !== undefined) {
       throw new FileFormatError(
         FORMAT,
         file,
         `'${group.path}' is a pandas '${kind}' object; only fixed-format frames (df.to_hdf(..., format='fixed')) and plain datasets are supported`,
       );
-    } else table = plainTable(h5, group, file, options);
+    } else table = plainTable(h5, group, budget, options);
     return use(table);
+  } catch (error) {
+    throw readFailure(error, file);
   } finally {
-    handle.close();
+    try {
+      handle.close();
+    } catch {
+      // an aborted instance cannot close its files; it has been replaced
+    }
   }
 }
 
@@ -392,7 +413,11 @@ export const hdf5Format: FormatHandler<Hdf5LoadOptions, Hdf5DumpOptions> = {
       throw new ArgumentError('compression', `expected a gzip level 1–9 or null, got ${JSON.stringify(level)}`);
     const layout = options.layout ?? 'pandas';
     if (layout !== 'pandas' && layout !== 'datasets') throw new ArgumentError('layout', `expected 'pandas' or 'datasets', got ${JSON.stringify(layout)}`);
+    checkHdf5Path(file, 'dst');
     const names = dumpNames(batch, options.components, FORMAT, file);
+    checkDumpNames(names, file, layout === 'datasets');
+    checkDumpNames(key.split('/').filter(Boolean), file, true, 'key');
+    if (indexName !== null && layout === 'datasets') checkDumpNames([indexName], file, true, 'indexKey');
     if (layout === 'pandas') {
       if (options.indexKey !== undefined) throw new ArgumentError('indexKey', "applies to layout 'datasets' only (a pandas frame keeps the ids as its index)");
       const table = batchToColumns(batch, names, FORMAT, file);
