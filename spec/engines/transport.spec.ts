@@ -2,7 +2,8 @@
  * Worker engines over a custom Transport: `new WorkerEngine(name, factory)` runs the same scheduler
  * as 'threads' and 'mpc' over any transport. A transport wrapping the threads transport gives results
  * identical to 'for'; a transport that loses a chunk or reports a dead worker gives a
- * WorkerCrashError naming the lost items, and the engine replaces the broken transport.
+ * WorkerCrashError naming the lost items, and the engine replaces the broken transport. Chunking
+ * learns from earlier calls: cheap items go in one chunk per worker, slow ones keep the guided schedule.
  */
 import { afterAll, describe, expect, jest, test } from '@jest/globals';
 import ndarray from 'ndarray';
@@ -22,7 +23,7 @@ import {
   type Transport,
   type WorkerWatch,
 } from '../../src/index.js';
-import { WorkerBatch } from '../fixtures/worker-batches.js';
+import { WorkerBatch, addOffset } from '../fixtures/worker-batches.js';
 
 jest.setTimeout(60_000); // pools start workers that load TypeScript
 
@@ -174,5 +175,47 @@ describe('a worker engine over a custom transport', () => {
       .actions.invert({ target: 'lost-die' as Target, nWorkers: 2 })
       .catch(() => undefined);
     expect(lost[lost.length - 1]).not.toBe(broken);
+  });
+});
+
+describe('chunk sizes learned from earlier calls (seen through the transport)', () => {
+  function labelsBatch(count: number): WorkerBatch {
+    const labels = ndarray(
+      Float64Array.from({ length: count }, (_, i) => i),
+      [count],
+    );
+    return new WorkerBatch(new DatasetIndex(Array.from({ length: count }, (_, i) => `id${i}`)), { preloaded: { labels } });
+  }
+
+  test('cheap items: guided chunks on the first call, then one chunk per worker, with the same values', async () => {
+    const sends: number[] = [];
+    for (let call = 0; call < 3; call++) {
+      const batch = labelsBatch(1000);
+      await batch.applyParallel(addOffset, { src: 'labels', target: 'counted-threads' as Target, nWorkers: 2, offset: 0.5 });
+      expect(data(batch, 'labels')).toEqual(Array.from({ length: 1000 }, (_, i) => i + 0.5));
+      const transport = made[made.length - 1]!;
+      sends.push(transport.sends.length);
+      transport.sends = [];
+    }
+    expect(sends[0]).toBeGreaterThan(2);
+    expect(sends.slice(1)).toEqual([2, 2]);
+  });
+
+  test('slow items keep small chunks so the workers finish together; ids and index values reach the workers', async () => {
+    const sends: number[] = [];
+    for (let call = 0; call < 2; call++) {
+      const batch = labelsBatch(40);
+      await batch.actions.slowDouble({ target: 'counted-threads' as Target, nWorkers: 2 });
+      expect(data(batch, 'labels')).toEqual(Array.from({ length: 40 }, (_, i) => 2 * i));
+      const transport = made[made.length - 1]!;
+      sends.push(transport.sends.length);
+      transport.sends = [];
+    }
+    expect(sends[1]).toBeGreaterThan(4);
+    for (const target of ['for', 'counted-threads', 'counted-processes']) {
+      const batch = labelsBatch(7);
+      await batch.actions.whereAmI({ target: target as Target, nWorkers: 2, chunkSize: 3 });
+      expect(batch.getComponent('labels')).toEqual(Array.from({ length: 7 }, (_, i) => `id${i}:in:${i}`));
+    }
   });
 });

@@ -36,10 +36,10 @@ function cloneableAttributes(attributes: Record<string, unknown>): Record<string
 }
 
 /** What `this` is on the worker: the batch's class, module and cloneable attributes (ids are added per chunk); null for other `this`. */
-export function describeSelf(thisArg: unknown): WorkerSelf | null {
+export function describeSelf(thisArg: unknown): Omit<WorkerSelf, 'ids'> | null {
   if (!isBatchLike(thisArg)) return null;
   const cls = thisArg.constructor as abstract new (...args: never[]) => unknown;
-  return { module: getDefiningModule(cls), className: cls.name, ids: [], attributes: cloneableAttributes(thisArg.getAttrs()) };
+  return { module: getDefiningModule(cls), className: cls.name, attributes: cloneableAttributes(thisArg.getAttrs()) };
 }
 
 /** Throws an ArgumentError naming the first option or argument of `task` that cannot be sent to a worker of `target`. */
@@ -70,11 +70,16 @@ function sliceSeeding(seeding: RngSeeding, start: number, end: number): RngSeedi
 /**
  * Where chunks start and end. With `chunkSize`, fixed chunks. Otherwise guided scheduling: each chunk
  * takes a share of what is left (large chunks first, to amortise the per-message cost; smaller ones at
- * the end, so the workers finish together), never fewer than a small minimum.
+ * the end, so the workers finish together), never fewer than `minimum` items (by default a small
+ * share of the count; larger for items known to be cheap).
  */
-export function chunkBounds(count: number, nWorkers: number, chunkSize?: number): Array<[number, number]> {
+export function chunkBounds(
+  count: number,
+  nWorkers: number,
+  chunkSize?: number,
+  minimum = Math.max(1, Math.ceil(count / (nWorkers * 32))),
+): Array<[number, number]> {
   const bounds: Array<[number, number]> = [];
-  const minimum = Math.max(1, Math.ceil(count / (nWorkers * 32)));
   for (let start = 0; start < count;) {
     const size = chunkSize ?? Math.max(minimum, Math.ceil((count - start) / (2 * nWorkers)));
     const end = Math.min(count, start + size);
@@ -88,7 +93,7 @@ export function chunkBounds(count: number, nWorkers: number, chunkSize?: number)
 export interface CallContext {
   readonly task: ItemTask;
   readonly reference: FunctionReference;
-  readonly self: WorkerSelf | null;
+  readonly self: Omit<WorkerSelf, 'ids'> | null;
   /** Pack large buffers for shared-memory files (copied, not viewed, so the file can be written from them). */
   readonly sharedMemory: boolean;
   readonly output: SharedOutput | null;
@@ -98,14 +103,14 @@ export interface CallContext {
 export function chunkMessage(call: CallContext, start: number, end: number, transfer: ArrayBuffer[]): WorkerTaskMessage {
   const { task, self, sharedMemory } = call;
   const encode = (at: (position: number) => unknown): EncodedList => encodeList(end - start, (k) => at(start + k), transfer, false, sharedMemory);
+  const indices = self ? (task.thisArg as BatchLike).indices : null;
+  const values = task.indexValues;
   return {
     action: task.action,
     fn: call.reference,
-    // `this` in the worker holds the ids of this chunk's items only (the whole index per message would cost more than small items)
-    self: self && {
-      ...self,
-      ids: Array.prototype.slice.call(task.thisArg === undefined ? [] : (task.thisArg as BatchLike).indices, start, end) as IndexValue[],
-    },
+    // `this` in the worker holds the ids of this chunk's items only (the whole index per message would cost more than small
+    // items), packed: a list of numbers is one transferred buffer instead of a structured clone element by element
+    self: self && { ...self, ids: encodeList(Math.max(0, Math.min(end, indices!.length) - start), (k) => indices![start + k], transfer) },
     start,
     end,
     items: encode((position) => task.items.at(position)),
@@ -115,7 +120,8 @@ export function chunkMessage(call: CallContext, start: number, end: number, tran
     perItemArgs: task.perItemArgs.map(([index, source]) => [index, encode((position) => source.valueAt(position))] as const),
     applyMask: task.applyMask ? task.applyMask.slice(start, end) : null,
     rngSeeding: sliceSeeding(task.rngSeeding, start, end),
-    indexValues: Array.prototype.slice.call(task.indexValues, start, end),
+    // the index values are usually the batch ids, already in `self`
+    indexValues: values === indices ? null : encodeList(Math.max(0, Math.min(end, values.length) - start), (k) => values[start + k], transfer),
     sharedMemory,
     output: call.output,
   };

@@ -19,6 +19,7 @@ import { moveToSharedMemory, readFromSharedMemory, readSharedMemoryInto, removeS
 import type { Transport } from '../transport/transport.js';
 import { chunkBounds, chunkMessage, describeSelf, type CallContext } from './chunks.js';
 import { importCallerModule } from './caller-module.js';
+import { learnedMinimumChunk, recordItemCost } from './item-costs.js';
 
 /** The error to throw when no worker could start the chunk: library errors as they are, others wrapped. */
 function setupError(action: string, target: string, reference: FunctionReference, cause: unknown): unknown {
@@ -34,6 +35,8 @@ interface Outcome {
   readonly failures: WorkerFailure[];
   setupFailure: SerialisedThrown | null;
   crash: WorkerCrashError | null;
+  /** Milliseconds the workers spent on items, over all chunks. */
+  busyMs: number;
 }
 
 /** Puts the results of the chunk starting at `start` in place (from a shared-memory file straight into the result buffer when it fits). */
@@ -57,6 +60,7 @@ function placeChunk(outcome: Outcome, response: WorkerResultMessage, start: numb
     removeSharedMemory(response.sharedMemoryFile);
   }
   outcome.failures.push(...response.failures);
+  outcome.busyMs += response.busyMs;
 }
 
 /** Where a call runs: the transport, the engine's name (for errors), its worker count, and what to do when the transport breaks. */
@@ -73,7 +77,14 @@ export async function runChunks(task: ItemTask, reference: FunctionReference, op
   const { transport, target, nWorkers } = placement;
   const count = task.items.length;
   const { sharesMemory, sharedMemoryFiles } = transport.capabilities;
-  const outcome: Outcome = { results: new Array<unknown>(count), resultBuffer: new ResultBuffer(count), failures: [], setupFailure: null, crash: null };
+  const outcome: Outcome = {
+    results: new Array<unknown>(count),
+    resultBuffer: new ResultBuffer(count),
+    failures: [],
+    setupFailure: null,
+    crash: null,
+    busyMs: 0,
+  };
   // shared memory: results shaped like the items (the common case) are written by the workers into one buffer
   // (other transports cannot share it, but the caller still reads their results straight into it)
   const preallocated = task.outputLikeItems ? outcome.resultBuffer.preallocate(task.items.at(0)) : null;
@@ -81,7 +92,7 @@ export async function runChunks(task: ItemTask, reference: FunctionReference, op
   const controller = options.timeout === undefined ? null : new AbortController();
   const timer = controller ? setTimeout(() => controller.abort(), options.timeout).unref() : undefined;
   const chunks: Promise<void>[] = [];
-  for (const [start, end] of chunkBounds(count, nWorkers, options.chunkSize)) {
+  for (const [start, end] of chunkBounds(count, nWorkers, options.chunkSize, learnedMinimumChunk(task.func, count, nWorkers))) {
     const transfer: ArrayBuffer[] = [];
     const message = chunkMessage(call, start, end, transfer);
     const inputFile = sharedMemoryFiles
@@ -120,5 +131,6 @@ export async function runChunks(task: ItemTask, reference: FunctionReference, op
     const first = outcome.failures.reduce((a, b) => (b.position < a.position ? b : a));
     throw itemFailure(task, first.position, await restoreThrown(first.error, importCallerModule), outcome.failures.length);
   }
+  recordItemCost(task.func, count, outcome.busyMs);
   return outcome.results;
 }

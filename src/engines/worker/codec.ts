@@ -163,6 +163,14 @@ export function decodeList(list: EncodedList): { length: number; at(k: number): 
 
 /** Decodes every entry into a plain array. */
 export function decodeAll(list: EncodedList): unknown[] {
+  const values = new Array<unknown>(list.length);
+  if (list.kind === 'numbers') {
+    // the common case of scalar items and results: a plain loop (no reader call per entry)
+    const data = list.data as TypedArray;
+    for (let k = 0; k < list.length; k++) values[k] = data[k];
+    return values;
+  }
   const reader = decodeList(list);
-  return Array.from({ length: reader.length }, (_, k) => reader.at(k));
+  for (let k = 0; k < list.length; k++) values[k] = reader.at(k);
+  return values;
 }

@@ -1,5 +1,4 @@
 /** The messages between a worker engine and its workers (one task = one chunk of items). */
-import type { IndexValue } from '../../dataset/dataset-index.js';
 import type { FunctionReference } from '../function-reference.js';
 import type { RngSeeding } from '../item-task.js';
 import type { EncodedList } from './codec.js';
@@ -10,7 +9,8 @@ import type { SerialisedThrown } from './error-codec.js';
 export interface WorkerSelf {
   readonly module: string | undefined;
   readonly className: string;
-  readonly ids: readonly IndexValue[];
+  /** The chunk's ids, packed (numbers travel in one Float64Array). */
+  readonly ids: EncodedList;
   readonly attributes: Record<string, unknown>;
 }
 
@@ -28,7 +28,8 @@ export interface WorkerTaskMessage {
   readonly perItemArgs: ReadonlyArray<readonly [number, EncodedList]>;
   readonly applyMask: Uint8Array | null;
   readonly rngSeeding: RngSeeding;
-  readonly indexValues: readonly unknown[];
+  /** The index value of each item of the chunk, packed; null when they are the chunk's ids (`self.ids`), sent once. */
+  readonly indexValues: EncodedList | null;
   /** Write large result buffers to shared memory (the 'mpc' transport). */
   readonly sharedMemory: boolean;
   /** Threads: a shared buffer for the whole action's results; results of this shape/dtype are written into row `position`. */
@@ -52,4 +53,6 @@ export interface WorkerResultMessage {
   readonly written: Uint8Array | null;
   /** The chunk could not start (its module or class could not be loaded): what was thrown; no item ran. */
   readonly setupFailure: SerialisedThrown | null;
+  /** Milliseconds the worker spent running the chunk's items (0 when it could not start). */
+  readonly busyMs: number;
 }

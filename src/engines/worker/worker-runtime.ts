@@ -10,7 +10,7 @@ import { WorkerSetupError } from '../../errors.js';
 import { findRegisteredClass } from '../../decorators/registry.js';
 import { invokeItem, type ItemFunction, type ItemTask, type PerItemSource } from '../item-task.js';
 import type { FunctionReference } from '../function-reference.js';
-import { decodeList, encodeList, type EncodedList } from './codec.js';
+import { decodeAll, decodeList, encodeList, type EncodedList } from './codec.js';
 import type { WorkerFailure, WorkerResultMessage, WorkerSelf, WorkerTaskMessage } from './messages.js';
 import { moveToSharedMemory, readFromSharedMemory } from './shared-memory.js';
 import { serialiseThrown, type ErrorModule } from './error-codec.js';
@@ -76,7 +76,7 @@ function unavailableSelf(error: WorkerSetupError): object {
  * be found or constructed gives a stand-in that throws a WorkerSetupError naming the class and its
  * module as soon as the item function uses its batch.
  */
-async function buildSelf(importModule: ModuleImporter, action: string, self: WorkerSelf | null, fallbackModule: string): Promise<unknown> {
+async function buildSelf(importModule: ModuleImporter, action: string, self: WorkerSelf | null, ids: unknown[], fallbackModule: string): Promise<unknown> {
   if (!self) return undefined;
   const module = self.module ?? fallbackModule;
   let cls: AnyClass;
@@ -87,7 +87,7 @@ async function buildSelf(importModule: ModuleImporter, action: string, self: Wor
     return unavailableSelf(new WorkerSetupError(action, self.className, module, reason, { cause: error }));
   }
   try {
-    return new (cls as unknown as new (index: unknown, options: unknown) => object)([...self.ids], { ...self.attributes });
+    return new (cls as unknown as new (index: unknown, options: unknown) => object)(ids, { ...self.attributes });
   } catch (error) {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     return unavailableSelf(new WorkerSetupError(action, self.className, module, `its constructor threw (${reason})`, { cause: error }));
@@ -141,13 +141,21 @@ export async function runChunk(message: WorkerTaskMessage, importModule: ModuleI
   readFromSharedMemory(inputs);
   let func: ItemFunction;
   let thisArg: unknown;
+  const ids = message.self ? decodeAll(message.self.ids) : [];
   try {
     func = await resolveFunction(importModule, message.fn);
-    thisArg = await buildSelf(importModule, message.action, message.self, message.fn.module);
+    thisArg = await buildSelf(importModule, message.action, message.self, ids, message.fn.module);
   } catch (error) {
     // no item can run: say why (a typed error such as a missing tsx crosses with its class), not a crash
     const setupFailure = serialiseThrown(error, null);
-    return { results: encodeList(0, () => null, [], false), failures: [], sharedMemoryFile: null, written: null, setupFailure } satisfies WorkerResultMessage;
+    return {
+      results: encodeList(0, () => null, [], false),
+      failures: [],
+      sharedMemoryFile: null,
+      written: null,
+      setupFailure,
+      busyMs: 0,
+    } satisfies WorkerResultMessage;
   }
   const items = decodeList(message.items);
   const task: ItemTask = {
@@ -162,11 +170,12 @@ export async function runChunk(message: WorkerTaskMessage, importModule: ModuleI
     perItemArgs: message.perItemArgs.map(([index, list]) => [index, perItem(list)] as const),
     applyMask: message.applyMask,
     rngSeeding: message.rngSeeding,
-    indexValues: message.indexValues,
+    indexValues: message.indexValues === null ? [...ids] : decodeAll(message.indexValues),
   };
   const count = message.end - message.start;
   const results = new Array<unknown>(count);
   const failures: WorkerFailure[] = [];
+  const started = performance.now();
   for (let k = 0; k < count; k++) {
     const position = message.start + k;
     try {
@@ -178,12 +187,13 @@ export async function runChunk(message: WorkerTaskMessage, importModule: ModuleI
       results[k] = null;
     }
   }
+  const busyMs = performance.now() - started;
   const written = writeToSharedOutput(message, results);
   const transfer: ArrayBuffer[] = [];
   // results are fresh in this worker, so on threads their buffers move back as they are (no packing copy)
   const encoded = encodeList(count, (k) => results[k], transfer, !message.sharedMemory);
   const sharedMemoryFile = message.sharedMemory ? moveToSharedMemory([encoded]) : null;
-  const response: WorkerResultMessage = { results: encoded, failures, sharedMemoryFile, written, setupFailure: null };
+  const response: WorkerResultMessage = { results: encoded, failures, sharedMemoryFile, written, setupFailure: null, busyMs };
   if (message.sharedMemory) return response; // child processes: the IPC channel cannot move buffers
   const movable = { [kTransferable]: transfer, [kValue]: response };
   markMovable(movable);
