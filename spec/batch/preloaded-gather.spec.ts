@@ -88,6 +88,20 @@ describe('batches gathered from preloaded arrays', () => {
     expect(bytesOf(batch.y)).toEqual(expectedRows(f64, 1, ids));
   });
 
+  test('plain typed-array components (not ndarrays) keep NaN payloads too', () => {
+    const f32 = new Float32Array(6);
+    new Uint32Array(f32.buffer).set([0x7f800001, 0xffa00001, 0x7fc00123, 0x3f800000, 0x80000000, 2]);
+    const f64 = new Float64Array(3);
+    new Uint32Array(f64.buffer).set([1, 0x7ff00000, 0x123, 0xfff00000, 9, 0x7ff00000]);
+    const dataset = new Dataset(3, { batchClass: TableBatch, preloaded: { x: f32.subarray(0, 3), y: f64 } });
+    const ids = [2, 0, 1, 0];
+    const batch = dataset.createBatch(ids);
+    const x = batch.x as unknown as Float32Array;
+    const y = batch.y as unknown as Float64Array;
+    expect(Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length))).toEqual(ids.map((id) => new Uint32Array(f32.buffer)[id]));
+    expect(Array.from(new Uint8Array(y.buffer, y.byteOffset, y.byteLength))).toEqual(expectedRows(f64, 1, ids));
+  });
+
   test('a source that is a view (offset into its storage) or not contiguous (transposed) gives its own rows', () => {
     const storage = Float64Array.from({ length: 7 * 4 }, (_, i) => i);
     const offsetView = ndarray(storage, [6, 4]).lo(1, 0); // rows 1..6 of the storage

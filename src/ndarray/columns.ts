@@ -5,6 +5,7 @@
  */
 import { ComponentError } from '../errors.js';
 import { concatNdArrays, copyNdArray, isNdArray, isTypedArray, ndItem, takeNdRows, type NDArray, type TypedArray } from './ndarray-utils.js';
+import { gatherRows } from './gather-rows.js';
 import ops from 'ndarray-ops';
 import ndarray from 'ndarray';
 
@@ -78,13 +79,14 @@ export function takeColumn(column: Column, positions: ArrayLike<number>, share =
     }
   }
   if (isNdArray(column)) return takeNdRows(column, positions);
-  const out = isTypedArray(column) ? new (column.constructor as new (n: number) => TypedArray)(positions.length) : new Array<unknown>(positions.length);
+  if (isTypedArray(column)) return gatherRows(column, 0, count, 1, positions);
+  const out = new Array<unknown>(positions.length);
   for (let k = 0; k < positions.length; k++) {
     const position = positions[k]!;
     if (!(position >= 0 && position < count)) throw new RangeError(`position ${position} is out of bounds for a column of ${count} items`);
     out[k] = column[position];
   }
-  return out as Column;
+  return out;
 }
 
 /** Joins columns of the same kind along the item axis. */
