@@ -137,9 +137,11 @@ export class ComponentStore {
         );
       this.#names = [];
     }
+    const present = new Set(this.#names); // one lookup per name: adding n components stays linear
     for (const name of names) {
-      if (this.#names.includes(name)) continue;
+      if (present.has(name)) continue;
       this.#assertFreeMember(name);
+      present.add(name);
       this.#names.push(name);
       this.#columns.set(name, null);
       defineInstanceComponent(this.#host, name);
@@ -158,8 +160,9 @@ export class ComponentStore {
     else if (init === undefined || init === null) values = [];
     else if (Array.isArray(init) && init.length <= names.length) values = init;
     else throw new ArgumentError('init', `expected an array with at most one value per new component (${names.length}), got ${describeKind(init)}`);
+    const present = new Set(this.#names ?? []);
     const staged = names.map((name, i) => {
-      if (this.#names?.includes(name)) throw new ComponentError(name, `component '${name}' already exists`);
+      if (present.has(name)) throw new ComponentError(name, `component '${name}' already exists`);
       this.#assertFreeMember(name);
       return [name, this.checkColumn(name, values[i])] as const;
     });

@@ -50,8 +50,10 @@ export type PreloadedData<C> = [DeclaredComponents<C>] extends [never]
 export function assertPreloadedKeys(className: string, components: readonly string[] | null, preloaded: unknown): void {
   if (!components) return;
   const keys: unknown[] = preloaded instanceof Map ? [...preloaded.keys()] : isPlainObject(preloaded) ? Object.keys(preloaded) : [];
-  const unknown = keys.filter((key) => typeof key !== 'string' || !components.includes(key));
-  const missing = components.filter((name) => !keys.includes(name));
+  const componentSet = new Set<unknown>(components);
+  const keySet = new Set(keys); // set lookups: a class with thousands of components stays linear
+  const unknown = keys.filter((key) => typeof key !== 'string' || !componentSet.has(key));
+  const missing = components.filter((name) => !keySet.has(name));
   if (unknown.length === 0 || missing.length === 0) return;
   const listed = unknown.map((key) => `'${String(key)}'`).join(', ');
   throw new ComponentError(

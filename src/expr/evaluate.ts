@@ -37,19 +37,28 @@ export interface EvalOptions {
   noEval?: readonly string[];
 }
 
-/** True when `value` is an expression or a container (array, plain object, Map, Config, PerItem) holding one at any depth. */
+/**
+ * True when `value` is an expression or a container (array, plain object, Map, Config, PerItem) holding
+ * one at any depth. Walks with its own stack, so deeply nested data (e.g. a loaded JSON item 5,000
+ * levels deep) cannot overflow the call stack.
+ */
 export function containsExpression(value: unknown, seen: Set<object> = new Set()): boolean {
-  if (isExpressionRef(value)) return true;
-  if (typeof value !== 'object' || value === null || seen.has(value)) return false;
-  seen.add(value);
-  if (Array.isArray(value)) return value.some((item) => containsExpression(item, seen));
-  if (value instanceof Config) return containsExpression(value.storage, seen);
-  if (value instanceof Map) {
-    for (const [key, item] of value) if (containsExpression(key, seen) || containsExpression(item, seen)) return true;
-    return false;
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (isExpressionRef(next)) return true;
+    if (typeof next !== 'object' || next === null || seen.has(next)) continue;
+    seen.add(next);
+    if (Array.isArray(next)) for (let i = next.length - 1; i >= 0; i--) pending.push(next[i]);
+    else if (next instanceof Config) pending.push(next.storage);
+    else if (next instanceof Map) for (const [key, item] of next) pending.push(item, key);
+    else if (next instanceof PerItem) {
+      if (Array.isArray(next.values)) pending.push(next.values);
+    } else if (isPlainObject(next)) {
+      const values = Object.values(next);
+      for (let i = values.length - 1; i >= 0; i--) pending.push(values[i]);
+    }
   }
-  if (value instanceof PerItem) return Array.isArray(value.values) && containsExpression(value.values, seen);
-  if (isPlainObject(value)) return Object.values(value).some((item) => containsExpression(item, seen));
   return false;
 }
 

@@ -22,6 +22,7 @@ import { endianness } from 'node:os';
 import { crc32 } from 'node:zlib';
 import ndarray from 'ndarray';
 import { copyNdArray, dtypeOf, isNdArray, isTypedArray, type NDArray, type TypedArray } from '../ndarray/ndarray-utils.js';
+import { checkDeclaredSize } from './load-limits.js';
 
 /** The format name in `__metadata__.format`. */
 export const CONTAINER_FORMAT = 'batchflow-item';
@@ -190,8 +191,12 @@ function isPlainRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Decodes a container; every size, offset, dtype and the checksum are checked (ContainerError otherwise). */
-export function decodeContainer(payload: Uint8Array): Map<string, DecodedEntry> {
+/**
+ * Decodes the container of item file `file`; every size, offset, dtype and the checksum are checked
+ * (ContainerError otherwise), and each declared array size against the load limit (`maxBytes`, default
+ * the configured one: LoadLimitError).
+ */
+export function decodeContainer(payload: Uint8Array, file: string, maxBytes?: number): Map<string, DecodedEntry> {
   assertLittleEndian();
   if (payload.byteLength < 8) throw new ContainerError(`the payload has ${payload.byteLength} bytes, less than its 8-byte header length`);
   const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
@@ -211,8 +216,12 @@ export function decodeContainer(payload: Uint8Array): Map<string, DecodedEntry> 
   if (metadata.version !== CONTAINER_VERSION)
     throw new ContainerError(`unsupported container version ${JSON.stringify(metadata.version)} (this reader knows ${CONTAINER_VERSION})`);
   const data = payload.subarray(8 + n);
-  if (typeof metadata.crc32 === 'string' && crc32(data).toString(16).padStart(8, '0') !== metadata.crc32)
-    throw new ContainerError('the data checksum (crc32) does not match: the file is corrupted');
+  // our writer always stores the checksum: a container without one is damaged or forged, never skipped
+  if (typeof metadata.crc32 !== 'string' || !/^[0-9a-f]{8}$/.test(metadata.crc32))
+    throw new ContainerError(
+      `the header's __metadata__.crc32 is ${JSON.stringify(metadata.crc32) ?? 'missing'}, expected the 8 hex digits of the data checksum`,
+    );
+  if (crc32(data).toString(16).padStart(8, '0') !== metadata.crc32) throw new ContainerError('the data checksum (crc32) does not match: the file is corrupted');
   const out = new Map<string, DecodedEntry>();
   for (const [name, spec] of Object.entries(header)) {
     if (name === '__metadata__') continue;
@@ -227,8 +236,8 @@ export function decodeContainer(payload: Uint8Array): Map<string, DecodedEntry> 
     ) {
       throw new ContainerError(`entry '${name}' has invalid data_offsets ${JSON.stringify(offsets)} (data section: ${data.byteLength} bytes)`);
     }
-    if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0))
-      throw new ContainerError(`entry '${name}' has an invalid shape ${JSON.stringify(shape)}`);
+    if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0))
+      throw new ContainerError(`entry '${name}' has an invalid shape ${JSON.stringify(shape)} (expected non-negative integers below 2^53)`);
     if (kind !== 'ndarray' && kind !== 'typedarray' && kind !== 'scalar' && kind !== 'json')
       throw new ContainerError(`entry '${name}' has an unknown kind ${JSON.stringify(kind)}`);
     const columnKind: ColumnKind = column === 'ndarray' || column === 'typedarray' ? column : 'array';
@@ -246,6 +255,14 @@ export function decodeContainer(payload: Uint8Array): Map<string, DecodedEntry> 
     const numeric = typeof dtype === 'string' ? dtypes[dtype] : undefined;
     if (!numeric) throw new ContainerError(`entry '${name}' has an unknown dtype ${JSON.stringify(dtype)}`);
     const count = (shape as number[]).reduce((a, b) => a * b, 1);
+    // a shape is sized as if its empty axes had length 1, so [0, 1e15] cannot pass as an empty array
+    checkDeclaredSize(
+      'blosc',
+      file,
+      `component '${name}' (shape [${shape.join(', ')}] of ${dtype})`,
+      (shape as number[]).reduce((a, b) => a * Math.max(b, 1), numeric.bytes),
+      maxBytes,
+    );
     if (bytes.byteLength !== count * numeric.bytes)
       throw new ContainerError(`entry '${name}' has ${bytes.byteLength} bytes for shape [${shape.join(', ')}] of ${dtype} (${count * numeric.bytes} expected)`);
     // copy into a fresh, aligned buffer owned by the value

@@ -9,6 +9,7 @@ import { ContainerError, decodeContainer, encodeContainer, type ContainerEntry, 
 import { decodeBatchflowItem, encodeBatchflowItem, isPicklePayload } from './blosc-batchflow.js';
 import { CorruptFileError, UnsafePickleError, UnsupportedDataError } from './errors.js';
 import { readFileBytesSync, writeFileAtomicSync } from './files.js';
+import { checkDeclaredSize } from './load-limits.js';
 import { UnsupportedPickleDataError } from './numpy-pickle.js';
 import { PickleError, PickleGlobalError } from './pickle-values.js';
 import type { Int64Policy } from './table.js';
@@ -78,11 +79,13 @@ function decodePickled(payload: Uint8Array, file: string, int64: Int64Policy): M
 
 /**
  * Reads and decodes one item file (every check applied). The layout is detected from the payload: a
- * pickle (Python BatchFlow's files) or our container; `int64` applies to the 64-bit integers of pickles.
+ * pickle (Python BatchFlow's files) or our container; `int64` applies to the 64-bit integers of pickles;
+ * declared sizes are checked against `maxBytes` (default: the configured load limit).
  */
-export async function readBloscFile(file: string, int64: Int64Policy = 'float64'): Promise<Map<string, DecodedEntry>> {
+export async function readBloscFile(file: string, int64: Int64Policy = 'float64', maxBytes?: number): Promise<Map<string, DecodedEntry>> {
   const bytes = readFileBytesSync(FORMAT, file);
   const nbytes = checkBloscHeader(bytes, file);
+  checkDeclaredSize(FORMAT, file, 'the Blosc frame (uncompressed size)', nbytes, maxBytes);
   let payload: Uint8Array;
   try {
     payload = await codec('lz4', 5, 1).decode(bytes);
@@ -93,7 +96,7 @@ export async function readBloscFile(file: string, int64: Int64Policy = 'float64'
     throw new CorruptFileError(FORMAT, file, `decompressed to ${payload.byteLength} bytes, its header says ${nbytes}: corrupted`);
   if (isPicklePayload(payload)) return decodePickled(payload, file, int64);
   try {
-    return decodeContainer(payload);
+    return decodeContainer(payload, file, maxBytes);
   } catch (error) {
     if (error instanceof ContainerError) throw new CorruptFileError(FORMAT, file, `is not a valid batchflow item: ${error.message}`, { cause: error });
     throw error;

@@ -15,16 +15,19 @@ import type { Int64Policy } from './table.js';
 
 const FORMAT = 'blosc';
 
-/** A load item: the file, the components to read (null: all; `strict`: each must be there) and the int64 policy. */
-export type LoadItem = [file: string, names: string[] | null, strict: boolean, int64?: Int64Policy];
+/**
+ * A load item: the file, the components to read (null: all; `strict`: each must be there), the int64
+ * policy and the load limit of the process that started the load (workers have their own settings).
+ */
+export type LoadItem = [file: string, names: string[] | null, strict: boolean, int64?: Int64Policy, maxBytes?: number];
 /** A loaded item: names, values, column kinds and dtypes (or an error record). */
 export type LoadedItem = [names: string[], values: unknown[], columns: ColumnKind[], dtypes: string[]] | IoErrorRecord;
 
 /** Per-item load function (runs in-process or in a worker). */
 export async function loadBloscItem(item: LoadItem): Promise<LoadedItem> {
-  const [file, names, strict, int64] = item;
+  const [file, names, strict, int64, maxBytes] = item;
   try {
-    const entries = await readBloscFile(file, int64);
+    const entries = await readBloscFile(file, int64, maxBytes);
     const wanted = names ?? [...entries.keys()];
     const found = wanted.filter((name) => entries.has(name));
     if (strict && found.length < wanted.length) {
@@ -60,6 +63,36 @@ export async function dumpBloscItem(item: DumpItem, options: BloscSettings): Pro
   }
 }
 portable(dumpBloscItem, import.meta.url);
+
+/** A loaded item without the error case. */
+export type LoadedValues = Exclude<LoadedItem, IoErrorRecord>;
+
+/**
+ * The components of the loaded items, each assembled from every item (one missing from an item is a
+ * MissingColumnError naming that item's file), in `names` order (null: the order found). Linear in
+ * items × components: each item's names are looked up in a map, never searched.
+ */
+export function stageLoaded(loaded: readonly LoadedValues[], files: readonly string[], names: readonly string[] | null): Map<string, Column> {
+  const positions = loaded.map(([itemNames]) => new Map(itemNames.map((name, k) => [name, k] as const)));
+  const found = new Set<string>();
+  for (const item of positions) for (const name of item.keys()) found.add(name);
+  if (found.size === 0) throw new MissingColumnError(FORMAT, files[0]!, names?.[0] ?? '(any)', [], 'component');
+  const staged = new Map<string, Column>();
+  for (const name of (names ?? [...found]).filter((n) => found.has(n))) {
+    const values: unknown[] = new Array(loaded.length);
+    const columns: ColumnKind[] = new Array(loaded.length);
+    const dtypes: string[] = new Array(loaded.length);
+    loaded.forEach(([itemNames, itemValues, itemColumns, itemDtypes], position) => {
+      const k = positions[position]!.get(name);
+      if (k === undefined) throw new MissingColumnError(FORMAT, files[position]!, name, itemNames, 'component');
+      values[position] = itemValues[k];
+      columns[position] = itemColumns[k]!;
+      dtypes[position] = itemDtypes[k]!;
+    });
+    staged.set(name, assembleLoaded(values, columns, dtypes));
+  }
+  return staged;
+}
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);

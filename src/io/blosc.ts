@@ -27,10 +27,11 @@ import type { Target } from '../engines/target.js';
 import { optionNames } from '../util/option-names.js';
 import { dtypeName, type ColumnKind } from './blosc-container.js';
 import type { BloscLayout, BloscSettings } from './blosc-file.js';
-import { assembleLoaded, dumpBloscItem, loadBloscItem, type DumpItem, type LoadedItem, type LoadItem } from './blosc-items.js';
+import { dumpBloscItem, loadBloscItem, stageLoaded, type DumpItem, type LoadedItem, type LoadedValues, type LoadItem } from './blosc-items.js';
 import { itemPath, type BloscLocation } from './blosc-paths.js';
-import { MissingColumnError, UnsupportedDataError, fromIoErrorRecord, isIoErrorRecord, type IoErrorRecord } from './errors.js';
+import { UnsupportedDataError, fromIoErrorRecord, isIoErrorRecord, type IoErrorRecord } from './errors.js';
 import type { FormatHandler } from './format-handler.js';
+import { getLoadLimits } from './load-limits.js';
 import { checkOptions, int64Policy, type Int64Policy } from './table.js';
 import { assignComponents } from './table-load.js';
 import { dumpNames } from './table-dump.js';
@@ -167,34 +168,19 @@ export const bloscFormat: FormatHandler<BloscLoadOptions, BloscDumpOptions> = {
       strict = true;
     }
     const int64 = int64Policy(options.int64);
+    const maxBytes = getLoadLimits().maxBytes;
     const files = batch.indices.map((id) => itemPath(batch, id, options.src, 'src'));
     const results = (await runItems(
       batch,
       loadBloscItem,
-      files.map((file): LoadItem => [file, names, strict, int64]),
+      files.map((file): LoadItem => [file, names, strict, int64, maxBytes]),
       options,
     )) as LoadedItem[];
     const failed = results.find(isIoErrorRecord);
     if (failed) throw fromIoErrorRecord(failed);
-    const loaded = results as Array<Exclude<LoadedItem, IoErrorRecord>>;
-    const found = new Set<string>();
-    for (const [itemNames] of loaded) for (const name of itemNames) found.add(name);
-    if (found.size === 0) throw new MissingColumnError(FORMAT, files[0]!, names?.[0] ?? '(any)', [], 'component');
-    const staged = new Map<string, Column>();
-    for (const name of (names ?? [...found]).filter((n) => found.has(n))) {
-      const values: unknown[] = [];
-      const columns: ColumnKind[] = [];
-      const dtypes: string[] = [];
-      loaded.forEach(([itemNames, itemValues, itemColumns, itemDtypes], position) => {
-        const k = itemNames.indexOf(name);
-        if (k < 0) throw new MissingColumnError(FORMAT, files[position]!, name, itemNames, 'component');
-        values.push(itemValues[k]);
-        columns.push(itemColumns[k]!);
-        dtypes.push(itemDtypes[k]!);
-      });
-      staged.set(name, assembleLoaded(values, columns, dtypes));
-    }
-    await assignComponents(batch, staged);
+    const loaded = results as LoadedValues[];
+    const staged = stageLoaded(loaded, files, names);
+    await assignComponents(batch, staged, { format: FORMAT, file: files[0]! });
   },
 
   async dump(batch: BatchLike, options: BloscDumpOptions): Promise<void> {

@@ -100,6 +100,9 @@ export interface IoErrorRecord {
   readonly column?: string;
   readonly available?: readonly string[];
   readonly global?: string;
+  readonly what?: string;
+  readonly declaredBytes?: number;
+  readonly limitBytes?: number;
 }
 
 /** True for an {@link IoErrorRecord}. */
@@ -112,6 +115,7 @@ export function toIoErrorRecord(error: IoError): IoErrorRecord {
   const record: IoErrorRecord = { ioError: true, name: error.name, format: error.format, file: error.file, message: error.message };
   if (error instanceof MissingColumnError) return { ...record, column: error.column, available: [...error.available] };
   if (error instanceof UnsafePickleError) return { ...record, global: error.global };
+  if (error instanceof LoadLimitError) return { ...record, what: error.what, declaredBytes: error.declaredBytes, limitBytes: error.limitBytes };
   return record;
 }
 
@@ -135,6 +139,8 @@ export function fromIoErrorRecord(record: IoErrorRecord): IoError {
       return new FileFormatError(record.format, record.file, detail);
     case 'UnsupportedDataError':
       return new UnsupportedDataError(record.format, record.file, detail);
+    case 'LoadLimitError':
+      return new LoadLimitError(record.format, record.file, record.what ?? detail, record.declaredBytes ?? NaN, record.limitBytes ?? NaN);
     default:
       return new IoError(record.format, record.file, detail);
   }
@@ -150,6 +156,8 @@ export class LoadLimitError extends IoError {
   readonly declaredBytes: number;
   /** The limit in force, in bytes. */
   readonly limitBytes: number;
+  /** What declared the size, e.g. "dataset 'images'". */
+  readonly what: string;
   constructor(format: string, file: string, what: string, declaredBytes: number, limitBytes: number) {
     super(
       format,
@@ -158,5 +166,6 @@ export class LoadLimitError extends IoError {
     );
     this.declaredBytes = declaredBytes;
     this.limitBytes = limitBytes;
+    this.what = what;
   }
 }

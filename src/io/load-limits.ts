@@ -38,9 +38,9 @@ export function getLoadLimits(): LoadLimits {
 
 /**
  * Throws a {@link LoadLimitError} naming `file` when `declaredBytes` (what the file declares for
- * `what`, e.g. "dataset 'images'") is not a finite non-negative size within the limit.
+ * `what`, e.g. "dataset 'images'") is not a finite non-negative size within the limit (`limit`: the
+ * configured one; readers running on workers pass the limit of the process that started the load).
  */
-export function checkDeclaredSize(format: string, file: string, what: string, declaredBytes: number): void {
-  const limit = current.maxBytes;
+export function checkDeclaredSize(format: string, file: string, what: string, declaredBytes: number, limit: number = current.maxBytes): void {
   if (!Number.isFinite(declaredBytes) || declaredBytes < 0 || declaredBytes > limit) throw new LoadLimitError(format, file, what, declaredBytes, limit);
 }

@@ -9,7 +9,7 @@ import type { BatchLike } from '../batch/batch-like.js';
 import { columnLength, describeKind, isColumn, type Column } from '../ndarray/columns.js';
 import { isNdArray, isTypedArray, type TypedArray } from '../ndarray/ndarray-utils.js';
 import { ArgumentError, ComponentError } from '../errors.js';
-import { MissingColumnError } from './errors.js';
+import { MissingColumnError, UnsupportedDataError } from './errors.js';
 import { convertInt64, isBigIntArray, type IndexKey, type Int64Policy, type TableSource, type TableValues } from './table.js';
 import { gatherRows, selectRows } from './table-rows.js';
 
@@ -29,12 +29,13 @@ export function prefixedColumns(names: readonly string[], name: string): string[
 
 /** The components stored as `name0, name1, …` columns among `names` (the prefixes whose column 0 exists). */
 export function splitComponentNames(names: readonly string[]): string[] {
-  const out: string[] = [];
+  const columns = new Set(names);
+  const out = new Set<string>();
   for (const name of names) {
     const match = /^(.+?)0$/.exec(name);
-    if (match && !names.includes(match[1]!) && !out.includes(match[1]!)) out.push(match[1]!);
+    if (match && !columns.has(match[1]!)) out.add(match[1]!);
   }
-  return out;
+  return [...out];
 }
 
 /** Where one component's data comes from: one column, or `name0…` columns to reassemble. */
@@ -51,8 +52,9 @@ export interface LoadTarget {
  * components, every column of the file.
  */
 export function loadTargets(table: TableSource, dst: unknown, batch: Pick<BatchLike, 'components'>, what = 'column'): LoadTarget[] {
+  const tableColumns = new Set(table.names);
   const find = (name: string): LoadTarget | null => {
-    if (table.names.includes(name)) return { component: name, columns: [name], split: false };
+    if (tableColumns.has(name)) return { component: name, columns: [name], split: false };
     const columns = prefixedColumns(table.names, name);
     return columns ? { component: name, columns, split: true } : null;
   };
@@ -139,27 +141,43 @@ function readTargets(table: TableSource, targets: readonly LoadTarget[], positio
   return staged;
 }
 
+/** The file a loaded component came from, so an error assigning it names the file. */
+export interface LoadedFrom {
+  readonly format: string;
+  /** The file, or the file of each component (e.g. the first item file holding it). */
+  readonly file: string | ((component: string) => string);
+}
+
 /**
  * Puts loaded components into the batch, all or nothing: every value is checked first (a column
  * with one entry per item, a name that can be a component), then new components are added and
- * existing ones replaced. Uses only the batch's public API.
+ * existing ones replaced. Uses only the batch's public API. With `from`, a component that cannot be
+ * assigned (a name that is a member of the batch, such as `load` or `__proto__`, or the wrong number
+ * of items) is an UnsupportedDataError naming the file it came from; the batch is unchanged.
  */
-export async function assignComponents(batch: BatchLike, staged: ReadonlyMap<string, Column>): Promise<void> {
-  const existing = batch.components ?? [];
+export async function assignComponents(batch: BatchLike, staged: ReadonlyMap<string, Column>, from?: LoadedFrom): Promise<void> {
+  const existing = new Set(batch.components ?? []);
   const added: string[] = [];
-  for (const [name, value] of staged) {
-    if (!isColumn(value) || columnLength(value) !== batch.size) {
-      throw new ComponentError(
-        name,
-        `component '${name}': loaded ${describeKind(value)} with ${isColumn(value) ? columnLength(value) : '?'} items for a batch of ${batch.size}`,
-      );
+  try {
+    for (const [name, value] of staged) {
+      if (!isColumn(value) || columnLength(value) !== batch.size) {
+        throw new ComponentError(
+          name,
+          `component '${name}': loaded ${describeKind(value)} with ${isColumn(value) ? columnLength(value) : '?'} items for a batch of ${batch.size}`,
+        );
+      }
+      if (!existing.has(name)) added.push(name);
     }
-    if (!existing.includes(name)) added.push(name);
+    if (added.length > 0)
+      await batch.addComponents(
+        added,
+        added.map((name) => staged.get(name)),
+      );
+  } catch (error) {
+    if (!from || !(error instanceof ComponentError)) throw error;
+    const file = typeof from.file === 'string' ? from.file : from.file(error.component);
+    throw new UnsupportedDataError(from.format, file, `cannot load component '${error.component}' into the batch: ${error.message}`, { cause: error });
   }
-  if (added.length > 0)
-    await batch.addComponents(
-      added,
-      added.map((name) => staged.get(name)),
-    );
-  for (const [name, value] of staged) if (!added.includes(name)) batch.setComponent(name, value);
+  const isNew = new Set(added);
+  for (const [name, value] of staged) if (!isNew.has(name)) batch.setComponent(name, value);
 }
