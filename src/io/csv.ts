@@ -120,7 +120,9 @@ function typeColumn(values: readonly string[], dtype: CsvColumnType | undefined,
     const out = new BigInt64Array(n);
     for (let row = 0; row < n; row++) {
       if (!integerPattern.test(values[row]!)) bad(row, 'an integer');
-      out[row] = BigInt(values[row]!);
+      const value = BigInt(values[row]!);
+      if (value < INT64_MIN || value > INT64_MAX) bad(row, 'an integer that fits int64');
+      out[row] = value;
     }
     return out;
   }
@@ -148,19 +150,43 @@ function typeColumn(values: readonly string[], dtype: CsvColumnType | undefined,
       continue;
     }
     anyValue = true;
-    if (allInteger && !integerPattern.test(v)) allInteger = false;
+    if (allInteger && (!integerPattern.test(v) || negativeZero.test(v))) allInteger = false; // '-0' keeps its sign as a float
     if (allNumber && !integerPattern.test(v) && !floatPattern.test(v)) allNumber = false;
     if (allBool && parseBool(v) === null) allBool = false;
   }
   if (!anyValue) return Float64Array.from(values, () => NaN);
   if (allInteger && !anyMissing) {
-    const out = new BigInt64Array(n);
-    for (let row = 0; row < n; row++) out[row] = BigInt(values[row]!);
-    return out;
+    const integers = integerColumn(values);
+    if (integers) return integers;
+    allNumber = false; // integers beyond 64 bits, or beyond int64 mixed with negatives: text, as pandas keeps them
   }
   if (allNumber) return Float64Array.from(values, (v) => (missingMarkers.has(v) ? NaN : parseFloatField(v)));
   if (allBool) return values.map((v) => (missingMarkers.has(v) ? null : parseBool(v)));
   return values.map((v) => (v === '' ? null : v));
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+/** '-0', '-00', …: an integer field that is a negative zero. */
+const negativeZero = /^-0+$/;
+
+/**
+ * A column of integer fields as pandas types it: int64, or uint64 when a value is beyond int64 and
+ * none is negative (BigUint64Array: 18446744073709551615 stays itself, never wraps to -1); null when
+ * the values fit neither (the column is then text).
+ */
+function integerColumn(values: readonly string[]): BigInt64Array | BigUint64Array | null {
+  const parsed = values.map((v) => BigInt(v));
+  let min = 0n;
+  let max = 0n;
+  for (const value of parsed) {
+    if (value < min) min = value;
+    if (value > max) max = value;
+  }
+  if (min >= INT64_MIN && max <= INT64_MAX) return BigInt64Array.from(parsed);
+  if (min >= 0n && max <= UINT64_MAX) return BigUint64Array.from(parsed);
+  return null;
 }
 
 function indexValues(values: readonly string[]): IndexKey[] {
@@ -186,14 +212,14 @@ const validTypes = ['float32', 'float64', 'int8', 'int16', 'int32', 'uint8', 'ui
  * itself wins). A key that is neither is a MissingColumnError listing the components and columns.
  */
 function columnTypes(option: unknown, header: readonly string[], file: string): Record<string, CsvColumnType> {
-  if (option === undefined || option === null) return {};
+  if (option === undefined || option === null) return Object.create(null) as Record<string, CsvColumnType>;
   if (typeof option !== 'object' || Array.isArray(option)) throw new ArgumentError('dtypes', 'expected a record {column or component: type}');
   const entries = Object.entries(option as Record<string, unknown>);
   for (const [name, type] of entries) {
     if (typeof type !== 'string' || !validTypes.includes(type))
       throw new ArgumentError('dtypes', `'${name}': unknown type ${JSON.stringify(type)}; expected one of ${validTypes.join(', ')}`);
   }
-  const out: Record<string, CsvColumnType> = {};
+  const out = Object.create(null) as Record<string, CsvColumnType>; // no prototype: a column may be named __proto__
   for (const [name, type] of entries) {
     if (header.includes(name)) continue;
     const columns = prefixedColumns(header, name);
@@ -248,6 +274,7 @@ export async function readCsvTable(file: string, options: Partial<CsvLoadOptions
     return out;
   };
   const names = header.filter((_, position) => position !== indexPosition);
+  const positions = new Map(header.map((name, position) => [name, position] as const)); // names are unique (uniqueHeader)
   const cache = new Map<string, TableValues>();
   return {
     format: FORMAT,
@@ -260,7 +287,8 @@ export async function readCsvTable(file: string, options: Partial<CsvLoadOptions
     read(name) {
       let values = cache.get(name);
       if (!values) {
-        const position = header.indexOf(name);
+        const position = positions.get(name);
+        if (position === undefined || position === indexPosition) throw new MissingColumnError(FORMAT, file, name, names, 'column');
         values = typeColumn(rawColumn(position), dtypes[name], file, name);
         cache.set(name, values);
       }
@@ -271,6 +299,7 @@ export async function readCsvTable(file: string, options: Partial<CsvLoadOptions
 
 function formatNumber(value: number): string {
   if (Number.isNaN(value)) return '';
+  if (Object.is(value, -0)) return '-0.0'; // String(-0) is '0'; pandas writes and reads '-0.0'
   if (value === Infinity) return 'inf';
   if (value === -Infinity) return '-inf';
   return String(value);
@@ -284,7 +313,7 @@ export const csvFormat: FormatHandler<CsvLoadOptions, CsvDumpOptions> = {
     const policy = int64Policy(options.int64);
     const table = await readCsvTable(file, options);
     const staged: Map<string, Column> = readComponents(table, batch, options.dst, policy);
-    await assignComponents(batch, staged);
+    await assignComponents(batch, staged, { format: FORMAT, file });
   },
 
   async readTable(options: CsvLoadOptions, components: readonly string[] | null) {
