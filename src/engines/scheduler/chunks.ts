@@ -22,9 +22,18 @@ function isBatchLike(value: unknown): value is BatchLike {
   return typeof value === 'object' && value !== null && typeof (value as BatchLike).getAttrs === 'function' && Array.isArray((value as BatchLike).indices);
 }
 
+/** True when `value` certainly survives structured cloning without trying (primitives other than symbols). */
+function isClonedAsIs(value: unknown): boolean {
+  return value === null || (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol');
+}
+
 function cloneableAttributes(attributes: Record<string, unknown>): Record<string, unknown> {
   const kept: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(attributes)) {
+    if (isClonedAsIs(value)) {
+      kept[name] = value;
+      continue;
+    }
     try {
       structuredClone(value);
       kept[name] = value;
@@ -45,6 +54,7 @@ export function describeSelf(thisArg: unknown): Omit<WorkerSelf, 'ids'> | null {
 /** Throws an ArgumentError naming the first option or argument of `task` that cannot be sent to a worker of `target`. */
 export function assertCloneable(task: ItemTask, target: string): void {
   for (const [name, value] of Object.entries(task.options)) {
+    if (isClonedAsIs(value)) continue;
     try {
       structuredClone(value);
     } catch {
@@ -55,6 +65,7 @@ export function assertCloneable(task: ItemTask, target: string): void {
     }
   }
   task.args.forEach((value, index) => {
+    if (isClonedAsIs(value)) return;
     try {
       structuredClone(value);
     } catch {

@@ -24,10 +24,20 @@ export type ModuleImporter = (file: string) => Promise<Record<string, unknown>>;
 type AnyClass = { prototype: object; name: string } & (new (...args: never[]) => object);
 const functions = new Map<string, ItemFunction>();
 
+/** Classes looked up in vain, by module and name: a module is imported once per worker, so the answer does not change. */
+const missingClasses = new Map<string, Error>();
+
 async function findClass(importModule: ModuleImporter, module: string, className: string): Promise<AnyClass> {
+  const key = `${module}\0${className}`;
+  const missing = missingClasses.get(key);
+  if (missing) throw missing;
   const exports = await importModule(module);
   const cls = (findRegisteredClass(module, className) ?? exports[className]) as AnyClass | undefined;
-  if (typeof cls !== 'function') throw new Error(`class '${className}' was not found in ${module} (it must be defined at the top level of that module)`);
+  if (typeof cls !== 'function') {
+    const error = new Error(`class '${className}' was not found in ${module} (it must be defined at the top level of that module)`);
+    missingClasses.set(key, error);
+    throw error;
+  }
   return cls;
 }
 
@@ -53,9 +63,11 @@ async function resolveFunction(importModule: ModuleImporter, reference: Function
  * throws `error`, so an item function that needs its batch fails with the reason, and one that never
  * touches `this` still runs.
  */
-function unavailableSelf(error: WorkerSetupError): object {
+function unavailableSelf(makeError: () => WorkerSetupError): object {
+  let error: WorkerSetupError | undefined;
+  // the error is made on first use only: most item functions of such a batch never touch `this`
   const fail = (): never => {
-    throw error;
+    throw (error ??= makeError());
   };
   return new Proxy(Object.create(null) as object, {
     // `then` is read when the stand-in is returned from an async function: it is not a thenable
@@ -84,13 +96,13 @@ async function buildSelf(importModule: ModuleImporter, action: string, self: Wor
     cls = await findClass(importModule, module, self.className);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return unavailableSelf(new WorkerSetupError(action, self.className, module, reason, { cause: error }));
+    return unavailableSelf(() => new WorkerSetupError(action, self.className, module, reason, { cause: error }));
   }
   try {
     return new (cls as unknown as new (index: unknown, options: unknown) => object)(ids, { ...self.attributes });
   } catch (error) {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return unavailableSelf(new WorkerSetupError(action, self.className, module, `its constructor threw (${reason})`, { cause: error }));
+    return unavailableSelf(() => new WorkerSetupError(action, self.className, module, `its constructor threw (${reason})`, { cause: error }));
   }
 }
 
