@@ -4,6 +4,7 @@
  * and dumps refuse names that HDF5 would silently change, before writing anything.
  */
 import { afterAll, describe, expect, test } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ArgumentError, Batch, BatchflowError, ComponentError, CorruptFileError, Dataset, UnsupportedDataError, isNdArray } from '../../src/index.js';
@@ -55,6 +56,31 @@ describe('hdf5: damaged files are typed errors naming the file', () => {
     expect(toList(batch.get(undefined, 'labels'))).toHaveLength(10);
     expect(batch.get(undefined, 'names')).toHaveLength(10);
   });
+
+  test('a damaged string heap that froze the HDF5 library is a CorruptFileError (loaded in a child process killed at a deadline)', () => {
+    const bytes = new Uint8Array(readFileSync(fixture('plain.h5')));
+    const dir = tempDir();
+    const files = [3328, 2928].map((at) => {
+      const copy = bytes.slice();
+      copy[at] = 0x7f; // the declared size of a global-heap object holding one of the 'names' strings
+      const file = path.join(dir, `heap-${at}.h5`);
+      writeFileSync(file, copy);
+      return file;
+    });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'support', 'load-probe.ts'), 'hdf5', ...files], {
+      encoding: 'utf8',
+      timeout: 90_000,
+    });
+    const lines = run.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { file: string; name?: string; message?: string });
+    expect(lines.map((line) => line.file)).toEqual(files); // none froze the child
+    for (const line of lines) {
+      expect(line.name).toBe('CorruptFileError');
+      expect(line.message).toContain(line.file);
+    }
+  }, 120_000);
 
   test('a float16 dataset is an UnsupportedDataError naming the dataset; the other datasets load', async () => {
     const file = hostile('float16.h5');

@@ -9,19 +9,32 @@
 import { ArgumentError, BatchflowError, ComponentError } from '../errors.js';
 import { CorruptFileError, UnsupportedDataError } from './errors.js';
 import { resetH5wasm, type H5Dataset } from './h5wasm-import.js';
+import { checkGlobalHeaps } from './hdf5-heaps.js';
 import { checkDeclaredSize } from './load-limits.js';
 
 const FORMAT = 'hdf5';
 const FLOAT_CLASS = 1;
+/** Files up to this size have their global heaps checked when opened; larger ones before their first variable-length dataset is read. */
+export const EAGER_HEAP_CHECK_BYTES = 64 * 1024 * 1024;
 
 /** The bytes one load has read so far, checked against the load limit as each dataset is read. */
 export class LoadBudget {
   private used = 0;
+  private heapsChecked = false;
 
   constructor(
     readonly file: string,
     readonly fileSize: number,
-  ) {}
+  ) {
+    if (fileSize <= EAGER_HEAP_CHECK_BYTES) this.checkHeaps();
+  }
+
+  /** Checks the file's global heap collections (where variable-length data live), once. */
+  private checkHeaps(): void {
+    if (this.heapsChecked) return;
+    checkGlobalHeaps(this.file, this.fileSize);
+    this.heapsChecked = true;
+  }
 
   /**
    * Checks that reading `rows` rows (null: all) of `dataset` fits: a float16 dataset is refused (no
@@ -33,6 +46,7 @@ export class LoadBudget {
     const shape = (dataset.shape ?? []) as number[];
     if (metadata.type === FLOAT_CLASS && metadata.size === 2)
       throw new UnsupportedDataError(FORMAT, this.file, `dataset '${name}' is float16, which no JS typed array holds; store it as float32 in the writer`);
+    if (metadata.vlen) this.checkHeaps();
     const elements = shape.reduce((a, b) => a * b, 1);
     const bytes = elements * Math.max(1, metadata.size);
     const read = rows === null || shape.length === 0 || shape[0] === 0 ? bytes : (bytes / shape[0]!) * rows;
