@@ -49,7 +49,10 @@ function batchflowFiles(): FuzzSeed {
 
 /** The seeds: our container, our batchflow-layout pickles, and BatchFlow's own files. */
 export async function bloscSeeds(): Promise<FuzzSeed[]> {
-  return [await dumped('container'), await dumped('batchflow'), batchflowFiles()];
+  const container = await dumped('container');
+  // a batch without components loads every name a file holds, so renamed entries reach the batch
+  const open: FuzzSeed = { ...container, name: 'container-any', load: { kind: 'batch', fmt: 'blosc', src: '.', ids: [0, 1, 2], components: null } };
+  return [container, open, await dumped('batchflow'), batchflowFiles()];
 }
 
 async function payloadOf(bytes: Uint8Array): Promise<Uint8Array | null> {
@@ -134,6 +137,19 @@ export const bloscMutations: readonly FormatMutation[] = [
       if (!payload || !isContainer(payload)) return null;
       const { header, data } = splitContainer(payload);
       editHeader(header, random);
+      return codec.encode(joinContainer(header, data));
+    },
+  },
+  {
+    // a time bomb for a loader that is not linear in the number of components
+    name: 'many-entries',
+    async apply(bytes, random) {
+      const payload = await payloadOf(bytes);
+      if (!payload || !isContainer(payload)) return null;
+      const { header, data } = splitContainer(payload);
+      const [name, entry] = Object.entries(header).find(([key]) => key !== '__metadata__')!;
+      const count = random.between(1000, 10000);
+      for (let k = 0; k < count; k++) header[`${name}_${k}`] = { ...entry };
       return codec.encode(joinContainer(header, data));
     },
   },

@@ -41,6 +41,7 @@ export async function csvSeeds(): Promise<FuzzSeed[]> {
     { ...dumped, name: 'dumped-table', load: { kind: 'table', fmt: 'csv', src: 'table.csv' } },
     pandas,
     { ...pandas, name: 'table-fromTable', load: { kind: 'table', fmt: 'csv', src: 'table.csv', options: { int64: 'bigint' } } },
+    { ...dumped, name: 'dumped-any', load: { kind: 'batch', fmt: 'csv', src: 'table.csv', ids: [0, 1, 2, 3], components: null, options: { int64: 'bigint' } } },
   ];
 }
 
@@ -63,6 +64,9 @@ const hostileFields = [
   'a'.repeat(1000),
   '1,2',
   '"x\ny"',
+  '__proto__',
+  'load',
+  'constructor',
 ];
 
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
