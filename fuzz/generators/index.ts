@@ -5,9 +5,13 @@
 import type { FuzzGenerator } from '../types.js';
 import { bloscMutations, bloscSeeds } from './blosc.js';
 import { csvMutations, csvSeeds } from './csv.js';
+import { featherMutations, featherSeeds } from './feather.js';
+import { hdf5Mutations, hdf5Seeds } from './hdf5.js';
 
 /** Every registered generator, by format. */
 export const generators: readonly FuzzGenerator[] = [
   { format: 'blosc', seeds: bloscSeeds, mutations: bloscMutations },
   { format: 'csv', seeds: csvSeeds, mutations: csvMutations },
+  { format: 'feather', seeds: featherSeeds, mutations: featherMutations },
+  { format: 'hdf5', seeds: hdf5Seeds, mutations: hdf5Mutations },
 ];

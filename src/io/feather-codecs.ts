@@ -11,8 +11,8 @@ import lz4js from 'lz4js';
 import { getLoadLimits } from './load-limits.js';
 
 /**
- * A compressed buffer that declares more than a load may allocate (`overLimit`), or decompresses to
- * more than it declares; the reader turns it into a typed error naming the file.
+ * A compressed buffer that declares more than a load may allocate (`overLimit`), or does not
+ * decompress to what it declares; the reader turns it into a typed error naming the file.
  */
 export class DecodedSizeError extends Error {
   override name = 'DecodedSizeError';
@@ -20,7 +20,7 @@ export class DecodedSizeError extends Error {
     readonly bytes: number,
     readonly overLimit: boolean,
   ) {
-    super(overLimit ? `a compressed buffer declares ${bytes} bytes` : `a compressed buffer decompresses to more than its declared ${bytes} bytes`);
+    super(overLimit ? `a compressed buffer declares ${bytes} bytes` : `a compressed buffer does not decompress to its declared ${bytes} bytes`);
   }
 }
 
@@ -48,10 +48,42 @@ function declaredCap(data: Uint8Array): number | null {
   return declared;
 }
 
+const LZ4_MAGIC = 0x184d2204;
+const LZ4_BLOCK_SIZES: Readonly<Record<number, number>> = { 4: 0x10000, 5: 0x40000, 6: 0x100000, 7: 0x400000 };
+
+/**
+ * Checks the block structure of an LZ4 frame (lz4js trusts it: a block size past the end of the data
+ * makes it copy up to 2 GiB of `undefined`, for minutes). Throws a plain Error the reader wraps.
+ */
+function checkLz4Frame(data: Uint8Array): void {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const fail = (why: string): never => {
+    throw new Error(`damaged LZ4 frame: ${why}`);
+  };
+  if (data.length < 7 || view.getUint32(0, true) !== LZ4_MAGIC) fail('no LZ4 frame magic');
+  const flags = data[4]!;
+  const maxBlock = LZ4_BLOCK_SIZES[(data[5]! >> 4) & 7] ?? fail(`unknown block size code ${(data[5]! >> 4) & 7}`);
+  const blockChecksums = (flags & 0x10) !== 0;
+  let at = 6 + ((flags & 0x08) !== 0 ? 8 : 0) + 1; // content size, header checksum
+  for (;;) {
+    if (at + 4 > data.length) fail('it ends inside a block header');
+    const word = view.getUint32(at, true);
+    at += 4;
+    if (word === 0) return;
+    const size = word & 0x7fffffff;
+    if (size > maxBlock || at + size + (blockChecksums ? 4 : 0) > data.length) fail(`a block of ${size} bytes at byte ${at} does not fit`);
+    at += size + (blockChecksums ? 4 : 0);
+  }
+}
+
 function decodeLz4(data: Uint8Array): Uint8Array {
   const cap = declaredCap(data);
-  // with maxSize, lz4js allocates exactly that and never writes past it
-  return aligned(cap === null ? lz4js.decompress(data) : lz4js.decompress(data, cap));
+  checkLz4Frame(data);
+  if (cap === null) return aligned(lz4js.decompress(data));
+  // with maxSize, lz4js allocates exactly that and never writes past it: one byte more shows an overrun
+  const out = lz4js.decompress(data, cap + 1);
+  if (out.length !== cap) throw new DecodedSizeError(cap, false);
+  return aligned(out);
 }
 
 function decodeZstd(data: Uint8Array): Uint8Array {
@@ -65,6 +97,7 @@ function decodeZstd(data: Uint8Array): Uint8Array {
     chunks.push(chunk);
   });
   stream.push(data, true);
+  if (declared !== null && total !== declared) throw new DecodedSizeError(declared, false);
   if (chunks.length === 1) return aligned(chunks[0]!);
   const out = new Uint8Array(total);
   let at = 0;
