@@ -62,7 +62,7 @@ async function dumpedFile(dir: string): Promise<string> {
 }
 
 describe('feather: damaged files end in a typed error naming the file, never a freeze', () => {
-  test('files that froze apache-arrow (a field offset past its message, 2^40 declared rows) and seeded damage are refused in a child process', async () => {
+  test('files that froze the reader (a field offset past its message, 2^40 declared rows, an LZ4 block past its data) and seeded damage are refused in a child process', async () => {
     const dir = tempDir();
     const sources = [...pyarrowFiles.map(fixture), await dumpedFile(dir)];
     const files: string[] = [];
@@ -84,6 +84,15 @@ describe('feather: damaged files end in a typed error naming the file, never a f
         `${base}-rows.feather`,
         edited(bytes, (view) => view.setBigInt64(layout.firstBatchRows, 1n << 40n, true)),
       );
+      if (layout.firstCompressedLength !== null && bytes[layout.firstCompressedLength + 8] === 0x04) {
+        // an LZ4 frame (after the 8-byte length prefix) whose first block claims 2 GiB − 1 stored bytes
+        const frame = layout.firstCompressedLength + 8;
+        const blockHeader = frame + 6 + ((bytes[frame + 4]! & 0x08) !== 0 ? 8 : 0) + 1;
+        write(
+          `${base}-lz4-block.feather`,
+          edited(bytes, (view) => view.setUint32(blockHeader, 0xffffffff, true)),
+        );
+      }
     }
     const rng = new Rng(13);
     for (let k = 0; k < 60; k++) {
@@ -99,6 +108,9 @@ describe('feather: damaged files end in a typed error naming the file, never a f
     }
     const crafted = lines.filter((line) => /-(header-type|rows)\.feather$/.test(line.file));
     expect(crafted.map((line) => line.name)).toEqual(crafted.map(() => 'CorruptFileError'));
+    const lz4 = lines.filter((line) => line.file.endsWith('-lz4-block.feather'));
+    expect(lz4.length).toBeGreaterThan(0);
+    for (const line of lz4) expect(line.message).toMatch(/damaged LZ4 frame/);
   }, 120_000);
 
   test('a schema whose field count is changed to 2^32 − 1 is a CorruptFileError, not a silently shorter table', async () => {
