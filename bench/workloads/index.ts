@@ -13,6 +13,7 @@ import { workloadCsvPipeline } from './csv-pipeline.js';
 import { workloadHdf5ColdStart } from './hdf5-cold-start.js';
 import { workloadAuto } from './auto.js';
 import { workloadPipelineWorkers } from './pipeline-workers.js';
+import { workloadHostile } from './hostile.js';
 
 export const workloads: readonly Workload[] = [
   workloadA,
@@ -25,4 +26,5 @@ export const workloads: readonly Workload[] = [
   workloadIO,
   workloadCsvPipeline,
   workloadHdf5ColdStart,
+  workloadHostile,
 ];

@@ -10,7 +10,7 @@ import { generators } from '../../fuzz/generators/index.js';
 import { runCases } from '../../fuzz/harness.js';
 import type { FuzzCase } from '../../fuzz/types.js';
 
-const CASES_PER_FORMAT = 40;
+const CASES_PER_FORMAT = 30;
 const SEED = 20261202;
 
 async function* allCases(): AsyncGenerator<FuzzCase> {

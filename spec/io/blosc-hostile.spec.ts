@@ -6,6 +6,7 @@
  * and deeply nested JSON items load. A failed load leaves the batch as it was.
  */
 import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ndarray from 'ndarray';
 import { Batch, CorruptFileError, LoadLimitError, UnsupportedDataError, closeEngines, configureLoadLimits, type NDArray } from '../../src/index.js';
@@ -117,6 +118,45 @@ describe('declared shapes and sizes', () => {
     expect((error as LoadLimitError).limitBytes).toBe(16);
     expect((error as LoadLimitError).file).toBe(path.join(dir, '0.blosc'));
   }, 60_000);
+});
+
+describe('the Blosc frame header', () => {
+  test.each([
+    ['nbytes raised to 2^28', { 4: 2 ** 28 }],
+    ['nbytes and blocksize raised', { 4: 268435804, 8: 8540 }],
+    ['blocksize 0', { 8: 0 }],
+  ])('%s: more blocks than the file can hold is a CorruptFileError before decompressing', async (_, fields) => {
+    const dir = tempDir('bf-blosc-frame-');
+    const zeros = new Images([0, 1]);
+    zeros.setComponent('images', ndarray(new Float32Array(2 * 32 * 32), [2, 32, 32])); // compressible: a compressed frame
+    zeros.setComponent('labels', ['cat', 'dog']);
+    await zeros.dump({ fmt: 'blosc', dst: dir });
+    const file = path.join(dir, '1.blosc');
+    const bytes = Uint8Array.from(readFileSync(file));
+    expect(bytes[2]! & 0x02).toBe(0);
+    const view = new DataView(bytes.buffer);
+    for (const [offset, value] of Object.entries(fields)) view.setUint32(Number(offset), value, true);
+    writeFileSync(file, bytes);
+    const batch = preparedBatch();
+    const error = await loadError(batch, { src: dir });
+    expect(error).toBeInstanceOf(CorruptFileError);
+    expect((error as CorruptFileError).file).toBe(file);
+    expect((error as Error).message).toMatch(/more blocks than its \d+ bytes can hold/);
+    expectUnchanged(batch);
+  });
+
+  test('an uncompressed (memcpyed) frame whose sizes disagree is a CorruptFileError', async () => {
+    const dir = await dumpedItems();
+    const file = path.join(dir, '0.blosc');
+    const bytes = Uint8Array.from(readFileSync(file));
+    expect(bytes[2]! & 0x02).toBe(0x02); // small random data is stored uncompressed
+    const view = new DataView(bytes.buffer);
+    view.setUint32(4, view.getUint32(4, true) + 8, true);
+    writeFileSync(file, bytes);
+    const error = await loadError(preparedBatch(), { src: dir });
+    expect(error).toBeInstanceOf(CorruptFileError);
+    expect((error as Error).message).toMatch(/uncompressed Blosc frame/);
+  });
 });
 
 describe('the data checksum', () => {

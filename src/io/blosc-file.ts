@@ -17,6 +17,8 @@ import type { Int64Policy } from './table.js';
 const FORMAT = 'blosc';
 /** Largest payload a Blosc v1 frame can hold. */
 const BLOSC_MAX_BUFFERSIZE = 2 ** 31 - 1 - 16;
+/** Blosc header flag: the data is stored uncompressed. */
+const BLOSC_MEMCPYED = 0x02;
 
 /** What an item file's Blosc frame holds: our own container or Python BatchFlow's pickle. */
 export type BloscLayout = 'container' | 'batchflow';
@@ -49,6 +51,21 @@ function checkBloscHeader(bytes: Uint8Array, file: string): number {
     );
   }
   if (nbytes < 8 || nbytes > BLOSC_MAX_BUFFERSIZE) throw new CorruptFileError(FORMAT, file, `has an invalid uncompressed size ${nbytes} in its Blosc header`);
+  // the sizes must be able to describe this frame before the decompressor trusts them: a copied
+  // (uncompressed) frame holds exactly nbytes, a compressed one a 4-byte start offset per block
+  const blocksize = view.getUint32(8, true);
+  if ((bytes[2]! & BLOSC_MEMCPYED) !== 0) {
+    if (cbytes !== nbytes + 16)
+      throw new CorruptFileError(FORMAT, file, `is an uncompressed Blosc frame of ${cbytes} bytes whose header declares ${nbytes} bytes of data: corrupted`);
+  } else {
+    const blocks = blocksize === 0 ? Infinity : Math.ceil(nbytes / blocksize);
+    if (16 + 4 * blocks > cbytes)
+      throw new CorruptFileError(
+        FORMAT,
+        file,
+        `has a Blosc header declaring ${nbytes} bytes in blocks of ${blocksize}, more blocks than its ${cbytes} bytes can hold: corrupted`,
+      );
+  }
   return nbytes;
 }
 
