@@ -11,7 +11,8 @@ import { CorruptFileError } from './errors.js';
 import { fileSystemError } from './files.js';
 
 const FORMAT = 'hdf5';
-const SIGNATURE = Buffer.from('GCOL\x01\x00\x00\x00', 'latin1'); // signature, version 1, reserved
+const SIGNATURE = 'GCOL'; // searched as a 4-byte string: much faster than a needle with zero bytes
+const VERSION = 1;
 const HEADER = 16; // signature 4, version 1, reserved 3, collection size 8
 const OBJECT_HEADER = 16; // index 2, references 2, reserved 4, size 8
 const MIN_COLLECTION = 4096;
@@ -47,11 +48,12 @@ export function checkGlobalHeaps(file: string, fileSize: number): void {
     throw fileSystemError(FORMAT, file, error, 'read the file');
   }
   try {
-    const buffer = Buffer.alloc(Math.min(CHUNK, fileSize));
+    const buffer = Buffer.allocUnsafe(Math.min(CHUNK, fileSize)); // only the `length` bytes read are looked at
     for (let offset = 0; offset < fileSize; offset += CHUNK - SIGNATURE.length - HEADER) {
       const length = readSync(fd, buffer, 0, buffer.length, offset);
       for (let hit = buffer.indexOf(SIGNATURE, 0); hit !== -1 && hit < length; hit = buffer.indexOf(SIGNATURE, hit + 1)) {
         if (hit + HEADER > length) break;
+        if (buffer[hit + 4] !== VERSION || buffer.readUIntLE(hit + 5, 3) !== 0) continue;
         const declared = buffer.readBigUInt64LE(hit + 8);
         const position = offset + hit;
         if (declared < BigInt(MIN_COLLECTION) || declared > BigInt(fileSize - position)) continue;
