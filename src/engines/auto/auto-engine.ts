@@ -15,7 +15,7 @@ import { countBucket, recallDecision, rememberDecision, resetAutoDecisions, type
 import { describeItem, itemBytes } from './item-shape.js';
 import { workerBlocker } from './portability.js';
 import { joinProbes, probeItems, type ProbeResult } from './probe.js';
-import { skipFirstItems, sliceTask } from './slice-task.js';
+import { sliceTask } from './slice-task.js';
 
 /** Finds the engine registered under a name (the registry's `getEngine`, passed in to keep the modules acyclic). */
 export type EngineLookup = (name: string) => Engine;
@@ -95,10 +95,9 @@ export class AutoEngine implements Engine {
       const tail = await probeItems(sliceTask(task, probe.count, count), { budgetMs: Infinity, maxItems: count, timeout: rest.timeout });
       return probe.results.concat(tail.results);
     }
-    // the pool runs the whole task with the probed items masked out, so every item keeps its position
-    const results = await this.engineFor('threads').run(skipFirstItems(task, probe.count), { ...rest, chunkSize: options.chunkSize ?? choice.chunkSize });
-    for (let k = 0; k < probe.count; k++) results[k] = probe.results[k];
-    return results;
+    // the pool runs the items after the probe only: the slice's offset keeps every item at its position
+    const results = await this.engineFor('threads').run(sliceTask(task, probe.count, count), { ...rest, chunkSize: options.chunkSize ?? choice.chunkSize });
+    return probe.results.concat(results);
   }
 
   /** Runs a whole call on the remembered engine ('for' when its options cannot travel this time). */

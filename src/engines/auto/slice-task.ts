@@ -40,18 +40,3 @@ export function sliceTask(task: ItemTask, start: number, end: number): ItemTask 
     indexValues: Array.prototype.slice.call(task.indexValues, start, end) as unknown[],
   };
 }
-
-/**
- * `task` with its first `done` items switched off (passed through by the mask, as `p` does), for an
- * engine that runs a whole task from position 0: the remaining items keep their global positions
- * without the engine having to honour `offset`. The results of the first `done` positions are the
- * items themselves and must be replaced by the caller.
- */
-export function skipFirstItems(task: ItemTask, done: number): ItemTask {
-  if (done <= 0) return task;
-  const count = task.items.length;
-  const mask = new Uint8Array(count);
-  if (task.applyMask) mask.set(task.applyMask.subarray(done, count), done);
-  else mask.fill(1, done);
-  return { ...task, applyMask: mask };
-}

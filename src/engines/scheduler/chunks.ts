@@ -110,9 +110,14 @@ export interface CallContext {
   readonly output: SharedOutput | null;
 }
 
-/** The message of chunk [start, end); buffers that may be moved are added to `transfer`. */
+/**
+ * The message of chunk [start, end) (local to the task); buffers that may be moved are added to
+ * `transfer`. The worker sees global positions (`task.offset` added), so a slice of a task gives its
+ * items the generators, ids and error positions they have in the whole task.
+ */
 export function chunkMessage(call: CallContext, start: number, end: number, transfer: ArrayBuffer[]): WorkerTaskMessage {
   const { task, self, sharedMemory } = call;
+  const offset = task.offset;
   const encode = (at: (position: number) => unknown): EncodedList => encodeList(end - start, (k) => at(start + k), transfer, false, sharedMemory);
   const indices = self ? (task.thisArg as BatchLike).indices : null;
   const values = task.indexValues;
@@ -121,9 +126,12 @@ export function chunkMessage(call: CallContext, start: number, end: number, tran
     fn: call.reference,
     // `this` in the worker holds the ids of this chunk's items only (the whole index per message would cost more than small
     // items), packed: a list of numbers is one transferred buffer instead of a structured clone element by element
-    self: self && { ...self, ids: encodeList(Math.max(0, Math.min(end, indices!.length) - start), (k) => indices![start + k], transfer) },
-    start,
-    end,
+    self: self && {
+      ...self,
+      ids: encodeList(Math.max(0, Math.min(offset + end, indices!.length) - offset - start), (k) => indices![offset + start + k], transfer),
+    },
+    start: offset + start,
+    end: offset + end,
     items: encode((position) => task.items.at(position)),
     options: task.options,
     perItemOptions: task.perItemOptions.map(([name, source]) => [name, encode((position) => source.valueAt(position))] as const),
@@ -134,6 +142,7 @@ export function chunkMessage(call: CallContext, start: number, end: number, tran
     // the index values are usually the batch ids, already in `self`
     indexValues: values === indices ? null : encodeList(Math.max(0, Math.min(end, values.length) - start), (k) => values[start + k], transfer),
     sharedMemory,
-    output: call.output,
+    // workers write shared results at their global position: only a task that starts at 0 can share its result buffer
+    output: offset === 0 ? call.output : null,
   };
 }
