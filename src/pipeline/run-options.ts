@@ -29,10 +29,12 @@ export interface RunOptions {
    * Where batches are produced: `'for'` (the default) in the calling thread; any other registered
    * engine (`'threads'`, `'mpc'`, an alias or a custom name) runs the first records of each batch on
    * its workers, `prefetch` batches ahead (see "Batches on workers" in docs/pipelines.md). The
-   * pipeline must be marked with `portablePipeline(pipeline, import.meta.url)`.
+   * pipeline must be marked with `portablePipeline(pipeline, import.meta.url)`. `'auto'` times the
+   * first batch on the calling thread and produces the following ones on `'threads'` only when that
+   * pays (a pipeline that cannot run on workers stays on the calling thread; see `getAutoDecisions()`).
    */
   target?: Target;
-  /** Workers of a worker `target` (default: the engine's own, the number of cores). */
+  /** Workers of a worker `target` or of `'auto'` (default: the engine's own, the number of cores). */
   nWorkers?: number;
   /**
    * Show a progress bar (epoch, batches done, batches/s and items/s, elapsed time, ETA) on a terminal:

@@ -12,6 +12,7 @@ import { createProgress } from './progress.js';
 import { splitStages } from './records.js';
 import type { ResolvedRunOptions } from './run-options.js';
 import type { RunHost, RunState } from './run-state.js';
+import { autoStage, planAuto } from './workers/auto-stage.js';
 import { planWorkers, workerStage } from './workers/worker-stage.js';
 
 /** Why a run that asked for batches yielded none: the index gave none, or every batch was discarded. */
@@ -27,7 +28,10 @@ export async function* runBatches<B extends Batch>(host: RunHost, run: RunState)
   if (options.nEpochs === 0 || options.nIters === 0) return;
   const { stages, rebatches } = splitStages(host.records);
   // batches on workers: everything that could refuse the run does so here, before any work
-  const workers = options.target === 'for' ? null : await planWorkers(host, stages[0]!, options.target, options.nWorkers);
+  const onCaller = options.target === 'for' || options.target === 'auto';
+  const workers = onCaller ? null : await planWorkers(host, stages[0]!, options.target, options.nWorkers);
+  // target 'auto': the first batch decides (a pipeline that cannot run on workers stays here, without an error)
+  const auto = options.target === 'auto' ? await planAuto(host, stages[0]!, run) : null;
   const progress = await createProgress(options.bar, {
     total,
     datasetSize: dataset.length,
@@ -60,10 +64,9 @@ export async function* runBatches<B extends Batch>(host: RunHost, run: RunState)
       onIgnoredError: (error: unknown, number: number) =>
         process.emitWarning(`batch ${number} of stage ${stage} dropped: ${error instanceof Error ? error.message : String(error)}`, 'BatchflowWarning'),
     };
-    stream =
-      stage === 0 && workers
-        ? workerStage(input, workers, host, run, stageOptions)
-        : orderedStage(input, (batch: B, number: number) => executeBatch(host, batch, records, run, stage, number), stageOptions);
+    if (stage === 0 && auto) stream = autoStage(input, auto, host, run, stageOptions);
+    else if (stage === 0 && workers) stream = workerStage(input, workers, host, run, stageOptions);
+    else stream = orderedStage(input, (batch: B, number: number) => executeBatch(host, batch, records, run, stage, number), stageOptions);
   });
   let yielded = 0;
   try {

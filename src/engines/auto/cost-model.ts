@@ -79,3 +79,33 @@ export function chooseEngine(input: CostInput, costs: TransportCosts = threadCos
   const useWorkers = parallel > 1 && workersMs * WORKER_MARGIN < forMs;
   return { engine: useWorkers ? 'threads' : 'for', chunkSize: useWorkers ? chunkSize : undefined, forMs, workersMs };
 }
+
+/** What the rule needs to know about the batches of a pipeline run. */
+export interface BatchCostInput {
+  /** Time of the records that would run on workers, measured on the first batch (ms). */
+  readonly perBatchMs: number;
+  /** Bytes of the batch's components on the way to a worker and back (both added). */
+  readonly batchBytes: number;
+  /** Batches that can be produced at once: workers, CPUs and batches in flight (`prefetch + 1`), the smallest. */
+  readonly parallel: number;
+}
+
+/** The rule's answer for a pipeline run: the engine of the following batches and the estimates per batch (ms). */
+export interface BatchCostChoice {
+  readonly engine: 'for' | 'threads';
+  readonly forMs: number;
+  readonly workersMs: number;
+}
+
+/**
+ * Picks the calling thread ('for') or the 'threads' pool for the batches of a pipeline run: on the pool
+ * each batch is one call of one item (its message and call costs) and moves its bytes both ways,
+ * while `parallel` batches are produced at once.
+ */
+export function chooseBatchEngine(input: BatchCostInput, costs: TransportCosts = threadCosts): BatchCostChoice {
+  const forMs = input.perBatchMs;
+  const parallel = Math.max(1, input.parallel);
+  const workersMs = costs.callMs + costs.messageMs + costs.itemMs + input.batchBytes * costs.byteMs + forMs / parallel;
+  const useWorkers = parallel > 1 && workersMs * WORKER_MARGIN < forMs;
+  return { engine: useWorkers ? 'threads' : 'for', forMs, workersMs };
+}

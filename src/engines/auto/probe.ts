@@ -39,7 +39,7 @@ export interface ProbeLimits {
 const MIN_STRETCH_MS = 0.05;
 
 /** CPU time of this process (user + system), in milliseconds. */
-function cpuMs(): number {
+export function cpuMs(): number {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1000;
 }

@@ -128,18 +128,18 @@ async function produceOnWorker(
   return { batch: produced, outcome };
 }
 
+/** Produces the batches of a run's first stage on workers, one call per batch; `halt()` drops the outcomes of batches still in flight. */
+export interface WorkerProducer<B extends Batch> {
+  readonly process: (batch: B, number: number) => Promise<B | null>;
+  readonly halt: () => void;
+}
+
 /**
- * The first stage on workers: batches are produced concurrently (up to `prefetch + 1`), the records
- * after the first stateful one run on the calling thread one batch after another in batch order, and
- * results are yielded in order with SkipBatch / StopPipeline / errors handled as without workers.
+ * The per-batch work of the first stage on workers: each batch is produced on a worker, then the
+ * records after the first stateful one run on the calling thread one batch after another, in batch
+ * order (a batch after one that stopped or failed the run does not run them).
  */
-export async function* workerStage<B extends Batch>(
-  inputs: AsyncIterable<B>,
-  plan: WorkerPlan,
-  host: RunHost,
-  run: RunState,
-  options: StageOptions,
-): AsyncGenerator<B> {
+export function workerProducer<B extends Batch>(plan: WorkerPlan, host: RunHost, run: RunState, options: StageOptions): WorkerProducer<B> {
   let turn: Promise<void> = Promise.resolve();
   let halted = false;
   const process = async (batch: B, number: number): Promise<B | null> => {
@@ -165,9 +165,25 @@ export async function* workerStage<B extends Batch>(
       done();
     }
   };
+  return { process, halt: () => (halted = true) };
+}
+
+/**
+ * The first stage on workers: batches are produced concurrently (up to `prefetch + 1`), the records
+ * after the first stateful one run on the calling thread one batch after another in batch order, and
+ * results are yielded in order with SkipBatch / StopPipeline / errors handled as without workers.
+ */
+export async function* workerStage<B extends Batch>(
+  inputs: AsyncIterable<B>,
+  plan: WorkerPlan,
+  host: RunHost,
+  run: RunState,
+  options: StageOptions,
+): AsyncGenerator<B> {
+  const producer = workerProducer<B>(plan, host, run, options);
   try {
-    yield* orderedStage(inputs, process, options);
+    yield* orderedStage(inputs, producer.process, options);
   } finally {
-    halted = true;
+    producer.halt();
   }
 }
