@@ -142,6 +142,8 @@ export async function* autoStage<B extends Batch>(
   try {
     yield* orderedStage(inputs, process, options);
   } finally {
-    (producer as WorkerProducer<B> | null)?.halt(); // set by the first batch (the compiler cannot see it)
+    const onWorkers = producer as WorkerProducer<B> | null; // set by the first batch (the compiler cannot see it)
+    onWorkers?.halt();
+    await onWorkers?.settled();
   }
 }

@@ -22,6 +22,7 @@ import type { RunSeeds } from '../seeds.js';
 import type { PipelineState } from '../state.js';
 import { PipelineView } from '../view.js';
 import { fillBatch, packBatch, type BatchMeta, type Payload } from './batch-payload.js';
+import { inChildProcessWorker, moveColumnsToFile, type ColumnsInFile } from './column-files.js';
 import { importUserModule } from './import-module.js';
 import { markedPipeline, type PipelineReference } from './portable-pipeline.js';
 
@@ -37,11 +38,19 @@ export interface ProduceRequest {
   readonly batch: BatchMeta;
   /** False when the batch had no data to send (the columns are all empty). */
   readonly hasData: boolean;
+  /** Positions of the large columns, sent as the task's extra arguments (null in the payload). */
+  readonly argColumns: readonly number[];
 }
 
 /** What a worker gives back for one batch. */
 export type ProduceOutcome =
-  | { readonly kind: 'batch'; readonly batch: BatchMeta; readonly random: RngSnapshot }
+  | {
+      readonly kind: 'batch';
+      readonly batch: BatchMeta;
+      readonly random: RngSnapshot;
+      /** Large columns a child process wrote to a shared-memory file (null in the payload), or null. */
+      readonly columnsInFile: ColumnsInFile | null;
+    }
   | { readonly kind: 'discarded' }
   | { readonly kind: 'error'; readonly error: SerialisedThrown };
 
@@ -135,17 +144,25 @@ async function produce(request: ProduceRequest, columns: readonly unknown[]): Pr
   const result = await producing(() => executeBatch(host, batch, records, run, 0, request.number));
   if (result === null) return [{ kind: 'discarded' }];
   const packed = packBatch(result);
+  const columnsInFile = inChildProcessWorker() ? moveColumnsToFile(packed.columns) : null;
   // the generator the records drew from (the view's: the batch's own, even when an action returned another batch)
-  return [{ kind: 'batch', batch: packed.meta, random: batch.random.snapshot() }, ...packed.columns];
+  return [{ kind: 'batch', batch: packed.meta, random: batch.random.snapshot(), columnsInFile }, ...packed.columns];
 }
 
 /**
  * Produces one batch on a worker (the item function of a batch task): `payload` is
- * `[ProduceRequest, ...columns]`. Errors of the steps come back as data (their class found in the
- * batch class's or the pipeline's module), so the caller re-throws them as they were.
+ * `[ProduceRequest, ...columns]`, the large columns (`request.argColumns`) coming as the task's extra
+ * arguments `argColumns`. Errors of the steps come back as data (their class found in the batch
+ * class's or the pipeline's module), so the caller re-throws them as they were.
  */
-export async function produceBatch(payload: Payload<ProduceRequest>): Promise<Payload<ProduceOutcome>> {
+export async function produceBatch(
+  payload: Payload<ProduceRequest>,
+  _options?: unknown,
+  _context?: unknown,
+  ...argColumns: unknown[]
+): Promise<Payload<ProduceOutcome>> {
   const [request, ...columns] = payload;
+  request.argColumns.forEach((position, k) => (columns[position] = argColumns[k]));
   try {
     return await produce(request, request.hasData ? columns : []);
   } catch (error) {

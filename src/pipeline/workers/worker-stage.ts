@@ -21,6 +21,7 @@ import type { PipelineRecord } from '../records.js';
 import type { RunHost, RunState } from '../run-state.js';
 import type { PipelineState } from '../state.js';
 import { allEmpty, fillBatch, packBatch, type BatchMeta, type Payload } from './batch-payload.js';
+import { isLargeColumn, readColumnsFromFile } from './column-files.js';
 import { portablePipelineReference, type PipelineReference } from './portable-pipeline.js';
 import { produceBatch, produceBatchReference, type ProduceOutcome, type ProduceRequest } from './produce-batch.js';
 import { splitForWorkers } from './state-rule.js';
@@ -89,6 +90,8 @@ async function produceOnWorker(
 ): Promise<{ batch: Batch; outcome: ProduceOutcome & { kind: 'batch' } } | null> {
   const packed = packBatch(batch);
   const hasData = !allEmpty(packed.columns);
+  // large columns go as extra arguments, which the engine moves its own way (a shared-memory file on 'mpc')
+  const argColumns = hasData ? packed.columns.flatMap((column, k) => (isLargeColumn(column) ? [k] : [])) : [];
   const request: ProduceRequest = {
     pipeline: plan.reference,
     recordCount: plan.recordCount,
@@ -97,8 +100,10 @@ async function produceOnWorker(
     total: run.total,
     batch: packed.meta,
     hasData,
+    argColumns,
   };
-  const payload: Payload<ProduceRequest> = hasData ? [request, ...packed.columns] : [request];
+  const inline = packed.columns.map((column, k) => (argColumns.includes(k) ? null : column));
+  const payload: Payload<ProduceRequest> = hasData ? [request, ...inline] : [request];
   const task: ItemTask = {
     action: `batch ${number} of the pipeline of ${plan.reference.module}`,
     func: produceBatch,
@@ -108,8 +113,8 @@ async function produceOnWorker(
     items: { length: 1, at: () => payload },
     options: {},
     perItemOptions: [],
-    args: [],
-    perItemArgs: [],
+    args: argColumns.map(() => null),
+    perItemArgs: argColumns.map((position, k) => [k, { valueAt: () => packed.columns[position] }] as const),
     applyMask: null,
     rngSeeding: { kind: 'none' },
     indexValues: [],
@@ -121,6 +126,8 @@ async function produceOnWorker(
     throw unwrap(error);
   }
   const [outcome, ...columns] = results[0] as Payload<ProduceOutcome>;
+  // first of all: the columns a child process wrote to a file are read and the file removed
+  if (outcome.kind === 'batch' && outcome.columnsInFile) readColumnsFromFile(columns, outcome.columnsInFile);
   if (outcome.kind === 'error') throw await restoreThrown(outcome.error, importCallerModule);
   if (outcome.kind === 'discarded') return null;
   const produced = targetBatch(batch, outcome.batch, run);
@@ -128,10 +135,15 @@ async function produceOnWorker(
   return { batch: produced, outcome };
 }
 
-/** Produces the batches of a run's first stage on workers, one call per batch; `halt()` drops the outcomes of batches still in flight. */
+/**
+ * Produces the batches of a run's first stage on workers, one call per batch; `halt()` drops the
+ * outcomes of batches still in flight, `settled()` waits until none is (their shared-memory files are
+ * then removed).
+ */
 export interface WorkerProducer<B extends Batch> {
   readonly process: (batch: B, number: number) => Promise<B | null>;
   readonly halt: () => void;
+  readonly settled: () => Promise<void>;
 }
 
 /**
@@ -142,11 +154,14 @@ export interface WorkerProducer<B extends Batch> {
 export function workerProducer<B extends Batch>(plan: WorkerPlan, host: RunHost, run: RunState, options: StageOptions): WorkerProducer<B> {
   let turn: Promise<void> = Promise.resolve();
   let halted = false;
+  const inFlight = new Set<Promise<unknown>>();
   const process = async (batch: B, number: number): Promise<B | null> => {
     const produced = produceOnWorker(plan, batch, number, run).then(
       (value) => ({ value }),
       (error: unknown) => ({ error }),
     );
+    inFlight.add(produced);
+    void produced.then(() => inFlight.delete(produced));
     const previous = turn;
     let done!: () => void;
     turn = new Promise<void>((resolve) => (done = resolve));
@@ -165,7 +180,13 @@ export function workerProducer<B extends Batch>(plan: WorkerPlan, host: RunHost,
       done();
     }
   };
-  return { process, halt: () => (halted = true) };
+  return {
+    process,
+    halt: () => (halted = true),
+    settled: async () => {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
+  };
 }
 
 /**
@@ -185,5 +206,7 @@ export async function* workerStage<B extends Batch>(
     yield* orderedStage(inputs, producer.process, options);
   } finally {
     producer.halt();
+    // a run that ends early (an error, StopPipeline, the consumer stopping) still waits for the batches in flight
+    await producer.settled();
   }
 }

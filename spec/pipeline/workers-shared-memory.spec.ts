@@ -1,0 +1,77 @@
+/**
+ * Batches on 'mpc' workers move their large component data through shared-memory files (both ways),
+ * not through the process channel: the batches and variables stay those of 'for', bit for bit, and no
+ * file of the library is left behind, after a run and after a failed one.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { afterAll, describe, expect, jest, test } from '@jest/globals';
+import { closeEngines, type Batch, type NDArray, type RunOptions } from '../../src/index.js';
+import { BadBatchError, largeBatches, largeFailing } from '../fixtures/pipeline-workers/pipelines.js';
+
+afterAll(async () => {
+  await closeEngines();
+});
+
+// worker pools start slowly on a busy machine; no test asserts a duration
+jest.setTimeout(60_000);
+
+type AnyPipeline = { genBatch(options: RunOptions): AsyncGenerator<Batch> };
+
+interface Collected {
+  readonly batches: Array<{ ids: unknown[]; images: number[]; labels: number[]; nextDraw: number }>;
+  /** The shared-memory files of this process each batch's worker-side steps saw, and the processes they ran in. */
+  readonly shmFiles: string[][];
+  readonly pids: Set<number>;
+}
+
+async function collect(pipeline: AnyPipeline, options: RunOptions): Promise<Collected> {
+  const collected: Collected = { batches: [], shmFiles: [], pids: new Set() };
+  for await (const batch of pipeline.genBatch({ batchSize: 32, shuffle: 5, reset: 'all', ...options })) {
+    const data = batch.data as { images: NDArray; labels: NDArray };
+    collected.batches.push({
+      ids: [...batch.indices],
+      images: Array.from({ length: data.images.size }, (_, k) => data.images.get(Math.floor(k / 1024), Math.floor(k / 32) % 32, k % 32) as number),
+      labels: Array.from({ length: data.labels.size }, (_, k) => data.labels.get(k) as number),
+      nextDraw: batch.random.random(),
+    });
+    const attributes = batch.getAttrs();
+    collected.shmFiles.push((attributes.shmFiles as string[] | undefined) ?? []);
+    collected.pids.add((attributes.producedIn as { pid: number }).pid);
+  }
+  return collected;
+}
+
+/** The library's shared-memory files left by the processes `pids`. */
+function leftovers(pids: Iterable<number>): string[] {
+  if (!existsSync('/dev/shm')) return [];
+  const prefixes = [...pids].map((pid) => `batchflow-${pid}-`);
+  return readdirSync('/dev/shm').filter((name) => prefixes.some((prefix) => name.startsWith(prefix)));
+}
+
+describe('large batches on workers', () => {
+  test("on 'mpc' reach the workers through shared-memory files, with the batches and variables of for, and leave no file", async () => {
+    const expected = await collect(largeBatches, { nEpochs: 2 });
+    const sum = largeBatches.v<number>('sum');
+    const got = await collect(largeBatches, { nEpochs: 2, target: 'mpc', nWorkers: 2, prefetch: 2 });
+    expect(got.batches).toEqual(expected.batches);
+    expect(largeBatches.v<number>('sum')).toBe(sum);
+    expect(got.pids.has(process.pid)).toBe(false);
+    // while a worker produced a batch, its data waited in a file of this process
+    expect(got.shmFiles.every((files) => files.length > 0)).toBe(true);
+    expect(leftovers([process.pid, ...got.pids])).toEqual([]);
+  });
+
+  test("on 'threads' move their buffers without files, with the batches of for", async () => {
+    const expected = await collect(largeBatches, {});
+    const got = await collect(largeBatches, { target: 'threads', nWorkers: 2, prefetch: 1 });
+    expect(got.batches).toEqual(expected.batches);
+    expect(got.shmFiles.every((files) => files.length === 0)).toBe(true);
+  });
+
+  test("on 'mpc' leave no file after a failed run", async () => {
+    const workers = await collect(largeBatches, { target: 'mpc', nWorkers: 2 });
+    const failing = collect(largeFailing, { shuffle: false, target: 'mpc', nWorkers: 2, prefetch: 2 });
+    await expect(failing).rejects.toThrow(BadBatchError);
+    expect(leftovers([process.pid, ...workers.pids])).toEqual([]);
+  });
+});
