@@ -11,7 +11,7 @@
  * @module
  */
 import ndarray from 'ndarray';
-import { Batch, Dataset, Rng, action, closeEngines, portablePipeline, type NDArray, type RunOptions } from '../../src/index.js';
+import { Batch, Dataset, Rng, action, closeEngines, getAutoDecisions, portablePipeline, type NDArray, type RunOptions } from '../../src/index.js';
 import { assertBench, measure, round, roundStats, type BenchSettings, type WorkloadResult, type Workload } from '../harness.js';
 import { boxBlur3x3 } from './blur.js';
 
@@ -97,6 +97,8 @@ const variants: ReadonlyArray<{ engine: string; options: RunOptions }> = [
   { engine: 'for', options: {} },
   { engine: 'threads', options: { target: 'threads', nWorkers: 2, prefetch: 4 } },
   { engine: 'mpc', options: { target: 'mpc', nWorkers: 2, prefetch: 4 } },
+  // 'auto': the first batch on the calling thread decides; nWorkers defaults to the CPUs
+  { engine: 'auto', options: { target: 'auto', prefetch: 4 } },
 ];
 
 async function runAll(settings: BenchSettings): Promise<WorkloadResult[]> {
@@ -114,17 +116,21 @@ async function runAll(settings: BenchSettings): Promise<WorkloadResult[]> {
       },
     );
     if (engine === 'for') forMedian = stats.median;
+    const decision = engine === 'auto' ? getAutoDecisions().at(-1) : undefined;
     const itemsPerSecond = round((ITEMS / stats.median) * 1000);
     const goal = engine === 'threads' ? 1.7 : engine === 'mpc' ? 1.4 : undefined;
     results.push({
       workload: 'P',
-      name: `pipeline of ${ITEMS} × ${SIZE}×${SIZE} float32, batch ${BATCH}: blur ×${REPEATS} + two cheap actions${engine === 'for' ? ', prefetch 0' : ', nWorkers 2, prefetch 4'}`,
+      name: `pipeline of ${ITEMS} × ${SIZE}×${SIZE} float32, batch ${BATCH}: blur ×${REPEATS} + two cheap actions${engine === 'for' ? ', prefetch 0' : engine === 'auto' ? ', prefetch 4' : ', nWorkers 2, prefetch 4'}`,
       engine,
       unit: 'ms/epoch',
       ...roundStats(stats),
       items: ITEMS,
       itemsPerSecond,
       ...(engine === 'for' ? {} : { speedupVsFor: round(forMedian / stats.median, 3), goal }),
+      ...(decision
+        ? { decision: { engine: decision.engine, reason: decision.reason, probeMs: round(decision.probe?.ms ?? 0), estimate: decision.estimate } }
+        : {}),
     });
   }
   await closeEngines();

@@ -2,7 +2,8 @@
  * What travels between the calling thread and a batch worker for one batch: its class, ids,
  * attributes and component data. A payload is an array `[meta, ...columns]`, so the worker engines
  * carry each ndarray column as one typed array (packed once and moved with a transfer list on
- * 'threads', copied in bulk on 'mpc'), never element by element.
+ * 'threads', copied in bulk on 'mpc'), never element by element; large columns take another way (see
+ * column-files.ts).
  * @module
  */
 import type { Batch } from '../../batch/batch.js';
