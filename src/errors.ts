@@ -80,6 +80,22 @@ export class UnknownFormatError extends ArgumentError {
  * One item of a parallel action failed. Carries the action name, the item's index value and position,
  * and the original error as `cause` (its stack is appended to this error's stack).
  */
+/** `read()` as text, or `fallback` when reading or converting it throws (hostile getters, `toString: null`). */
+function safeText(read: () => unknown, fallback: string): string {
+  try {
+    const value = read();
+    return typeof value === 'string' ? value : String(value);
+  } catch {
+    return fallback;
+  }
+}
+
+/** A thrown value described for a message, whatever it is: never throws. */
+function describeThrown(cause: unknown): string {
+  if (cause instanceof Error) return `${safeText(() => cause.name, 'Error')}: ${safeText(() => cause.message, '(unreadable message)')}`;
+  return safeText(() => cause, `(a thrown ${typeof cause} that cannot be converted to text)`);
+}
+
 export class ActionError extends BatchflowError {
   override name = 'ActionError';
   /** Name of the action (method) that failed, or of the function given to `applyParallel`. */
@@ -91,14 +107,16 @@ export class ActionError extends BatchflowError {
   /** How many items failed in all (only the first by position is the cause). */
   readonly failedCount: number;
   constructor(action: string, position: number, indexValue: unknown, cause: unknown, failedCount = 1) {
-    const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    const reason = describeThrown(cause);
     const more = failedCount > 1 ? ` (${failedCount - 1} more item(s) failed too)` : '';
-    super(`action '${action}' failed on item ${JSON.stringify(indexValue)} at position ${position}: ${reason}${more}`, { cause });
+    const item = safeText(() => JSON.stringify(indexValue), String(typeof indexValue));
+    super(`action '${action}' failed on item ${item} at position ${position}: ${reason}${more}`, { cause });
     this.action = action;
     this.position = position;
     this.indexValue = indexValue;
     this.failedCount = failedCount;
-    if (cause instanceof Error && cause.stack) this.stack = `${this.stack}\nCaused by: ${cause.stack}`;
+    const causeStack = cause instanceof Error ? safeText(() => cause.stack ?? '', '') : '';
+    if (causeStack) this.stack = `${this.stack}\nCaused by: ${causeStack}`;
   }
 }
 

@@ -12,7 +12,7 @@ export class AsyncEngine implements Engine {
   async run(task: ItemTask, options: EngineRunOptions): Promise<unknown[]> {
     const count = task.items.length;
     const limit = options.nWorkers === undefined ? count : Math.max(1, options.nWorkers);
-    const results = new Array<unknown>(count);
+    const results = new Array<unknown>(count).fill(null); // generic elements: NaN payloads survive
     const failures = new Map<number, unknown>();
     let next = 0;
     const lane = async (): Promise<void> => {

@@ -21,7 +21,7 @@ export class ForEngine implements Engine {
 
   async run(task: ItemTask, options: EngineRunOptions): Promise<unknown[]> {
     const count = task.items.length;
-    const results = new Array<unknown>(count);
+    const results = new Array<unknown>(count).fill(null); // generic elements: NaN payloads survive
     const deadline = options.timeout === undefined ? Infinity : Date.now() + options.timeout;
     for (let position = 0; position < count; position++) {
       try {

@@ -19,6 +19,8 @@ import { moveToSharedMemory, readFromSharedMemory, readSharedMemoryInto, removeS
 import type { Transport } from '../transport/transport.js';
 import { chunkBounds, chunkMessage, describeSelf, type CallContext } from './chunks.js';
 import { importCallerModule } from './caller-module.js';
+import { nestingFailure } from '../worker/result-check.js';
+import { isNdArray } from '../../ndarray/ndarray-utils.js';
 import { learnedMinimumChunk, recordItemCost } from './item-costs.js';
 
 /** The error to throw when no worker could start the chunk: library errors as they are, others wrapped. */
@@ -35,6 +37,8 @@ interface Outcome {
   readonly failures: WorkerFailure[];
   setupFailure: SerialisedThrown | null;
   crash: WorkerCrashError | null;
+  /** An item of a chunk that could not be sent: it cannot be cloned. */
+  unsendable?: { position: number; cause: unknown };
   /** Milliseconds the workers spent on items, over all chunks. */
   busyMs: number;
 }
@@ -63,6 +67,38 @@ function placeChunk(outcome: Outcome, response: WorkerResultMessage, start: numb
   outcome.busyMs += response.busyMs;
 }
 
+/**
+ * After a chunk could not be sent: the first of its items that cannot be structured-cloned (a
+ * function, or nesting too deep for the serialiser), with the clone error; null when every item
+ * can be cloned (the chunk was lost for another reason). Runs only on that failure path.
+ */
+function unsendableItem(task: ItemTask, start: number, end: number): { position: number; cause: unknown } | null {
+  for (let position = start; position < end; position++) {
+    try {
+      structuredClone(task.items.at(position - task.offset));
+    } catch (cause) {
+      return { position, cause };
+    }
+  }
+  return null;
+}
+
+/**
+ * The first item nested too deep to be posted to a worker (its serialisation could overflow a stack,
+ * and the chunk would never answer); null when there is none. Numeric and ndarray items are not walked.
+ */
+function firstTooDeepItem(task: ItemTask): { position: number; cause: unknown } | null {
+  // rows of an ndarray component (the common case of big batches): nothing to walk, no view to make per item
+  if (task.items.length === 0 || isNdArray(task.items.at(0))) return null;
+  for (let local = 0; local < task.items.length; local++) {
+    const item = task.items.at(local);
+    if (typeof item !== 'object' || item === null || isNdArray(item)) continue;
+    const cause = nestingFailure(item, 'item');
+    if (cause) return { position: task.offset + local, cause };
+  }
+  return null;
+}
+
 /** Where a call runs: the transport, the engine's name (for errors), its worker count, and what to do when the transport breaks. */
 export interface Placement {
   readonly transport: Transport;
@@ -78,7 +114,7 @@ export async function runChunks(task: ItemTask, reference: FunctionReference, op
   const count = task.items.length;
   const { sharesMemory, sharedMemoryFiles } = transport.capabilities;
   const outcome: Outcome = {
-    results: new Array<unknown>(count),
+    results: new Array<unknown>(count).fill(null), // generic elements: NaN payloads survive (see decodeAll)
     resultBuffer: new ResultBuffer(count),
     failures: [],
     setupFailure: null,
@@ -91,6 +127,8 @@ export async function runChunks(task: ItemTask, reference: FunctionReference, op
   const call: CallContext = { task, reference, self: describeSelf(task.thisArg), sharedMemory: sharedMemoryFiles, output: sharesMemory ? preallocated : null };
   const controller = options.timeout === undefined ? null : new AbortController();
   const timer = controller ? setTimeout(() => controller.abort(), options.timeout).unref() : undefined;
+  const tooDeep = firstTooDeepItem(task);
+  if (tooDeep) throw itemFailure(task, tooDeep.position, tooDeep.cause);
   const chunks: Promise<void>[] = [];
   for (const [start, end] of chunkBounds(count, nWorkers, options.chunkSize, learnedMinimumChunk(task.func, count, nWorkers))) {
     const transfer: ArrayBuffer[] = [];
@@ -104,7 +142,10 @@ export async function runChunks(task: ItemTask, reference: FunctionReference, op
         .then(
           (response) => placeChunk(outcome, response, start),
           (error: unknown) => {
-            outcome.crash ??= new WorkerCrashError(task.action, target, [start, end], error);
+            // a chunk that could not even be posted (an item that cannot be cloned) fails that item, not a worker
+            const unsendable = unsendableItem(task, start, end);
+            if (unsendable) outcome.unsendable ??= unsendable;
+            else outcome.crash ??= new WorkerCrashError(task.action, target, [start, end], error);
           },
         )
         .finally(() => removeSharedMemory(inputFile)),
@@ -125,6 +166,7 @@ export async function runChunks(task: ItemTask, reference: FunctionReference, op
   }
   clearTimeout(timer);
   if (controller?.signal.aborted) throw new TimeoutError(task.action, options.timeout!);
+  if (outcome.unsendable) throw itemFailure(task, outcome.unsendable.position, outcome.unsendable.cause);
   if (outcome.crash) throw outcome.crash;
   if (outcome.setupFailure) throw setupError(task.action, target, reference, await restoreThrown(outcome.setupFailure, importCallerModule));
   if (outcome.failures.length > 0) {

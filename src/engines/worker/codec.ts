@@ -33,27 +33,51 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-function encodeValue(value: unknown, transfer: ArrayBuffer[]): unknown {
-  if (isNdArray(value)) {
-    const dtype = dtypeOf(value) ?? 'float64';
-    const data = new (typedArrayConstructor(dtype))(value.size);
-    copyInto(data, 0, value);
-    transfer.push(data.buffer as ArrayBuffer);
-    return { [ndarrayMarker]: true, data, shape: value.shape.slice() };
+function encodeLeaf(value: unknown, transfer: ArrayBuffer[]): unknown {
+  if (!isNdArray(value)) return value;
+  const dtype = dtypeOf(value) ?? 'float64';
+  const data = new (typedArrayConstructor(dtype))(value.size);
+  copyInto(data, 0, value);
+  transfer.push(data.buffer as ArrayBuffer);
+  return { [ndarrayMarker]: true, data, shape: value.shape.slice() };
+}
+
+function decodeLeaf(value: unknown): unknown {
+  if (typeof value === 'object' && value !== null && (value as Record<string, unknown>)[ndarrayMarker] === true) {
+    const { data, shape } = value as { data: TypedArray; shape: number[] };
+    return ndarray(data, shape);
   }
-  if (Array.isArray(value)) return value.map((entry) => encodeValue(entry, transfer));
   return value;
 }
 
-function decodeValue(value: unknown): unknown {
-  if (typeof value === 'object' && value !== null) {
-    if ((value as Record<string, unknown>)[ndarrayMarker] === true) {
-      const { data, shape } = value as { data: TypedArray; shape: number[] };
-      return ndarray(data, shape);
+/**
+ * Copies `value`, its nested arrays walked without recursion (an item may be nested thousands of
+ * levels deep), every other value replaced by `leaf(value)`.
+ */
+function mapNestedArrays(value: unknown, leaf: (value: unknown) => unknown): unknown {
+  if (!Array.isArray(value)) return leaf(value);
+  const root = new Array<unknown>(value.length);
+  const pending: Array<[readonly unknown[], unknown[]]> = [[value, root]];
+  while (pending.length > 0) {
+    const [source, target] = pending.pop()!;
+    for (let i = 0; i < source.length; i++) {
+      const entry = source[i];
+      if (Array.isArray(entry)) {
+        const copy = new Array<unknown>(entry.length);
+        target[i] = copy;
+        pending.push([entry, copy]);
+      } else target[i] = leaf(entry);
     }
-    if (Array.isArray(value)) return value.map(decodeValue);
   }
-  return value;
+  return root;
+}
+
+function encodeValue(value: unknown, transfer: ArrayBuffer[]): unknown {
+  return mapNestedArrays(value, (entry) => encodeLeaf(entry, transfer));
+}
+
+function decodeValue(value: unknown): unknown {
+  return mapNestedArrays(value, decodeLeaf);
 }
 
 /** True when `array` is the only user of its whole buffer, so the buffer can be moved instead of copied. */
@@ -163,7 +187,9 @@ export function decodeList(list: EncodedList): { length: number; at(k: number): 
 
 /** Decodes every entry into a plain array. */
 export function decodeAll(list: EncodedList): unknown[] {
-  const values = new Array<unknown>(list.length);
+  // generic elements (filled with null): numbers stay boxed, so a NaN keeps its payload (an array of
+  // doubles may store every NaN as the canonical one)
+  const values = new Array<unknown>(list.length).fill(null);
   if (list.kind === 'numbers') {
     // the common case of scalar items and results: a plain loop (no reader call per entry)
     const data = list.data as TypedArray;

@@ -50,6 +50,15 @@ function cloneable(value: unknown): boolean {
   }
 }
 
+/** `String(value)`, or a description of its type when converting it throws (`{ toString: null }`). */
+function textOf(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return `(a thrown ${typeof value} that cannot be converted to text)`;
+  }
+}
+
 function originOf(cls: unknown, home: ErrorModule | null): ErrorClassOrigin | null {
   if (typeof cls !== 'function') return null;
   const registered = registeredErrorName(cls);
@@ -63,7 +72,7 @@ function originOf(cls: unknown, home: ErrorModule | null): ErrorClassOrigin | nu
 export function serialiseThrown(thrown: unknown, home: ErrorModule | null, seen: Set<unknown> = new Set()): SerialisedThrown {
   if (!(thrown instanceof Error)) {
     if (cloneable(thrown)) return { kind: 'value', value: thrown };
-    return { kind: 'error', name: 'Error', message: String(thrown), stack: undefined, origin: null, fields: {} };
+    return { kind: 'error', name: 'Error', message: textOf(thrown), stack: undefined, origin: null, fields: {} };
   }
   seen.add(thrown);
   const fields: Record<string, unknown> = {};
@@ -74,8 +83,8 @@ export function serialiseThrown(thrown: unknown, home: ErrorModule | null, seen:
   const hasCause = 'cause' in thrown && !seen.has(thrown.cause) && seen.size < maxCauseDepth;
   return {
     kind: 'error',
-    name: String(thrown.name),
-    message: String(thrown.message),
+    name: textOf(thrown.name),
+    message: textOf(thrown.message),
     stack: typeof thrown.stack === 'string' ? thrown.stack : undefined,
     origin: originOf(thrown.constructor, home),
     fields,

@@ -14,6 +14,7 @@ import { decodeAll, decodeList, encodeList, type EncodedList } from './codec.js'
 import type { WorkerFailure, WorkerResultMessage, WorkerSelf, WorkerTaskMessage } from './messages.js';
 import { moveToSharedMemory, readFromSharedMemory } from './shared-memory.js';
 import { serialiseThrown, type ErrorModule } from './error-codec.js';
+import { resultCloneFailure } from './result-check.js';
 
 /** Used by the worker entry when importing tsx fails (the entry is plain JavaScript). */
 export { tsxLoadError } from '../optional-tsx.js';
@@ -185,7 +186,8 @@ export async function runChunk(message: WorkerTaskMessage, importModule: ModuleI
     indexValues: message.indexValues === null ? [...ids] : decodeAll(message.indexValues),
   };
   const count = message.end - message.start;
-  const results = new Array<unknown>(count);
+  // generic elements from the start: a number stored into an array of doubles may lose its NaN payload
+  const results = new Array<unknown>(count).fill(null);
   const failures: WorkerFailure[] = [];
   const started = performance.now();
   for (let k = 0; k < count; k++) {
@@ -194,6 +196,8 @@ export async function runChunk(message: WorkerTaskMessage, importModule: ModuleI
       let result = invokeItem(task, position);
       if (result instanceof Promise) result = await result;
       results[k] = result;
+      const cloneError = resultCloneFailure(result);
+      if (cloneError !== null) throw cloneError;
     } catch (error) {
       failures.push({ position, error: serialiseThrown(error, await errorModule(importModule, message.fn.module)) });
       results[k] = null;
