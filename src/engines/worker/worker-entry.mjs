@@ -10,6 +10,17 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 // user script whose main code runs again when a worker imports its module) is refused, not recursed into.
 globalThis[Symbol.for('batchflow-ts:in-worker')] = true;
 
+// A child process ('mpc') whose parent is gone exits at once: it would otherwise spin on a broken IPC
+// channel. The channel's 'disconnect' event says so; a changed parent pid is the fallback check.
+if (typeof process.send === 'function') {
+  const exitOrphan = () => process.exit(1);
+  process.once('disconnect', exitOrphan);
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent || !process.connected) exitOrphan();
+  }, 250).unref();
+}
+
 let tsxRegistration = null;
 
 function nearestTsconfig(file) {
