@@ -4,6 +4,7 @@
  * @module
  */
 import { Tinypool } from 'tinypool';
+import { threadFlags } from './thread-flags.js';
 import { workerSettings } from './worker-settings.js';
 
 const workerEntry = new URL('../worker/worker-entry.mjs', import.meta.url);
@@ -43,15 +44,22 @@ function callerEnvironment(): Record<string, string> {
 /** A pool of `nWorkers` workers of `runtime` running the worker entry; idle workers never keep the process alive. */
 export function createPool(runtime: WorkerRuntime, nWorkers: number): Tinypool {
   const settings = workerSettings();
+  const parentFlags = workerExecArgv();
+  // worker threads refuse per-process flags (`--expose-gc`, `--stack-size`, …): keep the others, and
+  // the parent's --max-old-space-size as the threads' heap limit unless configureWorkers set one
+  const threads = runtime === 'worker_threads' ? threadFlags(parentFlags) : null;
+  const resourceLimits = threads
+    ? { ...(threads.maxOldGenerationSizeMb === undefined ? {} : { maxOldGenerationSizeMb: threads.maxOldGenerationSizeMb }), ...settings.resourceLimits }
+    : undefined;
   const pool = new Tinypool({
     filename: workerEntry.href,
     runtime,
     minThreads: nWorkers,
     maxThreads: nWorkers,
     isolateWorkers: false,
-    execArgv: workerExecArgv(),
+    execArgv: threads ? threads.execArgv : parentFlags,
     env: callerEnvironment(),
-    ...(settings.resourceLimits && runtime === 'worker_threads' ? { resourceLimits: settings.resourceLimits } : {}),
+    ...(resourceLimits && Object.keys(resourceLimits).length > 0 ? { resourceLimits } : {}),
     ...(runtime === 'child_process' ? { serialization: 'advanced' as const } : {}),
   });
   // an error of an idle worker (e.g. a timer throwing after its task) must not crash the process
