@@ -1,7 +1,8 @@
 // The script every 'threads' / 'mpc' worker runs (plain JavaScript, loaded by tinypool as is).
 // It loads the worker runtime (TypeScript through tsx when running from sources, compiled
-// JavaScript otherwise) and imports user modules, registering tsx for .ts files with the
-// tsconfig.json nearest to them (or $BATCHFLOW_TSCONFIG) so legacy decorators compile.
+// JavaScript otherwise) and imports user modules. tsx is registered once per worker, with
+// $BATCHFLOW_TSCONFIG or the tsconfig.json nearest to the first TypeScript module loaded (the runtime's
+// own when running from sources): loader hooks chain, so a second registration would not take effect.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
