@@ -17,9 +17,11 @@ if (typeof process.send === 'function') {
   const exitOrphan = () => process.exit(1);
   process.once('disconnect', exitOrphan);
   const parent = process.ppid;
-  setInterval(() => {
-    if (process.ppid !== parent || !process.connected) exitOrphan();
-  }, 250).unref();
+  globalThis
+    .setInterval(() => {
+      if (process.ppid !== parent || !process.connected) exitOrphan();
+    }, 250)
+    .unref();
 }
 
 let tsxRegistration = null;
