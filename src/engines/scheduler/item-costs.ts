@@ -23,7 +23,7 @@ export function learnedMinimumChunk(func: ItemFunction, count: number, nWorkers:
   return cost <= 0 ? share : Math.max(1, Math.min(share, Math.ceil(chunkWorkMs / cost)));
 }
 
-/** Records that `count` items of `func` took `busyMs` on workers in all. */
-export function recordItemCost(func: ItemFunction, count: number, busyMs: number): void {
-  if (count > 0 && Number.isFinite(busyMs) && busyMs >= 0) perItemMs.set(func, busyMs / count);
+/** Records that one item of `func` took `itemMs` on a worker (ignored when not a finite non-negative time). */
+export function recordItemCost(func: ItemFunction, itemMs: number): void {
+  if (Number.isFinite(itemMs) && itemMs >= 0) perItemMs.set(func, itemMs);
 }

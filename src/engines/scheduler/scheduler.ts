@@ -39,8 +39,11 @@ interface Outcome {
   crash: WorkerCrashError | null;
   /** An item of a chunk that could not be sent: it cannot be cloned. */
   unsendable?: { position: number; cause: unknown };
-  /** Milliseconds the workers spent on items, over all chunks. */
-  busyMs: number;
+  /**
+   * Milliseconds per item on the workers: the smallest of the chunks' averages, so a chunk whose
+   * worker was paused by the machine (a busy machine) does not make cheap items look slow.
+   */
+  itemMs: number;
 }
 
 /** Puts the results of the chunk starting at `start` in place (from a shared-memory file straight into the result buffer when it fits). */
@@ -64,7 +67,8 @@ function placeChunk(outcome: Outcome, response: WorkerResultMessage, start: numb
     removeSharedMemory(response.sharedMemoryFile);
   }
   outcome.failures.push(...response.failures);
-  outcome.busyMs += response.busyMs;
+  const chunkLength = response.results.length;
+  if (chunkLength > 0) outcome.itemMs = Math.min(outcome.itemMs, response.busyMs / chunkLength);
 }
 
 /**
@@ -119,7 +123,7 @@ export async function runChunks(task: ItemTask, reference: FunctionReference, op
     failures: [],
     setupFailure: null,
     crash: null,
-    busyMs: 0,
+    itemMs: Number.POSITIVE_INFINITY,
   };
   // shared memory: results shaped like the items (the common case) are written by the workers into one buffer
   // (other transports cannot share it, but the caller still reads their results straight into it)
@@ -173,6 +177,6 @@ export async function runChunks(task: ItemTask, reference: FunctionReference, op
     const first = outcome.failures.reduce((a, b) => (b.position < a.position ? b : a));
     throw itemFailure(task, first.position, await restoreThrown(first.error, importCallerModule), outcome.failures.length);
   }
-  recordItemCost(task.func, count, outcome.busyMs);
+  recordItemCost(task.func, outcome.itemMs);
   return outcome.results;
 }
