@@ -6,10 +6,19 @@
  * and deeply nested JSON items load. A failed load leaves the batch as it was.
  */
 import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ndarray from 'ndarray';
-import { Batch, CorruptFileError, LoadLimitError, UnsupportedDataError, closeEngines, configureLoadLimits, type NDArray } from '../../src/index.js';
+import {
+  Batch,
+  BatchflowError,
+  CorruptFileError,
+  LoadLimitError,
+  UnsupportedDataError,
+  closeEngines,
+  configureLoadLimits,
+  type NDArray,
+} from '../../src/index.js';
 import { cleanup, tempDir, toList } from './helpers.js';
 import { editContainer, writeContainer } from './support/blosc-edit.js';
 
@@ -242,5 +251,40 @@ describe('big and deep items', () => {
       found++;
     }
     expect(found).toBe(depth);
+  });
+
+  test('a JSON item nested 1,000 deep dumps and loads back the same; a deeper one is a typed error naming the component, no file written', async () => {
+    const nest = (depth: number): unknown => {
+      let value: unknown = 1;
+      for (let level = 0; level < depth; level++) value = [value];
+      return value;
+    };
+    const dir = tempDir('bf-blosc-deep-dump-');
+    const batch = new Batch([0]);
+    await batch.addComponents(['deep'], [[nest(999)]]);
+    await batch.dump({ fmt: 'blosc', dst: dir, components: 'deep', target: 'for' });
+    const loaded = new Batch([0]);
+    await loaded.load({ fmt: 'blosc', src: dir, target: 'for' });
+    let value = (loaded.getComponent('deep') as unknown[])[0];
+    let found = 0;
+    while (Array.isArray(value)) {
+      value = value[0];
+      found++;
+    }
+    expect([found, value]).toEqual([999, 1]);
+    const tooDeep = new Batch([0]);
+    await tooDeep.addComponents(['deep'], [[nest(5000)]]);
+    const otherDir = tempDir('bf-blosc-deep-dump-');
+    const error = await tooDeep.dump({ fmt: 'blosc', dst: otherDir, components: 'deep', target: 'for' }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(BatchflowError);
+    expect(String(error)).toMatch(/component 'deep'\[0\].*nested deeper than 1000 levels/);
+    expect(readdirSync(otherDir)).toEqual([]);
+  });
+
+  test('a value JSON cannot hold deep inside an item is named by its path', async () => {
+    const dir = tempDir('bf-blosc-deep-bad-');
+    const batch = new Batch([0]);
+    await batch.addComponents(['bad'], [[{ a: [1, { b: Number.NaN }] }]]);
+    await expect(batch.dump({ fmt: 'blosc', dst: dir, components: 'bad', target: 'for' })).rejects.toThrow(/component 'bad'\.a\[1\]\.b is NaN/);
   });
 });

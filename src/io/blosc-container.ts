@@ -89,27 +89,55 @@ function assertLittleEndian(): void {
   if (endianness() !== 'LE') throw new ContainerError('blosc item files are little-endian; big-endian hosts are not supported');
 }
 
-/** Checks that `value` survives JSON (plain objects/arrays of strings, finite numbers, booleans, null). */
-function jsonSafe(value: unknown, path: string): void {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new ContainerError(`${path} is ${value}, which JSON cannot hold inside an object`);
-    return;
+/** Where a value sits inside an item: built into a path string only for an error message. */
+interface JsonPlace {
+  readonly value: unknown;
+  readonly parent: JsonPlace | null;
+  readonly key: string | number;
+  readonly depth: number;
+}
+
+/** Deepest nesting a JSON value may have to be dumped (JSON.stringify recurses: deeper values would overflow the stack). */
+const maxJsonDepth = 1000;
+
+function placePath(place: JsonPlace): string {
+  const parts: string[] = [];
+  for (let at: JsonPlace | null = place; at !== null; at = at.parent)
+    parts.push(typeof at.key === 'number' ? `[${at.key}]` : at.parent === null ? at.key : `.${at.key}`);
+  return parts.reverse().join('');
+}
+
+/**
+ * Checks that `value` survives JSON (plain objects/arrays of strings, finite numbers, booleans, null).
+ * Iterative, so an item nested thousands of levels deep is checked without exhausting the stack.
+ */
+function jsonSafe(root: unknown, rootPath: string): void {
+  const pending: JsonPlace[] = [{ value: root, parent: null, key: rootPath, depth: 0 }];
+  for (let place = pending.pop(); place !== undefined; place = pending.pop()) {
+    const value = place.value;
+    if (value === null || typeof value === 'string' || typeof value === 'boolean') continue;
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) throw new ContainerError(`${placePath(place)} is ${value}, which JSON cannot hold inside an object`);
+      continue;
+    }
+    if (place.depth >= maxJsonDepth)
+      throw new ContainerError(`${placePath(place).slice(0, 200)}… is nested deeper than ${maxJsonDepth} levels, more than a blosc item can store`);
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) pending.push({ value: value[i] as unknown, parent: place, key: i, depth: place.depth + 1 });
+      continue;
+    }
+    if (typeof value === 'object') {
+      const proto = Object.getPrototypeOf(value) as unknown;
+      if (proto !== Object.prototype && proto !== null)
+        throw new ContainerError(
+          `${placePath(place)} is a ${(value as object).constructor?.name ?? 'class instance'}; only plain objects, arrays, strings, numbers, booleans, null, typed arrays and ndarrays can be stored`,
+        );
+      const entries = Object.entries(value);
+      for (let i = entries.length - 1; i >= 0; i--) pending.push({ value: entries[i]![1], parent: place, key: entries[i]![0], depth: place.depth + 1 });
+      continue;
+    }
+    throw new ContainerError(`${placePath(place)} is a ${typeof value}, which cannot be stored`);
   }
-  if (Array.isArray(value)) {
-    value.forEach((entry, i) => jsonSafe(entry, `${path}[${i}]`));
-    return;
-  }
-  if (typeof value === 'object') {
-    const proto = Object.getPrototypeOf(value) as unknown;
-    if (proto !== Object.prototype && proto !== null)
-      throw new ContainerError(
-        `${path} is a ${(value as object).constructor?.name ?? 'class instance'}; only plain objects, arrays, strings, numbers, booleans, null, typed arrays and ndarrays can be stored`,
-      );
-    for (const [key, entry] of Object.entries(value)) jsonSafe(entry, `${path}.${key}`);
-    return;
-  }
-  throw new ContainerError(`${path} is a ${typeof value}, which cannot be stored`);
 }
 
 interface Encoded {
