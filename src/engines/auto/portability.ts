@@ -1,14 +1,6 @@
 /** Whether a task may go to a worker pool under target 'auto'; if not, why (it then stays on 'for'). */
 import type { ItemTask } from '../item-task.js';
-
-function cloneable(value: unknown): boolean {
-  try {
-    structuredClone(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { cloneable } from '../../util/cloneable.js';
 
 /**
  * Null when the task can run on workers, else the reason it cannot: a function without a module

@@ -8,6 +8,7 @@
  * @module
  */
 import { builtinErrorClass, isErrorClass, registeredErrorClass, registeredErrorName, type ErrorClass } from '../error-classes.js';
+import { cloneable } from '../../util/cloneable.js';
 
 /** Where the caller finds the class of an error that crossed. */
 export type ErrorClassOrigin =
@@ -40,15 +41,6 @@ export interface ErrorModule {
 
 const maxCauseDepth = 32;
 const ownProperties = new Set(['name', 'message', 'stack', 'cause']);
-
-function cloneable(value: unknown): boolean {
-  try {
-    structuredClone(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** `String(value)`, or a description of its type when converting it throws (`{ toString: null }`). */
 function textOf(value: unknown): string {

@@ -10,6 +10,7 @@ import type { Batch } from '../../batch/batch.js';
 import { getDefiningModule } from '../../decorators/registry.js';
 import type { IndexValue } from '../../dataset/dataset-index.js';
 import { isNdArray } from '../../ndarray/ndarray-utils.js';
+import { cloneable } from '../../util/cloneable.js';
 
 /** A batch's identity and layout: everything but its component data. */
 export interface BatchMeta {
@@ -25,15 +26,6 @@ export interface BatchMeta {
 
 /** A meta record followed by the component columns (in `components` order; one entry for unnamed data). */
 export type Payload<M> = [M, ...unknown[]];
-
-function cloneable(value: unknown): boolean {
-  try {
-    structuredClone(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** A typed array that does not cover its whole buffer would drag the whole buffer along: copy its part. */
 function tight(column: unknown): unknown {
