@@ -9,10 +9,9 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import ndarray from 'ndarray';
 import { Batch } from '../../src/index.js';
 import type { FormatMutation, FuzzSeed } from '../types.js';
-import { filesWrittenBy, fixturesDir } from './seed-files.js';
+import { filesWrittenBy, fillSeedColumns, fixturesDir } from './seed-files.js';
 
 class FuzzDatasets extends Batch {
   static override components = ['images', 'labels', 'names', 'flags', 'codes'] as const;
@@ -22,17 +21,7 @@ const hostileDir = path.resolve(fixturesDir, '../hostile');
 
 function filledBatch(): FuzzDatasets {
   const batch = new FuzzDatasets([10, 11, 12]);
-  batch.setComponent(
-    'images',
-    ndarray(
-      Float32Array.from({ length: 12 }, (_, i) => i / 3),
-      [3, 2, 2],
-    ),
-  );
-  batch.setComponent('labels', Int32Array.from([3, -1, 7]));
-  batch.setComponent('names', ['ünï', 'two', '']);
-  batch.setComponent('flags', [true, false, true]);
-  batch.setComponent('codes', BigInt64Array.from([1n, -2n, 2n ** 40n]));
+  fillSeedColumns(batch);
   return batch;
 }
 

@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ndarray from 'ndarray';
 import type { FuzzFile } from '../types.js';
 
 /** The repository's interop fixtures folder. */
@@ -27,4 +28,19 @@ export async function filesWrittenBy(write: (dir: string) => Promise<unknown>): 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Fills the seed batch the table formats start from: one component of each kind a table holds (images, int32 labels, strings, booleans, int64 codes). */
+export function fillSeedColumns(batch: { setComponent(name: string, value: unknown): unknown }): void {
+  batch.setComponent(
+    'images',
+    ndarray(
+      Float32Array.from({ length: 12 }, (_, i) => i / 3),
+      [3, 2, 2],
+    ),
+  );
+  batch.setComponent('labels', Int32Array.from([3, -1, 7]));
+  batch.setComponent('names', ['ünï', 'two', '']);
+  batch.setComponent('flags', [true, false, true]);
+  batch.setComponent('codes', BigInt64Array.from([1n, -2n, 2n ** 40n]));
 }
