@@ -205,7 +205,7 @@ describe('chunk sizes learned from earlier calls (seen through the transport)', 
     const sends: number[] = [];
     for (let call = 0; call < 2; call++) {
       const batch = labelsBatch(40);
-      await batch.actions.slowDouble({ target: 'counted-threads' as Target, nWorkers: 2 });
+      await batch.actions.spinDouble({ target: 'counted-threads' as Target, nWorkers: 2 });
       expect(data(batch, 'labels')).toEqual(Array.from({ length: 40 }, (_, i) => 2 * i));
       const transport = made[made.length - 1]!;
       sends.push(transport.sends.length);
