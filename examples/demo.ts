@@ -1,7 +1,7 @@
 /**
  * The main job (`npm run demo`): an image-augmentation Batch class run over a synthetic dataset.
  *
- * - `ImagesBatch` has three components (images, masks, labels) and three actions:
+ * - `ShapesBatch` has three components (images, masks, labels) and three actions:
  *   `flip` (a tuple src: image and mask flipped together, applied with probability p),
  *   `noise` (per-item Gaussian noise from the item's own generator, `requiresRng`),
  *   `normalize` (a whole-batch `@action`).
@@ -24,7 +24,7 @@ function copyOf(array: NDArray, flipAxis?: 0 | 1): NDArray<TypedArray> {
   return out;
 }
 
-export class ImagesBatch extends Batch {
+export class ShapesBatch extends Batch {
   static override components = ['images', 'masks', 'labels'] as const;
   /** n×H×W float32 */
   declare images: NDArray;
@@ -118,7 +118,7 @@ const fmt = (value: number, digits = 3): string => (Math.abs(value) < 0.5 * 10 *
 
 /** Runs the augmentations over all batches; returns the hashes of the final images and the time spent in actions. */
 async function augmentDataset(
-  dataset: Dataset<ImagesBatch>,
+  dataset: Dataset<ShapesBatch>,
   target: 'for' | 'async' | 'threads',
   log: boolean,
 ): Promise<{ hashes: string[]; msPerBatch: number }> {
@@ -164,9 +164,9 @@ async function augmentDataset(
 async function main(): Promise<void> {
   const started = performance.now();
   const data = makeShapes(64, 32);
-  const dataset = new Dataset(data.ids, { batchClass: ImagesBatch, preloaded: { images: data.images, masks: data.masks, labels: data.labels } });
+  const dataset = new Dataset(data.ids, { batchClass: ShapesBatch, preloaded: { images: data.images, masks: data.masks, labels: data.labels } });
   console.log(`batchflow-ts demo: ${dataset.length} synthetic ${shape(data.images.pick(0))} images (one bright square each), batches of 16`);
-  console.log(`actions of ImagesBatch: flip (tuple src images+masks, p), noise (requiresRng, P(std) per item), normalize (@action)`);
+  console.log(`actions of ShapesBatch: flip (tuple src images+masks, p), noise (requiresRng, P(std) per item), normalize (@action)`);
 
   const first = await augmentDataset(dataset, 'for', true);
   const again = await augmentDataset(dataset, 'for', false);

@@ -24,6 +24,8 @@ const publicNames = [
   'FilesIndex',
   'StopIterationError',
   'calcSplit',
+  // images
+  'ImagesBatch',
   // pipelines and config
   'Pipeline',
   'PipelineError',

@@ -15,6 +15,9 @@ export type { ActionsOf, ActionForm, NonActionMember, ParallelCallOptions, ItemO
 export type { ItemView } from './batch/item-view.js';
 export type { PreloadedData, DeclaredComponents } from './batch/source.js';
 
+// Images: BatchFlow's ImagesBatch and its image actions (src/images)
+export * from './images/index.js';
+
 // Arrays: components are ndarrays whose first axis is the item axis
 export { zeros, isNdArray, type NDArray, type DType, type TypedArray } from './ndarray/ndarray-utils.js';
 export type { Column } from './ndarray/columns.js';

@@ -38,7 +38,7 @@ function defaults(cls: string, action: string): Record<string, string> {
 describe('action reference of the example classes', () => {
   test('every example class is documented with its own actions and the inherited Batch actions', () => {
     const expected: Record<string, string[]> = {
-      ImagesBatch: ['flip', 'noise', 'normalize'],
+      ShapesBatch: ['flip', 'noise', 'normalize'],
       AugmentBatch: ['flip', 'rotate', 'smooth', 'noise'],
       TabularBatch: ['standardize', 'predict'],
       ScanBatch: ['brightFraction'],
@@ -55,11 +55,11 @@ describe('action reference of the example classes', () => {
   });
 
   test('merged defaults name their source level', () => {
-    expect(defaults('ImagesBatch', 'flip')).toEqual({
+    expect(defaults('ShapesBatch', 'flip')).toEqual({
       src: "tuple('images', 'masks') @ @applyParallel", dst: 'null @ Batch.applyDefaults', post: "'_assemble' @ Batch.applyDefaults", target: "'for' @ Batch.applyDefaults",
     });
     expect(defaults('AugmentBatch', 'rotate')).toMatchObject({ src: "'images' @ @applyParallel", dst: "['images', 'angles'] @ @applyParallel", requiresRng: 'true @ @applyParallel' });
     expect(defaults('ScanBatch', 'brightFraction')).toMatchObject({ src: "'images' @ @applyParallel", dst: "'bright' @ @applyParallel" });
-    expect(classDoc('ImagesBatch').actions.find((entry) => entry.name === 'normalize')?.kind).toBe('action');
+    expect(classDoc('ShapesBatch').actions.find((entry) => entry.name === 'normalize')?.kind).toBe('action');
   });
 });

@@ -1,0 +1,30 @@
+/**
+ * Compile-only type tests of ImagesBatch's actions: options are checked (names, literal modes,
+ * required options), the parallel options are there, and pipelines get the same typed methods.
+ * Not run by jest; `tsc -p . --noEmit` checks every `@ts-expect-error` line is an error.
+ */
+import { Dataset, ImagesBatch, P, zeros } from '../../src/index.js';
+
+/** Never called: tsc only type-checks it. */
+export async function imagesTypeChecks(): Promise<void> {
+  const batch = ImagesBatch.fromData(null, { images: zeros([2, 8, 8, 3], 'uint8') });
+  await batch.actions.flip({ mode: 'ud', p: 0.5, target: 'threads' });
+  await batch.actions.crop({ origin: 'random', shape: [4, 4], src: ['images', 'masks'] });
+  await batch.actions.crop({ origin: [1, 2], shape: 4, cropBoundaries: true });
+  await batch.actions.additiveNoise({ noise: { kind: 'normal', scale: 3 } });
+  await batch.actions.enhance({ layout: 'cb', factor: [1.2, 0.9] });
+  // @ts-expect-error: 'lr' and 'ud' are the flip modes
+  await batch.actions.flip({ mode: 'horizontal' });
+  // @ts-expect-error: a misspelled option
+  await batch.actions.flip({ mdoe: 'lr' });
+  // @ts-expect-error: crop needs a shape
+  await batch.actions.crop({ origin: 'center' });
+  // @ts-expect-error: unknown origin name
+  await batch.actions.crop({ origin: 'middle', shape: 4 });
+  // @ts-expect-error: noise is a distribution, not a number
+  await batch.actions.additiveNoise({ noise: 3 });
+  const dataset = new Dataset(2, { batchClass: ImagesBatch, preloaded: { images: zeros([2, 8, 8, 3], 'uint8') } });
+  dataset.p.crop({ origin: 'center', shape: 4 }).flip({ p: 0.5 });
+  // @ts-expect-error: crop needs a shape in a pipeline too
+  dataset.p.crop({ origin: 'center' });
+}
