@@ -74,7 +74,7 @@ export const augment = portablePipeline(
 );
 
 /** Fills the images (calling thread only) with seeded values in [0, 255). */
-function fillImages(): void {
+export function fillImages(): void {
   const rng = new Rng(5);
   for (let i = 0; i < pixels.length; i++) pixels[i] = rng.uniform(0, 255);
 }

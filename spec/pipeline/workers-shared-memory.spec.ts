@@ -6,7 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, describe, expect, jest, test } from '@jest/globals';
 import { closeEngines, type Batch, type NDArray, type RunOptions } from '../../src/index.js';
-import { BadBatchError, largeBatches, largeFailing } from '../fixtures/pipeline-workers/pipelines.js';
+import { BadBatchError, largeBatches, largeFailing, largeInPlace } from '../fixtures/pipeline-workers/pipelines.js';
 
 afterAll(async () => {
   await closeEngines();
@@ -66,6 +66,17 @@ describe('large batches on workers', () => {
     const got = await collect(largeBatches, { target: 'threads', nWorkers: 2, prefetch: 1 });
     expect(got.batches).toEqual(expected.batches);
     expect(got.shmFiles.every((files) => files.length === 0)).toBe(true);
+  });
+
+  test("on 'threads' keep their own data when a worker changed a column in place, however many batches are held", async () => {
+    const pixels = async (options: RunOptions): Promise<number[][]> => {
+      const held: Batch[] = [];
+      // every batch is held until the run ends, so a buffer reused for a later batch would show
+      for await (const batch of largeInPlace.genBatch({ batchSize: 8, shuffle: 3, ...options })) held.push(batch);
+      return held.map((batch) => Array.from((batch.data as { images: NDArray }).images.data as Float32Array));
+    };
+    const expected = await pixels({});
+    for (const prefetch of [0, 3]) expect(await pixels({ target: 'threads', nWorkers: 2, prefetch })).toEqual(expected);
   });
 
   test("on 'mpc' leave no file after a failed run", async () => {

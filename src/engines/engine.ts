@@ -22,6 +22,12 @@ export interface Engine {
   /** The name the engine is registered under. */
   readonly name: string;
   run(task: ItemTask, options: EngineRunOptions): Promise<unknown[]>;
+  /**
+   * True when the workers that `options` select see the caller's `SharedArrayBuffer`s (worker
+   * threads): callers may then put large inputs in shared memory, which then travel by reference.
+   * Optional; an engine without it is taken not to share memory.
+   */
+  sharesMemory?(options: EngineRunOptions): boolean;
   /** Releases the engine's resources (worker pools). Safe to call more than once. */
   close(): Promise<void>;
 }

@@ -89,6 +89,10 @@ export class WorkerEngine implements Engine {
     });
   }
 
+  sharesMemory(options: EngineRunOptions): boolean {
+    return this.transport(options.nWorkers ?? availableParallelism()).capabilities.sharesMemory;
+  }
+
   async close(): Promise<void> {
     const transports = [...this.transports.values()];
     this.transports.clear();

@@ -33,8 +33,14 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-function encodeLeaf(value: unknown, transfer: ArrayBuffer[]): unknown {
+function encodeLeaf(value: unknown, transfer: ArrayBuffer[], moveOwned: boolean): unknown {
   if (!isNdArray(value)) return value;
+  if (moveOwned && ownsItsBuffer(value)) {
+    // a fresh result in a worker (a batch's column): its buffer moves as it is, no packing copy
+    const buffer = (value.data as TypedArray).buffer as ArrayBuffer;
+    if (!transfer.includes(buffer)) transfer.push(buffer);
+    return { [ndarrayMarker]: true, data: value.data, shape: value.shape.slice() };
+  }
   const dtype = dtypeOf(value) ?? 'float64';
   const data = new (typedArrayConstructor(dtype))(value.size);
   copyInto(data, 0, value);
@@ -72,8 +78,8 @@ function mapNestedArrays(value: unknown, leaf: (value: unknown) => unknown): unk
   return root;
 }
 
-function encodeValue(value: unknown, transfer: ArrayBuffer[]): unknown {
-  return mapNestedArrays(value, (entry) => encodeLeaf(entry, transfer));
+function encodeValue(value: unknown, transfer: ArrayBuffer[], moveOwned: boolean): unknown {
+  return mapNestedArrays(value, (entry) => encodeLeaf(entry, transfer, moveOwned));
 }
 
 function decodeValue(value: unknown): unknown {
@@ -165,7 +171,7 @@ export function encodeList(count: number, at: (k: number) => unknown, transfer: 
     }
   }
   const values = new Array<unknown>(count);
-  for (let k = 0; k < count; k++) values[k] = encodeValue(at(k), transfer);
+  for (let k = 0; k < count; k++) values[k] = encodeValue(at(k), transfer, moveOwned);
   return { kind: 'values', length: count, values };
 }
 

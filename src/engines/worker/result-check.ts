@@ -37,13 +37,46 @@ function deeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
+/** How many values {@link plainlyCloneable} looks at before it leaves the answer to a real clone. */
+const plainWalkLimit = 100_000;
+
+/**
+ * True when `value` certainly survives structured cloning and is at most {@link maxResultDepth}
+ * levels deep, seen without copying anything: arrays and plain objects of primitives (not symbols),
+ * typed arrays, buffers and ndarrays. False means "not known" (a class instance, a Map, a function,
+ * too many values): the caller then clones for real.
+ */
+function plainlyCloneable(value: unknown): boolean {
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  let seen = 0;
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop()!;
+    if (++seen > plainWalkLimit) return false;
+    if (current === null || current === undefined) continue;
+    const kind = typeof current;
+    if (kind === 'symbol' || kind === 'function') return false;
+    if (kind !== 'object') continue;
+    if (ArrayBuffer.isView(current) || current instanceof ArrayBuffer || isNdArray(current)) continue;
+    if (depth > maxResultDepth) return false;
+    if (Array.isArray(current)) {
+      for (const child of current as unknown[]) pending.push([child, depth + 1]);
+      continue;
+    }
+    const prototype: unknown = Object.getPrototypeOf(current);
+    if (prototype !== Object.prototype && prototype !== null) return false;
+    for (const child of Object.values(current)) pending.push([child, depth + 1]);
+  }
+  return true;
+}
+
 /**
  * Why `result` cannot travel back to the caller (the structured-clone error, or a BatchflowError for
- * too deep a nesting), or null when it can. Primitives and ndarrays always can; other values are
- * cloned once here.
+ * too deep a nesting), or null when it can. Primitives, ndarrays and plain data of them (a batch's
+ * columns) are judged without copying; other values are cloned once here.
  */
 export function resultCloneFailure(result: unknown): unknown {
   if (result === null || (typeof result !== 'object' && typeof result !== 'function' && typeof result !== 'symbol') || isNdArray(result)) return null;
+  if (plainlyCloneable(result)) return null;
   try {
     structuredClone(result);
   } catch (error) {

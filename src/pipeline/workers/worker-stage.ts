@@ -13,6 +13,7 @@ import { Dataset } from '../../dataset/dataset.js';
 import { getEngine } from '../../engines/registry.js';
 import type { ItemTask } from '../../engines/item-task.js';
 import { restoreThrown } from '../../engines/worker/error-codec.js';
+import type { NDArray } from '../../ndarray/ndarray-utils.js';
 import { ActionError, ArgumentError, NotPortableError } from '../../errors.js';
 import { SkipBatch, StopPipeline } from '../errors.js';
 import { executeBatch } from '../execute.js';
@@ -24,6 +25,7 @@ import { allEmpty, fillBatch, packBatch, type BatchMeta, type Payload } from './
 import { isLargeColumn, readColumnsFromFile } from './column-files.js';
 import { portablePipelineReference, type PipelineReference } from './portable-pipeline.js';
 import { produceBatch, produceBatchReference, type ProduceOutcome, type ProduceRequest } from './produce-batch.js';
+import { detachFromSlots, SharedSlots } from './shared-slots.js';
 import { splitForWorkers } from './state-rule.js';
 
 /** How one run produces its first stage on workers. */
@@ -87,11 +89,39 @@ async function produceOnWorker(
   batch: Batch,
   number: number,
   run: RunState,
+  slots: SharedSlots,
 ): Promise<{ batch: Batch; outcome: ProduceOutcome & { kind: 'batch' } } | null> {
   const packed = packBatch(batch);
   const hasData = !allEmpty(packed.columns);
-  // large columns go as extra arguments, which the engine moves its own way (a shared-memory file on 'mpc')
+  // large columns go as extra arguments, which the engine moves its own way (a shared-memory file on
+  // 'mpc'); to workers that share memory, through reused shared slots the worker reads in place
   const argColumns = hasData ? packed.columns.flatMap((column, k) => (isLargeColumn(column) ? [k] : [])) : [];
+  const engine = getEngine(plan.target);
+  const runOptions = plan.nWorkers === undefined ? {} : { nWorkers: plan.nWorkers };
+  const used: SharedArrayBuffer[] = [];
+  if (argColumns.length > 0 && engine.sharesMemory?.(runOptions) === true)
+    for (const position of argColumns) {
+      const shared = slots.share(packed.columns[position] as NDArray);
+      packed.columns[position] = shared.column;
+      used.push(shared.slot);
+    }
+  try {
+    return await produceWith(plan, batch, number, run, packed, hasData, argColumns, used);
+  } finally {
+    for (const slot of used) slots.release(slot);
+  }
+}
+
+async function produceWith(
+  plan: WorkerPlan,
+  batch: Batch,
+  number: number,
+  run: RunState,
+  packed: { meta: BatchMeta; columns: unknown[] },
+  hasData: boolean,
+  argColumns: readonly number[],
+  slots: readonly SharedArrayBuffer[],
+): Promise<{ batch: Batch; outcome: ProduceOutcome & { kind: 'batch' } } | null> {
   const request: ProduceRequest = {
     pipeline: plan.reference,
     recordCount: plan.recordCount,
@@ -128,6 +158,7 @@ async function produceOnWorker(
   const [outcome, ...columns] = results[0] as Payload<ProduceOutcome>;
   // first of all: the columns a child process wrote to a file are read and the file removed
   if (outcome.kind === 'batch' && outcome.columnsInFile) readColumnsFromFile(columns, outcome.columnsInFile);
+  detachFromSlots(columns, slots);
   if (outcome.kind === 'error') throw await restoreThrown(outcome.error, importCallerModule);
   if (outcome.kind === 'discarded') return null;
   const produced = targetBatch(batch, outcome.batch, run);
@@ -155,8 +186,9 @@ export function workerProducer<B extends Batch>(plan: WorkerPlan, host: RunHost,
   let turn: Promise<void> = Promise.resolve();
   let halted = false;
   const inFlight = new Set<Promise<unknown>>();
+  const slots = new SharedSlots();
   const process = async (batch: B, number: number): Promise<B | null> => {
-    const produced = produceOnWorker(plan, batch, number, run).then(
+    const produced = produceOnWorker(plan, batch, number, run, slots).then(
       (value) => ({ value }),
       (error: unknown) => ({ error }),
     );
