@@ -77,16 +77,21 @@ export async function probeItems(task: ItemTask, limits: ProbeLimits): Promise<P
       elapsed = performance.now() - start;
       const cpu = cpuMs() - cpuStart;
       const duration = Math.min(elapsed - stretch.wall, cpu - stretch.cpu);
-      // stretches too short for the CPU clock's microseconds are left out
-      if (duration >= MIN_STRETCH_MS) stretch.fastest = Math.min(stretch.fastest, duration / (count - stretch.count));
-      stretch.count = count;
-      stretch.wall = elapsed;
-      stretch.cpu = cpu;
+      // a stretch too short for the CPU clock's microseconds goes on until the next reading (its items
+      // are not dropped: a pause in the one stretch long enough to time would make cheap items look slow)
+      if (duration >= MIN_STRETCH_MS) {
+        stretch.fastest = Math.min(stretch.fastest, duration / (count - stretch.count));
+        stretch.count = count;
+        stretch.wall = elapsed;
+        stretch.cpu = cpu;
+      }
       if (limits.timeout !== undefined && elapsed > limits.timeout) throw new TimeoutError(task.action, limits.timeout);
       if (elapsed >= limits.budgetMs) break;
     }
   }
-  const perItemMs = count === 0 ? 0 : Number.isFinite(stretch.fastest) ? stretch.fastest : Math.min(elapsed, stretch.cpu) / count;
+  // the whole probe's average bounds every stretch: a pause within the only timed stretch cannot exceed it
+  const average = count === 0 ? 0 : Math.min(elapsed, cpuMs() - cpuStart) / count;
+  const perItemMs = Math.min(stretch.fastest, average);
   return { results, count, ms: elapsed, perItemMs };
 }
 
