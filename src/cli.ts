@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * The `batchflow-ts` command line: `batchflow-ts docs <module...> [--out dir] [--api dir] [--title text] [--root dir]`.
- * Imports each module (so its decorators register), then writes the action reference of every
- * exported Batch class to `<out>/actions.md` and `<out>/actions.html`. See docs/cli.md.
+ * The `batchflow-ts` command line: `batchflow-ts docs <module...> [--out dir] [--api dir] [--title text] [--root dir]`
+ * imports each module (so its decorators register), then writes the action reference of every
+ * exported Batch class to `<out>/actions.md` and `<out>/actions.html` (see docs/cli.md);
+ * `batchflow-ts worker --redis URL [...]` runs a queue worker for target 'queue' (see `cli/worker-command.ts`).
  * @module
  */
 import { realpathSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { BatchflowError } from './errors.js';
 
 /** The usage text printed by `--help` and on argument errors. */
 export const usage = `Usage: batchflow-ts docs <module...> [options]
+       batchflow-ts worker --redis redis://HOST:PORT [options]   (a worker for target 'queue'; worker --help)
 
 Writes an action reference (actions.md and actions.html) for every Batch class exported by the
 given modules (.ts files are loaded through tsx with their nearest tsconfig.json; .js/.mjs with import()).
@@ -66,6 +68,14 @@ export function parseDocsArguments(args: readonly string[]): DocsArguments {
 /** Runs the command line `argv` (without `node` and the script); resolves to the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'worker') {
+    const { runWorkerCommand, workerUsage } = await import('./cli/worker-command.js');
+    if (rest.includes('-h') || rest.includes('--help')) {
+      console.log(workerUsage);
+      return 0;
+    }
+    return runWorkerCommand(rest);
+  }
   if (command === undefined || command === '-h' || command === '--help' || rest.includes('-h') || rest.includes('--help')) {
     console.log(usage);
     return command === undefined ? 1 : 0;

@@ -144,6 +144,15 @@ export type { WorkerSettings } from './engines/transport/worker-settings.js';
 export type { ChunkMessage, ChunkResult, Transport, TransportCapabilities, TransportFactory, WorkerWatch } from './engines/transport/transport.js';
 export { createThreadsTransport } from './engines/transport/tinypool-threads.js';
 export { createProcessesTransport } from './engines/transport/tinypool-processes.js';
+export {
+  configureQueue,
+  createQueueTransport,
+  startQueueWorker,
+  QueueConnectionError,
+  type QueueSettings,
+  type QueueWorker,
+  type QueueWorkerOptions,
+} from './engines/queue/index.js';
 export { registerErrorClass, type ErrorClass } from './engines/error-classes.js';
 export { Rng } from './random/rng.js';
 export type { Mutex } from './concurrency/mutex.js';

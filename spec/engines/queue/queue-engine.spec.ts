@@ -1,0 +1,163 @@
+/**
+ * Target 'queue' against a real redis-server and real queue workers started with the command line:
+ * the same results as 'for' for the same seed, item failures, settings, a process that exits after
+ * closeEngines(), and the worker command's own behaviour (help, bad options, SIGTERM).
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ActionError, ArgumentError, Dataset, QueueConnectionError, closeEngines, configureQueue, zeros, type NDArray } from '../../../src/index.js';
+import { freePort, startRedisServer, type RedisServer } from '../../helpers/redis-server.js';
+import { QueueImages } from './fixtures/queue-batches.js';
+import { repoRoot, spawnTsx, startWorker, stopAll, watchProcess, type WorkerProcess } from './queue-processes.js';
+
+let redis: RedisServer;
+let workers: WorkerProcess[] = [];
+let work: string;
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  work = mkdtempSync(path.join(tmpdir(), 'batchflow-queue-'));
+  workers = await Promise.all([startWorker(redis.url, ['--concurrency', '1']), startWorker(redis.url, ['--concurrency', '1'])]);
+  await configureQueue({ url: redis.url });
+}, 120_000);
+
+afterAll(async () => {
+  await closeEngines();
+  await configureQueue({});
+  await stopAll();
+  await redis?.stop();
+  rmSync(work, { recursive: true, force: true });
+}, 60_000);
+
+const n = 12;
+
+function dataset(): Dataset<QueueImages> {
+  const images = zeros([n, 6, 5], 'float32');
+  const labels = zeros([n], 'float64');
+  for (let i = 0; i < n; i++) {
+    labels.set(i, 10 + i);
+    for (let y = 0; y < 6; y++) for (let x = 0; x < 5; x++) images.set(i, y, x, i + y * 0.5 - x);
+  }
+  return new Dataset(n, { batchClass: QueueImages, preloaded: { images, labels } });
+}
+
+async function augmented(target: 'for' | 'queue', nWorkers: number): Promise<{ images: number[]; labels: number[] }> {
+  const batch = dataset().createBatch([3, 0, 7, 1, 11, 2, 5, 9, 4, 10, 6, 8]);
+  batch.randomSeed = 1234;
+  await batch.actions.noisy({ scale: 3, target, nWorkers, p: 0.75 });
+  await batch.actions.relabel({ target, nWorkers });
+  const images = batch.images as NDArray;
+  expect(images.shape).toEqual([n, 6, 5]);
+  return { images: Array.from(images.data as Float32Array), labels: Array.from(batch.labels.data as Float64Array) };
+}
+
+describe("target 'queue' on real workers", () => {
+  test("gives the same pixels and labels as 'for' for the same seed, with 1 and 2 workers", async () => {
+    const expected = await augmented('for', 1);
+    expect(await augmented('queue', 1)).toEqual(expected);
+    expect(await augmented('queue', 2)).toEqual(expected);
+    expect(await augmented('q' as 'queue', 2)).toEqual(expected); // the alias
+  }, 60_000);
+
+  test('spreads the chunks of a call over the workers', async () => {
+    const log = path.join(work, 'spread.log');
+    writeFileSync(log, '');
+    const batch = dataset().createBatch([...Array(n).keys()]);
+    await batch.actions.logged({ log, spinMs: 150, target: 'queue', nWorkers: 2, chunkSize: 1 });
+    expect(Array.from(batch.labels.data as Float64Array)).toEqual(Array.from({ length: n }, (_, i) => 1010 + i));
+    const pids = new Set(
+      readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => line.split(' ')[0]),
+    );
+    expect(pids.size).toBe(2);
+  }, 60_000);
+
+  test("an item that throws fails the call with an ActionError (index, position, cause, the worker's stack), and is not run again", async () => {
+    const log = path.join(work, 'fail.log');
+    writeFileSync(log, '');
+    const batch = dataset().createBatch([5, 6, 7, 8]);
+    const error = await batch.actions.failOn({ bad: 17, log, target: 'queue', nWorkers: 2 }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(ActionError);
+    const failure = error as ActionError;
+    expect(failure.position).toBe(2);
+    expect(failure.indexValue).toBe(7);
+    expect(failure.cause).toBeInstanceOf(RangeError);
+    expect((failure.cause as Error).message).toBe('label 17 is bad');
+    expect((failure.cause as Error).stack).toContain('queue-batches.ts');
+    expect((failure.cause as Error).stack).toContain('(in a worker)');
+    // give a retry the time to happen (it must not): each item ran exactly once
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(readFileSync(log, 'utf8').trim().split('\n').sort()).toEqual(['15', '16', '17', '18']);
+  }, 60_000);
+});
+
+describe('configureQueue', () => {
+  test('names a bad option in an ArgumentError', async () => {
+    await expect(configureQueue({ url: 'http://localhost:6379' })).rejects.toThrow(ArgumentError);
+    await expect(configureQueue({ url: 'http://localhost:6379' })).rejects.toMatchObject({ argument: 'url' });
+    await expect(configureQueue({ payloadTtlMs: -5 })).rejects.toMatchObject({ argument: 'payloadTtlMs' });
+    await expect(configureQueue({ queueName: '' })).rejects.toMatchObject({ argument: 'queueName' });
+    // @ts-expect-error -- not an option
+    await expect(configureQueue({ lockDuration: 5 })).rejects.toMatchObject({ argument: 'lockDuration' });
+    await configureQueue({ url: redis.url });
+  });
+
+  test("Redis that cannot be reached is a QueueConnectionError before the call's timeout; 'for' never connects", async () => {
+    const port = await freePort();
+    await configureQueue({ url: `redis://127.0.0.1:${port}`, connectTimeoutMs: 300 });
+    try {
+      const sockets = (): number => process.getActiveResourcesInfo().filter((name) => name.startsWith('TCP')).length;
+      const before = sockets();
+      const batch = dataset().createBatch([0, 1, 2]);
+      await batch.actions.relabel({ target: 'for' });
+      expect(sockets()).toBe(before);
+      const error = await batch.actions.relabel({ target: 'queue', nWorkers: 1, timeout: 30_000 }).catch((thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(QueueConnectionError);
+      expect((error as QueueConnectionError).message).toContain(`127.0.0.1:${port}`);
+      expect((error as QueueConnectionError).message).toContain("action 'relabel'");
+    } finally {
+      await configureQueue({ url: redis.url });
+    }
+  }, 60_000);
+});
+
+describe('a script on the queue', () => {
+  test('exits by itself after closeEngines() (no handle left open)', async () => {
+    const script = path.join(repoRoot, 'spec/engines/queue/fixtures/one-call.ts');
+    const child = spawnTsx([script], { BATCHFLOW_REDIS_URL: redis.url });
+    const { output, exited } = watchProcess(child);
+    const code = await exited;
+    expect(output()).toContain('labels 20,22,24');
+    expect(code).toBe(0);
+  }, 60_000);
+});
+
+describe('batchflow-ts worker', () => {
+  test('--help prints the usage; a bad option or URL exits 1 with a message', async () => {
+    const cli = path.join(repoRoot, 'src/cli.ts');
+    const help = watchProcess(spawnTsx([cli, 'worker', '--help']));
+    expect(await help.exited).toBe(0);
+    expect(help.output()).toContain('Usage: batchflow-ts worker');
+    const bad = watchProcess(spawnTsx([cli, 'worker', '--redis', 'localhost:6379']));
+    expect(await bad.exited).toBe(1);
+    expect(bad.output()).toContain('redis://HOST:PORT');
+    const unknown = watchProcess(spawnTsx([cli, 'worker', '--concurency', '2']));
+    expect(await unknown.exited).toBe(1);
+    expect(unknown.output()).toContain('unknown option --concurency');
+    const port = await freePort();
+    const unreachable = watchProcess(spawnTsx([cli, 'worker', '--redis', `redis://127.0.0.1:${port}`, '--connect-timeout', '300']));
+    expect(await unreachable.exited).toBe(1);
+    expect(unreachable.output()).toContain('cannot be reached');
+  }, 60_000);
+
+  test('stops on SIGTERM and exits 0', async () => {
+    const worker = workers.pop()!;
+    worker.process.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+    expect(worker.output()).toMatch(/worker \S+ stopped/);
+  }, 30_000);
+});

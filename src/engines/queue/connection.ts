@@ -1,0 +1,121 @@
+/**
+ * Redis connections of the 'queue' engine and its workers: ioredis options from the settings, a
+ * password-free URL for messages, and connections that give up after `connectTimeoutMs` without a
+ * server (so a call fails with a `QueueConnectionError` instead of waiting forever). ioredis is
+ * imported when the first connection is made, never when the library is imported.
+ * @module
+ */
+import type { Redis, RedisOptions } from 'ioredis';
+import { parseRedisUrl, type ResolvedQueueSettings } from './settings.js';
+import { QueueConnectionError } from './errors.js';
+
+/** The URL of the settings with its password replaced by `***` (for messages and logs). */
+export function safeUrl(url: string): string {
+  const parsed = parseRedisUrl(url, 'url');
+  if (parsed.password !== '') parsed.password = '***';
+  return parsed.toString();
+}
+
+/** ioredis options for the settings' URL, then `connection` over them. */
+export function redisOptions(settings: ResolvedQueueSettings): RedisOptions {
+  const url = parseRedisUrl(settings.url, 'url');
+  const db = url.pathname.replace(/^\//, '');
+  return {
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port === '' ? 6379 : Number(url.port),
+    ...(url.username === '' ? {} : { username: decodeURIComponent(url.username) }),
+    ...(url.password === '' ? {} : { password: decodeURIComponent(url.password) }),
+    ...(db === '' ? {} : { db: Number(db) }),
+    ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+    ...settings.connection,
+  };
+}
+
+/** A connection and what happens to it. */
+export interface ManagedConnection {
+  readonly redis: Redis;
+  /** Resolves once the server answered; rejects with a QueueConnectionError when it cannot be reached in time. */
+  readonly ready: Promise<void>;
+  /** Rejects with a QueueConnectionError when the connection is lost for good (never resolves). */
+  readonly ended: Promise<never>;
+  /** Keeps the process alive (true) or not (false) while the connection is open. */
+  setRef(ref: boolean): void;
+}
+
+/**
+ * Opens a connection that retries for `connectTimeoutMs` after it loses its server (or fails to reach
+ * it), then ends: `ready` and `ended` reject with a QueueConnectionError saying what happened.
+ * `persistent` connections (workers) retry forever once they were connected.
+ */
+export async function openConnection(settings: ResolvedQueueSettings, purpose: string, persistent = false): Promise<ManagedConnection> {
+  const { Redis: RedisClient } = await import('ioredis');
+  const where = safeUrl(settings.url);
+  let lostAt: number | null = null;
+  let wasReady = false;
+  let lastError: unknown = null;
+  let ref = true;
+  const redis = new RedisClient({
+    ...redisOptions(settings),
+    lazyConnect: true,
+    connectTimeout: settings.connectTimeoutMs,
+    maxRetriesPerRequest: null,
+    retryStrategy: () => {
+      lostAt ??= Date.now();
+      if ((!persistent || !wasReady) && Date.now() - lostAt >= settings.connectTimeoutMs) return null;
+      return Math.min(250, Math.max(20, Math.floor(settings.connectTimeoutMs / 10)));
+    },
+  });
+  const reason = (): string => {
+    const detail = lastError instanceof Error ? `: ${lastError.message}` : '';
+    return wasReady
+      ? `went away (${purpose} connection lost, not back within connectTimeoutMs = ${settings.connectTimeoutMs} ms${detail})`
+      : `cannot be reached (${purpose} connection, tried for connectTimeoutMs = ${settings.connectTimeoutMs} ms${detail})`;
+  };
+  redis.on('error', (error: unknown) => {
+    lastError = error;
+  });
+  const ended = new Promise<never>((_, reject) => {
+    redis.once('end', () => reject(new QueueConnectionError(where, reason(), { cause: lastError })));
+  });
+  ended.catch(() => {});
+  const applyRef = (): void => {
+    const stream = (redis as unknown as { stream?: { ref(): void; unref(): void } }).stream;
+    if (ref) stream?.ref();
+    else stream?.unref();
+  };
+  redis.on('ready', () => {
+    wasReady = true;
+    lostAt = null;
+    applyRef();
+  });
+  const ready = Promise.race([
+    new Promise<void>((resolve) => {
+      if (redis.status === 'ready') resolve();
+      else redis.once('ready', () => resolve());
+    }),
+    ended,
+  ]);
+  ready.catch(() => {});
+  redis.connect().catch(() => {}); // failures arrive through 'end' after the retries
+  return {
+    redis,
+    ready,
+    ended,
+    setRef: (value) => {
+      ref = value;
+      applyRef();
+    },
+  };
+}
+
+/** Closes a connection without waiting for a server that may be gone. */
+export async function closeConnection(connection: ManagedConnection | null | undefined): Promise<void> {
+  if (!connection) return;
+  const { redis } = connection;
+  if (redis.status === 'end') return;
+  connection.setRef(true); // an idle connection is unref'd: the process must wait for its goodbye
+  if (redis.status === 'ready') {
+    await Promise.race([redis.quit().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+  }
+  redis.disconnect();
+}

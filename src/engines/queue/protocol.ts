@@ -1,0 +1,68 @@
+/**
+ * What callers and queue workers exchange through Redis: the key names, the job's metadata (small:
+ * the chunk itself is a binary payload key) and the reply a worker pushes to its caller's result list.
+ * Chunks and replies travel as `v8.serialize` buffers, so typed arrays stay binary.
+ * @module
+ */
+import { deserialize, serialize } from 'node:v8';
+import type { ChunkMessage, ChunkResult } from '../transport/transport.js';
+
+/** The Redis keys of one queue (under the settings' prefix and queue name, next to BullMQ's own). */
+export interface QueueKeys {
+  /** The binary chunk of a job. */
+  payload(jobId: string): string;
+  /** Exists while the caller is alive (renewed by it); workers drop the jobs of a caller without it. */
+  caller(callerId: string): string;
+  /** The list a worker pushes the caller's replies to. */
+  results(callerId: string): string;
+}
+
+/** The key names of queue `queueName` under `prefix`. */
+export function queueKeys(prefix: string, queueName: string): QueueKeys {
+  const base = `${prefix}:${queueName}:bf`;
+  return {
+    payload: (jobId) => `${base}:payload:${jobId}`,
+    caller: (callerId) => `${base}:caller:${callerId}`,
+    results: (callerId) => `${base}:results:${callerId}`,
+  };
+}
+
+/** The data of a BullMQ job: where its chunk is and whom to answer (no item data). */
+export interface QueueJobData {
+  readonly callerId: string;
+  readonly payloadKey: string;
+  readonly callerKey: string;
+  readonly resultsKey: string;
+  /** Milliseconds the caller's keys live without renewal: the TTL of the reply. */
+  readonly ttlMs: number;
+}
+
+/** Why a worker could not run a chunk (its local thread died, the payload could not be read). */
+export interface LostChunk {
+  readonly name: string;
+  readonly message: string;
+  readonly stack: string;
+}
+
+/** A worker's answer for one job. */
+export type QueueReply = { readonly jobId: string; readonly result: ChunkResult } | { readonly jobId: string; readonly lost: LostChunk };
+
+/** The binary form of a chunk. */
+export function encodeChunk(message: ChunkMessage): Buffer {
+  return serialize(message);
+}
+
+/** A chunk back from its binary form. */
+export function decodeChunk(payload: Buffer): ChunkMessage {
+  return deserialize(payload) as ChunkMessage;
+}
+
+/** The binary form of a reply. */
+export function encodeReply(reply: QueueReply): Buffer {
+  return serialize(reply);
+}
+
+/** A reply back from its binary form. */
+export function decodeReply(payload: Buffer): QueueReply {
+  return deserialize(payload) as QueueReply;
+}

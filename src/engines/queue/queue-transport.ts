@@ -1,0 +1,250 @@
+/**
+ * The transport of the 'queue' engine: each chunk becomes a BullMQ job on Redis, run by queue workers
+ * (`batchflow-ts worker`) anywhere that reaches the server. The chunk travels as a binary payload key
+ * (`v8.serialize`, with a TTL); the job holds only where it is and whom to answer. Workers push each
+ * reply to the caller's result list, which one blocking connection per transport reads (`BLPOP`).
+ * While chunks are in flight the caller renews its liveness key and its payloads; a caller that dies
+ * leaves keys that expire, and workers drop its jobs. Nothing connects before the first chunk.
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import type { ChunkMessage, ChunkResult, Transport, TransportCapabilities, WorkerWatch } from '../transport/transport.js';
+import { closeConnection, openConnection, safeUrl, type ManagedConnection } from './connection.js';
+import { QueueConnectionError } from './errors.js';
+import { decodeReply, encodeChunk, queueKeys, type QueueJobData, type QueueKeys } from './protocol.js';
+import { queueSettings, type QueueSettings, type ResolvedQueueSettings } from './settings.js';
+
+/** A chunk waiting for its reply. */
+interface Pending {
+  readonly payloadKey: string;
+  resolve(result: ChunkResult): void;
+  reject(error: unknown): void;
+}
+
+/** The open connections of a transport. */
+interface Connected {
+  readonly command: ManagedConnection;
+  readonly reader: ManagedConnection;
+  readonly queue: Queue;
+}
+
+/** How long one BLPOP waits (seconds) before the reader checks whether it should go on. */
+const readerBlockSeconds = 1;
+
+class QueueTransport implements Transport {
+  readonly capabilities: TransportCapabilities = { sharesMemory: false, sharedMemoryFiles: false };
+  /** This caller's id: its jobs, liveness key and result list carry it. */
+  readonly callerId = randomUUID();
+  private readonly keys: QueueKeys;
+  private readonly pending = new Map<string, Pending>();
+  private connecting: Promise<Connected> | null = null;
+  private connected: Connected | null = null;
+  private sequence = 0;
+  private reading = false;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private closed = false;
+  private failure: unknown = null;
+  private readonly broken: Promise<never>;
+  private markBroken: (error: unknown) => void = () => {};
+
+  constructor(private readonly settings: ResolvedQueueSettings) {
+    this.keys = queueKeys(settings.prefix, settings.queueName);
+    this.broken = new Promise<never>((_, reject) => (this.markBroken = reject));
+    this.broken.catch(() => {});
+  }
+
+  private connect(): Promise<Connected> {
+    this.connecting ??= (async () => {
+      const command = await openConnection(this.settings, 'command');
+      const reader = await openConnection(this.settings, 'result reader');
+      for (const connection of [command, reader]) void connection.ended.catch((error: unknown) => this.fail(error));
+      try {
+        await Promise.all([command.ready, reader.ready]);
+      } catch (error) {
+        this.fail(error);
+        throw error;
+      }
+      const { Queue: BullQueue } = await import('bullmq');
+      const queue = new BullQueue(this.settings.queueName, { connection: command.redis, prefix: this.settings.prefix, skipVersionCheck: true });
+      queue.on('error', () => {}); // connection errors reach the calls through `ended`
+      this.connected = { command, reader, queue };
+      if (this.closed) await this.release();
+      return this.connected;
+    })();
+    return this.connecting;
+  }
+
+  /** The transport is unusable (Redis unreachable or gone): every chunk in flight fails with `error`. */
+  private fail(error: unknown): void {
+    if (this.failure !== null) return;
+    this.failure = error instanceof QueueConnectionError ? error : new QueueConnectionError(safeUrl(this.settings.url), 'failed', { cause: error });
+    this.markBroken(this.failure);
+    for (const [jobId, pending] of this.pending) {
+      this.pending.delete(jobId);
+      pending.reject(this.failure);
+    }
+    void this.release();
+  }
+
+  async send(message: ChunkMessage, _transferList: readonly ArrayBuffer[], signal: AbortSignal | undefined): Promise<ChunkResult> {
+    if (this.failure !== null) throw this.failure;
+    if (signal?.aborted) throw abortReason(signal);
+    const payload = encodeChunk(message); // binary: typed arrays stay packed, never JSON
+    const { command, queue } = await this.connect();
+    const jobId = `${this.callerId}-${++this.sequence}`;
+    const payloadKey = this.keys.payload(jobId);
+    const data: QueueJobData = {
+      callerId: this.callerId,
+      payloadKey,
+      callerKey: this.keys.caller(this.callerId),
+      resultsKey: this.keys.results(this.callerId),
+      ttlMs: this.settings.payloadTtlMs,
+    };
+    const reply = new Promise<ChunkResult>((resolve, reject) => this.pending.set(jobId, { payloadKey, resolve, reject }));
+    this.startActivity();
+    const ttl = this.settings.payloadTtlMs;
+    // one round trip on one connection: the liveness key and the payload are written before the job exists
+    const written = command.redis.pipeline().set(data.callerKey, '1', 'PX', ttl).set(payloadKey, payload, 'PX', ttl).exec();
+    const added = queue.add('chunk', data, { jobId, removeOnComplete: true, removeOnFail: { age: 3600, count: 1000 }, attempts: 1 });
+    Promise.all([written, added]).catch((error: unknown) => this.settle(jobId, null, error));
+    if (signal) {
+      const onAbort = (): void => {
+        if (!this.pending.has(jobId)) return;
+        this.settle(jobId, null, abortReason(signal));
+        // the job is dropped: removed while it waits; a worker that already took it finds no payload
+        void command.redis.del(payloadKey).catch(() => {});
+        void queue.remove(jobId).catch(() => {});
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      void reply.then(
+        () => signal.removeEventListener('abort', onAbort),
+        () => signal.removeEventListener('abort', onAbort),
+      );
+    }
+    return reply;
+  }
+
+  /** Ends the wait of job `jobId` (its payload key is deleted by the worker that ran it). */
+  private settle(jobId: string, result: ChunkResult | null, error?: unknown): void {
+    const pending = this.pending.get(jobId);
+    if (!pending) return; // a duplicate reply (a job run twice after its worker died), or a call that ended
+    this.pending.delete(jobId);
+    if (result) pending.resolve(result);
+    else pending.reject(error);
+    if (this.pending.size === 0) this.stopActivity();
+  }
+
+  /** Chunks are in flight: read replies, renew the caller's keys, keep the process alive. */
+  private startActivity(): void {
+    if (!this.connected) return;
+    this.connected.command.setRef(true);
+    this.connected.reader.setRef(true);
+    if (!this.reading) void this.readReplies(this.connected);
+    this.heartbeat ??= setInterval(() => this.renew(), Math.max(50, Math.floor(this.settings.payloadTtlMs / 3)));
+  }
+
+  private stopActivity(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+    this.connected?.command.setRef(false);
+    this.connected?.reader.setRef(false);
+  }
+
+  /** The reader loop: BLPOP on this caller's result list while chunks are in flight. */
+  private async readReplies(connected: Connected): Promise<void> {
+    this.reading = true;
+    const resultsKey = this.keys.results(this.callerId);
+    try {
+      while (!this.closed && this.failure === null && this.pending.size > 0) {
+        const popped = await connected.reader.redis.blpopBuffer(resultsKey, readerBlockSeconds);
+        if (!popped) continue;
+        const reply = decodeReply(popped[1]);
+        if ('result' in reply) this.settle(reply.jobId, reply.result);
+        else {
+          const lost = new Error(reply.lost.message);
+          lost.name = reply.lost.name;
+          lost.stack = `${reply.lost.stack}\n    (on a queue worker)`;
+          this.settle(reply.jobId, null, lost);
+        }
+      }
+    } catch (error) {
+      if (!this.closed) this.fail(error);
+    } finally {
+      this.reading = false;
+    }
+    // a chunk sent while the loop was ending
+    if (!this.closed && this.failure === null && this.pending.size > 0) void this.readReplies(connected);
+  }
+
+  /** Renews the caller's keys, and fails the chunks whose jobs BullMQ gave up (their worker died too often). */
+  private renew(): void {
+    const connected = this.connected;
+    if (!connected || this.pending.size === 0) return;
+    const ttl = this.settings.payloadTtlMs;
+    const batch = connected.command.redis.pipeline().set(this.keys.caller(this.callerId), '1', 'PX', ttl);
+    for (const pending of this.pending.values()) batch.pexpire(pending.payloadKey, ttl);
+    batch.exec().catch(() => {});
+    for (const jobId of this.pending.keys()) {
+      void connected.queue
+        .getJobState(jobId)
+        .then(async (state) => {
+          if (state !== 'failed') return;
+          const job = await connected.queue.getJob(jobId);
+          const reason = job?.failedReason ?? 'unknown reason';
+          this.settle(
+            jobId,
+            null,
+            new Error(`queue job ${jobId} failed: ${reason} (its worker died more than maxStalledCount times, or could not reach Redis)`),
+          );
+        })
+        .catch(() => {});
+    }
+  }
+
+  watch(): WorkerWatch {
+    return { died: this.broken, stop: () => {} };
+  }
+
+  discard(): void {
+    void this.close();
+  }
+
+  private async release(): Promise<void> {
+    const connected = this.connected;
+    this.connected = null;
+    this.stopActivity();
+    if (!connected) return;
+    // closing takes round trips: the process waits for them even when the connections were idle (unref'd)
+    connected.command.setRef(true);
+    connected.reader.setRef(true);
+    if (connected.command.redis.status === 'ready') await connected.command.redis.del(this.keys.caller(this.callerId)).catch(() => {});
+    await connected.queue.close().catch(() => {});
+    await Promise.all([closeConnection(connected.command), closeConnection(connected.reader)]);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const closing = new QueueConnectionError(safeUrl(this.settings.url), 'is no longer used: the engine was closed (closeEngines or configureQueue)');
+    for (const [jobId, pending] of this.pending) {
+      this.pending.delete(jobId);
+      pending.reject(closing);
+    }
+    await this.connecting?.catch(() => {});
+    await this.release();
+  }
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new Error('the call was aborted');
+}
+
+/**
+ * A transport that runs chunks as BullMQ jobs on Redis (the 'queue' engine's): `settings` over those of
+ * `configureQueue` (a bad option is an ArgumentError naming it). It connects on its first chunk;
+ * `close()` closes its connections.
+ */
+export function createQueueTransport(settings: QueueSettings = {}): Transport {
+  return new QueueTransport(queueSettings(settings));
+}
