@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, test } from '@jest/globals';
 import ndarray from 'ndarray';
-import { ImagesBatch, closeEngines, type NDArray, type TargetName } from '../../src/index.js';
+import { ImagesBatch, P, closeEngines, type NDArray, type TargetName } from '../../src/index.js';
 import { decode, itemOf, reference, valuesOf } from './reference.js';
 
 afterAll(async () => {
@@ -26,6 +26,9 @@ async function randomChain(target: TargetName): Promise<ImagesBatch> {
   const batch = photoBatch(6);
   await batch.actions.crop({ src: ['images', 'masks'], origin: 'random', shape: [24, 30], target });
   await batch.actions.flip({ src: ['images', 'masks'], mode: 'lr', p: 0.5, target });
+  await batch.actions.rotate({ src: ['images', 'masks'], angle: P([-15, -9, -3, 3, 9, 15]), resample: 'bilinear', target });
+  await batch.actions.elasticTransform({ alpha: 6, sigma: 3, p: 0.5, target });
+  await batch.actions.scale({ factor: 1.2, preserveShape: true, origin: 'random', target });
   await batch.actions.salt({ pNoise: 0.05, color: [255, 0, 255], size: [2, 1], target });
   await batch.actions.cutout({ origin: 'random', shape: 5, color: 0, p: 0.5, target });
   await batch.actions.additiveNoise({ noise: { kind: 'normal', scale: 8 }, clip: true, preserveType: true, target });

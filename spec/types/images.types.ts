@@ -11,6 +11,8 @@ export async function imagesTypeChecks(): Promise<void> {
   await batch.actions.flip({ mode: 'ud', p: 0.5, target: 'threads' });
   await batch.actions.crop({ origin: 'random', shape: [4, 4], src: ['images', 'masks'] });
   await batch.actions.crop({ origin: [1, 2], shape: 4, cropBoundaries: true });
+  await batch.actions.rotate({ angle: P([10, -10]), resample: 'bilinear' });
+  await batch.actions.resize({ size: [4, null] });
   await batch.actions.additiveNoise({ noise: { kind: 'normal', scale: 3 } });
   await batch.actions.enhance({ layout: 'cb', factor: [1.2, 0.9] });
   // @ts-expect-error: 'lr' and 'ud' are the flip modes
@@ -21,10 +23,14 @@ export async function imagesTypeChecks(): Promise<void> {
   await batch.actions.crop({ origin: 'center' });
   // @ts-expect-error: unknown origin name
   await batch.actions.crop({ origin: 'middle', shape: 4 });
+  // @ts-expect-error: resample names are Pillow's filters
+  await batch.actions.resize({ size: [4, 4], resample: 'cubic' });
   // @ts-expect-error: noise is a distribution, not a number
   await batch.actions.additiveNoise({ noise: 3 });
   const dataset = new Dataset(2, { batchClass: ImagesBatch, preloaded: { images: zeros([2, 8, 8, 3], 'uint8') } });
-  dataset.p.crop({ origin: 'center', shape: 4 }).flip({ p: 0.5 });
+  dataset.p.crop({ origin: 'center', shape: 4 }).rotate({ angle: 5 }).flip({ p: 0.5 });
   // @ts-expect-error: crop needs a shape in a pipeline too
   dataset.p.crop({ origin: 'center' });
+  // @ts-expect-error: rotate needs an angle
+  dataset.p.rotate({ expand: true });
 }

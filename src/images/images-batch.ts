@@ -17,10 +17,13 @@ import { stackNdArrays } from '../ndarray/ndarray-utils.js';
 import { imageDefaults as D } from './defaults.js';
 import { enhancePixels } from './enhance.js';
 import { cropPixels, fillBox, flipPixels, padPixels, pastePixels, shiftPixels, splitPixels } from './geometry.js';
-import { calcOrigin } from './origin.js';
+import { rotatePixels } from './affine.js';
+import { elasticPixels } from './elastic.js';
+import { calcOrigin, type Origin } from './origin.js';
 import type * as O from './options.js';
 import { arithmeticPixels, clipPixels, invertPixels, noiseSampler, posterizePixels, saltPixels, type ArithmeticOptions } from './pixel-ops.js';
-import { perChannel, readImage, sizePair, toNdArray, unitInterval } from './pixels.js';
+import { blankLike, perChannel, readImage, sizePair, toNdArray, unitInterval, type Pixels } from './pixels.js';
+import { checkResample, resizePixels } from './resample.js';
 
 /** The options of an action with its defaults filled in. */
 type Filled<T, K extends keyof typeof D> = T & (typeof D)[K];
@@ -38,6 +41,23 @@ function borders(border: NonNullable<O.PadOptions['border']>): number[] {
 
 function arithmetic(options: { clip: boolean; preserveType: boolean }): ArithmeticOptions {
   return { clip: options.clip === true, preserveType: options.preserveType === true };
+}
+
+/** BatchFlow's `_preserve_shape`: the part of `image` at `origin` in a blank image of `shape`. */
+function preserveShape(image: Pixels, shape: [number, number], origin: Origin, context: ItemContext): Pixels {
+  const rng = (): ItemContext['rng'] => context.rng;
+  const cropped = cropPixels(image, calcOrigin(shape, origin, [image.height, image.width], rng), shape, true);
+  return pastePixels(blankLike(image, shape[0], shape[1]), cropped, calcOrigin([cropped.height, cropped.width], origin, shape, rng));
+}
+
+function resizeShape(size: O.ResizeOptions['size'], pixels: Pixels): [number, number] {
+  const ok = (v: unknown): boolean => v === null || (typeof v === 'number' && Number.isInteger(v) && v > 0);
+  if (!Array.isArray(size) || size.length !== 2 || !ok(size[0]) || !ok(size[1]) || (size[0] === null && size[1] === null))
+    throw new ArgumentError('size', `expected [rows, columns] of positive integers (one may be null), got ${JSON.stringify(size)}`);
+  const [rows, columns] = size;
+  if (rows === null) return [Math.max(1, Math.trunc((pixels.height * columns!) / pixels.width)), columns!];
+  if (columns === null) return [rows, Math.max(1, Math.trunc((pixels.width * rows) / pixels.height))];
+  return [rows, columns];
 }
 
 const images = (defaults: ParallelDecoratorOptions): ParallelDecoratorOptions => ({ src: 'images', ...defaults });
@@ -194,5 +214,48 @@ export class ImagesBatch extends Batch {
     const o = filled('enhance', options);
     const factors = typeof o.factor === 'number' ? new Array<number>(o.layout.length).fill(o.factor) : [...o.factor];
     return toNdArray(enhancePixels(readImage(image), o.layout, factors));
+  }
+
+  /** Resizes images with one of Pillow's filters (`Image.resize`). */
+  @applyParallel(images({ ...D.resize, summary: 'Resizes images (Pillow filters).' }))
+  resize(image: NDArray, options: O.ResizeOptions): NDArray {
+    const o = filled('resize', options);
+    const pixels = readImage(image);
+    return toNdArray(resizePixels(pixels, resizeShape(o.size, pixels), checkResample(o.resample)));
+  }
+
+  /** Scales images by a factor, optionally back into the original shape. */
+  @applyParallel(images({ ...D.scale, requiresRng: true, summary: 'Scales images by a factor.' }))
+  scale(image: NDArray, options: O.ScaleOptions, context: ItemContext): NDArray {
+    const o = filled('scale', options);
+    const pixels = readImage(image);
+    const factors = typeof o.factor === 'number' ? [o.factor, o.factor] : o.factor;
+    if (!Array.isArray(factors) || factors.length !== 2 || factors.some((f) => typeof f !== 'number' || !(f > 0) || !Number.isFinite(f)))
+      throw new ArgumentError('factor', `expected a positive number or [rows, columns] factors, got ${JSON.stringify(o.factor)}`);
+    const shape: [number, number] = [Math.ceil(pixels.height * factors[0]!), Math.ceil(pixels.width * factors[1]!)];
+    const scaled = resizePixels(pixels, shape, checkResample(o.resample));
+    return toNdArray(o.preserveShape ? preserveShape(scaled, [pixels.height, pixels.width], o.origin, context) : scaled);
+  }
+
+  /** Rotates images counter-clockwise (`Image.rotate`). */
+  @applyParallel(images({ ...D.rotate, summary: 'Rotates images by an angle.' }))
+  rotate(image: NDArray, options: O.RotateOptions, context: ItemContext): NDArray {
+    const o = filled('rotate', options);
+    const pixels = readImage(image);
+    if (typeof o.angle !== 'number' || !Number.isFinite(o.angle))
+      throw new ArgumentError('angle', `expected a finite number of degrees, got ${JSON.stringify(o.angle)}`);
+    const center = o.center;
+    if (center !== undefined && (!Array.isArray(center) || center.length !== 2 || !center.every((v) => typeof v === 'number' && Number.isFinite(v))))
+      throw new ArgumentError('center', `expected [row, column], got ${JSON.stringify(center)}`);
+    const resample = checkResample(o.resample, ['nearest', 'bilinear', 'bicubic']) as O.RotateOptions['resample'] & string;
+    const rotated = rotatePixels(pixels, o.angle, { resample, expand: o.expand, center, fill: perChannel(o.fill, pixels.channels, 'fill') });
+    const keep = o.preserveShape && (rotated.height !== pixels.height || rotated.width !== pixels.width);
+    return toNdArray(keep ? preserveShape(rotated, [pixels.height, pixels.width], 'center', context) : rotated);
+  }
+
+  /** Elastic deformation: random displacement fields smoothed by a Gaussian (Simard et al. 2003). */
+  @applyParallel(images({ requiresRng: true, summary: 'Deforms images with smooth random displacement fields.' }))
+  elasticTransform(image: NDArray, options: O.ElasticTransformOptions, context: ItemContext): NDArray {
+    return toNdArray(elasticPixels(readImage(image), options.alpha, options.sigma, context.rng));
   }
 }

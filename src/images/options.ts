@@ -6,6 +6,7 @@
 import type { NDArray } from '../ndarray/ndarray-utils.js';
 import type { Origin } from './origin.js';
 import type { NoiseSpec } from './pixel-ops.js';
+import type { Resample } from './resample.js';
 
 /** A size: `[rows, columns]`, or one number for a square. */
 export type SizeOption = number | readonly [number, number];
@@ -126,4 +127,44 @@ export interface EnhanceOptions {
   layout?: string;
   /** One factor per letter of `layout`, or one for all (1 changes nothing; default [1, 1, 1, 1]). */
   factor?: number | readonly number[];
+}
+/** Options of `resize`. */
+export interface ResizeOptions {
+  /** The new `[rows, columns]`; one of them may be null to keep the aspect ratio. */
+  size: readonly [number | null, number | null];
+  /** Pillow's filter: 'nearest', 'box', 'bilinear', 'hamming', 'bicubic' or 'lanczos' (default 'bicubic', Pillow's default). */
+  resample?: Resample;
+}
+/** Options of `scale`. */
+export interface ScaleOptions {
+  /** The new shape is `ceil(shape · factor)`; one factor or `[rows, columns]`. */
+  factor: number | readonly [number, number];
+  /** Crop or pad the result back to the original shape (default false). */
+  preserveShape?: boolean;
+  /** Where the scaled image sits in the original shape with `preserveShape` (default 'center'). */
+  origin?: Origin;
+  /** Pillow's filter (default 'nearest'). */
+  resample?: Resample;
+}
+/** Options of `rotate`. */
+export interface RotateOptions {
+  /** Degrees, counter-clockwise. */
+  angle: number;
+  /** 'nearest' (default), 'bilinear' or 'bicubic'. */
+  resample?: 'nearest' | 'bilinear' | 'bicubic';
+  /** Make the output large enough for the whole rotated image (default false). */
+  expand?: boolean;
+  /** With `expand`, cut the result back to the original shape around its centre (default true). */
+  preserveShape?: boolean;
+  /** Centre of rotation `[row, column]` (default: the image's centre). */
+  center?: readonly [number, number];
+  /** Color of the corners that come from outside the image (default 0). */
+  fill?: ColorOption;
+}
+/** Options of `elasticTransform`. */
+export interface ElasticTransformOptions {
+  /** Largest displacement scale, in pixels. */
+  alpha: number;
+  /** Smoothness of the displacement fields (the Gaussian's sigma, in pixels). */
+  sigma: number;
 }
