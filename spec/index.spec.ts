@@ -26,6 +26,8 @@ const publicNames = [
   'calcSplit',
   // images
   'ImagesBatch',
+  'gaussianFilter',
+  'warpImage',
   // pipelines and config
   'Pipeline',
   'PipelineError',
