@@ -139,19 +139,21 @@ describe('a script on the queue', () => {
 describe('batchflow-ts worker', () => {
   test('--help prints the usage; a bad option or URL exits 1 with a message', async () => {
     const cli = path.join(repoRoot, 'src/cli.ts');
-    const help = watchProcess(spawnTsx([cli, 'worker', '--help']));
-    expect(await help.exited).toBe(0);
-    expect(help.output()).toContain('Usage: batchflow-ts worker');
-    const bad = watchProcess(spawnTsx([cli, 'worker', '--redis', 'localhost:6379']));
-    expect(await bad.exited).toBe(1);
-    expect(bad.output()).toContain('redis://HOST:PORT');
-    const unknown = watchProcess(spawnTsx([cli, 'worker', '--concurency', '2']));
-    expect(await unknown.exited).toBe(1);
-    expect(unknown.output()).toContain('unknown option --concurency');
     const port = await freePort();
-    const unreachable = watchProcess(spawnTsx([cli, 'worker', '--redis', `redis://127.0.0.1:${port}`, '--connect-timeout', '300']));
-    expect(await unreachable.exited).toBe(1);
-    expect(unreachable.output()).toContain('cannot be reached');
+    const [help, bad, unknown, unreachable] = [
+      ['--help'],
+      ['--redis', 'localhost:6379'],
+      ['--concurency', '2'],
+      ['--redis', `redis://127.0.0.1:${port}`, '--connect-timeout', '300'],
+    ].map((args) => watchProcess(spawnTsx([cli, 'worker', ...args])));
+    expect(await help!.exited).toBe(0);
+    expect(help!.output()).toContain('Usage: batchflow-ts worker');
+    expect(await bad!.exited).toBe(1);
+    expect(bad!.output()).toContain('redis://HOST:PORT');
+    expect(await unknown!.exited).toBe(1);
+    expect(unknown!.output()).toContain('unknown option --concurency');
+    expect(await unreachable!.exited).toBe(1);
+    expect(unreachable!.output()).toContain('cannot be reached');
   }, 60_000);
 
   test('stops on SIGTERM and exits 0', async () => {

@@ -40,6 +40,8 @@ export interface ManagedConnection {
   readonly ended: Promise<never>;
   /** Keeps the process alive (true) or not (false) while the connection is open. */
   setRef(ref: boolean): void;
+  /** The error saying why the connection is not usable now (unreachable, or lost). */
+  lost(): QueueConnectionError;
 }
 
 /**
@@ -74,8 +76,9 @@ export async function openConnection(settings: ResolvedQueueSettings, purpose: s
   redis.on('error', (error: unknown) => {
     lastError = error;
   });
+  const lost = (): QueueConnectionError => new QueueConnectionError(where, reason(), { cause: lastError });
   const ended = new Promise<never>((_, reject) => {
-    redis.once('end', () => reject(new QueueConnectionError(where, reason(), { cause: lastError })));
+    redis.once('end', () => reject(lost()));
   });
   ended.catch(() => {});
   const applyRef = (): void => {
@@ -105,6 +108,7 @@ export async function openConnection(settings: ResolvedQueueSettings, purpose: s
       ref = value;
       applyRef();
     },
+    lost,
   };
 }
 

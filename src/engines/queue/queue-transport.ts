@@ -78,7 +78,8 @@ class QueueTransport implements Transport {
   /** The transport is unusable (Redis unreachable or gone): every chunk in flight fails with `error`. */
   private fail(error: unknown): void {
     if (this.failure !== null) return;
-    this.failure = error instanceof QueueConnectionError ? error : new QueueConnectionError(safeUrl(this.settings.url), 'failed', { cause: error });
+    const reason = error instanceof Error ? error.message : String(error);
+    this.failure = error instanceof QueueConnectionError ? error : new QueueConnectionError(safeUrl(this.settings.url), `failed (${reason})`, { cause: error });
     this.markBroken(this.failure);
     for (const [jobId, pending] of this.pending) {
       this.pending.delete(jobId);
@@ -169,7 +170,8 @@ class QueueTransport implements Transport {
         }
       }
     } catch (error) {
-      if (!this.closed) this.fail(error);
+      // a lost server rejects the pending BLPOP before the connection ends: say so, not what ioredis says
+      if (!this.closed) this.fail(connected.reader.redis.status === 'ready' ? error : connected.reader.lost());
     } finally {
       this.reading = false;
     }
