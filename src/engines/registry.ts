@@ -10,6 +10,7 @@ import { ArgumentError } from '../errors.js';
 import { AsyncEngine } from './async-engine.js';
 import type { Engine } from './engine.js';
 import { ForEngine } from './for-engine.js';
+import { clearSharedSlots } from './shared-slots.js';
 import { assertTargetSpelling, lookupTarget, resolveTarget, setSpelling } from './target.js';
 import { createProcessesTransport } from './transport/tinypool-processes.js';
 import { createThreadsTransport } from './transport/tinypool-threads.js';
@@ -89,6 +90,7 @@ export function getEngine(target: unknown): Engine {
 export async function closeEngines(): Promise<void> {
   const engines = [...instances.values()];
   instances.clear();
+  clearSharedSlots();
   await Promise.all(engines.map((engine) => engine.close()));
 }
 

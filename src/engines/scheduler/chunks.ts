@@ -9,6 +9,8 @@ import { ArgumentError } from '../../errors.js';
 import type { FunctionReference } from '../function-reference.js';
 import type { ItemTask, RngSeeding } from '../item-task.js';
 import type { SharedOutput } from '../result-buffer.js';
+import type { SlotLease } from '../shared-slots.js';
+import type { DType } from '../../ndarray/ndarray-utils.js';
 import { encodeList, type EncodedList } from '../worker/codec.js';
 import type { WorkerSelf, WorkerTaskMessage } from '../worker/messages.js';
 
@@ -108,6 +110,8 @@ export interface CallContext {
   /** Pack large buffers for shared-memory files (copied, not viewed, so the file can be written from them). */
   readonly sharedMemory: boolean;
   readonly output: SharedOutput | null;
+  /** Reused shared slots that packed items go into (workers that share memory read them in place), or null. */
+  readonly lease: SlotLease | null;
 }
 
 /**
@@ -118,7 +122,8 @@ export interface CallContext {
 export function chunkMessage(call: CallContext, start: number, end: number, transfer: ArrayBuffer[]): WorkerTaskMessage {
   const { task, self, sharedMemory } = call;
   const offset = task.offset;
-  const encode = (at: (position: number) => unknown): EncodedList => encodeList(end - start, (k) => at(start + k), transfer, false, sharedMemory);
+  const pack = call.lease ? (dtype: DType, length: number) => call.lease!.array(dtype, length) : undefined;
+  const encode = (at: (position: number) => unknown): EncodedList => encodeList(end - start, (k) => at(start + k), transfer, false, sharedMemory, pack);
   const indices = self ? (task.thisArg as BatchLike).indices : null;
   const values = task.indexValues;
   return {

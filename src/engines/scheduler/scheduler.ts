@@ -22,6 +22,7 @@ import { importCallerModule } from './caller-module.js';
 import { nestingFailure } from '../worker/result-check.js';
 import { isNdArray } from '../../ndarray/ndarray-utils.js';
 import { learnedMinimumChunk, recordItemCost } from './item-costs.js';
+import { SlotLease } from '../shared-slots.js';
 
 /** The error to throw when no worker could start the chunk: library errors as they are, others wrapped. */
 function setupError(action: string, target: string, reference: FunctionReference, cause: unknown): unknown {
@@ -128,7 +129,14 @@ export async function runChunks(task: ItemTask, reference: FunctionReference, op
   // shared memory: results shaped like the items (the common case) are written by the workers into one buffer
   // (other transports cannot share it, but the caller still reads their results straight into it)
   const preallocated = task.outputLikeItems ? outcome.resultBuffer.preallocate(task.items.at(0)) : null;
-  const call: CallContext = { task, reference, self: describeSelf(task.thisArg), sharedMemory: sharedMemoryFiles, output: sharesMemory ? preallocated : null };
+  const call: CallContext = {
+    task,
+    reference,
+    self: describeSelf(task.thisArg),
+    sharedMemory: sharedMemoryFiles,
+    output: sharesMemory ? preallocated : null,
+    lease: sharesMemory ? new SlotLease() : null,
+  };
   const controller = options.timeout === undefined ? null : new AbortController();
   const timer = controller ? setTimeout(() => controller.abort(), options.timeout).unref() : undefined;
   const tooDeep = firstTooDeepItem(task);
@@ -170,6 +178,11 @@ export async function runChunks(task: ItemTask, reference: FunctionReference, op
   }
   clearTimeout(timer);
   if (controller?.signal.aborted) throw new TimeoutError(task.action, options.timeout!);
+  if (!outcome.crash && call.lease) {
+    // every chunk answered, so no worker reads the input slots any more (a stopped one might: then they are dropped)
+    call.lease.detach(outcome.results);
+    call.lease.release();
+  }
   if (outcome.unsendable) throw itemFailure(task, outcome.unsendable.position, outcome.unsendable.cause);
   if (outcome.crash) throw outcome.crash;
   if (outcome.setupFailure) throw setupError(task.action, target, reference, await restoreThrown(outcome.setupFailure, importCallerModule));

@@ -116,8 +116,16 @@ function consecutiveRows(first: NDArray, count: number, at: (k: number) => unkno
  * `moveOwned`, ndarrays that own their whole buffer (fresh results in a worker) are moved as they are,
  * without packing them into one buffer (saves a copy; the caller must not use them afterwards). With
  * `viewsAllowed`, consecutive rows of one array are sent as a view (the transport copies them anyway).
+ * `pack` offers the storage to pack same-shape ndarrays into (a reused shared slot), or null.
  */
-export function encodeList(count: number, at: (k: number) => unknown, transfer: ArrayBuffer[], moveOwned = false, viewsAllowed = false): EncodedList {
+export function encodeList(
+  count: number,
+  at: (k: number) => unknown,
+  transfer: ArrayBuffer[],
+  moveOwned = false,
+  viewsAllowed = false,
+  pack?: (dtype: DType, length: number) => TypedArray | null,
+): EncodedList {
   const first = count > 0 ? at(0) : undefined;
   if (typeof first === 'number') {
     const data = new Float64Array(count);
@@ -164,9 +172,10 @@ export function encodeList(count: number, at: (k: number) => unknown, transfer: 
       // anyway, e.g. into a shared-memory file) a plain view saves the packing copy
       if (rows && (rows.buffer instanceof SharedArrayBuffer || viewsAllowed))
         return { kind: 'ndarrays', length: count, dtype: dtype!, shape: first.shape.slice(), data: rows };
-      const data = new (typedArrayConstructor(dtype!))(size * count);
+      // packed into a reused shared slot when one is offered (read in place by the worker), else a buffer that moves
+      const data = pack?.(dtype!, size * count) ?? new (typedArrayConstructor(dtype!))(size * count);
       for (let k = 0; k < count; k++) copyInto(data, k * size, at(k) as NDArray);
-      transfer.push(data.buffer as ArrayBuffer);
+      if (!(data.buffer instanceof SharedArrayBuffer)) transfer.push(data.buffer as ArrayBuffer);
       return { kind: 'ndarrays', length: count, dtype: dtype!, shape: first.shape.slice(), data };
     }
   }

@@ -11,6 +11,7 @@ import type { Batch } from '../../batch/batch.js';
 import { findRegisteredClass } from '../../decorators/registry.js';
 import { Dataset } from '../../dataset/dataset.js';
 import { getEngine } from '../../engines/registry.js';
+import { SlotLease } from '../../engines/shared-slots.js';
 import type { ItemTask } from '../../engines/item-task.js';
 import { restoreThrown } from '../../engines/worker/error-codec.js';
 import type { NDArray } from '../../ndarray/ndarray-utils.js';
@@ -25,7 +26,6 @@ import { allEmpty, fillBatch, packBatch, type BatchMeta, type Payload } from './
 import { isLargeColumn, readColumnsFromFile } from './column-files.js';
 import { portablePipelineReference, type PipelineReference } from './portable-pipeline.js';
 import { produceBatch, produceBatchReference, type ProduceOutcome, type ProduceRequest } from './produce-batch.js';
-import { detachFromSlots, SharedSlots } from './shared-slots.js';
 import { splitForWorkers } from './state-rule.js';
 
 /** How one run produces its first stage on workers. */
@@ -89,7 +89,6 @@ async function produceOnWorker(
   batch: Batch,
   number: number,
   run: RunState,
-  slots: SharedSlots,
 ): Promise<{ batch: Batch; outcome: ProduceOutcome & { kind: 'batch' } } | null> {
   const packed = packBatch(batch);
   const hasData = !allEmpty(packed.columns);
@@ -98,30 +97,9 @@ async function produceOnWorker(
   const argColumns = hasData ? packed.columns.flatMap((column, k) => (isLargeColumn(column) ? [k] : [])) : [];
   const engine = getEngine(plan.target);
   const runOptions = plan.nWorkers === undefined ? {} : { nWorkers: plan.nWorkers };
-  const used: SharedArrayBuffer[] = [];
+  const lease = new SlotLease();
   if (argColumns.length > 0 && engine.sharesMemory?.(runOptions) === true)
-    for (const position of argColumns) {
-      const shared = slots.share(packed.columns[position] as NDArray);
-      packed.columns[position] = shared.column;
-      used.push(shared.slot);
-    }
-  try {
-    return await produceWith(plan, batch, number, run, packed, hasData, argColumns, used);
-  } finally {
-    for (const slot of used) slots.release(slot);
-  }
-}
-
-async function produceWith(
-  plan: WorkerPlan,
-  batch: Batch,
-  number: number,
-  run: RunState,
-  packed: { meta: BatchMeta; columns: unknown[] },
-  hasData: boolean,
-  argColumns: readonly number[],
-  slots: readonly SharedArrayBuffer[],
-): Promise<{ batch: Batch; outcome: ProduceOutcome & { kind: 'batch' } } | null> {
+    for (const position of argColumns) packed.columns[position] = lease.copy(packed.columns[position] as NDArray) ?? packed.columns[position];
   const request: ProduceRequest = {
     pipeline: plan.reference,
     recordCount: plan.recordCount,
@@ -151,14 +129,16 @@ async function produceWith(
   };
   let results: unknown[];
   try {
-    results = await getEngine(plan.target).run(task, plan.nWorkers === undefined ? {} : { nWorkers: plan.nWorkers });
+    results = await engine.run(task, runOptions);
   } catch (error) {
+    // the slots are left to the garbage collector: a worker stopped mid-batch may still touch them
     throw unwrap(error);
   }
   const [outcome, ...columns] = results[0] as Payload<ProduceOutcome>;
   // first of all: the columns a child process wrote to a file are read and the file removed
   if (outcome.kind === 'batch' && outcome.columnsInFile) readColumnsFromFile(columns, outcome.columnsInFile);
-  detachFromSlots(columns, slots);
+  lease.detach(columns);
+  lease.release();
   if (outcome.kind === 'error') throw await restoreThrown(outcome.error, importCallerModule);
   if (outcome.kind === 'discarded') return null;
   const produced = targetBatch(batch, outcome.batch, run);
@@ -186,9 +166,8 @@ export function workerProducer<B extends Batch>(plan: WorkerPlan, host: RunHost,
   let turn: Promise<void> = Promise.resolve();
   let halted = false;
   const inFlight = new Set<Promise<unknown>>();
-  const slots = new SharedSlots();
   const process = async (batch: B, number: number): Promise<B | null> => {
-    const produced = produceOnWorker(plan, batch, number, run, slots).then(
+    const produced = produceOnWorker(plan, batch, number, run).then(
       (value) => ({ value }),
       (error: unknown) => ({ error }),
     );
