@@ -7,10 +7,20 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ActionError, ArgumentError, Dataset, QueueConnectionError, closeEngines, configureQueue, zeros, type NDArray } from '../../../src/index.js';
+import {
+  ActionError,
+  ArgumentError,
+  Dataset,
+  QueueConnectionError,
+  TimeoutError,
+  closeEngines,
+  configureQueue,
+  zeros,
+  type NDArray,
+} from '../../../src/index.js';
 import { freePort, startRedisServer, type RedisServer } from '../../helpers/redis-server.js';
 import { QueueImages } from './fixtures/queue-batches.js';
-import { repoRoot, spawnTsx, startWorker, stopAll, watchProcess, type WorkerProcess } from './queue-processes.js';
+import { inspectQueue, repoRoot, spawnTsx, startWorker, stopAll, waitFor, watchProcess, type WorkerProcess } from './queue-processes.js';
 
 let redis: RedisServer;
 let workers: WorkerProcess[] = [];
@@ -92,6 +102,27 @@ describe("target 'queue' on real workers", () => {
     // give a retry the time to happen (it must not): each item ran exactly once
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(readFileSync(log, 'utf8').trim().split('\n').sort()).toEqual(['15', '16', '17', '18']);
+  }, 60_000);
+
+  test('a call that times out is a TimeoutError; its waiting jobs are removed and their payloads deleted', async () => {
+    const log = path.join(work, 'timeout.log');
+    writeFileSync(log, '');
+    const batch = dataset().createBatch([0, 1, 2, 3, 4, 5]);
+    const error = await batch.actions
+      .logged({ log, spinMs: 1000, target: 'queue', nWorkers: 1, chunkSize: 1, timeout: 500 })
+      .catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(TimeoutError);
+    const redisView = await inspectQueue(redis.url, 'batchflow-ts');
+    try {
+      await waitFor(async () => (await redisView.unfinishedJobs()) === 0, 'the workers to finish the chunks they had started');
+      expect(await redisView.keys('batchflow:batchflow-ts:bf:payload:*')).toEqual([]);
+      // 2 workers took a chunk each before the time limit; the 4 others never ran
+      const runs = readFileSync(log, 'utf8').trim().split('\n');
+      expect(runs.length).toBeGreaterThanOrEqual(1);
+      expect(runs.length).toBeLessThan(6);
+    } finally {
+      await redisView.close();
+    }
   }, 60_000);
 });
 

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { Dataset, QueueConnectionError, closeEngines, configureQueue, zeros } from '../../../src/index.js';
 import { startRedisServer, type RedisServer } from '../../helpers/redis-server.js';
 import { QueueImages } from './fixtures/queue-batches.js';
-import { repoRoot, spawnTsx, startWorker, stopAll, waitFor, watchProcess, type WorkerProcess } from './queue-processes.js';
+import { inspectQueue, repoRoot, spawnTsx, startWorker, stopAll, waitFor, watchProcess, type WorkerProcess } from './queue-processes.js';
 
 /** A worker releases a dead worker's job 1 s after its last lock renewal, looked for every 0.5 s. */
 const fastRecovery = ['--concurrency', '1', '--lock-duration', '1000', '--stalled-interval', '500'];
@@ -129,27 +129,19 @@ describe("faults of target 'queue'", () => {
     await waitFor(() => started(log).length > 0, `the caller's first item to start (caller output: ${output()})`);
     caller.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
-    const { Redis } = await import('ioredis');
-    const { Queue } = await import('bullmq');
-    const client = new Redis(redis.url);
-    const queue = new Queue('orphan', { connection: client, prefix: 'batchflow' });
+    const redisView = await inspectQueue(redis.url, 'orphan');
     try {
-      const left = async (): Promise<number> => {
-        const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-        return Object.values(counts).reduce((a, b) => a + b, 0);
-      };
       // the worker goes through the caller's jobs: the one it runs finishes, the later ones are dropped
-      await waitFor(async () => (await left()) === 0, "the worker to go through the dead caller's jobs");
+      await waitFor(async () => (await redisView.unfinishedJobs()) === 0, "the worker to go through the dead caller's jobs");
       // payloads, results and the caller's liveness key expire (1 s without the caller renewing them)
-      await waitFor(async () => (await client.keys('batchflow:orphan:bf:*')).length === 0, "the dead caller's keys to expire", 15_000);
-      const jobs = (await client.keys('batchflow:orphan:*')).filter((key) => /:[0-9a-f-]{36}-\d+$/.test(key));
+      await waitFor(async () => (await redisView.keys('batchflow:orphan:bf:*')).length === 0, "the dead caller's keys to expire", 15_000);
+      const jobs = (await redisView.keys('batchflow:orphan:*')).filter((key) => /:[0-9a-f-]{36}-\d+$/.test(key));
       expect(jobs).toEqual([]);
       const runs = started(log);
       expect(runs.length).toBeGreaterThanOrEqual(1);
       expect(runs.length).toBeLessThan(8); // 8 chunks were sent: the jobs after the caller's keys expired never ran
     } finally {
-      await queue.close();
-      client.disconnect();
+      await redisView.close();
     }
   }, 90_000);
 });

@@ -74,6 +74,34 @@ export async function stopAll(): Promise<void> {
   );
 }
 
+/** A look into a queue's Redis: its keys and its unfinished jobs (through BullMQ's own counts). */
+export interface QueueInspector {
+  /** Keys matching `pattern` (Redis glob). */
+  keys(pattern: string): Promise<string[]>;
+  /** Jobs waiting, active, delayed or prioritized. */
+  unfinishedJobs(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Opens a {@link QueueInspector} on queue `queueName` (prefix `batchflow`, the default) at `url`. */
+export async function inspectQueue(url: string, queueName: string): Promise<QueueInspector> {
+  const { Redis } = await import('ioredis');
+  const { Queue } = await import('bullmq');
+  const client = new Redis(url);
+  const queue = new Queue(queueName, { connection: client, prefix: 'batchflow' });
+  return {
+    keys: (pattern) => client.keys(pattern),
+    unfinishedJobs: async () => {
+      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      return Object.values(counts).reduce((a, b) => a + b, 0);
+    },
+    close: async () => {
+      await queue.close();
+      client.disconnect();
+    },
+  };
+}
+
 /** Polls `condition` every 50 ms until it holds, or throws after `timeoutMs` naming `what`. */
 export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
   const until = Date.now() + timeoutMs;
