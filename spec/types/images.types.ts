@@ -27,6 +27,12 @@ export async function imagesTypeChecks(): Promise<void> {
   await batch.actions.resize({ size: [4, 4], resample: 'cubic' });
   // @ts-expect-error: noise is a distribution, not a number
   await batch.actions.additiveNoise({ noise: 3 });
+  await batch.actions.load({ fmt: 'image', src: 'photos', target: 'threads' });
+  await batch.actions.dump({ fmt: 'jpeg', dst: (id) => `out/${String(id)}.jpg`, quality: 90 });
+  // @ts-expect-error: quality is an option of dump, not of load
+  await batch.actions.load({ fmt: 'png', src: 'photos', quality: 90 });
+  // @ts-expect-error: image files hold one component
+  await batch.actions.dump({ fmt: 'png', dst: 'out', components: ['images', 'masks'] });
   const dataset = new Dataset(2, { batchClass: ImagesBatch, preloaded: { images: zeros([2, 8, 8, 3], 'uint8') } });
   dataset.p.crop({ origin: 'center', shape: 4 }).rotate({ angle: 5 }).flip({ p: 0.5 });
   // @ts-expect-error: crop needs a shape in a pipeline too

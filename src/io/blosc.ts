@@ -32,6 +32,7 @@ import { itemPath, type BloscLocation } from './blosc-paths.js';
 import { UnsupportedDataError, fromIoErrorRecord, isIoErrorRecord, type IoErrorRecord } from './errors.js';
 import type { FormatHandler } from './format-handler.js';
 import { getLoadLimits } from './load-limits.js';
+import { runItems } from './run-items.js';
 import { checkOptions, int64Policy, type Int64Policy } from './table.js';
 import { assignComponents } from './table-load.js';
 import { dumpNames } from './table-dump.js';
@@ -90,31 +91,6 @@ const dumpOptionNames = optionNames<BloscDumpOptions>()([
   'nWorkers',
   'chunkSize',
 ]);
-
-async function runItems(
-  batch: BatchLike,
-  func: (item: never, options: never) => unknown,
-  items: unknown[],
-  options: BloscLoadOptions | BloscDumpOptions,
-  settings: object = {},
-): Promise<unknown[]> {
-  let results: unknown[] = [];
-  const post = (collected: unknown[]): void => {
-    results = collected;
-  };
-  await batch.applyParallel(
-    func as never,
-    {
-      init: items,
-      post,
-      target: (options.target as never) ?? 'for',
-      nWorkers: options.nWorkers as number | undefined,
-      chunkSize: options.chunkSize as number | undefined,
-      ...settings,
-    } as never,
-  );
-  return results;
-}
 
 // ---- the handler ----------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ import type { BloscDumpOptions, BloscLoadOptions } from './blosc.js';
 import type { CsvDumpOptions, CsvLoadOptions } from './csv.js';
 import type { FeatherDumpOptions, FeatherLoadOptions } from './feather.js';
 import type { Hdf5DumpOptions, Hdf5LoadOptions } from './hdf5.js';
+import type { ImageDumpOptions, ImageLoadOptions } from './image/image-format.js';
 
 /** Load and dump options of each built-in format, keyed by its `fmt` name. */
 export interface FormatOptions {
@@ -17,6 +18,9 @@ export interface FormatOptions {
   feather: { load: FeatherLoadOptions; dump: FeatherDumpOptions };
   hdf5: { load: Hdf5LoadOptions; dump: Hdf5DumpOptions };
   blosc: { load: BloscLoadOptions; dump: BloscDumpOptions };
+  image: { load: ImageLoadOptions; dump: ImageDumpOptions };
+  png: { load: ImageLoadOptions; dump: ImageDumpOptions };
+  jpeg: { load: ImageLoadOptions; dump: ImageDumpOptions };
 }
 
 /** The name of a built-in format. */
@@ -46,6 +50,6 @@ export type DumpOptionsFor<F extends string | undefined> = string extends F
 
 /** The `fmt` option of `batch.load` / `dump` / `save`, which selects the options of that format. */
 export interface FormatChoice<F extends string | undefined> {
-  /** `undefined` = in memory; otherwise a registered file format ('blosc', 'csv', 'hdf5', 'feather', or one added with `registerFormat`). */
+  /** `undefined` = in memory; otherwise a registered file format ('blosc', 'csv', 'hdf5', 'feather', 'image', 'png', 'jpeg', or one added with `registerFormat`). */
   fmt?: F;
 }

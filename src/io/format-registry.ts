@@ -1,9 +1,9 @@
 /**
  * The format registry behind `batch.load({fmt})` and `batch.dump({fmt})`. Each file format
  * registers one handler; an unknown `fmt` is a typed error listing the registered ones.
- * The built-in formats 'csv', 'feather', 'hdf5' and 'blosc' are registered here, where the registry
+ * The built-in formats 'csv', 'feather', 'hdf5', 'blosc' and the image files 'image', 'png', 'jpeg' are registered here, where the registry
  * is created, so any import of the registry sees them. Each format's module (and its libraries:
- * csv-parse/csv-stringify, apache-arrow, h5wasm, numcodecs) is imported only when that format is first
+ * csv-parse/csv-stringify, apache-arrow, h5wasm, numcodecs, sharp) is imported only when that format is first
  * used, so a user who never touches hdf5 never pays for h5wasm's start-up.
  * @module
  */
@@ -31,6 +31,9 @@ const handlers = new Map<string, () => Promise<FormatHandler>>([
   ['feather', storedLoader(async () => (await import('./feather.js')).featherFormat)],
   ['hdf5', storedLoader(async () => (await import('./hdf5.js')).hdf5Format)],
   ['blosc', storedLoader(async () => (await import('./blosc.js')).bloscFormat)],
+  ['image', storedLoader(async () => (await import('./image/image-format.js')).imageAnyFormat)],
+  ['png', storedLoader(async () => (await import('./image/image-format.js')).pngFormat)],
+  ['jpeg', storedLoader(async () => (await import('./image/image-format.js')).jpegFormat)],
 ]);
 
 /**

@@ -132,7 +132,14 @@ elastic['dy'], elastic['dx'] = enc(dy), enc(dx)
 coordinates = (rows + dy.astype(np.float64), cols + dx.astype(np.float64), chans)
 elastic['expected'] = enc(np.uint8(map_coordinates(small, coordinates, order=1, mode='reflect')))
 
+# the photos as Pillow decodes them: md5 of the PNGs' pixels, a crop of the JPEG (decoders may differ slightly)
+import hashlib
+decoded = {}
+for name in ('astronaut.png', 'camera.png', 'chelsea.png', 'rocket.jpg'):
+    array = np.asarray(Image.open(os.path.join(FIXTURES, name)))
+    decoded[name] = {'shape': list(array.shape), 'md5': hashlib.md5(np.ascontiguousarray(array).tobytes()).hexdigest(), 'crop': enc(array[200:216, 300:316])}
+
 versions = {'numpy': np.__version__, 'Pillow': PIL.__version__, 'scipy': scipy.__version__}
 with open(os.path.join(FIXTURES, 'reference-values.json'), 'w') as out:
-    json.dump({'versions': versions, 'inputs': {k: enc(v) for k, v in inputs.items()}, 'cases': cases, 'elastic': elastic}, out)
+    json.dump({'versions': versions, 'inputs': {k: enc(v) for k, v in inputs.items()}, 'cases': cases, 'elastic': elastic, 'decoded': decoded}, out)
 print(len(cases), 'cases', versions)
