@@ -13,6 +13,7 @@ import {
   Dataset,
   QueueConnectionError,
   TimeoutError,
+  WorkerCrashError,
   closeEngines,
   configureQueue,
   zeros,
@@ -102,6 +103,16 @@ describe("target 'queue' on real workers", () => {
     // give a retry the time to happen (it must not): each item ran exactly once
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(readFileSync(log, 'utf8').trim().split('\n').sort()).toEqual(['15', '16', '17', '18']);
+  }, 60_000);
+
+  test("an item that ends its worker's thread fails the call with a WorkerCrashError; the worker goes on serving", async () => {
+    const batch = dataset().createBatch([0, 1, 2, 3]);
+    const error = await batch.actions.exitsOn({ bad: 12, target: 'queue', nWorkers: 1, chunkSize: 4 }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(WorkerCrashError);
+    expect((error as WorkerCrashError).positions).toEqual([0, 4]);
+    expect(((error as WorkerCrashError).cause as Error).message).toContain('exited with code 7');
+    await batch.actions.doubled({ target: 'queue', nWorkers: 2 });
+    expect(Array.from(batch.labels.data as Float64Array)).toEqual([20, 22, 24, 26]);
   }, 60_000);
 
   test('a call that times out is a TimeoutError; its waiting jobs are removed and their payloads deleted', async () => {

@@ -112,13 +112,16 @@ export async function openConnection(settings: ResolvedQueueSettings, purpose: s
   };
 }
 
-/** Closes a connection without waiting for a server that may be gone. */
-export async function closeConnection(connection: ManagedConnection | null | undefined): Promise<void> {
+/**
+ * Closes a connection without waiting for a server that may be gone: politely (QUIT, at most 1 s)
+ * unless `abrupt` (a connection that may be blocked in a BLPOP, which QUIT would wait behind).
+ */
+export async function closeConnection(connection: ManagedConnection | null | undefined, abrupt = false): Promise<void> {
   if (!connection) return;
   const { redis } = connection;
   if (redis.status === 'end') return;
   connection.setRef(true); // an idle connection is unref'd: the process must wait for its goodbye
-  if (redis.status === 'ready') {
+  if (redis.status === 'ready' && !abrupt) {
     await Promise.race([redis.quit().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
   }
   redis.disconnect();

@@ -222,7 +222,7 @@ class QueueTransport implements Transport {
     connected.reader.setRef(true);
     if (connected.command.redis.status === 'ready') await connected.command.redis.del(this.keys.caller(this.callerId)).catch(() => {});
     await connected.queue.close().catch(() => {});
-    await Promise.all([closeConnection(connected.command), closeConnection(connected.reader)]);
+    await Promise.all([closeConnection(connected.command), closeConnection(connected.reader, true)]);
   }
 
   async close(): Promise<void> {

@@ -63,11 +63,11 @@ function positiveInteger(settings: Record<string, unknown>, name: string, minimu
   }
 }
 
-function nonEmptyName(settings: Record<string, unknown>, name: string): void {
+function nonEmptyName(settings: Record<string, unknown>, name: string, forbidden: RegExp, what: string): void {
   const value = settings[name];
   if (value === undefined) return;
-  if (typeof value !== 'string' || value === '' || /[\s{}]/.test(value)) {
-    throw new ArgumentError(name, `configureQueue: ${name} must be a non-empty string without spaces or braces, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string' || value === '' || forbidden.test(value)) {
+    throw new ArgumentError(name, `configureQueue: ${name} must be a non-empty string without ${what}, got ${JSON.stringify(value)}`);
   }
 }
 
@@ -84,8 +84,8 @@ export function assertQueueSettings(settings: unknown): asserts settings is Queu
   if (record.connection !== undefined && (typeof record.connection !== 'object' || record.connection === null || Array.isArray(record.connection))) {
     throw new ArgumentError('connection', `configureQueue: connection must be an object of ioredis options, got ${typeof record.connection}`);
   }
-  nonEmptyName(record, 'prefix');
-  nonEmptyName(record, 'queueName');
+  nonEmptyName(record, 'prefix', /[\s{}]/, 'spaces or braces');
+  nonEmptyName(record, 'queueName', /[\s{}:]/, 'spaces, braces or colons'); // BullMQ's keys are <prefix>:<queueName>:…
   positiveInteger(record, 'payloadTtlMs', 100);
   positiveInteger(record, 'connectTimeoutMs', 1);
   positiveInteger(record, 'lockDurationMs', 100);
