@@ -1,0 +1,182 @@
+/**
+ * Batches on 'queue' workers: `run({ target: 'queue', prefetch })` against a real redis-server and two
+ * real queue worker processes started with the command line gives the same batches, component values
+ * and final variables as prefetch 0 on 'for', bit for bit; errors, SkipBatch and StopPipeline behave as
+ * without workers; each batch says which worker process produced it; and batch data goes through Redis
+ * as binary, not as JSON text.
+ */
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
+import { closeEngines, configureQueue, WorkerCrashError, type Batch, type NDArray, type RunOptions } from '../../src/index.js';
+import { startWorker, stopAll, type WorkerProcess } from '../engines/queue/queue-processes.js';
+import { BadBatchError, busyOnWorkers, crashing, failing, largeBatches, randomTail, skipping, stopping } from '../fixtures/pipeline-workers/pipelines.js';
+import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
+
+let redis: RedisServer;
+let workers: WorkerProcess[] = [];
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  workers = await Promise.all([startWorker(redis.url, ['--concurrency', '1']), startWorker(redis.url, ['--concurrency', '1'])]);
+  await configureQueue({ url: redis.url });
+}, 120_000);
+
+afterAll(async () => {
+  await closeEngines();
+  await configureQueue({});
+  await stopAll();
+  await redis?.stop();
+}, 60_000);
+
+// worker processes start slowly on a busy machine; no test asserts a duration
+jest.setTimeout(90_000);
+
+type AnyPipeline = { genBatch(options: RunOptions): AsyncGenerator<Batch> };
+
+interface Seen {
+  readonly ids: unknown[];
+  readonly images: number[];
+  readonly labels: number[];
+  readonly seed: number;
+  readonly nextDraw: number;
+}
+
+/** Every yielded batch as plain numbers (and its generator's next draw), in order. */
+async function collect(pipeline: AnyPipeline, options: RunOptions): Promise<Seen[]> {
+  const seen: Seen[] = [];
+  for await (const batch of pipeline.genBatch({ batchSize: 8, shuffle: 7, reset: 'all', ...options })) {
+    const data = batch.data as { images: NDArray; labels: NDArray };
+    seen.push({
+      ids: [...batch.indices],
+      images: Array.from({ length: data.images.size }, (_, k) => {
+        const [, h, w] = data.images.shape as [number, number, number];
+        return data.images.get(Math.floor(k / (h * w)), Math.floor(k / w) % h, k % w) as number;
+      }),
+      labels: Array.from({ length: data.labels.size }, (_, k) => data.labels.get(k) as number),
+      seed: batch.randomSeed,
+      nextDraw: batch.random.random(),
+    });
+  }
+  return seen;
+}
+
+/** The first id of each yielded batch, and the error that ended the run (if any). */
+async function firstIds(pipeline: AnyPipeline, options: RunOptions): Promise<{ firstIds: unknown[]; error: unknown }> {
+  const ids: unknown[] = [];
+  try {
+    for await (const batch of pipeline.genBatch({ batchSize: 8, ...options })) ids.push(batch.indices[0]);
+    return { firstIds: ids, error: undefined };
+  } catch (error) {
+    return { firstIds: ids, error };
+  }
+}
+
+/** A counter of the redis-server's INFO stats (bytes it received, …). */
+async function redisStat(name: string): Promise<number> {
+  const { Redis } = await import('ioredis');
+  const client = new Redis(redis.url);
+  try {
+    const info = await client.info('stats');
+    const match = new RegExp(`^${name}:(\\d+)`, 'm').exec(info);
+    if (!match) throw new Error(`INFO stats has no ${name}`);
+    return Number(match[1]);
+  } finally {
+    client.disconnect();
+  }
+}
+
+const onQueue = { target: 'queue', nWorkers: 2, prefetch: 3 } as const;
+
+describe("batches on 'queue' workers (real redis-server, two CLI workers)", () => {
+  test('random steps and a stateful tail give the same batches, generator draws and variables as prefetch 0 on for', async () => {
+    const expected = await collect(randomTail, { nEpochs: 2 });
+    const expectedSum = randomTail.v<number>('sum');
+    const expectedSeen = randomTail.v<unknown[]>('seen');
+    expect(expected).toHaveLength(10);
+    for (const nWorkers of [1, 2])
+      for (const prefetch of [0, 3]) {
+        const got = await collect(randomTail, { nEpochs: 2, target: 'queue', nWorkers, prefetch });
+        expect({ nWorkers, prefetch, batches: got }).toEqual({ nWorkers, prefetch, batches: expected });
+        expect(randomTail.v<number>('sum')).toBe(expectedSum);
+        expect(randomTail.v<unknown[]>('seen')).toEqual(expectedSeen);
+      }
+    expect(await collect(randomTail, { nEpochs: 2, target: 'q', prefetch: 1 })).toEqual(expected); // the alias
+  });
+
+  test('each batch says which worker process produced it: both workers produce batches, the consumer gets them in order', async () => {
+    const expected = await collect(busyOnWorkers, {});
+    const pids: number[] = [];
+    let next = 0;
+    for await (const batch of busyOnWorkers.genBatch({ batchSize: 4, ...onQueue, prefetch: 4 })) {
+      expect(batch.indices[0]).toBe(next);
+      next += 4;
+      pids.push((batch.getAttrs().producedIn as { pid: number }).pid);
+    }
+    expect(pids).toHaveLength(10);
+    const workerPids = workers.map((worker) => worker.pid).sort();
+    expect([...new Set(pids)].sort()).toEqual(workerPids);
+    expect(pids).not.toContain(process.pid);
+    expect(await collect(busyOnWorkers, { ...onQueue })).toEqual(expected);
+  });
+
+  test('an error of a worker step ends the run with the original error, class restored, after the batches before it', async () => {
+    const onFor = await firstIds(failing, {});
+    const got = await firstIds(failing, onQueue);
+    expect(got.firstIds).toEqual(onFor.firstIds);
+    expect(got.error).toBeInstanceOf(BadBatchError);
+    expect((got.error as Error).message).toBe('batch with id 13 is bad');
+  });
+
+  test('ignoreExceptions drops the failing batch and warns, as on for', async () => {
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    try {
+      const onFor = await firstIds(failing, { ignoreExceptions: true });
+      const got = await firstIds(failing, { ...onQueue, ignoreExceptions: true });
+      expect(got).toEqual(onFor);
+      expect(got.firstIds).toEqual([0, 16, 24, 32]);
+      expect(warn.mock.calls.filter(([message]) => String(message).includes('batch with id 13 is bad'))).toHaveLength(2);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  test('SkipBatch on a worker drops that batch only; StopPipeline ends the run quietly with the variables of for', async () => {
+    const skipped = await firstIds(skipping, onQueue);
+    expect(skipped).toEqual(await firstIds(skipping, {}));
+    expect(skipped.firstIds).toEqual([0, 16, 24, 32]);
+    const stoppedOnFor = await firstIds(stopping, { reset: 'all' });
+    const countOnFor = stopping.v<number>('count');
+    const stopped = await firstIds(stopping, { ...onQueue, reset: 'all' });
+    expect(stopped).toEqual(stoppedOnFor);
+    expect(stopped).toEqual({ firstIds: [0, 8], error: undefined });
+    expect(stopping.v<number>('count')).toBe(countOnFor);
+  });
+
+  test("a step that ends its worker's thread is a WorkerCrashError; with ignoreExceptions its batch is dropped and the run goes on", async () => {
+    const crashed = await firstIds(crashing, { ...onQueue, prefetch: 0 });
+    expect(crashed.firstIds).toEqual([0]);
+    expect(crashed.error).toBeInstanceOf(WorkerCrashError);
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    try {
+      expect(await firstIds(crashing, { ...onQueue, prefetch: 0, ignoreExceptions: true })).toEqual({ firstIds: [0, 16, 24, 32], error: undefined });
+    } finally {
+      warn.mockRestore();
+    }
+    // the worker processes are still there and take the next run
+    expect(workers.every((worker) => worker.process.exitCode === null && worker.process.signalCode === null)).toBe(true);
+  });
+
+  test('large batches travel through Redis as binary: the bytes Redis receives stay near the raw data size (JSON text would be ~5 times it)', async () => {
+    const expected = await collect(largeBatches, { batchSize: 32, nEpochs: 2 });
+    const sum = largeBatches.v<number>('sum');
+    const before = await redisStat('total_net_input_bytes');
+    const got = await collect(largeBatches, { batchSize: 32, nEpochs: 2, ...onQueue });
+    const received = (await redisStat('total_net_input_bytes')) - before;
+    expect(got).toEqual(expected);
+    expect(largeBatches.v<number>('sum')).toBe(sum);
+    // each batch goes out (caller → Redis) and comes back (worker → Redis): float32 images and float64 labels
+    const rawBytes = got.reduce((total, batch) => total + batch.images.length * 4 + batch.labels.length * 8, 0);
+    expect(rawBytes).toBe(6 * 32 * (32 * 32 * 4 + 8));
+    expect(received).toBeGreaterThan(2 * rawBytes);
+    expect(received).toBeLessThan(3 * rawBytes);
+  });
+});
