@@ -74,6 +74,21 @@ const examples: Example[] = [
       /^truncated file: CorruptFileError for scan-05\.blosc; images still null$/m,
     ],
   },
+  {
+    script: 'example:cluster',
+    file: 'examples/cluster.ts',
+    expect: [
+      /^cluster: 128 generated 64×64 float32 images, batches of 16, 2 queue worker processes$/m,
+      /^redis-server: redis:\/\/127\.0\.0\.1:\d+ \(pid \d+, persistence off\)$/m,
+      /^workers: worker-1 \(pid \d+\), worker-2 \(pid \d+\)$/m,
+      /^batch 0 \(16 images, \d+ …\): produced by worker-[12] \(pid \d+\)$/m,
+      /^batch 7 \(16 images, \d+ …\): produced by worker-[12] \(pid \d+\)$/m,
+      /^batches per worker: worker-1 \d, worker-2 \d$/m,
+      /^throughput: 'for' \d+ ms \(\d+ images\/s\), 'queue' \d+ ms warm \(\d+ images\/s; \d+ ms on the first run, incl\. worker start-up\)$/m,
+      /^check: 'queue' and 'for' give identical batches \(8 batches, pixels bit for bit, flipped \d+ items\)$/m, // the example compares them itself
+      /^stopped: 2 workers and redis-server$/m,
+    ],
+  },
 ];
 
 interface Run {
