@@ -1,5 +1,5 @@
 /**
- * The main job (`npm run demo`): an image-augmentation Batch class run over a synthetic dataset.
+ * `npm run example:shapes`: a Batch class of your own (an image-augmentation one) run over a synthetic dataset.
  *
  * - `ShapesBatch` has three components (images, masks, labels) and three actions:
  *   `flip` (a tuple src: image and mask flipped together, applied with probability p),

@@ -201,7 +201,7 @@ describe('the library entry point', () => {
   });
 
   test('documents Batch with every action and its merged defaults', () => {
-    expect(libraryReference.classes.map((cls) => cls.name)).toEqual(['Batch']);
+    expect(libraryReference.classes.map((cls) => cls.name)).toEqual(['Batch', 'ImagesBatch']); // the library's own Batch classes
     const batch = libraryReference.classes[0]!;
     expect(batch.parent).toBeUndefined();
     expect(batch.module).toBe('src/batch/batch.ts');

@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,11 +25,25 @@ interface Example {
   expect: RegExp[];
   /** Prefix of the temp folders it creates (must be gone afterwards). */
   tempPrefix?: string;
+  /** Files it writes for a person to look at, relative to its TMPDIR (each must be there, non-empty). */
+  writes?: string[];
 }
 
 const examples: Example[] = [
   {
     script: 'demo',
+    file: 'examples/augment-photos.ts',
+    expect: [
+      /^augment-photos: 4 photos \(astronaut, camera, chelsea, rocket\), 3 epochs of batches of 2 on 'threads'$/m,
+      /^loaded: 512×512×3, 512×512, 300×451×3, 427×640×3 uint8$/m,
+      /^augmented: 6 batches, 12 images \(crop 256 at random origins, rotate ±15°, flip p=0\.5, noise p=0\.5\) in \d+ ms$/m,
+      /^wrote 12 augmented PNG files to .*batchflow-augment-photos$/m,
+      /^contact sheet \(each photo, then its 3 augmented versions\): .*contact-sheet\.png$/m,
+    ],
+    writes: ['batchflow-augment-photos/contact-sheet.png', 'batchflow-augment-photos/astronaut-1.png', 'batchflow-augment-photos/rocket-3.png'],
+  },
+  {
+    script: 'example:shapes',
     file: 'examples/demo.ts',
     expect: [
       /^batchflow-ts demo: 64 synthetic 32×32 images/m,
@@ -154,6 +168,12 @@ describe.each(examples.map((e) => [e.script, e] as const))('npm run %s', (_scrip
   test('prints its key lines', () => {
     for (const line of example.expect) expect(result.stdout).toMatch(line);
   });
+
+  if (example.writes) {
+    test('writes the files a person looks at', () => {
+      for (const file of example.writes!) expect([file, statSync(path.join(tmp, file)).size > 0]).toEqual([file, true]);
+    });
+  }
 
   if (example.tempPrefix) {
     test('removes its temp files', () => {
