@@ -115,6 +115,30 @@ describe("target 'queue' on real workers", () => {
     expect(Array.from(batch.labels.data as Float64Array)).toEqual([20, 22, 24, 26]);
   }, 60_000);
 
+  test('a caller whose keys expired while it was blocked gets an error for the chunks workers dropped, not a hang', async () => {
+    await configureQueue({ url: redis.url, payloadTtlMs: 300 });
+    try {
+      const log = path.join(work, 'blocked.log');
+      writeFileSync(log, '');
+      const batch = dataset().createBatch([0, 1, 2]);
+      await batch.actions.doubled({ target: 'queue', nWorkers: 2, chunkSize: 1 }); // both workers have loaded the module
+      const call = batch.actions.logged({ log, spinMs: 1500, target: 'queue', nWorkers: 1, chunkSize: 1, timeout: 30_000 }).catch((thrown: unknown) => thrown);
+      await waitFor(() => readFileSync(log, 'utf8').split('\n').length > 2, 'both workers to start a chunk');
+      // the caller's event loop is blocked: its keys (300 ms) expire long before a worker takes the third chunk
+      const until = Date.now() + 2500;
+      while (Date.now() < until);
+      const error = await call;
+      // the chunks that ran had their replies expire; the third was dropped by the worker that took it
+      expect(error).toBeInstanceOf(WorkerCrashError);
+      expect(((error as WorkerCrashError).cause as Error).message).toMatch(
+        /(dropped the chunk without running it|expired before this caller read it).*payloadTtlMs/,
+      );
+      expect(readFileSync(log, 'utf8').trim().split('\n')).toHaveLength(2);
+    } finally {
+      await configureQueue({ url: redis.url });
+    }
+  }, 60_000);
+
   test('a call that times out is a TimeoutError; its waiting jobs are removed and their payloads deleted', async () => {
     const log = path.join(work, 'timeout.log');
     writeFileSync(log, '');

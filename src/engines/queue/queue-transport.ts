@@ -18,6 +18,10 @@ import { queueSettings, type QueueSettings, type ResolvedQueueSettings } from '.
 /** A chunk waiting for its reply. */
 interface Pending {
   readonly payloadKey: string;
+  /** The job exists in BullMQ (its `add` answered). */
+  added: boolean;
+  /** Renewals in a row that found the job finished (removed) with no reply read yet. */
+  finishedTicks: number;
   resolve(result: ChunkResult): void;
   reject(error: unknown): void;
 }
@@ -102,13 +106,19 @@ class QueueTransport implements Transport {
       resultsKey: this.keys.results(this.callerId),
       ttlMs: this.settings.payloadTtlMs,
     };
-    const reply = new Promise<ChunkResult>((resolve, reject) => this.pending.set(jobId, { payloadKey, resolve, reject }));
+    const reply = new Promise<ChunkResult>((resolve, reject) => this.pending.set(jobId, { payloadKey, added: false, finishedTicks: 0, resolve, reject }));
     this.startActivity();
     const ttl = this.settings.payloadTtlMs;
     // one round trip on one connection: the liveness key and the payload are written before the job exists
     const written = command.redis.pipeline().set(data.callerKey, '1', 'PX', ttl).set(payloadKey, payload, 'PX', ttl).exec();
     const added = queue.add('chunk', data, { jobId, removeOnComplete: true, removeOnFail: { age: 3600, count: 1000 }, attempts: 1 });
-    Promise.all([written, added]).catch((error: unknown) => this.settle(jobId, null, error));
+    Promise.all([written, added]).then(
+      () => {
+        const pending = this.pending.get(jobId);
+        if (pending) pending.added = true;
+      },
+      (error: unknown) => this.settle(jobId, null, error),
+    );
     if (signal) {
       const onAbort = (): void => {
         if (!this.pending.has(jobId)) return;
@@ -165,7 +175,7 @@ class QueueTransport implements Transport {
         else {
           const lost = new Error(reply.lost.message);
           lost.name = reply.lost.name;
-          lost.stack = `${reply.lost.stack}\n    (on a queue worker)`;
+          lost.stack = `${reply.lost.stack || `${lost.name}: ${lost.message}`}\n    (on a queue worker)`;
           this.settle(reply.jobId, null, lost);
         }
       }
@@ -179,26 +189,36 @@ class QueueTransport implements Transport {
     if (!this.closed && this.failure === null && this.pending.size > 0) void this.readReplies(connected);
   }
 
-  /** Renews the caller's keys, and fails the chunks whose jobs BullMQ gave up (their worker died too often). */
+  /**
+   * Renews the caller's keys and looks at the jobs in flight: a job BullMQ gave up (its worker died
+   * too often) fails its chunk; so does a job that finished (BullMQ removed it) while its reply did not
+   * arrive for two renewals in a row — the reply expired before this caller read it.
+   */
   private renew(): void {
     const connected = this.connected;
     if (!connected || this.pending.size === 0) return;
     const ttl = this.settings.payloadTtlMs;
-    const batch = connected.command.redis.pipeline().set(this.keys.caller(this.callerId), '1', 'PX', ttl);
+    const batch = connected.command.redis.pipeline().set(this.keys.caller(this.callerId), '1', 'PX', ttl).pexpire(this.keys.results(this.callerId), ttl);
     for (const pending of this.pending.values()) batch.pexpire(pending.payloadKey, ttl);
     batch.exec().catch(() => {});
-    for (const jobId of this.pending.keys()) {
+    for (const [jobId, pending] of this.pending) {
+      if (!pending.added) continue;
       void connected.queue
         .getJobState(jobId)
         .then(async (state) => {
-          if (state !== 'failed') return;
-          const job = await connected.queue.getJob(jobId);
-          const reason = job?.failedReason ?? 'unknown reason';
-          this.settle(
-            jobId,
-            null,
-            new Error(`queue job ${jobId} failed: ${reason} (its worker died more than maxStalledCount times, or could not reach Redis)`),
-          );
+          if (state === 'failed') {
+            const job = await connected.queue.getJob(jobId);
+            const reason = job?.failedReason ?? 'unknown reason';
+            this.settle(
+              jobId,
+              null,
+              new Error(`queue job ${jobId} failed: ${reason} (its worker died more than maxStalledCount times, or could not reach Redis)`),
+            );
+          } else if (state === 'unknown' || state === 'completed') {
+            if (++pending.finishedTicks < 2) return;
+            const message = `the reply of queue job ${jobId} expired before this caller read it (was its event loop blocked longer than payloadTtlMs = ${ttl} ms?)`;
+            this.settle(jobId, null, new Error(message));
+          } else pending.finishedTicks = 0;
         })
         .catch(() => {});
     }

@@ -88,8 +88,19 @@ function processor(command: ManagedConnection, threads: LocalThreads): (job: Job
     const alive = read?.[0]?.[1] === 1;
     const payload = read?.[1]?.[1];
     if (!alive || !Buffer.isBuffer(payload)) {
-      // the caller died or gave up the call: nobody wants the result
-      await command.redis.del(data.payloadKey);
+      // the caller died or gave up the call: nothing runs. A caller that is alive after all (its event
+      // loop was blocked so long that its keys expired) learns why its chunk will never come back;
+      // for a dead one, the reply expires with its result list.
+      const why = alive ? "the chunk's payload had expired or been withdrawn" : "the caller's liveness key had expired";
+      const dropped: QueueReply = {
+        jobId,
+        lost: {
+          name: 'Error',
+          message: `a queue worker dropped the chunk without running it: ${why} (a caller renews its keys every payloadTtlMs / 3 = ${Math.floor(data.ttlMs / 3)} ms while chunks are in flight; was its event loop blocked longer than payloadTtlMs?)`,
+          stack: '',
+        },
+      };
+      await command.redis.pipeline().del(data.payloadKey).rpush(data.resultsKey, encodeReply(dropped)).pexpire(data.resultsKey, data.ttlMs).exec();
       return 'dropped';
     }
     let reply: QueueReply;
