@@ -125,6 +125,14 @@ async function pipelineThroughput(settings: BenchSettings, batchSize: number): P
   void pipeline;
   const itemsPerSecond = (ITEMS / stats.median) * 1000;
   const reference = batchSize === 1000 ? baseline.C_batch1000 : baseline.C_batch100;
+  // the same run with profile: true (issue #15: its cost < 5% of the run)
+  const profiled = await measure(
+    settings,
+    () => (pipeline = template.withConfig({})),
+    (p) => p.run({ batchSize, nEpochs: 1, shuffle: 42, profile: true }),
+    (p) => assertBench(p.profileInfo().batches === Math.ceil(ITEMS / batchSize), 'C: the profile misses batches'),
+  );
+  const profileOverhead = round(profiled.median / stats.median - 1, 4);
   const plain = await plainLoopTime(settings, data, batchSize);
   const ratioToPlainLoop = round(stats.median / plain.median, 3);
   const plainLoopTarget = { text: 'pipeline ≤ 3× the plain loop', met: ratioToPlainLoop <= 3 };
@@ -141,6 +149,7 @@ async function pipelineThroughput(settings: BenchSettings, batchSize: number): P
     plainLoop: { median: round(plain.median) },
     ratioToPlainLoop,
     plainLoopTarget,
+    profiled: { median: round(profiled.median), overhead: profileOverhead, target: { text: 'profile: true costs < 5%', met: profileOverhead < 0.05 } },
   };
   const plainResult: WorkloadResult = {
     workload: 'C',

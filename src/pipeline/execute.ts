@@ -10,7 +10,8 @@ import { Rng, type RngSnapshot } from '../random/rng.js';
 import { evalExpr, type EvalContext, type IterationInfo } from './expressions.js';
 import { runStep } from './handlers/index.js';
 import type { StepEnv } from './handlers/step.js';
-import type { PipelineRecord } from './records.js';
+import { describeRecord, type PipelineRecord } from './records.js';
+import { wallClock } from './profile/profiler.js';
 import type { BatchScope, RunHost, RunState } from './run-state.js';
 import { batchSeed } from './seeds.js';
 
@@ -30,15 +31,33 @@ async function executeRecords(records: readonly PipelineRecord[], batch: Batch |
     if (typeof repeat !== 'number' || !Number.isInteger(repeat) || repeat < 0)
       throw new ArgumentError('repeat', `expected a non-negative integer, got ${String(repeat)}`);
     for (let round = 0; round < repeat; round++) {
-      current = await runStep(record, current, context, env);
+      current =
+        env.profile && record.kind !== 'nested' ? await timedStep(record, current, context, env, env.profile) : await runStep(record, current, context, env);
       if (current === null && batch !== null) return null;
     }
   }
   return current;
 }
 
-function stepEnv(host: RunHost, scope: BatchScope): StepEnv {
-  const env: StepEnv = { host, scope, runRecords: (records, batch, context) => executeRecords(records, batch, context, env) };
+/** Runs one step and records how long it took (a profiled run). */
+async function timedStep(
+  record: PipelineRecord,
+  batch: Batch | null,
+  context: EvalContext,
+  env: StepEnv,
+  profile: NonNullable<StepEnv['profile']>,
+): Promise<Batch | null> {
+  const items = batch?.size ?? 0;
+  const start = wallClock();
+  try {
+    return await runStep(record, batch, context, env);
+  } finally {
+    profile.profiler.step(describeRecord(record), profile.batch, profile.stage, start, wallClock() - start, items);
+  }
+}
+
+function stepEnv(host: RunHost, scope: BatchScope, profile?: StepEnv['profile']): StepEnv {
+  const env: StepEnv = { host, scope, ...(profile ? { profile } : {}), runRecords: (records, batch, context) => executeRecords(records, batch, context, env) };
   return env;
 }
 
@@ -63,7 +82,8 @@ export async function executeBatch<B extends Batch>(
   const context: EvalContext = { batch, pipeline: host.view(run.dataset, batch.random, iteration) };
   const scope: BatchScope = { held: new Map() };
   try {
-    return (await executeRecords(records, batch, context, stepEnv(host, scope))) as B | null;
+    const profile = run.profiler ? { profiler: run.profiler, batch: number, stage } : undefined;
+    return (await executeRecords(records, batch, context, stepEnv(host, scope, profile))) as B | null;
   } finally {
     // locks the batch took and did not release are released when it ends: a failing batch must not deadlock the run
     for (const releases of scope.held.values()) for (const release of releases) release();
@@ -75,6 +95,9 @@ export async function runOnce(host: RunHost, records: readonly PipelineRecord[],
   if (records.length === 0) return;
   const random = new Rng(run.seeds.pipeline);
   const context: EvalContext = { batch: null, pipeline: host.view(run.dataset, random, { current: 0, total: run.total }) };
-  const env = stepEnv(host, { held: new Map() });
-  for (const record of records) await runStep(record, null, context, env);
+  const env = stepEnv(host, { held: new Map() }, run.profiler ? { profiler: run.profiler, batch: -1, stage: 0 } : undefined);
+  for (const record of records) {
+    if (env.profile) await timedStep(record, null, context, env, env.profile);
+    else await runStep(record, null, context, env);
+  }
 }

@@ -17,6 +17,8 @@ import { runBatches } from './run.js';
 import { resolveRunOptions, runTotal, type RunOptions, type RunOptionsInput } from './run-options.js';
 import type { RunHost } from './run-state.js';
 import { runSeeds } from './seeds.js';
+import { RunProfiler, wallClock } from './profile/profiler.js';
+import { summarizeProfile, type ProfileInfo } from './profile/profile-info.js';
 import type { PipelineState } from './state.js';
 import type { VariableStore } from './variables.js';
 import { PipelineView, type ViewOwner } from './view.js';
@@ -25,6 +27,7 @@ import { PipelineView, type ViewOwner } from './view.js';
 export class PipelineRuns<B extends Batch> {
   #dataset: Dataset | null = null;
   #iterator: AsyncGenerator<B, void, undefined> | null = null;
+  #profiler: RunProfiler | null = null;
 
   constructor(
     private readonly owner: ViewOwner,
@@ -110,6 +113,19 @@ export class PipelineRuns<B extends Batch> {
     if (options.reset === 'vars' || options.reset === 'variables' || options.reset === 'all') this.variables.clear();
     const seeds = runSeeds(options.shuffle, options.seed);
     this.variables.initialise(false, new Rng(seeds.pipeline));
-    yield* runBatches<B>(this.#host(), { dataset, options, seeds, total: runTotal(dataset.length, options) });
+    const profiler = options.profile ? new RunProfiler() : undefined;
+    if (profiler) this.#profiler = profiler;
+    try {
+      yield* runBatches<B>(this.#host(), { dataset, options, seeds, total: runTotal(dataset.length, options), ...(profiler ? { profiler } : {}) });
+    } finally {
+      profiler?.end();
+    }
+  }
+
+  /** The summary of the last run made with `profile: true` (up to now while it goes on). */
+  profileInfo(): ProfileInfo {
+    if (!this.#profiler)
+      throw new PipelineError('no profiled run yet: run the pipeline with profile: true (run({ batchSize: 32, profile: true })), then ask for its profile');
+    return summarizeProfile(this.#profiler, wallClock());
   }
 }

@@ -25,6 +25,9 @@ import { Config, isNamedExpression } from './expressions.js';
 import { withModifier } from './modifiers.js';
 import { recordOnce, type OncePipeline } from './once-pipeline.js';
 import { PipelineRuns } from './pipeline-runs.js';
+import { formatProfileTable, type ProfileInfo } from './profile/profile-info.js';
+import { profileHtml } from './profile/profile-chart.js';
+import { writeFileAtomic } from '../io/files.js';
 import { describeRecord, type MergeFunction, type PipelineRecord } from './records.js';
 import type { RunOptionsInput } from './run-options.js';
 import { concatStates, initialState, isPipelineState, type PipelineOptions, type PipelineState } from './state.js';
@@ -307,6 +310,34 @@ export class PipelineCore<B extends Batch = Batch> {
   /** A batch with ids `ids` of the dataset, after every step (stage 0) ran on it. */
   createBatch(ids: IndexSource | DatasetIndex): Promise<B | null> {
     return this.runs.createBatch(ids);
+  }
+
+  // ---- profiling -----------------------------------------------------------------------------
+
+  /**
+   * The profile of the last run made with `profile: true`: per step, calls, total / mean / longest
+   * time, items/s and where it ran; the transport time of batches on workers; every timed event.
+   * @throws PipelineError when no run of this pipeline was profiled.
+   */
+  profileInfo(): ProfileInfo {
+    return this.runs.profileInfo();
+  }
+
+  /** Prints the profile of the last profiled run as a table (slowest step first) and returns the text. */
+  showProfileInfo(): string {
+    const table = formatProfileTable(this.runs.profileInfo());
+    console.log(table);
+    return table;
+  }
+
+  /**
+   * Writes the profile of the last profiled run as a self-contained HTML page (a Gantt chart of steps
+   * per batch on the calling thread and on each worker, and the table), atomically; resolves to the path.
+   */
+  async writeProfileChart(file: string, title?: string): Promise<string> {
+    const html = profileHtml(this.runs.profileInfo(), title);
+    await writeFileAtomic('html', file, html);
+    return file;
   }
 
   // ---- reading the dataset -------------------------------------------------------------------

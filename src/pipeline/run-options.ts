@@ -46,6 +46,12 @@ export interface RunOptions {
   ignoreExceptions?: boolean;
   /** What to reset before the run: 'iter' (default), 'vars', 'all', or false. */
   reset?: 'iter' | 'vars' | 'variables' | 'all' | false;
+  /**
+   * Time every step of every batch (on the calling thread and on batch workers, with the transport
+   * time of batches on workers): read it after the run with `pipeline.profileInfo()`,
+   * `pipeline.showProfileInfo()` or `pipeline.writeProfileChart(file)`.
+   */
+  profile?: boolean;
 }
 
 /** Run options as given: any value may also be a named expression, evaluated without a batch when the run starts. */
@@ -66,6 +72,7 @@ export interface ResolvedRunOptions {
   readonly bar: boolean | ProgressBarOptions;
   readonly ignoreExceptions: boolean;
   readonly reset: 'iter' | 'vars' | 'variables' | 'all' | false;
+  readonly profile: boolean;
 }
 
 /** The names of the run options, checked against {@link RunOptions} at compile time. */
@@ -82,6 +89,7 @@ const runOptionNames = optionNames<RunOptions>()([
   'bar',
   'ignoreExceptions',
   'reset',
+  'profile',
 ]);
 
 function nonNegativeInteger(name: string, value: unknown, allowNull: boolean): number | null {
@@ -109,6 +117,8 @@ export function resolveRunOptions(options: RunOptions, defaultEpochs: number | n
   const target = resolveTarget(options.target ?? 'for');
   const nWorkers = options.nWorkers === undefined ? undefined : nonNegativeInteger('nWorkers', options.nWorkers, false)!;
   if (nWorkers === 0) throw new ArgumentError('nWorkers', 'expected a positive integer, got 0');
+  const profile = options.profile ?? false;
+  if (typeof profile !== 'boolean') throw new ArgumentError('profile', `expected true or false, got ${String(profile)}`);
   const reset = options.reset ?? 'iter';
   if (reset !== false && !['iter', 'vars', 'variables', 'all'].includes(reset))
     throw new ArgumentError('reset', `expected 'iter', 'vars', 'all' or false, got ${String(reset)}`);
@@ -125,6 +135,7 @@ export function resolveRunOptions(options: RunOptions, defaultEpochs: number | n
     bar: checkBarOption(options.bar),
     ignoreExceptions: options.ignoreExceptions ?? false,
     reset,
+    profile,
   };
 }
 

@@ -10,6 +10,7 @@ import type { IterationInfo, PipelineLike } from './expressions.js';
 import type { PipelineRecord } from './records.js';
 import type { ResolvedRunOptions } from './run-options.js';
 import type { RunSeeds } from './seeds.js';
+import type { RunProfiler } from './profile/profiler.js';
 
 /** The pipeline a run belongs to, as the runner sees it. */
 export interface RunHost {
@@ -31,6 +32,8 @@ export interface RunState {
   readonly options: ResolvedRunOptions;
   readonly seeds: RunSeeds;
   readonly total: number | null;
+  /** Set when the run is profiled (`run({ profile: true })`): every step is timed into it. */
+  readonly profiler?: RunProfiler;
 }
 
 /** Per-batch bookkeeping: the locks this batch holds. */

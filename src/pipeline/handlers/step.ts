@@ -7,11 +7,14 @@ import type { Batch } from '../../batch/batch.js';
 import type { EvalContext } from '../expressions.js';
 import type { PipelineRecord } from '../records.js';
 import type { BatchScope, RunHost } from '../run-state.js';
+import type { RunProfiler } from '../profile/profiler.js';
 
 /** What a handler may use besides its record, batch and context. */
 export interface StepEnv {
   readonly host: RunHost;
   readonly scope: BatchScope;
+  /** Where timed steps go in a profiled run, with the batch and stage they belong to. */
+  readonly profile?: { readonly profiler: RunProfiler; readonly batch: number; readonly stage: number };
   /** Runs `records` (with their probability / repeat) on `batch`: nested steps go through it. */
   runRecords(records: readonly PipelineRecord[], batch: Batch | null, context: EvalContext): Promise<Batch | null>;
 }

@@ -25,6 +25,7 @@ import { fillBatch, packBatch, type BatchMeta, type Payload } from './batch-payl
 import { inChildProcessWorker, moveColumnsToFile, type ColumnsInFile } from './column-files.js';
 import { importUserModule } from './import-module.js';
 import { markedPipeline, type PipelineReference } from './portable-pipeline.js';
+import { RunProfiler, type ProfileEvent } from '../profile/profiler.js';
 
 /** What the calling thread asks for one batch. */
 export interface ProduceRequest {
@@ -40,6 +41,8 @@ export interface ProduceRequest {
   readonly hasData: boolean;
   /** Positions of the large columns, sent as the task's extra arguments (null in the payload). */
   readonly argColumns: readonly number[];
+  /** Time the steps (a profiled run): their events come back with the batch. */
+  readonly profile: boolean;
 }
 
 /** What a worker gives back for one batch. */
@@ -50,8 +53,10 @@ export type ProduceOutcome =
       readonly random: RngSnapshot;
       /** Large columns a child process wrote to a shared-memory file (null in the payload), or null. */
       readonly columnsInFile: ColumnsInFile | null;
+      /** The timed steps, in a profiled run (else empty). */
+      readonly profile: readonly ProfileEvent[];
     }
-  | { readonly kind: 'discarded' }
+  | { readonly kind: 'discarded'; readonly profile: readonly ProfileEvent[] }
   | { readonly kind: 'error'; readonly error: SerialisedThrown };
 
 /** Where worker engines find {@link produceBatch}: this module (compiled or TypeScript) and the export name. */
@@ -139,14 +144,22 @@ async function produce(request: ProduceRequest, columns: readonly unknown[]): Pr
   const batch = dataset.createBatch([...request.batch.ids]) as Batch;
   if (request.hasData) await fillBatch(batch, request.batch, columns);
   else if (Object.keys(request.batch.attributes).length > 0) batch.createAttrs(request.batch.attributes);
-  const run: RunState = { dataset, options: resolveRunOptions({ batchSize: Math.max(1, batch.size) }, 1), seeds: request.seeds, total: request.total };
+  const profiler = request.profile ? new RunProfiler() : undefined;
+  const run: RunState = {
+    dataset,
+    options: resolveRunOptions({ batchSize: Math.max(1, batch.size) }, 1),
+    seeds: request.seeds,
+    total: request.total,
+    ...(profiler ? { profiler } : {}),
+  };
   const host = workerHost(pipeline as object, state, records.map(describeRecord).join(', '));
   const result = await producing(() => executeBatch(host, batch, records, run, 0, request.number));
-  if (result === null) return [{ kind: 'discarded' }];
+  const profile = profiler?.events ?? [];
+  if (result === null) return [{ kind: 'discarded', profile }];
   const packed = packBatch(result);
   const columnsInFile = inChildProcessWorker() ? moveColumnsToFile(packed.columns) : null;
   // the generator the records drew from (the view's: the batch's own, even when an action returned another batch)
-  return [{ kind: 'batch', batch: packed.meta, random: batch.random.snapshot(), columnsInFile }, ...packed.columns];
+  return [{ kind: 'batch', batch: packed.meta, random: batch.random.snapshot(), columnsInFile, profile }, ...packed.columns];
 }
 
 /**

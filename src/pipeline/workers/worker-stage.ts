@@ -27,6 +27,7 @@ import { isLargeColumn, readColumnsFromFile } from './column-files.js';
 import { portablePipelineReference, type PipelineReference } from './portable-pipeline.js';
 import { produceBatch, produceBatchReference, type ProduceOutcome, type ProduceRequest } from './produce-batch.js';
 import { splitForWorkers } from './state-rule.js';
+import { wallClock, type ProfileEvent, type RunProfiler } from '../profile/profiler.js';
 
 /** How one run produces its first stage on workers. */
 export interface WorkerPlan {
@@ -83,6 +84,13 @@ function targetBatch(original: Batch, meta: BatchMeta, run: RunState): Batch {
   return new (found as unknown as new (ids: unknown[], options: object) => Batch)([...meta.ids], { dataset: run.dataset });
 }
 
+/** A profiled run: the worker's step events, and the rest of the batch's round trip as its transport time. */
+function recordTransport(profiler: RunProfiler, events: readonly ProfileEvent[], sent: number, number: number, items: number): void {
+  const roundTrip = wallClock() - sent;
+  const onWorker = events.reduce((sum, event) => sum + event.ms, 0);
+  profiler.merge(events, { batch: number, stage: 0, lane: 'transport', start: sent, ms: Math.max(0, roundTrip - onWorker), items });
+}
+
 /** Sends `batch` to a worker and gives back the batch it produced with its generator state, or null when discarded. */
 async function produceOnWorker(
   plan: WorkerPlan,
@@ -109,6 +117,7 @@ async function produceOnWorker(
     batch: packed.meta,
     hasData,
     argColumns,
+    profile: run.profiler !== undefined,
   };
   const inline = packed.columns.map((column, k) => (argColumns.includes(k) ? null : column));
   const payload: Payload<ProduceRequest> = hasData ? [request, ...inline] : [request];
@@ -128,6 +137,7 @@ async function produceOnWorker(
     indexValues: [],
   };
   let results: unknown[];
+  const sent = wallClock();
   try {
     results = await engine.run(task, runOptions);
   } catch (error) {
@@ -139,6 +149,7 @@ async function produceOnWorker(
   if (outcome.kind === 'batch' && outcome.columnsInFile) readColumnsFromFile(columns, outcome.columnsInFile);
   lease.detach(columns);
   lease.release();
+  if (run.profiler && outcome.kind !== 'error') recordTransport(run.profiler, outcome.profile, sent, number, batch.size);
   if (outcome.kind === 'error') throw await restoreThrown(outcome.error, importCallerModule);
   if (outcome.kind === 'discarded') return null;
   const produced = targetBatch(batch, outcome.batch, run);
