@@ -3,7 +3,7 @@
  * the same results as 'for' for the same seed, item failures, settings, a process that exits after
  * closeEngines(), and the worker command's own behaviour (help, bad options, SIGTERM).
  */
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,6 +19,7 @@ import {
   zeros,
   type NDArray,
 } from '../../../src/index.js';
+import { main } from '../../../src/cli.js';
 import { freePort, startRedisServer, type RedisServer } from '../../helpers/redis-server.js';
 import { QueueImages } from './fixtures/queue-batches.js';
 import { inspectQueue, repoRoot, spawnTsx, startWorker, stopAll, waitFor, watchProcess, type WorkerProcess } from './queue-processes.js';
@@ -204,22 +205,25 @@ describe('a script on the queue', () => {
 
 describe('batchflow-ts worker', () => {
   test('--help prints the usage; a bad option or URL exits 1 with a message', async () => {
-    const cli = path.join(repoRoot, 'src/cli.ts');
+    const help = watchProcess(spawnTsx([path.join(repoRoot, 'src/cli.ts'), 'worker', '--help']));
     const port = await freePort();
-    const [help, bad, unknown, unreachable] = [
-      ['--help'],
-      ['--redis', 'localhost:6379'],
-      ['--concurency', '2'],
-      ['--redis', `redis://127.0.0.1:${port}`, '--connect-timeout', '300'],
-    ].map((args) => watchProcess(spawnTsx([cli, 'worker', ...args])));
-    expect(await help!.exited).toBe(0);
-    expect(help!.output()).toContain('Usage: batchflow-ts worker');
-    expect(await bad!.exited).toBe(1);
-    expect(bad!.output()).toContain('redis://HOST:PORT');
-    expect(await unknown!.exited).toBe(1);
-    expect(unknown!.output()).toContain('unknown option --concurency');
-    expect(await unreachable!.exited).toBe(1);
-    expect(unreachable!.output()).toContain('cannot be reached');
+    const errors: string[] = [];
+    const spy = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void errors.push(args.join(' ')));
+    try {
+      expect(await main(['worker', '--redis', 'localhost:6379'])).toBe(1);
+      expect(await main(['worker', '--concurency', '2'])).toBe(1);
+      expect(await main(['worker', '--concurrency', 'two'])).toBe(1);
+      expect(await main(['worker', '--redis', `redis://127.0.0.1:${port}`, '--connect-timeout', '300'])).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(errors[0]).toContain('redis://HOST:PORT');
+    expect(errors[1]).toContain('unknown option --concurency');
+    expect(errors[2]).toContain('--concurrency needs a whole number');
+    expect(errors[3]).toContain(`127.0.0.1:${port} cannot be reached`);
+    expect(errors[3]).toContain('ECONNREFUSED');
+    expect(await help.exited).toBe(0);
+    expect(help.output()).toContain('Usage: batchflow-ts worker');
   }, 60_000);
 
   test('stops on SIGTERM and exits 0', async () => {

@@ -68,7 +68,9 @@ export async function openConnection(settings: ResolvedQueueSettings, purpose: s
     },
   });
   const reason = (): string => {
-    const detail = lastError instanceof Error ? `: ${lastError.message}` : '';
+    // checked by shape: errors of Node's sockets are not `instanceof Error` under jest's VM
+    const message = typeof lastError === 'object' && lastError !== null ? (lastError as { message?: unknown }).message : undefined;
+    const detail = typeof message === 'string' && message !== '' ? `: ${message}` : '';
     return wasReady
       ? `went away (${purpose} connection lost, not back within connectTimeoutMs = ${settings.connectTimeoutMs} ms${detail})`
       : `cannot be reached (${purpose} connection, tried for connectTimeoutMs = ${settings.connectTimeoutMs} ms${detail})`;
