@@ -12,6 +12,7 @@ import { runStep } from './handlers/index.js';
 import type { StepEnv } from './handlers/step.js';
 import { describeRecord, type PipelineRecord } from './records.js';
 import { wallClock } from './profile/profiler.js';
+import { collectWorkerTime } from '../util/worker-time.js';
 import type { BatchScope, RunHost, RunState } from './run-state.js';
 import { batchSeed } from './seeds.js';
 
@@ -48,11 +49,15 @@ async function timedStep(
   profile: NonNullable<StepEnv['profile']>,
 ): Promise<Batch | null> {
   const items = batch?.size ?? 0;
+  let onWorkers = 0;
   const start = wallClock();
   try {
-    return await runStep(record, batch, context, env);
+    return await collectWorkerTime(
+      (functionMs) => (onWorkers += functionMs),
+      () => runStep(record, batch, context, env),
+    );
   } finally {
-    profile.profiler.step(describeRecord(record), profile.batch, profile.stage, start, wallClock() - start, items);
+    profile.profiler.step(describeRecord(record), profile.batch, profile.stage, start, wallClock() - start, items, onWorkers);
   }
 }
 

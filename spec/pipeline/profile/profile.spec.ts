@@ -11,6 +11,7 @@ import { afterAll, describe, expect, jest, test } from '@jest/globals';
 import ndarray from 'ndarray';
 import { ArgumentError, Batch, B, Dataset, PipelineError, V, action, closeEngines, type NDArray, type RunOptions } from '../../../src/index.js';
 import { splitAtVariable } from '../../fixtures/pipeline-workers/pipelines.js';
+import { WorkerBatch } from '../../fixtures/worker-batches.js';
 
 afterAll(async () => {
   await closeEngines();
@@ -76,6 +77,7 @@ describe('run({ profile: true })', () => {
     expect(slow.maxMs).toBeGreaterThanOrEqual(slow.meanMs);
     expect(slow.itemsPerSecond).toBeCloseTo((25 / slow.totalMs) * 1000, 6);
     expect(slow.where).toBe('caller');
+    expect(slow.functionMs).toBe(0);
     expect(info.rows.reduce((sum, row) => sum + row.share, 0)).toBeCloseTo(1, 9);
     expect(info.runMs).toBeGreaterThanOrEqual(slow.totalMs);
     // one event per step and batch, each inside the run
@@ -101,7 +103,7 @@ describe('run({ profile: true })', () => {
     const table = pipeline.showProfileInfo();
     expect(log).toHaveBeenCalledWith(table);
     log.mockRestore();
-    expect(table.split('\n')[0]).toMatch(/^step +calls +total ms +mean ms +max ms +items\/s +share +where$/);
+    expect(table.split('\n')[0]).toMatch(/^step +calls +total ms +mean ms +max ms +items\/s +share +function ms on workers +where$/);
     expect(table).toMatch(/^slow +3 /m);
     expect(table).toMatch(/run: .* 3 batches, 25 items/);
     const directory = mkdtempSync(join(tmpdir(), 'batchflow-profile-'));
@@ -134,6 +136,22 @@ describe('run({ profile: true })', () => {
     expect(byName.get('scale')).toMatchObject({ calls: 5, where: 'caller' });
     expect(byName.get('transport')!.calls).toBe(5);
     for (const event of info.events.filter((event) => event.lane !== 'caller' && event.lane !== 'transport')) expect(event.name).toBe('locate');
+  });
+
+  test('an item action on worker threads reports the time its items spent in their function there', async () => {
+    const labels = ndarray(
+      Float64Array.from({ length: 24 }, (_, k) => k),
+      [24],
+    );
+    const images = ndarray(new Float32Array(24 * 4), [24, 2, 2]);
+    const pipeline = new Dataset(24, { batchClass: WorkerBatch, preloaded: { images, labels } }).p.spinDouble({ target: 'threads', nWorkers: 2 });
+    await pipeline.run({ batchSize: 12, profile: true });
+    const row = pipeline.profileInfo().rows.find((candidate) => candidate.name === 'spinDouble')!;
+    expect(row).toMatchObject({ calls: 2, where: 'caller' });
+    // every item spins at least 1 ms in its function on a worker
+    expect(row.functionMs).toBeGreaterThanOrEqual(24);
+    const steps = new Map(pipeline.profileInfo().rows.map((candidate) => [candidate.name, candidate.functionMs]));
+    expect(steps.get('spinDouble')).toBe(row.functionMs);
   });
 
   test('refuses a profile value that is not a boolean, and a profile before any profiled run', async () => {

@@ -23,6 +23,7 @@ import { nestingFailure } from '../worker/result-check.js';
 import { isNdArray } from '../../ndarray/ndarray-utils.js';
 import { learnedMinimumChunk, recordItemCost } from './item-costs.js';
 import { SlotLease } from '../shared-slots.js';
+import { reportWorkerTime } from '../../util/worker-time.js';
 
 /** The error to throw when no worker could start the chunk: library errors as they are, others wrapped. */
 function setupError(action: string, target: string, reference: FunctionReference, cause: unknown): unknown {
@@ -45,6 +46,8 @@ interface Outcome {
    * worker was paused by the machine (a busy machine) does not make cheap items look slow.
    */
   itemMs: number;
+  /** Milliseconds the workers spent in the item function, summed over chunks. */
+  busyMs: number;
 }
 
 /** Puts the results of the chunk starting at `start` in place (from a shared-memory file straight into the result buffer when it fits). */
@@ -70,6 +73,7 @@ function placeChunk(outcome: Outcome, response: WorkerResultMessage, start: numb
   outcome.failures.push(...response.failures);
   const chunkLength = response.results.length;
   if (chunkLength > 0) outcome.itemMs = Math.min(outcome.itemMs, response.busyMs / chunkLength);
+  outcome.busyMs += response.busyMs;
 }
 
 /**
@@ -125,6 +129,7 @@ export async function runChunks(task: ItemTask, reference: FunctionReference, op
     setupFailure: null,
     crash: null,
     itemMs: Number.POSITIVE_INFINITY,
+    busyMs: 0,
   };
   // shared memory: results shaped like the items (the common case) are written by the workers into one buffer
   // (other transports cannot share it, but the caller still reads their results straight into it)
@@ -191,5 +196,6 @@ export async function runChunks(task: ItemTask, reference: FunctionReference, op
     throw itemFailure(task, first.position, await restoreThrown(first.error, importCallerModule), outcome.failures.length);
   }
   recordItemCost(task.func, outcome.itemMs);
+  reportWorkerTime(outcome.busyMs);
   return outcome.results;
 }

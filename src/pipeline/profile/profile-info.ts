@@ -20,6 +20,12 @@ export interface ProfileRow {
   readonly itemsPerSecond: number;
   /** Its share of the time of all rows (0 … 1). */
   readonly share: number;
+  /**
+   * Of its time, the milliseconds its parallel actions' items spent in their function on item workers
+   * ('threads', 'mpc', 'queue'), summed over workers: the rest of a step on item workers is transport
+   * and scheduling. 0 when it ran no such action.
+   */
+  readonly functionMs: number;
   /** Where it ran: `caller`, `workers`, or both. */
   readonly where: 'caller' | 'workers' | 'caller and workers';
 }
@@ -51,9 +57,10 @@ function where(lanes: Set<string>): ProfileRow['where'] {
 /** The summary of `profiler`'s events. */
 export function summarizeProfile(profiler: RunProfiler, now: number): ProfileInfo {
   const events = profiler.events;
-  const byName = new Map<string, { calls: number; total: number; max: number; items: number; lanes: Set<string> }>();
+  const byName = new Map<string, { calls: number; total: number; max: number; items: number; functionMs: number; lanes: Set<string> }>();
   for (const event of events) {
-    const entry = byName.get(event.name) ?? { calls: 0, total: 0, max: 0, items: 0, lanes: new Set<string>() };
+    const entry = byName.get(event.name) ?? { calls: 0, total: 0, max: 0, items: 0, functionMs: 0, lanes: new Set<string>() };
+    entry.functionMs += event.functionMs;
     entry.calls++;
     entry.total += event.ms;
     entry.max = Math.max(entry.max, event.ms);
@@ -71,6 +78,7 @@ export function summarizeProfile(profiler: RunProfiler, now: number): ProfileInf
       maxMs: entry.max,
       itemsPerSecond: entry.total > 0 ? (entry.items / entry.total) * 1000 : 0,
       share: allMs > 0 ? entry.total / allMs : 0,
+      functionMs: entry.functionMs,
       where: where(entry.lanes),
     }))
     .sort((a, b) => b.totalMs - a.totalMs);
@@ -98,7 +106,7 @@ function pad(text: string, width: number, right: boolean): string {
 
 /** The summary as a text table: one line per step, slowest first, then the run's totals. */
 export function formatProfileTable(info: ProfileInfo): string {
-  const header = ['step', 'calls', 'total ms', 'mean ms', 'max ms', 'items/s', 'share', 'where'];
+  const header = ['step', 'calls', 'total ms', 'mean ms', 'max ms', 'items/s', 'share', 'function ms on workers', 'where'];
   const lines = info.rows.map((row) => [
     row.name,
     String(row.calls),
@@ -107,6 +115,7 @@ export function formatProfileTable(info: ProfileInfo): string {
     row.maxMs.toFixed(2),
     row.itemsPerSecond > 0 ? Math.round(row.itemsPerSecond).toLocaleString('en-US') : '-',
     `${(row.share * 100).toFixed(1)}%`,
+    row.functionMs > 0 ? row.functionMs.toFixed(1) : '-',
     row.where,
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column]!.length)));

@@ -27,6 +27,11 @@ export interface ProfileEvent {
   readonly ms: number;
   /** Items of the batch when the step started (0 without a batch). */
   readonly items: number;
+  /**
+   * Milliseconds the step's items spent in their function on item workers (a parallel action on
+   * 'threads', 'mpc', 'queue'), summed over workers; 0 for steps without such actions.
+   */
+  readonly functionMs: number;
 }
 
 /** Milliseconds since the epoch, with the resolution of `performance.now()`. */
@@ -49,14 +54,14 @@ export class RunProfiler {
   ended: number | null = null;
 
   /** Records that step `name` ran on batch `batch` of `stage` from `start` for `ms` milliseconds. */
-  step(name: string, batch: number, stage: number, start: number, ms: number, items: number): void {
-    this.events.push({ name, kind: 'step', batch, stage, lane: this.lane, start, ms, items });
+  step(name: string, batch: number, stage: number, start: number, ms: number, items: number, functionMs = 0): void {
+    this.events.push({ name, kind: 'step', batch, stage, lane: this.lane, start, ms, items, functionMs });
   }
 
   /** Adds events recorded elsewhere (a worker's steps) and the transport time of their batch. */
-  merge(events: readonly ProfileEvent[], transport: (Omit<ProfileEvent, 'kind' | 'name' | 'lane'> & { lane: string }) | null): void {
+  merge(events: readonly ProfileEvent[], transport: Omit<ProfileEvent, 'kind' | 'name' | 'functionMs'> | null): void {
     this.events.push(...events);
-    if (transport) this.events.push({ ...transport, kind: 'transport', name: 'transport' });
+    if (transport) this.events.push({ ...transport, kind: 'transport', name: 'transport', functionMs: 0 });
   }
 
   /** Marks the end of the run. */
