@@ -14,6 +14,8 @@ import { workloadHdf5ColdStart } from './hdf5-cold-start.js';
 import { workloadAuto } from './auto.js';
 import { workloadPipelineWorkers } from './pipeline-workers.js';
 import { workloadHostile } from './hostile.js';
+import { workloadImages } from './images.js';
+import { workloadQueue } from './queue.js';
 
 export const workloads: readonly Workload[] = [
   workloadA,
@@ -23,7 +25,9 @@ export const workloads: readonly Workload[] = [
   workloadPipeline,
   workloadIndex,
   workloadPipelineWorkers,
+  workloadQueue,
   workloadIO,
+  workloadImages,
   workloadCsvPipeline,
   workloadHdf5ColdStart,
   workloadHostile,
