@@ -60,10 +60,23 @@ function affineNearest(image: Pixels, out: Pixels, a: Matrix): void {
     const [a0, a1, a3, a4] = [fix(a[0]), fix(a[1]), fix(a[3]), fix(a[4])];
     let a2 = fix(a[2] + a[1] * 0.5 + a[0] * 0.5);
     let a5 = fix(a[5] + a[4] * 0.5 + a[3] * 0.5);
+    const { width, height, data } = image;
+    const target = out.data;
     for (let y = 0; y < out.height; y++, a2 += a1, a5 += a4) {
       let xx = a2;
       let yy = a5;
-      for (let x = 0; x < out.width; x++, xx += a0, yy += a3) copy(x, y, Math.floor(xx / 65536), Math.floor(yy / 65536));
+      let to = y * out.width * channels;
+      for (let x = 0; x < out.width; x++, xx += a0, yy += a3, to += channels) {
+        const xin = xx >> 16; // the values stay within ±2^31 (checked above): >> 16 is Pillow's floor
+        const yin = yy >> 16;
+        if (xin < 0 || xin >= width || yin < 0 || yin >= height) continue;
+        const from = (yin * width + xin) * channels;
+        if (channels === 3) {
+          target[to] = data[from]!;
+          target[to + 1] = data[from + 1]!;
+          target[to + 2] = data[from + 2]!;
+        } else for (let c = 0; c < channels; c++) target[to + c] = data[from + c]!;
+      }
     }
     return;
   }

@@ -20,10 +20,19 @@ export function flipPixels(image: Pixels, mode: 'lr' | 'ud'): Pixels {
       continue;
     }
     const base = y * row;
+    const target = out.data;
+    if (channels === 3) {
+      for (let to = base, from = base + row - 3; to < base + row; to += 3, from -= 3) {
+        target[to] = data[from]!;
+        target[to + 1] = data[from + 1]!;
+        target[to + 2] = data[from + 2]!;
+      }
+      continue;
+    }
     for (let x = 0; x < width; x++) {
       const from = base + (width - 1 - x) * channels;
       const to = base + x * channels;
-      for (let c = 0; c < channels; c++) out.data[to + c] = data[from + c]!;
+      for (let c = 0; c < channels; c++) target[to + c] = data[from + c]!;
     }
   }
   return out;

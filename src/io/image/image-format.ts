@@ -45,10 +45,12 @@ export interface ImageDumpOptions extends ItemRunOptions {
   quality?: number;
   /** PNG compression level 0–9 (default 6, Pillow's). */
   compressionLevel?: number;
+  /** Flush each file to disk before its rename (power-loss safety; slower). Default false: a killed process still never leaves a partial file. */
+  fsync?: boolean;
 }
 
 const loadOptionNames = optionNames<ImageLoadOptions>()(['src', 'dst', 'target', 'nWorkers', 'chunkSize']);
-const dumpOptionNames = optionNames<ImageDumpOptions>()(['dst', 'components', 'quality', 'compressionLevel', 'target', 'nWorkers', 'chunkSize']);
+const dumpOptionNames = optionNames<ImageDumpOptions>()(['dst', 'components', 'quality', 'compressionLevel', 'fsync', 'target', 'nWorkers', 'chunkSize']);
 
 const extensions: Record<ImageEncoding, string> = { png: '.png', jpeg: '.jpg' };
 
@@ -106,7 +108,9 @@ export function imageFormat(fmt: ImageEncoding | 'image'): FormatHandler<ImageLo
       const settings = {
         quality: integerIn(options.quality ?? 75, 1, 100, 'quality'),
         compressionLevel: integerIn(options.compressionLevel ?? 6, 0, 9, 'compressionLevel'),
+        fsync: options.fsync ?? false,
       };
+      if (typeof settings.fsync !== 'boolean') throw new ArgumentError('fsync', `expected a boolean, got ${typeof settings.fsync}`);
       const files = batch.indices.map((id) => itemPath(batch, id, options.dst, 'dst', naming));
       const column = batch.getComponent(name);
       if (column === null || column === undefined) throw new UnsupportedDataError(fmt, files[0] ?? '', `component '${name}' holds no data to dump`);

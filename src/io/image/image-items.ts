@@ -9,7 +9,7 @@ import ndarray from 'ndarray';
 import type { NDArray } from '../../ndarray/ndarray-utils.js';
 import { portable } from '../../engines/function-reference.js';
 import { CorruptFileError, FileFormatError, IoError, UnsupportedDataError, toIoErrorRecord, type IoErrorRecord } from '../errors.js';
-import { readFileBytes, writeFileAtomic } from '../files.js';
+import { readFileBytes, writeFileAtomicSync } from '../files.js';
 import { checkDeclaredSize } from '../load-limits.js';
 
 /** The encodings: 'png' and 'jpeg'; 'image' on load accepts either. */
@@ -35,9 +35,12 @@ export type ImageLoadItem = [file: string, fmt: ImageEncoding | 'image', maxByte
 function pixelsOf(raw: Buffer, info: { width: number; height: number; channels: number }, fileChannels: number): NDArray {
   const keep = fileChannels <= 2 && info.channels >= 3 ? (info.channels === 4 ? [0, 3] : [0]) : Array.from({ length: info.channels }, (_, c) => c);
   const pixels = info.width * info.height;
+  if (keep.length === info.channels) {
+    const shape = keep.length === 1 ? [info.height, info.width] : [info.height, info.width, keep.length];
+    return ndarray(new Uint8Array(raw.buffer, raw.byteOffset, pixels * keep.length), shape) as unknown as NDArray;
+  }
   const data = new Uint8Array(pixels * keep.length);
-  if (keep.length === info.channels) data.set(raw.subarray(0, data.length));
-  else for (let i = 0; i < pixels; i++) for (let c = 0; c < keep.length; c++) data[i * keep.length + c] = raw[i * info.channels + keep[c]!]!;
+  for (let i = 0; i < pixels; i++) for (let c = 0; c < keep.length; c++) data[i * keep.length + c] = raw[i * info.channels + keep[c]!]!;
   const shape = keep.length === 1 ? [info.height, info.width] : [info.height, info.width, keep.length];
   return ndarray(data, shape) as unknown as NDArray;
 }
@@ -93,6 +96,29 @@ export interface ImageEncodeSettings {
   readonly quality: number;
   /** PNG zlib level 0–9. */
   readonly compressionLevel: number;
+  /** Flush each file to disk before the rename (a killed process never leaves a partial file either way). */
+  readonly fsync: boolean;
+}
+
+/** The image's values in row-major order: its own storage when it is contiguous, else a copy. */
+function rowMajorBytes(image: NDArray, size: number): Buffer {
+  const data = image.data as unknown as Uint8Array;
+  let contiguous = true;
+  let expected = 1;
+  for (let axis = image.shape.length - 1; axis >= 0; axis--) {
+    if (image.shape[axis]! > 1 && image.stride[axis] !== expected) contiguous = false;
+    expected *= image.shape[axis]!;
+  }
+  if (contiguous) return Buffer.from(data.buffer, data.byteOffset + image.offset, size);
+  const out = Buffer.alloc(size);
+  let k = 0;
+  const [height, width] = image.shape as [number, number];
+  const channels = image.shape.length === 2 ? 1 : image.shape[2]!;
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++)
+      if (channels === 1 && image.shape.length === 2) out[k++] = image.get(y, x);
+      else for (let c = 0; c < channels; c++) out[k++] = image.get(y, x, c);
+  return out;
 }
 
 /** A dump item: the file, its encoding, the image and where it comes from (for errors). */
@@ -118,20 +144,15 @@ export async function dumpImageItem(item: ImageDumpItem, settings: ImageEncodeSe
         `${what}: JPEG has no alpha channel (the image has ${channels} channels); dump it as PNG or drop the alpha channel`,
       );
     const [height, width] = shape as [number, number];
-    const pixels = Buffer.alloc(height * width * channels);
-    let k = 0;
-    for (let y = 0; y < height; y++)
-      for (let x = 0; x < width; x++)
-        if (shape.length === 2) pixels[k++] = image.get(y, x);
-        else for (let c = 0; c < channels; c++) pixels[k++] = image.get(y, x, c);
+    const pixels = rowMajorBytes(image, height * width * channels);
     const sharp = await loadSharp();
     let encoder = sharp(pixels, { raw: { width, height, channels: channels as 1 | 2 | 3 | 4 } });
     if (channels <= 2) encoder = encoder.toColourspace('b-w'); // keep grayscale files grayscale (libvips would write sRGB)
     const bytes =
       fmt === 'png'
         ? await encoder.png({ compressionLevel: settings.compressionLevel }).toBuffer()
-        : await encoder.jpeg({ quality: settings.quality }).toBuffer();
-    await writeFileAtomic(fmt, file, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+        : await encoder.jpeg({ quality: settings.quality, optimiseCoding: false }).toBuffer(); // Pillow's defaults: no Huffman optimisation, 4:2:0
+    writeFileAtomicSync(fmt, file, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { fsync: settings.fsync });
     return 0;
   } catch (error) {
     if (error instanceof IoError) return toIoErrorRecord(error);

@@ -1,0 +1,140 @@
+/**
+ * Workload IMG: ImagesBatch throughput.
+ * - chain: 32 RGB uint8 images of 512×512 (the astronaut photo), per batch: random 224×224 crop →
+ *   rotate by a random angle in ±15° (one per item, nearest: BatchFlow's default) → flip with p = 0.5 →
+ *   resize to 128×128 (bicubic: Pillow's default), on 'for' and on 'threads' (2 workers); items/s
+ *   next to the same chain in Pillow, single process (bench/python/images_pillow.py).
+ * - files: PNG and JPEG decode (load) and encode (dump) of the same 32 images on 'async' (2 at a time:
+ *   sharp works on its own threads), MB/s of raw pixels, next to Pillow's single-process numbers.
+ * Files go to a temp folder removed at the end.
+ * @module
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ndarray from 'ndarray';
+import { DatasetIndex, ImagesBatch, P, R, closeEngines, type NDArray, type TargetName } from '../../src/index.js';
+import { assertBench, measure, round, roundStats, type BenchSettings, type Workload, type WorkloadResult } from '../harness.js';
+
+const ITEMS = 32;
+const SIDE = 512;
+const PHOTO = fileURLToPath(new URL('../../spec/fixtures/images/astronaut.png', import.meta.url));
+
+/**
+ * Pillow 12.3 on this project's machine (2 cores), single process, from `python bench/python/images_pillow.py`:
+ * the median of four runs made between the IMG runs (each run: the median of 9 timings; bench/README.md lists them).
+ */
+export const pillowImages = {
+  chainItemsPerSecond: 742.7,
+  png: { decodeMBps: 42.15, encodeMBps: 5.05 },
+  jpeg: { decodeMBps: 485.4, encodeMBps: 567.4 },
+} as const;
+
+async function photos(): Promise<NDArray> {
+  const one = new ImagesBatch(new DatasetIndex(['astronaut']));
+  await one.actions.load({ fmt: 'png', src: () => PHOTO });
+  const image = one.images as NDArray;
+  assertBench(image.shape.join() === `1,${SIDE},${SIDE},3`, `IMG: expected a ${SIDE}×${SIDE} RGB photo, got ${image.shape.join('×')}`);
+  const data = new Uint8Array(ITEMS * SIDE * SIDE * 3);
+  for (let i = 0; i < ITEMS; i++) data.set(image.data as unknown as Uint8Array, i * SIDE * SIDE * 3);
+  return ndarray(data, [ITEMS, SIDE, SIDE, 3]) as unknown as NDArray;
+}
+
+async function chain(batch: ImagesBatch, target: TargetName): Promise<void> {
+  await batch.actions.crop({ origin: 'random', shape: [224, 224], target, nWorkers: 2 });
+  await batch.actions.rotate({ angle: P(R('uniform', -15, 15)), target, nWorkers: 2 });
+  await batch.actions.flip({ mode: 'lr', p: 0.5, target, nWorkers: 2 });
+  await batch.actions.resize({ size: [128, 128], target, nWorkers: 2 });
+}
+
+async function chainResults(settings: BenchSettings, images: NDArray): Promise<WorkloadResult[]> {
+  const out: WorkloadResult[] = [];
+  const outputs: Record<string, string> = {};
+  for (const target of ['for', 'threads'] as TargetName[]) {
+    let seed = 0;
+    const stats = await measure(
+      settings,
+      () => {
+        const batch = ImagesBatch.fromData(null, { images });
+        batch.randomSeed = 1000 + seed++;
+        return batch;
+      },
+      (batch) => chain(batch, target),
+      (batch) => {
+        const result = batch.images as NDArray;
+        assertBench(result.shape.join() === `${ITEMS},128,128,3` && result.data instanceof Uint8Array, `IMG: chain result ${result.shape.join('×')}`);
+        if (seed === 1) outputs[target] = Buffer.from(result.data).toString('base64');
+      },
+    );
+    const itemsPerSecond = round(ITEMS / (stats.median / 1000), 4);
+    out.push({
+      workload: 'IMG',
+      name: `crop 224 (random) → rotate ±15° → flip p=0.5 → resize 128, ${ITEMS} RGB uint8 images of ${SIDE}×${SIDE}`,
+      engine: target,
+      unit: 'ms/batch',
+      ...roundStats(stats),
+      items: ITEMS,
+      itemsPerSecond,
+      pillow: { itemsPerSecond: pillowImages.chainItemsPerSecond, note: 'Pillow 12.3, single process (bench/python/images_pillow.py)' },
+      ratioToPillow: round(itemsPerSecond / pillowImages.chainItemsPerSecond, 3),
+      ...(target === 'threads' ? { target: { text: '>= 2× Pillow items/s', met: itemsPerSecond >= 2 * pillowImages.chainItemsPerSecond } } : {}),
+    });
+  }
+  assertBench(outputs['for'] === outputs['threads'], "IMG: 'for' and 'threads' give different pixels for the same seed");
+  return out;
+}
+
+async function fileResults(settings: BenchSettings, images: NDArray, dir: string): Promise<WorkloadResult[]> {
+  const bytes = images.size;
+  const index = new DatasetIndex(Array.from({ length: ITEMS }, (_, i) => `p${i}`));
+  const out: WorkloadResult[] = [];
+  for (const fmt of ['png', 'jpeg'] as const) {
+    const folder = path.join(dir, fmt);
+    const encode = await measure(
+      settings,
+      () => new ImagesBatch(index, { preloaded: { images } }),
+      (batch) => batch.dump({ fmt, dst: folder, target: 'async', nWorkers: 2 }),
+    );
+    const decode = await measure(
+      settings,
+      () => new ImagesBatch(index),
+      (batch) => batch.load({ fmt, src: folder, target: 'async', nWorkers: 2 }),
+      (batch) => assertBench((batch.images as NDArray).shape.join() === images.shape.join(), `IMG: ${fmt} load shape`),
+    );
+    for (const [what, stats, pillow] of [
+      ['encode (dump)', encode, pillowImages[fmt].encodeMBps],
+      ['decode (load)', decode, pillowImages[fmt].decodeMBps],
+    ] as const) {
+      const mbPerSecond = round(bytes / 1e6 / (stats.median / 1000), 4);
+      out.push({
+        workload: 'IMG',
+        name: `${fmt.toUpperCase()} ${what}, ${ITEMS} RGB images of ${SIDE}×${SIDE} (${round(bytes / 1e6, 3)} MB of pixels)`,
+        engine: 'async',
+        unit: 'ms',
+        ...roundStats(stats),
+        megabytes: round(bytes / 1e6, 3),
+        mbPerSecond,
+        pillow: { mbPerSecond: pillow },
+        ratioToPillow: round(mbPerSecond / pillow, 3),
+      });
+    }
+  }
+  return out;
+}
+
+export const workloadImages: Workload = {
+  id: 'IMG',
+  title: 'ImagesBatch: an augmentation chain (items/s) on for/threads against Pillow; PNG/JPEG decode and encode MB/s',
+  defaultRuns: 9,
+  async run(settings) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bf-bench-img-'));
+    try {
+      const images = await photos();
+      return [...(await chainResults(settings, images)), ...(await fileResults(settings, images, dir))];
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await closeEngines();
+    }
+  },
+};
