@@ -31,7 +31,7 @@ function list(column: unknown): unknown[] {
   return Array.from(column as ArrayLike<unknown>);
 }
 
-const ALL_TARGETS = ['for', 'f', 'threads', 't', 'mpc', 'm', 'async', 'a', 'auto'];
+const ALL_TARGETS = ['for', 'f', 'threads', 't', 'mpc', 'm', 'async', 'a', 'auto', 'queue', 'q'];
 const IN_PROCESS: Target[] = ['for', 'f', 'async', 'a'];
 
 class EngBatch extends Batch {

@@ -4,6 +4,7 @@
  * closeEngines(), and the worker command's own behaviour (help, bad options, SIGTERM).
  */
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -188,6 +189,28 @@ describe('configureQueue', () => {
       expect((error as QueueConnectionError).message).toContain("action 'relabel'");
     } finally {
       await configureQueue({ url: redis.url });
+    }
+  }, 60_000);
+
+  test('a server that accepts connections but never answers is a QueueConnectionError, not a hang', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => void sockets.add(socket)); // accepts, answers nothing
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    await configureQueue({ url: `redis://127.0.0.1:${port}`, connectTimeoutMs: 300 });
+    try {
+      const batch = dataset().createBatch([0, 1]);
+      const error = await batch.actions.doubled({ target: 'queue', nWorkers: 1 }).catch((thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(QueueConnectionError);
+      expect((error as QueueConnectionError).message).toContain('no answer to the first command');
+      // a call whose own time limit comes first ends with it
+      await configureQueue({ url: `redis://127.0.0.1:${port}`, connectTimeoutMs: 20_000 });
+      const timedOut = await batch.actions.doubled({ target: 'queue', nWorkers: 1, timeout: 300 }).catch((thrown: unknown) => thrown);
+      expect(timedOut).toBeInstanceOf(TimeoutError);
+    } finally {
+      await configureQueue({ url: redis.url });
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   }, 60_000);
 });

@@ -88,9 +88,19 @@ export async function openConnection(settings: ResolvedQueueSettings, purpose: s
     if (ref) stream?.ref();
     else stream?.unref();
   };
+  // a server that accepts the connection but never answers (not Redis, or hung) must not hang the call
+  const silent = setTimeout(() => {
+    // only while connected and waiting for the answer: when reconnecting, the retries end it (and a
+    // disconnect() between two attempts would never emit 'end')
+    if (wasReady || redis.status !== 'connect') return;
+    lastError ??= new Error(`connected, but no answer to the first command within ${settings.connectTimeoutMs} ms (is it a Redis server?)`);
+    redis.disconnect();
+  }, settings.connectTimeoutMs).unref();
+  redis.once('end', () => clearTimeout(silent));
   redis.on('ready', () => {
     wasReady = true;
     lostAt = null;
+    clearTimeout(silent);
     applyRef();
   });
   const ready = Promise.race([

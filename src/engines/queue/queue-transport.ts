@@ -43,6 +43,8 @@ class QueueTransport implements Transport {
   private readonly keys: QueueKeys;
   private readonly pending = new Map<string, Pending>();
   private connecting: Promise<Connected> | null = null;
+  /** The connections being opened (closed at once by `close()`, which does not wait for a slow server). */
+  private opening: ManagedConnection[] = [];
   private connected: Connected | null = null;
   private sequence = 0;
   private reading = false;
@@ -62,6 +64,8 @@ class QueueTransport implements Transport {
     this.connecting ??= (async () => {
       const command = await openConnection(this.settings, 'command');
       const reader = await openConnection(this.settings, 'result reader');
+      this.opening = [command, reader];
+      if (this.closed) this.abandonOpening();
       for (const connection of [command, reader]) void connection.ended.catch((error: unknown) => this.fail(error));
       try {
         await Promise.all([command.ready, reader.ready]);
@@ -96,7 +100,9 @@ class QueueTransport implements Transport {
     if (this.failure !== null) throw this.failure;
     if (signal?.aborted) throw abortReason(signal);
     const payload = encodeChunk(message); // binary: typed arrays stay packed, never JSON
-    const { command, queue } = await this.connect();
+    // a call that times out while Redis is being reached ends at its time limit, not the connection's
+    const { command, queue } = await (signal ? raceAbort(this.connect(), signal) : this.connect());
+    if (signal?.aborted) throw abortReason(signal);
     const jobId = `${this.callerId}-${++this.sequence}`;
     const payloadKey = this.keys.payload(jobId);
     const data: QueueJobData = {
@@ -253,13 +259,29 @@ class QueueTransport implements Transport {
       this.pending.delete(jobId);
       pending.reject(closing);
     }
+    this.abandonOpening();
     await this.connecting?.catch(() => {});
     await this.release();
+  }
+
+  /** Closes connections that are not ready yet (a server that does not answer would keep `close()` waiting). */
+  private abandonOpening(): void {
+    if (this.connected) return;
+    for (const connection of this.opening) connection.redis.disconnect();
   }
 }
 
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new Error('the call was aborted');
+}
+
+/** `promise`, or a rejection with the abort reason as soon as `signal` aborts. */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /**
