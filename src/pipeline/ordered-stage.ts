@@ -16,6 +16,19 @@ export interface StageOptions {
   /** Errors other than SkipBatch/StopPipeline drop the batch (reported to `onIgnoredError`) instead of ending the run. */
   readonly ignoreExceptions: boolean;
   readonly onIgnoredError?: (error: unknown, batchNumber: number) => void;
+  /** Checkpoint hooks of the run (none: batch numbers start at 0 and nothing waits). */
+  readonly turns?: StageTurns;
+}
+
+/**
+ * How a checkpointing run paces a stage: batch numbers start at `firstNumber`; `beforeTurn(n)` is
+ * awaited when every batch before `n` is finished and consumed, before `n`'s outcome is awaited;
+ * batch `n` starts its steps once `ready(n)` resolves (null: at once).
+ */
+export interface StageTurns {
+  readonly firstNumber: number;
+  beforeTurn(batchNumber: number): Promise<void>;
+  ready(batchNumber: number): Promise<void> | null;
 }
 
 /** Prefetch 0: each batch is processed and handed on before the next input is read (no outcome objects). */
@@ -24,10 +37,11 @@ async function* oneAtATime<I, O>(
   process: (input: I, batchNumber: number) => Promise<O | null>,
   options: StageOptions,
 ): AsyncGenerator<O> {
-  let batchNumber = 0;
+  let batchNumber = options.turns?.firstNumber ?? 0;
   for await (const input of inputs) {
     const number = batchNumber++;
     let value: O | null;
+    await options.turns?.beforeTurn(number);
     try {
       value = await process(input, number);
     } catch (error) {
@@ -56,11 +70,15 @@ export async function* orderedStage<I, O>(
   }
   const iterator = inputs[Symbol.asyncIterator]();
   const pending: Array<Promise<Outcome<O | null>>> = [];
-  let batchNumber = 0;
+  let batchNumber = options.turns?.firstNumber ?? 0;
   let exhausted = false;
   let stopped = false;
+  const begin = (input: I, number: number): Promise<O | null> => {
+    const ready = options.turns?.ready(number);
+    return ready ? ready.then(() => process(input, number)) : process(input, number);
+  };
   const start = (input: I, number: number): Promise<Outcome<O | null>> =>
-    process(input, number).then(
+    begin(input, number).then(
       (value): Outcome<O | null> => ({ kind: 'value', value }),
       (error: unknown): Outcome<O | null> =>
         error instanceof SkipBatch ? { kind: 'skip' } : error instanceof StopPipeline ? { kind: 'stop' } : { kind: 'error', error },
@@ -80,6 +98,7 @@ export async function* orderedStage<I, O>(
       const turn = pending.shift();
       if (!turn) return;
       const number = numbers.shift()!;
+      await options.turns?.beforeTurn(number);
       const outcome = await turn;
       if (outcome.kind === 'skip') continue;
       if (outcome.kind === 'stop') {

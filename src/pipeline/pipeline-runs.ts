@@ -17,6 +17,7 @@ import { runBatches } from './run.js';
 import { resolveRunOptions, runTotal, type RunOptions, type RunOptionsInput } from './run-options.js';
 import type { RunHost } from './run-state.js';
 import { runSeeds } from './seeds.js';
+import { setUpCheckpoint } from './checkpoint/prepare.js';
 import { RunProfiler, wallClock } from './profile/profiler.js';
 import { summarizeProfile, type ProfileInfo } from './profile/profile-info.js';
 import type { PipelineState } from './state.js';
@@ -111,12 +112,23 @@ export class PipelineRuns<B extends Batch> {
     const evaluated = evalExpr(given, { batch: null, pipeline: this.view() }) as RunOptions;
     const options = resolveRunOptions(evaluated, defaultEpochs);
     if (options.reset === 'vars' || options.reset === 'variables' || options.reset === 'all') this.variables.clear();
-    const seeds = runSeeds(options.shuffle, options.seed);
-    this.variables.initialise(false, new Rng(seeds.pipeline));
+    const { seeds, checkpoint } = await setUpCheckpoint({
+      options,
+      records: this.state.records,
+      datasetLength: dataset.length,
+      declared: [...this.state.variables.keys()],
+      variables: this.variables,
+      fresh: () => {
+        const fresh = runSeeds(options.shuffle, options.seed);
+        this.variables.initialise(false, new Rng(fresh.pipeline));
+        return fresh;
+      },
+    });
     const profiler = options.profile ? new RunProfiler() : undefined;
     if (profiler) this.#profiler = profiler;
     try {
-      yield* runBatches<B>(this.#host(), { dataset, options, seeds, total: runTotal(dataset.length, options), ...(profiler ? { profiler } : {}) });
+      const run = { dataset, options, seeds, total: runTotal(dataset.length, options), ...(profiler ? { profiler } : {}) };
+      yield* runBatches<B>(this.#host(), run, checkpoint);
     } finally {
       profiler?.end();
     }

@@ -8,6 +8,7 @@ import { optionNames } from '../util/option-names.js';
 import { resolveTarget, type Target } from '../engines/target.js';
 import type { AnyNamedExpression } from './action-types.js';
 import { checkBarOption, type ProgressBarOptions } from './progress.js';
+import { checkCheckpointOption, checkResumeOption, type CheckpointOptions, type ResolvedResume, type ResumeOptions } from './checkpoint/options.js';
 
 /** Options of a pipeline run. Any value may be a named expression (evaluated without a batch). */
 export interface RunOptions {
@@ -52,6 +53,16 @@ export interface RunOptions {
    * `pipeline.showProfileInfo()` or `pipeline.writeProfileChart(file)`.
    */
   profile?: boolean;
+  /**
+   * Write the run's state (position, seeds, variables) to a JSON file every `every` batches and when
+   * the run ends, atomically; resume from it with `resume` (see "Checkpoint and resume" in docs/pipelines.md).
+   */
+  checkpoint?: CheckpointOptions;
+  /**
+   * Continue the run saved in this checkpoint file: the remaining batches, their values and the final
+   * variables are the same as in an uninterrupted run. A missing file is an error unless `ifMissing: 'start'`.
+   */
+  resume?: ResumeOptions;
 }
 
 /** Run options as given: any value may also be a named expression, evaluated without a batch when the run starts. */
@@ -73,6 +84,8 @@ export interface ResolvedRunOptions {
   readonly ignoreExceptions: boolean;
   readonly reset: 'iter' | 'vars' | 'variables' | 'all' | false;
   readonly profile: boolean;
+  readonly checkpoint: CheckpointOptions | null;
+  readonly resume: ResolvedResume | null;
 }
 
 /** The names of the run options, checked against {@link RunOptions} at compile time. */
@@ -90,6 +103,8 @@ const runOptionNames = optionNames<RunOptions>()([
   'ignoreExceptions',
   'reset',
   'profile',
+  'checkpoint',
+  'resume',
 ]);
 
 function nonNegativeInteger(name: string, value: unknown, allowNull: boolean): number | null {
@@ -136,6 +151,8 @@ export function resolveRunOptions(options: RunOptions, defaultEpochs: number | n
     ignoreExceptions: options.ignoreExceptions ?? false,
     reset,
     profile,
+    checkpoint: checkCheckpointOption(options.checkpoint),
+    resume: checkResumeOption(options.resume),
   };
 }
 

@@ -13,6 +13,7 @@ import { splitStages } from './records.js';
 import type { ResolvedRunOptions } from './run-options.js';
 import type { RunHost, RunState } from './run-state.js';
 import { autoStage, planAuto } from './workers/auto-stage.js';
+import type { RunCheckpoint } from './checkpoint/run-checkpoint.js';
 import { planWorkers, workerStage } from './workers/worker-stage.js';
 
 /** Why a run that asked for batches yielded none: the index gave none, or every batch was discarded. */
@@ -21,11 +22,15 @@ function emptyRunMessage(produced: number, datasetSize: number, options: Resolve
   return `the run yielded no batches: all ${produced} batch${produced === 1 ? ' was' : 'es were'} discarded (discardBatch, SkipBatch, StopPipeline, errors dropped by ignoreExceptions, or a rebatch that made none)`;
 }
 
-/** The batches of `run`, after every step of `host` ran on them. */
-export async function* runBatches<B extends Batch>(host: RunHost, run: RunState): AsyncGenerator<B, void, undefined> {
+/**
+ * The batches of `run`, after every step of `host` ran on them. `checkpoint`: the run writes
+ * checkpoints, or resumes one (its consumed batches are skipped in the index, its before pipeline is not run again).
+ */
+export async function* runBatches<B extends Batch>(host: RunHost, run: RunState, checkpoint: RunCheckpoint | null = null): AsyncGenerator<B, void, undefined> {
   const { dataset, options, seeds, total } = run;
-  // nEpochs: 0 or nIters: 0 asks for no batches: nothing runs (not even before/after), and nothing is reported
-  if (options.nEpochs === 0 || options.nIters === 0) return;
+  // nEpochs: 0 or nIters: 0 asks for no batches: nothing runs (not even before/after), and nothing is reported;
+  // a finished run's checkpoint resumes to nothing either
+  if (options.nEpochs === 0 || options.nIters === 0 || checkpoint?.finished) return;
   const { stages, rebatches } = splitStages(host.records);
   // batches on workers: everything that could refuse the run does so here, before any work
   const onCaller = options.target === 'for' || options.target === 'auto';
@@ -39,7 +44,7 @@ export async function* runBatches<B extends Batch>(host: RunHost, run: RunState)
     nEpochs: options.nEpochs,
     dropLast: options.dropLast,
   });
-  await runOnce(host, host.before, run);
+  if (!checkpoint?.resumed) await runOnce(host, host.before, run);
   const indexBatches = dataset.index.genBatch({
     batchSize: options.batchSize,
     shuffle: seeds.order ?? false,
@@ -48,8 +53,13 @@ export async function* runBatches<B extends Batch>(host: RunHost, run: RunState)
     dropLast: options.dropLast,
   });
   let produced = 0;
+  let skip = checkpoint?.firstNumber ?? 0;
   const source = (async function* () {
     for (const index of indexBatches) {
+      if (skip > 0) {
+        skip--; // consumed before the checkpoint: only the index moves on
+        continue;
+      }
       produced++;
       yield dataset.createBatch(index) as unknown as B;
     }
@@ -63,6 +73,7 @@ export async function* runBatches<B extends Batch>(host: RunHost, run: RunState)
       ignoreExceptions: options.ignoreExceptions,
       onIgnoredError: (error: unknown, number: number) =>
         process.emitWarning(`batch ${number} of stage ${stage} dropped: ${error instanceof Error ? error.message : String(error)}`, 'BatchflowWarning'),
+      ...(stage === 0 && checkpoint?.turns ? { turns: checkpoint.turns } : {}),
     };
     if (stage === 0 && auto) stream = autoStage(input, auto, host, run, stageOptions);
     else if (stage === 0 && workers) stream = workerStage(input, workers, host, run, stageOptions);
@@ -78,6 +89,7 @@ export async function* runBatches<B extends Batch>(host: RunHost, run: RunState)
   } finally {
     progress.stop();
   }
-  if (yielded === 0) process.emitWarning(emptyRunMessage(produced, dataset.length, options), 'BatchflowWarning');
+  if (yielded === 0 && !checkpoint?.resumed) process.emitWarning(emptyRunMessage(produced, dataset.length, options), 'BatchflowWarning');
   await runOnce(host, host.after, run);
+  await checkpoint?.finish(checkpoint.firstNumber + produced);
 }

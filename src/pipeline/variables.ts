@@ -69,6 +69,11 @@ export class VariableStore {
     if (!this.#values.delete(name) && !this.declarations.has(name)) process.emitWarning(`Pipeline variable '${name}' does not exist`, 'BatchflowWarning');
   }
 
+  /** The variables that have a value, with it. */
+  entries(): IterableIterator<[string, unknown]> {
+    return this.#values.entries();
+  }
+
   /** Forgets every value. */
   clear(): void {
     this.#values.clear();
