@@ -73,7 +73,7 @@ export async function* runBatches<B extends Batch>(host: RunHost, run: RunState,
       ignoreExceptions: options.ignoreExceptions,
       onIgnoredError: (error: unknown, number: number) =>
         process.emitWarning(`batch ${number} of stage ${stage} dropped: ${error instanceof Error ? error.message : String(error)}`, 'BatchflowWarning'),
-      ...(stage === 0 && checkpoint?.turns ? { turns: checkpoint.turns } : {}),
+      ...(stage === 0 && checkpoint ? { turns: checkpoint.turns } : {}),
     };
     if (stage === 0 && auto) stream = autoStage(input, auto, host, run, stageOptions);
     else if (stage === 0 && workers) stream = workerStage(input, workers, host, run, stageOptions);

@@ -22,8 +22,8 @@ export interface RunCheckpoint {
   readonly resumed: boolean;
   /** It resumed from a finished run: nothing is left to run. */
   readonly finished: boolean;
-  /** The pacing of the first stage (absent without `checkpoint`). */
-  readonly turns?: StageTurns;
+  /** The numbering and pacing of the first stage's batches. */
+  readonly turns: StageTurns;
   /** Writes the final checkpoint of a run that ended with `batches` index batches consumed. */
   finish(batches: number): Promise<void>;
 }
@@ -81,7 +81,10 @@ function newGate(): Gate {
 
 /** The checkpoint side of a run: resumed at `firstNumber`, writing through `writer` when given. */
 export function runCheckpoint(firstNumber: number, resumed: boolean, finished: boolean, writer: CheckpointWriter | null): RunCheckpoint {
-  if (!writer) return { firstNumber, resumed, finished, finish: async () => undefined };
+  if (!writer) {
+    const turns: StageTurns = { firstNumber, ready: () => null, beforeTurn: async () => undefined };
+    return { firstNumber, resumed, finished, turns, finish: async () => undefined };
+  }
   const every = writer.options.every;
   const gates = new Map<number, Gate>();
   let written = firstNumber; // the last boundary on disk (or the resumed position)
