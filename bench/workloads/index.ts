@@ -16,6 +16,7 @@ import { workloadPipelineWorkers } from './pipeline-workers.js';
 import { workloadHostile } from './hostile.js';
 import { workloadImages } from './images.js';
 import { workloadQueue } from './queue.js';
+import { workloadCheckpoint } from './checkpoint.js';
 
 export const workloads: readonly Workload[] = [
   workloadA,
@@ -31,4 +32,5 @@ export const workloads: readonly Workload[] = [
   workloadCsvPipeline,
   workloadHdf5ColdStart,
   workloadHostile,
+  workloadCheckpoint,
 ];

@@ -48,6 +48,17 @@ function isPlainObject(value: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
+/** True when every item of `array` is JSON as it is (finite numbers other than -0, strings, booleans, null; no holes). */
+function isJsonScalars(array: readonly unknown[]): boolean {
+  for (let k = 0; k < array.length; k++) {
+    const item = array[k];
+    if (typeof item === 'number') {
+      if (!Number.isFinite(item) || (item === 0 && 1 / item < 0)) return false;
+    } else if (typeof item !== 'string' && typeof item !== 'boolean' && item !== null) return false;
+  }
+  return true;
+}
+
 /** The JSON form of `value` (see the module notes); throws {@link UnsavableValueError} for what cannot be saved. */
 export function encodeValue(value: unknown, where = '', ancestors = new Set<object>()): unknown {
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
@@ -71,6 +82,7 @@ export function encodeValue(value: unknown, where = '', ancestors = new Set<obje
   ancestors.add(value);
   try {
     if (Array.isArray(value)) {
+      if (isJsonScalars(value)) return value; // the common case (a list of numbers): no copy, no per-item path
       const out: unknown[] = [];
       for (let k = 0; k < value.length; k++) out.push(encodeValue(value[k], `${where}[${k}]`, ancestors));
       return out;
