@@ -78,6 +78,8 @@ export async function stopAll(): Promise<void> {
 export interface QueueInspector {
   /** Keys matching `pattern` (Redis glob). */
   keys(pattern: string): Promise<string[]>;
+  /** The server's INFO stats section (bytes in and out, commands). */
+  stats(): Promise<string>;
   /** Jobs waiting, active, delayed or prioritized. */
   unfinishedJobs(): Promise<number>;
   close(): Promise<void>;
@@ -91,6 +93,7 @@ export async function inspectQueue(url: string, queueName: string): Promise<Queu
   const queue = new Queue(queueName, { connection: client, prefix: 'batchflow' });
   return {
     keys: (pattern) => client.keys(pattern),
+    stats: () => client.info('stats'),
     unfinishedJobs: async () => {
       const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
       return Object.values(counts).reduce((a, b) => a + b, 0);

@@ -35,6 +35,10 @@ export interface QueueJobData {
   readonly resultsKey: string;
   /** Milliseconds the caller's keys live without renewal: the TTL of the reply. */
   readonly ttlMs: number;
+  /** The caller's shared payload directory (large replies go there too), or null. */
+  readonly payloadDirectory?: string | null;
+  /** Replies of at least this many bytes go through `payloadDirectory`. */
+  readonly payloadFileBytes?: number;
 }
 
 /** Why a worker could not run a chunk (its local thread died, the payload could not be read). */

@@ -12,6 +12,7 @@ import type { Queue } from 'bullmq';
 import type { ChunkMessage, ChunkResult, Transport, TransportCapabilities, WorkerWatch } from '../transport/transport.js';
 import { closeConnection, openConnection, safeUrl, type ManagedConnection } from './connection.js';
 import { QueueConnectionError } from './errors.js';
+import { discardPayload, loadPayload, storePayload, sweepPayloadFiles } from './payload-files.js';
 import { decodeReply, encodeChunk, queueKeys, type QueueJobData, type QueueKeys } from './protocol.js';
 import { queueSettings, type QueueSettings, type ResolvedQueueSettings } from './settings.js';
 
@@ -105,18 +106,28 @@ class QueueTransport implements Transport {
     if (signal?.aborted) throw abortReason(signal);
     const jobId = `${this.callerId}-${++this.sequence}`;
     const payloadKey = this.keys.payload(jobId);
+    const { payloadDirectory, payloadFileBytes } = this.settings;
     const data: QueueJobData = {
       callerId: this.callerId,
       payloadKey,
       callerKey: this.keys.caller(this.callerId),
       resultsKey: this.keys.results(this.callerId),
       ttlMs: this.settings.payloadTtlMs,
+      payloadDirectory,
+      payloadFileBytes,
     };
+    // a large chunk through shared storage (payloadDirectory): only the file's name goes through Redis
+    sweepPayloadFiles(payloadDirectory, 2 * this.settings.payloadTtlMs);
+    const stored = await storePayload(payload, payloadDirectory, payloadFileBytes, jobId);
+    if (signal?.aborted) {
+      discardPayload(stored);
+      throw abortReason(signal);
+    }
     const reply = new Promise<ChunkResult>((resolve, reject) => this.pending.set(jobId, { payloadKey, added: false, finishedTicks: 0, resolve, reject }));
     this.startActivity();
     const ttl = this.settings.payloadTtlMs;
     // one round trip on one connection: the liveness key and the payload are written before the job exists
-    const written = command.redis.pipeline().set(data.callerKey, '1', 'PX', ttl).set(payloadKey, payload, 'PX', ttl).exec();
+    const written = command.redis.pipeline().set(data.callerKey, '1', 'PX', ttl).set(payloadKey, stored, 'PX', ttl).exec();
     const added = queue.add('chunk', data, { jobId, removeOnComplete: true, removeOnFail: { age: 3600, count: 1000 }, attempts: 1 });
     Promise.all([written, added]).then(
       () => {
@@ -131,6 +142,7 @@ class QueueTransport implements Transport {
         this.settle(jobId, null, abortReason(signal));
         // the job is dropped: removed while it waits; a worker that already took it finds no payload
         void command.redis.del(payloadKey).catch(() => {});
+        discardPayload(stored);
         void queue.remove(jobId).catch(() => {});
       };
       signal.addEventListener('abort', onAbort, { once: true });
@@ -176,7 +188,7 @@ class QueueTransport implements Transport {
       while (!this.closed && this.failure === null && this.pending.size > 0) {
         const popped = await connected.reader.redis.blpopBuffer(resultsKey, readerBlockSeconds);
         if (!popped) continue;
-        const reply = decodeReply(popped[1]);
+        const reply = decodeReply(await loadPayload(popped[1], this.settings.payloadDirectory));
         if ('result' in reply) this.settle(reply.jobId, reply.result);
         else {
           const lost = new Error(reply.lost.message);

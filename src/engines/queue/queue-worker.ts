@@ -14,6 +14,7 @@ import { ArgumentError } from '../../errors.js';
 import { createThreadsTransport } from '../transport/tinypool-threads.js';
 import type { ChunkMessage, ChunkResult, Transport } from '../transport/transport.js';
 import { closeConnection, openConnection, redisOptions, safeUrl, type ManagedConnection } from './connection.js';
+import { discardPayload, loadPayload, storePayload, sweepPayloadFiles } from './payload-files.js';
 import { decodeChunk, encodeReply, type LostChunk, type QueueJobData, type QueueReply } from './protocol.js';
 import { queueSettings, type QueueSettings } from './settings.js';
 
@@ -100,17 +101,21 @@ function processor(command: ManagedConnection, threads: LocalThreads): (job: Job
           stack: '',
         },
       };
+      if (Buffer.isBuffer(payload)) discardPayload(payload);
       await command.redis.pipeline().del(data.payloadKey).rpush(data.resultsKey, encodeReply(dropped)).pexpire(data.resultsKey, data.ttlMs).exec();
       return 'dropped';
     }
+    const directory = data.payloadDirectory ?? null;
+    sweepPayloadFiles(directory, 2 * data.ttlMs);
     let reply: QueueReply;
     try {
-      reply = { jobId, result: await threads.run(decodeChunk(payload)) };
+      reply = { jobId, result: await threads.run(decodeChunk(await loadPayload(payload, directory))) };
     } catch (error) {
-      // the chunk's thread died (an item exited it, ran out of memory): the caller fails the call with this
+      // the chunk's thread died (an item exited it, ran out of memory), or its payload file was gone: the caller fails the call with this
       reply = { jobId, lost: describeLost(error) };
     }
-    await command.redis.pipeline().rpush(data.resultsKey, encodeReply(reply)).pexpire(data.resultsKey, data.ttlMs).del(data.payloadKey).exec();
+    const stored = await storePayload(encodeReply(reply), directory, data.payloadFileBytes ?? Number.POSITIVE_INFINITY, `${jobId}.reply`);
+    await command.redis.pipeline().rpush(data.resultsKey, stored).pexpire(data.resultsKey, data.ttlMs).del(data.payloadKey).exec();
     return 'done';
   };
 }

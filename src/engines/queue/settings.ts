@@ -3,6 +3,7 @@
  * connects to Redis: connections are made when target 'queue' is first used (or a worker starts).
  * @module
  */
+import { isAbsolute, resolve } from 'node:path';
 import type { RedisOptions } from 'ioredis';
 import { ArgumentError } from '../../errors.js';
 
@@ -36,6 +37,16 @@ export interface QueueSettings {
   readonly stalledIntervalMs?: number;
   /** Workers: how many times a job may lose its worker before it fails the call (default 3). */
   readonly maxStalledCount?: number;
+  /**
+   * A directory every worker and the caller see at the same path (shared storage; `/dev/shm/...` when
+   * workers run on the calling machine): payloads and results of at least `payloadFileBytes` go through
+   * files there instead of through Redis, and only their names travel through Redis. Default:
+   * `$BATCHFLOW_QUEUE_DIR`, else null (everything through Redis). Files are removed once read; those
+   * of a caller or worker that died are removed by the next caller or worker after `payloadTtlMs`.
+   */
+  readonly payloadDirectory?: string | null;
+  /** Payloads of at least this many bytes go through `payloadDirectory` (default 1 MiB). */
+  readonly payloadFileBytes?: number;
 }
 
 /** Every setting with its value (defaults filled in). */
@@ -49,9 +60,10 @@ const defaults = {
   lockDurationMs: 30_000,
   stalledIntervalMs: 30_000,
   maxStalledCount: 3,
+  payloadFileBytes: 1024 * 1024,
 } as const;
 
-const known = new Set(['url', 'connection', ...Object.keys(defaults)]);
+const known = new Set(['url', 'connection', 'payloadDirectory', ...Object.keys(defaults)]);
 let current: QueueSettings = {};
 const listeners = new Set<() => Promise<void>>();
 
@@ -91,6 +103,14 @@ export function assertQueueSettings(settings: unknown): asserts settings is Queu
   positiveInteger(record, 'lockDurationMs', 100);
   positiveInteger(record, 'stalledIntervalMs', 100);
   positiveInteger(record, 'maxStalledCount', 0);
+  positiveInteger(record, 'payloadFileBytes', 1);
+  const directory = record.payloadDirectory;
+  if (directory !== undefined && directory !== null && (typeof directory !== 'string' || !isAbsolute(directory))) {
+    throw new ArgumentError(
+      'payloadDirectory',
+      `configureQueue: payloadDirectory must be an absolute path (the same on every machine) or null, got ${JSON.stringify(directory)}`,
+    );
+  }
 }
 
 /** Checks a Redis URL and returns it parsed; `argument` names it in the ArgumentError. */
@@ -133,5 +153,13 @@ export function queueSettings(overrides: QueueSettings = {}): ResolvedQueueSetti
   const merged = { ...defaults, ...current, ...overrides };
   const url = overrides.url ?? current.url ?? process.env.BATCHFLOW_REDIS_URL ?? 'redis://127.0.0.1:6379';
   parseRedisUrl(url, overrides.url === undefined && current.url === undefined ? 'BATCHFLOW_REDIS_URL' : 'url');
-  return { ...merged, url, connection: { ...current.connection, ...overrides.connection } };
+  const chosenDirectory =
+    'payloadDirectory' in overrides
+      ? overrides.payloadDirectory
+      : 'payloadDirectory' in current
+        ? current.payloadDirectory
+        : process.env.BATCHFLOW_QUEUE_DIR || null;
+  if (chosenDirectory) assertQueueSettings({ payloadDirectory: chosenDirectory });
+  const payloadDirectory = chosenDirectory ? resolve(chosenDirectory) : null;
+  return { ...merged, url, payloadDirectory, connection: { ...current.connection, ...overrides.connection } };
 }

@@ -1,0 +1,82 @@
+/**
+ * Target 'queue' with a shared payload directory: large chunks and results go through files there
+ * and only their names through Redis, with the results of 'for'; the files are gone after the call,
+ * and a reference to a file outside the directory is refused.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ArgumentError, Dataset, closeEngines, configureQueue, zeros, type NDArray } from '../../../src/index.js';
+import { startRedisServer, type RedisServer } from '../../helpers/redis-server.js';
+import { QueueImages } from './fixtures/queue-batches.js';
+import { inspectQueue, startWorker, stopAll } from './queue-processes.js';
+
+let redis: RedisServer;
+let directory: string;
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  directory = mkdtempSync(path.join(tmpdir(), 'batchflow-queue-files-'));
+  await startWorker(redis.url, ['--concurrency', '1']);
+}, 120_000);
+
+afterAll(async () => {
+  await closeEngines();
+  await configureQueue({});
+  await stopAll();
+  await redis?.stop();
+  rmSync(directory, { recursive: true, force: true });
+}, 60_000);
+
+const n = 16;
+
+async function noisyImages(target: 'for' | 'queue'): Promise<number[]> {
+  const images = zeros([n, 64, 64], 'float32');
+  for (let i = 0; i < images.size; i++) (images.data as Float32Array)[i] = (i % 251) / 7;
+  const batch = new Dataset(n, { batchClass: QueueImages, preloaded: { images, labels: zeros([n]) } }).createBatch([...Array(n).keys()]);
+  batch.randomSeed = 99;
+  await batch.actions.noisy({ scale: 2, target, nWorkers: 2 });
+  return Array.from((batch.images as NDArray).data as Float32Array);
+}
+
+describe("target 'queue' with a payload directory", () => {
+  test("sends large chunks and results through files, with the results of 'for', and leaves no file", async () => {
+    const expected = await noisyImages('for');
+    const inspector = await inspectQueue(redis.url, 'batchflow-ts');
+    const received = async (): Promise<number> => Number(/total_net_input_bytes:(\d+)/.exec(await inspector.stats())![1]);
+    const bytesOfCall = async (): Promise<number> => {
+      const before = await received();
+      expect(await noisyImages('queue')).toEqual(expected);
+      return (await received()) - before;
+    };
+    await configureQueue({ url: redis.url });
+    const throughRedis = await bytesOfCall();
+    await configureQueue({ url: redis.url, payloadDirectory: directory, payloadFileBytes: 4096 });
+    const throughFiles = await bytesOfCall();
+    await inspector.close();
+    // 16 images of 16 KiB go out and come back (512 KiB): with the directory only names travel through Redis
+    expect(throughRedis - throughFiles).toBeGreaterThan(400 * 1024);
+    expect(readdirSync(directory).filter((name) => name.startsWith('bfq-'))).toEqual([]);
+  }, 60_000);
+
+  test('refuses a relative or non-string directory, naming the option', async () => {
+    await expect(configureQueue({ payloadDirectory: 'relative/dir' })).rejects.toThrow(ArgumentError);
+    await expect(configureQueue({ payloadDirectory: 42 as unknown as string })).rejects.toThrow(/payloadDirectory/);
+  });
+
+  test('a stray file in the directory is left alone until it is older than twice the payload TTL, then swept', async () => {
+    const stray = path.join(directory, 'bfq-stray.bin');
+    writeFileSync(stray, 'x');
+    await configureQueue({ url: redis.url, payloadDirectory: directory, payloadFileBytes: 4096 });
+    await noisyImages('queue');
+    expect(readdirSync(directory)).toContain('bfq-stray.bin');
+    // once it is older than twice the TTL (its writer died), the next call that sends through the directory removes it
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(stray, hourAgo, hourAgo);
+    await configureQueue({ url: redis.url, payloadDirectory: directory, payloadFileBytes: 4096, payloadTtlMs: 1000 });
+    await new Promise((resolve) => setTimeout(resolve, 2100)); // directories are swept at most once per twice the TTL
+    await noisyImages('queue');
+    expect(readdirSync(directory)).toEqual([]);
+  }, 60_000);
+});

@@ -1,0 +1,76 @@
+/**
+ * Large payloads of the 'queue' engine through shared storage (`payloadDirectory`): the payload is
+ * written to a file there (atomically) and Redis carries only a small reference to it; the reader
+ * takes the file and removes it. A reference read from Redis is honoured only for a file name of this
+ * form inside the directory the reader itself was configured with or the job names, so a crafted
+ * reference cannot make anyone read or delete another file. Files whose reader died are swept by age.
+ * @module
+ */
+import { readdirSync, statSync, unlinkSync } from 'node:fs';
+import { readFile, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { writeFileAtomic } from '../../io/files.js';
+
+const marker = Buffer.from('batchflow-queue-file:');
+const fileNamePattern = /^bfq-[A-Za-z0-9._-]{1,200}\.bin$/;
+
+/** Where a payload of `payload.length` bytes goes: a reference to a new file in `directory`, or the payload itself. */
+export async function storePayload(payload: Buffer, directory: string | null, fileBytes: number, name: string): Promise<Buffer> {
+  if (directory === null || payload.length < fileBytes) return payload;
+  const file = join(directory, `bfq-${name.replace(/[^A-Za-z0-9._-]/g, '_')}.bin`);
+  await writeFileAtomic('queue payload', file, payload);
+  return Buffer.concat([marker, Buffer.from(file, 'utf8')]);
+}
+
+/** The file a stored payload refers to, or null when it is the payload itself. */
+export function payloadFile(stored: Buffer): string | null {
+  if (stored.length <= marker.length || !stored.subarray(0, marker.length).equals(marker)) return null;
+  return stored.subarray(marker.length).toString('utf8');
+}
+
+/**
+ * The payload `stored` holds or refers to (the file is read and removed). `directory` is where
+ * references may point; a reference elsewhere, or a file that is gone, is an Error naming it.
+ */
+export async function loadPayload(stored: Buffer, directory: string | null): Promise<Buffer> {
+  const file = payloadFile(stored);
+  if (file === null) return stored;
+  if (directory === null || dirname(file) !== directory || !fileNamePattern.test(basename(file))) {
+    throw new Error(`a queue payload refers to ${JSON.stringify(file)}, which is not a payload file of the payload directory ${JSON.stringify(directory)}`);
+  }
+  const payload = await readFile(file);
+  await unlink(file);
+  return payload;
+}
+
+/** Removes the payload file `stored` refers to, if any (a withdrawn chunk); errors are ignored. */
+export function discardPayload(stored: Buffer | null): void {
+  const file = stored ? payloadFile(stored) : null;
+  if (file === null || !fileNamePattern.test(basename(file))) return;
+  try {
+    unlinkSync(file);
+  } catch {
+    // already read or swept
+  }
+}
+
+const lastSweep = new Map<string, number>();
+
+/** Removes payload files older than `maxAgeMs` from `directory` (at most once per `maxAgeMs`); errors are ignored. */
+export function sweepPayloadFiles(directory: string | null, maxAgeMs: number, now = Date.now()): void {
+  if (directory === null || now - (lastSweep.get(directory) ?? 0) < maxAgeMs) return;
+  lastSweep.set(directory, now);
+  try {
+    for (const name of readdirSync(directory)) {
+      if (!fileNamePattern.test(name)) continue;
+      const file = join(directory, name);
+      try {
+        if (now - statSync(file).mtimeMs > maxAgeMs) unlinkSync(file);
+      } catch {
+        // taken by its reader meanwhile
+      }
+    }
+  } catch {
+    // the directory is not there (yet)
+  }
+}
