@@ -48,17 +48,30 @@ const pools = [
 ] as const;
 type PoolName = (typeof pools)[number]['name'];
 
-async function useQueue(redis: RedisServer, pool: PoolName): Promise<void> {
-  await configureQueue({ url: redis.url, queueName: pools.find((entry) => entry.name === pool)!.queueName });
+/** How payloads travel: through Redis, or (workers on this machine) through files in shared memory. */
+type PayloadPath = 'redis' | 'files';
+const SHARED_DIRECTORY = '/dev/shm/batchflow-bench-q';
+
+async function useQueue(redis: RedisServer, pool: PoolName, path: PayloadPath = 'redis'): Promise<void> {
+  await configureQueue({
+    url: redis.url,
+    queueName: pools.find((entry) => entry.name === pool)!.queueName,
+    ...(path === 'files' ? { payloadDirectory: SHARED_DIRECTORY, payloadFileBytes: 256 * 1024 } : {}),
+  });
 }
 
 /** Times `run` in alternating blocks per pool (two passes, warm-ups first in each block). */
-async function alternating(settings: BenchSettings, redis: RedisServer, run: (pool: PoolName) => Promise<void>): Promise<Map<PoolName, Stats>> {
+async function alternating(
+  settings: BenchSettings,
+  redis: RedisServer,
+  run: (pool: PoolName) => Promise<void>,
+  path: PayloadPath = 'redis',
+): Promise<Map<PoolName, Stats>> {
   const times = new Map<PoolName, number[]>(pools.map((pool) => [pool.name, []]));
   const perPass = Math.ceil(settings.runs / 2);
   for (let pass = 0; pass < 2; pass++)
     for (const { name } of pools) {
-      await useQueue(redis, name);
+      await useQueue(redis, name, path);
       for (let k = 0; k < Math.max(1, settings.warmups) + perPass; k++) {
         const start = performance.now();
         await run(name);
@@ -130,7 +143,7 @@ async function payload(settings: BenchSettings, redis: RedisServer): Promise<Wor
   };
 }
 
-async function blurWorkload(settings: BenchSettings, redis: RedisServer): Promise<WorkloadResult[]> {
+async function blurWorkload(settings: BenchSettings, redis: RedisServer, path: PayloadPath): Promise<WorkloadResult[]> {
   const source = randomImages(BLUR_ITEMS, BLUR_SIZE);
   const index = new DatasetIndex(BLUR_ITEMS);
   const expected = new QueueBenchBatch(index, { preloaded: { images: source } });
@@ -138,21 +151,26 @@ async function blurWorkload(settings: BenchSettings, redis: RedisServer): Promis
   await expected.applyParallel(blur, { src: 'images', target: 'for', repeats: 5 });
   const forMs = performance.now() - forStart;
   const reference = (expected.images.data as Float32Array).subarray(expected.images.offset, expected.images.offset + expected.images.size);
-  const stats = await alternating(settings, redis, async (pool) => {
-    const batch = new QueueBenchBatch(index, { preloaded: { images: source } });
-    await batch.applyParallel(blur, { src: 'images', target: 'queue', nWorkers: pool === 'one' ? 1 : 2, repeats: 5 });
-    const data = (batch.images.data as Float32Array).subarray(batch.images.offset, batch.images.offset + batch.images.size);
-    assertBench(data.length === reference.length && data.every((value, i) => value === reference[i]), `Q: blur on ${pool} worker(s) differs from 'for'`);
-  });
+  const stats = await alternating(
+    settings,
+    redis,
+    async (pool) => {
+      const batch = new QueueBenchBatch(index, { preloaded: { images: source } });
+      await batch.applyParallel(blur, { src: 'images', target: 'queue', nWorkers: pool === 'one' ? 1 : 2, repeats: 5 });
+      const data = (batch.images.data as Float32Array).subarray(batch.images.offset, batch.images.offset + batch.images.size);
+      assertBench(data.length === reference.length && data.every((value, i) => value === reference[i]), `Q: blur on ${pool} worker(s) differs from 'for'`);
+    },
+    path,
+  );
   return speedups(stats, {
-    name: `workload B over 'queue': box blur 3×3 ×5, ${BLUR_ITEMS} × ${BLUR_SIZE}×${BLUR_SIZE} float32 items`,
+    name: `workload B over 'queue' (payloads ${path === 'files' ? 'through files in /dev/shm' : 'through Redis'}): box blur 3×3 ×5, ${BLUR_ITEMS} × ${BLUR_SIZE}×${BLUR_SIZE} float32 items`,
     unit: 'ms/batch',
     goal: 1.6,
     forMs,
   });
 }
 
-async function pipelineWorkload(settings: BenchSettings, redis: RedisServer): Promise<WorkloadResult[]> {
+async function pipelineWorkload(settings: BenchSettings, redis: RedisServer, path: PayloadPath): Promise<WorkloadResult[]> {
   fillImages();
   const epoch = async (options: RunOptions): Promise<number> => {
     let checksum = 0;
@@ -168,12 +186,17 @@ async function pipelineWorkload(settings: BenchSettings, redis: RedisServer): Pr
   const forStart = performance.now();
   const expected = await epoch({});
   const forMs = performance.now() - forStart;
-  const stats = await alternating(settings, redis, async (pool) => {
-    const checksum = await epoch({ target: 'queue', nWorkers: pool === 'one' ? 1 : 2, prefetch: 4 });
-    assertBench(checksum === expected, `Q: the batches of P on ${pool} worker(s) differ from 'for'`);
-  });
+  const stats = await alternating(
+    settings,
+    redis,
+    async (pool) => {
+      const checksum = await epoch({ target: 'queue', nWorkers: pool === 'one' ? 1 : 2, prefetch: 4 });
+      assertBench(checksum === expected, `Q: the batches of P on ${pool} worker(s) differ from 'for'`);
+    },
+    path,
+  );
   return speedups(stats, {
-    name: `workload P's pipeline over 'queue' (${P_ITEMS} × 128×128 float32, batch ${P_BATCH}, blur ×3), prefetch 4`,
+    name: `workload P's pipeline over 'queue' (payloads ${path === 'files' ? 'through files in /dev/shm' : 'through Redis'}; ${P_ITEMS} × 128×128 float32, batch ${P_BATCH}, blur ×3), prefetch 4`,
     unit: 'ms/epoch',
     goal: 1.5,
     items: P_ITEMS,
@@ -229,8 +252,10 @@ async function runAll(settings: BenchSettings): Promise<WorkloadResult[]> {
     return [
       await roundTrip(settings, redis),
       await payload(settings, redis),
-      ...(await blurWorkload(settings, redis)),
-      ...(await pipelineWorkload(settings, redis)),
+      ...(await blurWorkload(settings, redis, 'redis')),
+      ...(await blurWorkload(settings, redis, 'files')),
+      ...(await pipelineWorkload(settings, redis, 'redis')),
+      ...(await pipelineWorkload(settings, redis, 'files')),
     ];
   } finally {
     await closeEngines();
