@@ -92,6 +92,7 @@ const publicNames = [
   'WorkerCrashError',
   'WorkerSetupError',
   'MissingPeerDependencyError',
+  'CheckpointError',
   'IoError',
   'MissingFileError',
   'FileFormatError',
