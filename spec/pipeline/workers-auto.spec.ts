@@ -7,8 +7,9 @@
  */
 import { threadId } from 'node:worker_threads';
 import { afterAll, beforeEach, describe, expect, jest, test } from '@jest/globals';
-import { closeEngines, getAutoDecisions, resetAutoDecisions, type Batch, type NDArray, type RunOptions } from '../../src/index.js';
+import { closeEngines, getAutoDecisions, resetAutoDecisions, type RunOptions } from '../../src/index.js';
 import { dataset, heavyAuto, statefulFirst, trivialAuto, unmarked } from '../fixtures/pipeline-workers/pipelines.js';
+import { seeBatch, type AnyPipeline, type SeenBatch } from '../fixtures/pipeline-workers/collect.js';
 
 beforeEach(() => resetAutoDecisions());
 afterAll(async () => {
@@ -18,27 +19,12 @@ afterAll(async () => {
 // worker pools start slowly on a busy machine; no test asserts a duration
 jest.setTimeout(60_000);
 
-interface Seen {
-  readonly ids: unknown[];
-  readonly images: number[];
-  readonly labels: number[];
-  readonly nextDraw: number;
-}
-
-type AnyPipeline = { genBatch(options: RunOptions): AsyncGenerator<Batch> };
-
 /** Every yielded batch as plain numbers, in order, and the thread its worker-side steps ran in. */
-async function collect(pipeline: AnyPipeline, options: RunOptions): Promise<{ batches: Seen[]; threads: number[] }> {
-  const batches: Seen[] = [];
+async function collect(pipeline: AnyPipeline, options: RunOptions): Promise<{ batches: SeenBatch[]; threads: number[] }> {
+  const batches: SeenBatch[] = [];
   const threads: number[] = [];
   for await (const batch of pipeline.genBatch({ batchSize: 8, shuffle: 3, reset: 'all', ...options })) {
-    const data = batch.data as { images: NDArray; labels: NDArray };
-    batches.push({
-      ids: [...batch.indices],
-      images: Array.from({ length: data.images.size }, (_, k) => data.images.get(Math.floor(k / 16), Math.floor(k / 4) % 4, k % 4) as number),
-      labels: Array.from({ length: data.labels.size }, (_, k) => data.labels.get(k) as number),
-      nextDraw: batch.random.random(),
-    });
+    batches.push(seeBatch(batch));
     const place = batch.getAttrs().producedIn as { thread: number } | undefined;
     if (place) threads.push(place.thread);
   }

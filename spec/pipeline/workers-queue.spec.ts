@@ -6,9 +6,10 @@
  * as binary, not as JSON text.
  */
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
-import { closeEngines, configureQueue, WorkerCrashError, type Batch, type NDArray, type RunOptions } from '../../src/index.js';
+import { closeEngines, configureQueue, WorkerCrashError, type RunOptions } from '../../src/index.js';
 import { startWorker, stopAll, type WorkerProcess } from '../engines/queue/queue-processes.js';
 import { BadBatchError, busyOnWorkers, crashing, failing, largeBatches, randomTail, skipping, stopping } from '../fixtures/pipeline-workers/pipelines.js';
+import { collectBatches, type AnyPipeline } from '../fixtures/pipeline-workers/collect.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 
 let redis: RedisServer;
@@ -30,34 +31,7 @@ afterAll(async () => {
 // worker processes start slowly on a busy machine; no test asserts a duration
 jest.setTimeout(90_000);
 
-type AnyPipeline = { genBatch(options: RunOptions): AsyncGenerator<Batch> };
-
-interface Seen {
-  readonly ids: unknown[];
-  readonly images: number[];
-  readonly labels: number[];
-  readonly seed: number;
-  readonly nextDraw: number;
-}
-
-/** Every yielded batch as plain numbers (and its generator's next draw), in order. */
-async function collect(pipeline: AnyPipeline, options: RunOptions): Promise<Seen[]> {
-  const seen: Seen[] = [];
-  for await (const batch of pipeline.genBatch({ batchSize: 8, shuffle: 7, reset: 'all', ...options })) {
-    const data = batch.data as { images: NDArray; labels: NDArray };
-    seen.push({
-      ids: [...batch.indices],
-      images: Array.from({ length: data.images.size }, (_, k) => {
-        const [, h, w] = data.images.shape as [number, number, number];
-        return data.images.get(Math.floor(k / (h * w)), Math.floor(k / w) % h, k % w) as number;
-      }),
-      labels: Array.from({ length: data.labels.size }, (_, k) => data.labels.get(k) as number),
-      seed: batch.randomSeed,
-      nextDraw: batch.random.random(),
-    });
-  }
-  return seen;
-}
+const collect = collectBatches;
 
 /** The first id of each yielded batch, and the error that ended the run (if any). */
 async function firstIds(pipeline: AnyPipeline, options: RunOptions): Promise<{ firstIds: unknown[]; error: unknown }> {

@@ -5,38 +5,15 @@
  */
 import { threadId } from 'node:worker_threads';
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { closeEngines, type Batch, type NDArray, type RunOptions } from '../../src/index.js';
+import { closeEngines, type NDArray, type RunOptions } from '../../src/index.js';
 import { allOnWorkers, nestedTarget, randomTail, splitAtVariable } from '../fixtures/pipeline-workers/pipelines.js';
+import { collectBatches } from '../fixtures/pipeline-workers/collect.js';
 
 afterAll(async () => {
   await closeEngines();
 });
 
-interface Seen {
-  readonly ids: unknown[];
-  readonly images: number[];
-  readonly labels: number[];
-  readonly seed: number;
-  readonly nextDraw: number;
-}
-
-type AnyPipeline = { genBatch(options: RunOptions): AsyncGenerator<Batch> };
-
-/** Every yielded batch as plain numbers (and its generator's next draw), in order. */
-async function collect(pipeline: AnyPipeline, options: RunOptions): Promise<Seen[]> {
-  const seen: Seen[] = [];
-  for await (const batch of pipeline.genBatch({ batchSize: 8, shuffle: 7, reset: 'all', ...options })) {
-    const data = batch.data as { images: NDArray; labels: NDArray };
-    seen.push({
-      ids: [...batch.indices],
-      images: Array.from({ length: data.images.size }, (_, k) => data.images.get(Math.floor(k / 16), Math.floor(k / 4) % 4, k % 4) as number),
-      labels: Array.from({ length: data.labels.size }, (_, k) => data.labels.get(k) as number),
-      seed: batch.randomSeed,
-      nextDraw: batch.random.random(),
-    });
-  }
-  return seen;
-}
+const collect = collectBatches;
 
 describe('batches on workers', () => {
   test('random steps and a stateful tail give the same batches and variables as prefetch 0 on for, on every engine, nWorkers and prefetch', async () => {
