@@ -6,26 +6,23 @@
  * as binary, not as JSON text.
  */
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
-import { closeEngines, configureQueue, WorkerCrashError, type RunOptions } from '../../src/index.js';
-import { startWorker, stopAll, type WorkerProcess } from '../engines/queue/queue-processes.js';
+import { WorkerCrashError, type RunOptions } from '../../src/index.js';
+import { startQueueCluster, type QueueCluster, type WorkerProcess } from '../engines/queue/queue-processes.js';
 import { BadBatchError, busyOnWorkers, crashing, failing, largeBatches, randomTail, skipping, stopping } from '../fixtures/pipeline-workers/pipelines.js';
 import { collectBatches, type AnyPipeline } from '../fixtures/pipeline-workers/collect.js';
-import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
+import type { RedisServer } from '../helpers/redis-server.js';
 
+let cluster: QueueCluster;
 let redis: RedisServer;
 let workers: WorkerProcess[] = [];
 
 beforeAll(async () => {
-  redis = await startRedisServer();
-  workers = await Promise.all([startWorker(redis.url, ['--concurrency', '1']), startWorker(redis.url, ['--concurrency', '1'])]);
-  await configureQueue({ url: redis.url });
+  cluster = await startQueueCluster(2);
+  ({ redis, workers } = cluster);
 }, 120_000);
 
 afterAll(async () => {
-  await closeEngines();
-  await configureQueue({});
-  await stopAll();
-  await redis?.stop();
+  await cluster?.stop();
 }, 60_000);
 
 // worker processes start slowly on a busy machine; no test asserts a duration

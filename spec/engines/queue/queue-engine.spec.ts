@@ -15,32 +15,28 @@ import {
   QueueConnectionError,
   TimeoutError,
   WorkerCrashError,
-  closeEngines,
   configureQueue,
   zeros,
   type NDArray,
 } from '../../../src/index.js';
 import { main } from '../../../src/cli.js';
-import { freePort, startRedisServer, type RedisServer } from '../../helpers/redis-server.js';
+import { freePort, type RedisServer } from '../../helpers/redis-server.js';
 import { QueueImages } from './fixtures/queue-batches.js';
-import { inspectQueue, repoRoot, spawnTsx, startWorker, stopAll, waitFor, watchProcess, type WorkerProcess } from './queue-processes.js';
+import { inspectQueue, repoRoot, spawnTsx, startQueueCluster, waitFor, watchProcess, type QueueCluster, type WorkerProcess } from './queue-processes.js';
 
+let cluster: QueueCluster;
 let redis: RedisServer;
 let workers: WorkerProcess[] = [];
 let work: string;
 
 beforeAll(async () => {
-  redis = await startRedisServer();
+  cluster = await startQueueCluster(2);
+  ({ redis, workers } = cluster);
   work = mkdtempSync(path.join(tmpdir(), 'batchflow-queue-'));
-  workers = await Promise.all([startWorker(redis.url, ['--concurrency', '1']), startWorker(redis.url, ['--concurrency', '1'])]);
-  await configureQueue({ url: redis.url });
 }, 120_000);
 
 afterAll(async () => {
-  await closeEngines();
-  await configureQueue({});
-  await stopAll();
-  await redis?.stop();
+  await cluster?.stop();
   rmSync(work, { recursive: true, force: true });
 }, 60_000);
 

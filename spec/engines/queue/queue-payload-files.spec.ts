@@ -7,25 +7,24 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ArgumentError, Dataset, closeEngines, configureQueue, zeros, type NDArray } from '../../../src/index.js';
-import { startRedisServer, type RedisServer } from '../../helpers/redis-server.js';
+import { ArgumentError, Dataset, configureQueue, zeros, type NDArray } from '../../../src/index.js';
+import type { RedisServer } from '../../helpers/redis-server.js';
 import { QueueImages } from './fixtures/queue-batches.js';
-import { inspectQueue, startWorker, stopAll } from './queue-processes.js';
+import { inspectQueue, startQueueCluster, type QueueCluster } from './queue-processes.js';
 
 let redis: RedisServer;
 let directory: string;
 
+let cluster: QueueCluster;
+
 beforeAll(async () => {
-  redis = await startRedisServer();
+  cluster = await startQueueCluster(1);
+  redis = cluster.redis;
   directory = mkdtempSync(path.join(tmpdir(), 'batchflow-queue-files-'));
-  await startWorker(redis.url, ['--concurrency', '1']);
 }, 120_000);
 
 afterAll(async () => {
-  await closeEngines();
-  await configureQueue({});
-  await stopAll();
-  await redis?.stop();
+  await cluster?.stop();
   rmSync(directory, { recursive: true, force: true });
 }, 60_000);
 

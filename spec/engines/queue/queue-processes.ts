@@ -6,6 +6,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { closeEngines, configureQueue } from '../../../src/index.js';
+import { startRedisServer, type RedisServer } from '../../helpers/redis-server.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '../../..');
@@ -112,4 +114,28 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, what:
     if (Date.now() > until) throw new Error(`gave up waiting for ${what} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** A redis-server and CLI queue workers for a spec file; {@link QueueCluster.stop} ends them and the caller's connections. */
+export interface QueueCluster {
+  readonly redis: RedisServer;
+  readonly workers: WorkerProcess[];
+  stop(): Promise<void>;
+}
+
+/** Starts a redis-server and `count` CLI queue workers (one job slot each) and points target 'queue' at them. */
+export async function startQueueCluster(count: number): Promise<QueueCluster> {
+  const redis = await startRedisServer();
+  const workers = await Promise.all(Array.from({ length: count }, () => startWorker(redis.url, ['--concurrency', '1'])));
+  await configureQueue({ url: redis.url });
+  return {
+    redis,
+    workers,
+    stop: async () => {
+      await closeEngines();
+      await configureQueue({});
+      await stopAll();
+      await redis.stop();
+    },
+  };
 }
