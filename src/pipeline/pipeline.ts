@@ -28,7 +28,7 @@ import { PipelineRuns } from './pipeline-runs.js';
 import { formatProfileTable, type ProfileInfo } from './profile/profile-info.js';
 import { profileHtml } from './profile/profile-chart.js';
 import { writeFileAtomic } from '../io/files.js';
-import { describeRecord, type MergeFunction, type PipelineRecord } from './records.js';
+import { describeRecord, type FilterPredicate, type MergeFunction, type PipelineRecord } from './records.js';
 import type { RunOptionsInput } from './run-options.js';
 import { concatStates, initialState, isPipelineState, type PipelineOptions, type PipelineState } from './state.js';
 import { VariableStore } from './variables.js';
@@ -173,6 +173,33 @@ export class PipelineCore<B extends Batch = Batch> {
   /** Ends this batch's processing: it is not yielded, and later steps do not run for it. */
   discardBatch(): Pipeline<B> {
     return this.append({ kind: 'discardBatch' });
+  }
+
+  /**
+   * Keeps the items of each batch for which `predicate(item, position, batch)` returns true: the batch
+   * goes on as a new batch of the same class with those items (same dataset, pipeline and generator).
+   * A batch with no item left is dropped, as with `discardBatch`.
+   */
+  filter(predicate: FilterPredicate<B>): Pipeline<B> {
+    if (typeof predicate !== 'function')
+      throw new ArgumentError('predicate', `filter needs a function (item, position, batch) => boolean, got ${typeof predicate}`);
+    return this.append({ kind: 'filter', predicate: predicate as FilterPredicate });
+  }
+
+  /**
+   * Drops the first `count` batches of every run (of this stage, when the pipeline has rebatch steps):
+   * batch k keeps its number, seed and values, so the batches after them are those of a run without skip.
+   */
+  skip(count: number): Pipeline<B> {
+    return this.append({ kind: 'skip', count: checkCount('count', count) });
+  }
+
+  /**
+   * Ends every run after its first `count` batches (of this stage, when the pipeline has rebatch steps),
+   * as `StopPipeline` would; recorded first in its stage, the batches after them are not even made.
+   */
+  take(count: number): Pipeline<B> {
+    return this.append({ kind: 'take', count: checkCount('count', count) });
   }
 
   /**
@@ -360,6 +387,13 @@ export class PipelineCore<B extends Batch = Batch> {
   toString(): string {
     return this.state.records.map((record, i) => `#${i} ${describeRecord(record)}`).join('\n');
   }
+}
+
+/** `value` when it is a non-negative integer (a batch count), else an ArgumentError naming `argument`. */
+function checkCount(argument: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+    throw new ArgumentError(argument, `expected a non-negative integer number of batches, got ${String(value)}`);
+  return value;
 }
 
 /** The constructor of {@link Pipeline}: `new Pipeline<ImagesBatch>({ dataset, config })`. */

@@ -5,6 +5,7 @@
  */
 import type { Batch } from '../batch/batch.js';
 import type { BatchClass } from '../batch/batch-class.js';
+import type { ItemView } from '../batch/item-view.js';
 
 /** Fields every record may carry: run with a probability, or several times. */
 interface Modifiers {
@@ -20,6 +21,13 @@ export type MergeFunction = (
   options: { batchSize: number; components?: readonly string[] | null; batchClass?: BatchClass | null },
 ) => [Batch | null, Batch | null];
 
+/**
+ * The test of `filter`: true keeps the item. `item` is the item's view (one property per component, as
+ * `batch.itemAt(position)` gives; the raw item for a batch without components), `position` its 0-based
+ * position in the batch.
+ */
+export type FilterPredicate<B extends Batch = Batch> = (item: ItemView, position: number, batch: B) => boolean;
+
 /** A pipeline step. */
 export type PipelineRecord =
   | (Modifiers & { readonly kind: 'action'; readonly name: string; readonly args: readonly unknown[] })
@@ -28,6 +36,8 @@ export type PipelineRecord =
   | (Modifiers & { readonly kind: 'print'; readonly args: readonly unknown[] })
   | (Modifiers & { readonly kind: 'acquireLock' | 'releaseLock'; readonly lock: string })
   | (Modifiers & { readonly kind: 'discardBatch' })
+  | (Modifiers & { readonly kind: 'filter'; readonly predicate: FilterPredicate })
+  | (Modifiers & { readonly kind: 'skip' | 'take'; readonly count: number })
   | (Modifiers & { readonly kind: 'nested'; readonly records: readonly PipelineRecord[] })
   | {
       readonly kind: 'rebatch';
@@ -46,6 +56,9 @@ export function describeRecord(record: PipelineRecord): string {
       return `(${record.records.map(describeRecord).join(', ')})`;
     case 'rebatch':
       return `rebatch(${String(record.batchSize)})`;
+    case 'skip':
+    case 'take':
+      return `${record.kind}(${record.count})`;
     default:
       return record.kind;
   }

@@ -7,6 +7,7 @@
 import type { Batch } from '../batch/batch.js';
 import { executeBatch, runOnce } from './execute.js';
 import { rebatchStream } from './handlers/rebatch.js';
+import { stageInputLimit, takeStream } from './handlers/skip-take.js';
 import { orderedStage } from './ordered-stage.js';
 import { createProgress } from './progress.js';
 import { splitStages } from './records.js';
@@ -67,6 +68,8 @@ export async function* runBatches<B extends Batch>(host: RunHost, run: RunState,
   let stream: AsyncIterable<B> = source;
   stages.forEach((records, stage) => {
     if (stage > 0) stream = rebatchStream(stream, rebatches[stage - 1]!, host, run);
+    const limit = stageInputLimit(records, stage === 0 ? (checkpoint?.firstNumber ?? 0) : 0);
+    if (limit !== null) stream = takeStream(stream, limit);
     const input = stream;
     const stageOptions = {
       prefetch: options.prefetch,

@@ -8,10 +8,12 @@ import type { PipelineRecord } from '../records.js';
 import { runAction } from './action.js';
 import { runCall } from './call.js';
 import { runDiscardBatch } from './discard-batch.js';
+import { runFilter } from './filter.js';
 import { runAcquireLock, runReleaseLock } from './locks.js';
 import { runNested } from './nested.js';
 import { runPrint } from './print.js';
 import { runRebatch } from './rebatch.js';
+import { runSkip, runTake } from './skip-take.js';
 import type { StepEnv, StepHandler } from './step.js';
 import { runUpdate } from './update.js';
 
@@ -23,6 +25,9 @@ const handlers: { readonly [K in PipelineRecord['kind']]: StepHandler<K> } = {
   acquireLock: runAcquireLock,
   releaseLock: runReleaseLock,
   discardBatch: runDiscardBatch,
+  filter: runFilter,
+  skip: runSkip,
+  take: runTake,
   nested: runNested,
   rebatch: runRebatch,
 };

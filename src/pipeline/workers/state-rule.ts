@@ -35,6 +35,11 @@ export function statefulReason(record: PipelineRecord): string | null {
     case 'acquireLock':
     case 'releaseLock':
       return `${record.kind} uses a pipeline lock`;
+    case 'skip':
+    case 'take':
+      return `${record.kind} counts the run's batches in order`;
+    case 'filter':
+      return 'filter runs a predicate and changes the batch';
     default:
   }
   if (holdsStateExpression(record.probability, seen) || holdsStateExpression(record.repeat, seen))
