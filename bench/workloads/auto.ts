@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { Batch, DatasetIndex, closeEngines, getAutoDecisions, portable, resetAutoDecisions, type AutoDecision, type NDArray } from '../../src/index.js';
 import { assertBench, round, roundStats, summarize, type BenchSettings, type Stats, type Workload, type WorkloadResult } from '../harness.js';
 import { addOne } from './apply-scalar.js';
+import { cheapSettings } from './engines.js';
 import { blur } from './blur.js';
 import { randomImages } from './blur-batch.js';
 
@@ -40,10 +41,11 @@ interface Timings {
  * Times `run(variant)` for every variant in blocks: each of two passes runs every variant in turn,
  * warm-ups then timed runs, so slow drift of the machine hits every variant alike.
  */
-async function inBlocks<T>(
+async function inBlocks<S, T>(
   settings: BenchSettings,
   variants: readonly Variant[],
-  run: (variant: Variant) => Promise<T>,
+  prepare: () => S,
+  run: (state: S, variant: Variant) => Promise<T>,
   check: (result: T, variant: Variant) => void,
 ): Promise<Timings> {
   const times = new Map<string, number[]>(variants.map((variant) => [variant.label, []]));
@@ -53,8 +55,9 @@ async function inBlocks<T>(
   for (let pass = 0; pass < 2; pass++) {
     for (const variant of variants) {
       for (let round = 0; round < warmups + perPass; round++) {
+        const state = prepare(); // not timed
         const start = performance.now();
-        const result = await run(variant);
+        const result = await run(state, variant);
         const elapsed = performance.now() - start;
         check(result, variant); // not timed
         if (!firstCall.has(variant.label)) firstCall.set(variant.label, elapsed);
@@ -90,11 +93,13 @@ async function scalars(settings: BenchSettings): Promise<WorkloadResult[]> {
     { label: 'for', target: 'for' },
     { label: 'auto', target: 'auto' },
   ];
+  // a call takes well under a millisecond: like workload A, many runs after a longer warm-up, so the
+  // median measures the steady state and not the just-in-time compiler's first tiers
   const { times, firstCall } = await inBlocks(
-    settings,
+    cheapSettings(settings),
     variants,
-    async (variant) => {
-      const batch = new AutoBenchBatch(index, { preloaded: { x: ndarray(values.slice(), [items]) } });
+    () => new AutoBenchBatch(index, { preloaded: { x: ndarray(values.slice(), [items]) } }),
+    async (batch, variant) => {
       await batch.applyParallel(addOne, { src: 'x', target: variant.target });
       return batch;
     },
@@ -131,8 +136,8 @@ async function images(settings: BenchSettings): Promise<WorkloadResult[]> {
   const { times, firstCall } = await inBlocks(
     settings,
     variants,
-    async (variant) => {
-      const batch = new AutoBenchBatch(index, { preloaded: { images: source } });
+    () => new AutoBenchBatch(index, { preloaded: { images: source } }),
+    async (batch, variant) => {
       await batch.applyParallel(blur, { src: 'images', target: variant.target, repeats: 5, ...(variant.chunkSize ? { chunkSize: variant.chunkSize } : {}) });
       return batch;
     },
