@@ -24,6 +24,10 @@ const publicNames = [
   'FilesIndex',
   'StopIterationError',
   'calcSplit',
+  'IterableDataset',
+  'IterableSourceError',
+  'SourceItemError',
+  'NoIndexError',
   // images
   'ImagesBatch',
   'gaussianFilter',

@@ -52,6 +52,16 @@ export {
   type BatchConstructor,
 } from './dataset/dataset.js';
 export type { TableDatasetOptions, TableDatasetBase, TableFormat } from './dataset/table-dataset.js';
+export {
+  IterableDataset,
+  type IterableDatasetOptions,
+  type IterableBatchOptions,
+  type IterableSource,
+  type SourceKind,
+  type SourceItem,
+  type SourceValue,
+} from './dataset/iterable-dataset.js';
+export { IterableSourceError, SourceItemError, NoIndexError } from './dataset/iterable-errors.js';
 export { StopIterationError, type IterState, type BatchIterOptions } from './dataset/iteration.js';
 export { calcSplit, type SplitShares } from './dataset/calc-split.js';
 export type { ShuffleOption } from './dataset/shuffle.js';

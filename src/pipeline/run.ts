@@ -15,10 +15,12 @@ import type { ResolvedRunOptions } from './run-options.js';
 import type { RunHost, RunState } from './run-state.js';
 import { autoStage, planAuto } from './workers/auto-stage.js';
 import type { RunCheckpoint } from './checkpoint/run-checkpoint.js';
+import { iterableRun } from '../dataset/iterable-run.js';
 import { planWorkers, workerStage } from './workers/worker-stage.js';
 
 /** Why a run that asked for batches yielded none: the index gave none, or every batch was discarded. */
 function emptyRunMessage(produced: number, datasetSize: number, options: ResolvedRunOptions): string {
+  if (produced === 0 && Number.isNaN(datasetSize)) return `the run yielded no batches: the dataset's source gave no items`;
   if (produced === 0) return `the run yielded no batches: the dataset (${datasetSize} items) gave no batch of ${options.batchSize} items`;
   return `the run yielded no batches: all ${produced} batch${produced === 1 ? ' was' : 'es were'} discarded (discardBatch, SkipBatch, StopPipeline, errors dropped by ignoreExceptions, or a rebatch that made none)`;
 }
@@ -27,35 +29,52 @@ function emptyRunMessage(produced: number, datasetSize: number, options: Resolve
  * The batches of `run`, after every step of `host` ran on them. `checkpoint`: the run writes
  * checkpoints, or resumes one (its consumed batches are skipped in the index, its before pipeline is not run again).
  */
-export async function* runBatches<B extends Batch>(host: RunHost, run: RunState, checkpoint: RunCheckpoint | null = null): AsyncGenerator<B, void, undefined> {
-  const { dataset, options, seeds, total } = run;
+export async function* runBatches<B extends Batch>(
+  host: RunHost,
+  given: RunState,
+  checkpoint: RunCheckpoint | null = null,
+): AsyncGenerator<B, void, undefined> {
+  const { dataset, options, seeds } = given;
   // nEpochs: 0 or nIters: 0 asks for no batches: nothing runs (not even before/after), and nothing is reported;
   // a finished run's checkpoint resumes to nothing either
   if (options.nEpochs === 0 || options.nIters === 0 || checkpoint?.finished) return;
+  // a dataset built from an iterable: what it cannot do is refused here, before any work; its number of batches is unknown
+  const fromIterable = iterableRun<B>(dataset, options, seeds.order !== null);
+  const run: RunState = fromIterable ? { ...given, total: fromIterable.total } : given;
+  const total = run.total;
   const { stages, rebatches } = splitStages(host.records);
   // batches on workers: everything that could refuse the run does so here, before any work
   const onCaller = options.target === 'for' || options.target === 'auto';
   const workers = onCaller ? null : await planWorkers(host, stages[0]!, options.target, options.nWorkers);
   // target 'auto': the first batch decides (a pipeline that cannot run on workers stays here, without an error)
-  const auto = options.target === 'auto' ? await planAuto(host, stages[0]!, run) : null;
+  const auto = options.target === 'auto' && !fromIterable ? await planAuto(host, stages[0]!, run) : null;
   const progress = await createProgress(options.bar, {
     total,
-    datasetSize: dataset.length,
+    datasetSize: fromIterable ? Infinity : dataset.length,
     batchSize: options.batchSize,
     nEpochs: options.nEpochs,
     dropLast: options.dropLast,
   });
   if (!checkpoint?.resumed) await runOnce(host, host.before, run);
-  const indexBatches = dataset.index.genBatch({
-    batchSize: options.batchSize,
-    shuffle: seeds.order ?? false,
-    nIters: options.nIters,
-    nEpochs: options.nEpochs,
-    dropLast: options.dropLast,
-  });
+  const indexBatches = fromIterable
+    ? []
+    : dataset.index.genBatch({
+        batchSize: options.batchSize,
+        shuffle: seeds.order ?? false,
+        nIters: options.nIters,
+        nEpochs: options.nEpochs,
+        dropLast: options.dropLast,
+      });
   let produced = 0;
   let skip = checkpoint?.firstNumber ?? 0;
   const source = (async function* () {
+    if (fromIterable) {
+      for await (const batch of fromIterable.batches()) {
+        produced++;
+        yield batch;
+      }
+      return;
+    }
     for (const index of indexBatches) {
       if (skip > 0) {
         skip--; // consumed before the checkpoint: only the index moves on

@@ -1,0 +1,60 @@
+/**
+ * How a pipeline run takes its batches from an {@link IterableDataset}: everything the source cannot
+ * do (shuffle, checkpoints, batches on workers, a second epoch of a one-shot source) is refused here,
+ * before any work, and the run's batches come from `dataset.batches(...)`.
+ * @module
+ */
+import type { Batch } from '../batch/batch.js';
+import { ArgumentError } from '../errors.js';
+import type { Dataset } from './dataset.js';
+import { IterableDataset } from './iterable-dataset.js';
+import { NoIndexError } from './iterable-errors.js';
+
+/** The run options the source needs (a subset of the pipeline's resolved run options). */
+export interface IterableRunOptions {
+  readonly batchSize: number;
+  readonly nEpochs: number | null;
+  readonly nIters: number | null;
+  readonly dropLast: boolean;
+  /** The canonical engine name that produces batches ('for': the calling thread; 'auto' stays there). */
+  readonly target: string;
+  readonly checkpoint: unknown;
+  readonly resume: unknown;
+}
+
+/** The batches of a run over an iterable source and what the run knows of their number. */
+export interface IterableRun<B extends Batch> {
+  /** Batches the run will make: `nIters` when given, else unknown (null). */
+  readonly total: number | null;
+  /** Starts pulling the source (lazily: nothing is read before the first batch is asked for). */
+  batches(): AsyncGenerator<B, void, undefined>;
+}
+
+/**
+ * The plan of a run over `dataset` when it is an {@link IterableDataset} (null otherwise).
+ * `shuffles`: the run asked for a shuffled order.
+ * @throws ArgumentError / NoIndexError before any work for what such a source cannot do.
+ */
+export function iterableRun<B extends Batch>(dataset: Dataset, options: IterableRunOptions, shuffles: boolean): IterableRun<B> | null {
+  if (!(dataset instanceof IterableDataset)) return null;
+  if (shuffles)
+    throw new ArgumentError(
+      'shuffle',
+      'a dataset built from an iterable cannot be shuffled by the run (its items are not known in advance): shuffle in the source, or pass shuffle: false (a negative integer still seeds the run)',
+    );
+  if (options.checkpoint)
+    throw new NoIndexError('checkpoint', 'a checkpoint records a position in the index, and resuming would have to read the source again from its start');
+  if (options.resume)
+    throw new NoIndexError('resume', 'a checkpoint records a position in the index, and resuming would have to read the source again from its start');
+  if (options.target !== 'for' && options.target !== 'auto')
+    throw new NoIndexError(
+      `target '${options.target}'`,
+      "batch workers rebuild each batch from its ids; run with target 'for' (item actions can still use target 'threads' or 'mpc')",
+    );
+  dataset.checkEpochs(options.nEpochs);
+  const { batchSize, nEpochs, nIters, dropLast } = options;
+  return {
+    total: nIters,
+    batches: () => (dataset as IterableDataset<B>).batches({ batchSize, nEpochs, nIters, dropLast }),
+  };
+}
