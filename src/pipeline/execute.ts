@@ -95,14 +95,16 @@ export async function executeBatch<B extends Batch>(
   }
 }
 
-/** Runs `records` once without a batch (a before / after pipeline), each step exactly once. */
+/** Runs `records` once without a batch (a before / after pipeline), each step with its probability / repeat. */
 export async function runOnce(host: RunHost, records: readonly PipelineRecord[], run: RunState): Promise<void> {
   if (records.length === 0) return;
   const random = new Rng(run.seeds.pipeline);
   const context: EvalContext = { batch: null, pipeline: host.view(run.dataset, random, { current: 0, total: run.total }) };
-  const env = stepEnv(host, { held: new Map() }, run.profiler ? { profiler: run.profiler, batch: -1, stage: 0 } : undefined);
-  for (const record of records) {
-    if (env.profile) await timedStep(record, null, context, env, env.profile);
-    else await runStep(record, null, context, env);
+  const scope: BatchScope = { held: new Map() };
+  try {
+    await executeRecords(records, null, context, stepEnv(host, scope, run.profiler ? { profiler: run.profiler, batch: -1, stage: 0 } : undefined));
+  } finally {
+    // locks taken and not released are released when the once-pipeline ends
+    for (const releases of scope.held.values()) for (const release of releases) release();
   }
 }

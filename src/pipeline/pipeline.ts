@@ -221,14 +221,19 @@ export class PipelineCore<B extends Batch = Batch> {
     return this.append({ kind: 'action', name: 'applyParallel', args: options === undefined ? [func] : [func, options] });
   }
 
-  /** A copy that runs the steps of `build(once)` once before the first batch of every run. */
+  /**
+   * A copy that runs the steps of `build(once)` once before the first batch of every run (steps that need
+   * no batch: update, call, print, locks, repeat / sometimes); variables `once` declares are declared on the copy.
+   */
   before(build: (once: OncePipeline) => OncePipeline): Pipeline<B> {
-    return this.derive({ before: [...this.state.before, ...recordOnce(build)] });
+    const { records, variables } = recordOnce(build);
+    return this.derive({ before: [...this.state.before, ...records] }).initVariables(Object.fromEntries(variables));
   }
 
-  /** A copy that runs the steps of `build(once)` once after the last batch of a run that was used up. */
+  /** A copy that runs the steps of `build(once)` once after the last batch of a run that was used up (see `before`). */
   after(build: (once: OncePipeline) => OncePipeline): Pipeline<B> {
-    return this.derive({ after: [...this.state.after, ...recordOnce(build)] });
+    const { records, variables } = recordOnce(build);
+    return this.derive({ after: [...this.state.after, ...records] }).initVariables(Object.fromEntries(variables));
   }
 
   /**
