@@ -40,6 +40,42 @@ function fillOutside(out: Pixels, fill: readonly number[]): void {
   for (let k = 0; k < out.data.length; k++) out.data[k] = fill[k % out.channels]!;
 }
 
+/**
+ * Pillow's `affine_fixed` nearest loop with 16.16 source coordinates stepped per pixel. The
+ * coordinates are linear in x, so the pixels that land inside the image form one run per row: it is
+ * found from both ends, then copied without per-pixel bounds checks.
+ */
+function nearestFixed(image: Pixels, out: Pixels, [a0, a1, a2, a3, a4, a5]: Matrix): void {
+  const { width, height, channels, data } = image;
+  const target = out.data;
+  const outWidth = out.width;
+  const limitX = width * 65536;
+  const limitY = height * 65536;
+  // the values stay within ±2^31 (checked by the caller): >> 16 is Pillow's floor
+  const inside = (xx: number, yy: number): boolean => xx >= 0 && xx < limitX && yy >= 0 && yy < limitY;
+  for (let y = 0, rowX = a2, rowY = a5; y < out.height; y++, rowX += a1, rowY += a4) {
+    let first = 0;
+    while (first < outWidth && !inside(rowX + first * a0, rowY + first * a3)) first++;
+    let last = outWidth - 1;
+    while (last >= first && !inside(rowX + last * a0, rowY + last * a3)) last--;
+    let xx = rowX + first * a0;
+    let yy = rowY + first * a3;
+    let to = (y * outWidth + first) * channels;
+    if (channels === 3)
+      for (let x = first; x <= last; x++, xx += a0, yy += a3, to += 3) {
+        const from = ((yy >> 16) * width + (xx >> 16)) * 3;
+        target[to] = data[from]!;
+        target[to + 1] = data[from + 1]!;
+        target[to + 2] = data[from + 2]!;
+      }
+    else
+      for (let x = first; x <= last; x++, xx += a0, yy += a3, to += channels) {
+        const from = ((yy >> 16) * width + (xx >> 16)) * channels;
+        for (let c = 0; c < channels; c++) target[to + c] = data[from + c]!;
+      }
+  }
+}
+
 /** Nearest neighbour as Pillow's `affine_fixed` (16.16 fixed point), or its floating-point loop when the matrix is too large for it. */
 function affineNearest(image: Pixels, out: Pixels, a: Matrix): void {
   const { channels } = image;
@@ -57,27 +93,7 @@ function affineNearest(image: Pixels, out: Pixels, a: Matrix): void {
   };
   if (fixedOk) {
     const fix = (v: number): number => Math.floor(v * 65536 + 0.5);
-    const [a0, a1, a3, a4] = [fix(a[0]), fix(a[1]), fix(a[3]), fix(a[4])];
-    let a2 = fix(a[2] + a[1] * 0.5 + a[0] * 0.5);
-    let a5 = fix(a[5] + a[4] * 0.5 + a[3] * 0.5);
-    const { width, height, data } = image;
-    const target = out.data;
-    for (let y = 0; y < out.height; y++, a2 += a1, a5 += a4) {
-      let xx = a2;
-      let yy = a5;
-      let to = y * out.width * channels;
-      for (let x = 0; x < out.width; x++, xx += a0, yy += a3, to += channels) {
-        const xin = xx >> 16; // the values stay within ±2^31 (checked above): >> 16 is Pillow's floor
-        const yin = yy >> 16;
-        if (xin < 0 || xin >= width || yin < 0 || yin >= height) continue;
-        const from = (yin * width + xin) * channels;
-        if (channels === 3) {
-          target[to] = data[from]!;
-          target[to + 1] = data[from + 1]!;
-          target[to + 2] = data[from + 2]!;
-        } else for (let c = 0; c < channels; c++) target[to + c] = data[from + c]!;
-      }
-    }
+    nearestFixed(image, out, [fix(a[0]), fix(a[1]), fix(a[2] + a[1] * 0.5 + a[0] * 0.5), fix(a[3]), fix(a[4]), fix(a[5] + a[4] * 0.5 + a[3] * 0.5)]);
     return;
   }
   let xo = a[2] + a[1] * 0.5 + a[0] * 0.5;

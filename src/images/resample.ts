@@ -8,6 +8,7 @@
  */
 import { ArgumentError } from '../errors.js';
 import { blankLike, type Pixels } from './pixels.js';
+import { PRECISION_BITS, horizontalPass, verticalPass, type Windows } from './resample-kernels.js';
 
 /** Pillow's resampling filters. */
 export type Resample = 'nearest' | 'box' | 'bilinear' | 'hamming' | 'bicubic' | 'lanczos';
@@ -54,20 +55,7 @@ export function checkResample(resample: unknown, allowed: readonly string[] = re
   return resample as Resample;
 }
 
-const PRECISION_BITS = 22;
-
-interface Coefficients {
-  /** First input index of each output pixel's window. */
-  readonly start: Int32Array;
-  /** Window length of each output pixel. */
-  readonly length: Int32Array;
-  /** `size` weights per output pixel (normalised; fixed point for uint8 in `fixed`). */
-  readonly weights: Float64Array;
-  readonly fixed: Int32Array;
-  readonly size: number;
-}
-
-function coefficients(inSize: number, outSize: number, filter: (typeof filters)['box']): Coefficients {
+function coefficients(inSize: number, outSize: number, filter: (typeof filters)['box']): Windows {
   const scale = inSize / outSize;
   const filterScale = Math.max(scale, 1);
   const support = filter.support * filterScale;
@@ -96,112 +84,6 @@ function coefficients(inSize: number, outSize: number, filter: (typeof filters)[
     length[xx] = xmax;
   }
   return { start, length, weights, fixed, size };
-}
-
-/** Pillow's 8-bit clip of a fixed-point sum. */
-function clip8(sum: number): number {
-  const v = sum >> PRECISION_BITS;
-  return v < 0 ? 0 : v > 255 ? 255 : v;
-}
-
-/**
- * The horizontal pass: every output pixel of rows `firstRow`.. of `image` is the weighted sum of its
- * window along the row (channels accumulated together; uint8 in 22-bit fixed point as Pillow).
- */
-function horizontalPass(image: Pixels, out: Pixels, c: Coefficients, firstRow: number): void {
-  if (image.dtype === 'uint8') return horizontalPass8(image.data as Uint8Array, image.width, image.channels, out, c, firstRow);
-  const { channels, width } = image;
-  const src = image.data;
-  const dst = out.data;
-  const weights = c.weights;
-  const sums = new Float64Array(channels);
-  for (let y = 0; y < out.height; y++) {
-    const rowBase = (y + firstRow) * width * channels;
-    let target = y * out.width * channels;
-    for (let x = 0; x < out.width; x++, target += channels) {
-      const n = c.length[x]!;
-      const kBase = x * c.size;
-      let base = rowBase + c.start[x]! * channels;
-      sums.fill(0);
-      for (let k = 0; k < n; k++, base += channels) {
-        const w = weights[kBase + k]!;
-        for (let ch = 0; ch < channels; ch++) sums[ch] = sums[ch]! + src[base + ch]! * w;
-      }
-      for (let ch = 0; ch < channels; ch++) dst[target + ch] = sums[ch]!;
-    }
-  }
-}
-
-/** The uint8 horizontal pass in int32 arithmetic, as Pillow's `ImagingResampleHorizontal_8bpc`. */
-function horizontalPass8(src: Uint8Array, width: number, channels: number, out: Pixels, c: Coefficients, firstRow: number): void {
-  const dst = out.data as Uint8Array;
-  const weights = c.fixed;
-  const initial = 1 << (PRECISION_BITS - 1);
-  const sums = new Int32Array(channels);
-  const outWidth = out.width;
-  for (let y = 0; y < out.height; y++) {
-    const rowBase = (y + firstRow) * width * channels;
-    let target = y * outWidth * channels;
-    for (let x = 0; x < outWidth; x++, target += channels) {
-      const n = c.length[x]!;
-      const kBase = x * c.size;
-      let base = rowBase + c.start[x]! * channels;
-      if (channels === 3) {
-        let s0 = initial;
-        let s1 = initial;
-        let s2 = initial;
-        for (let k = 0; k < n; k++, base += 3) {
-          const w = weights[kBase + k]!;
-          s0 = (s0 + Math.imul(src[base]!, w)) | 0;
-          s1 = (s1 + Math.imul(src[base + 1]!, w)) | 0;
-          s2 = (s2 + Math.imul(src[base + 2]!, w)) | 0;
-        }
-        dst[target] = clip8(s0);
-        dst[target + 1] = clip8(s1);
-        dst[target + 2] = clip8(s2);
-        continue;
-      }
-      sums.fill(initial);
-      for (let k = 0; k < n; k++, base += channels) {
-        const w = weights[kBase + k]!;
-        for (let ch = 0; ch < channels; ch++) sums[ch] = (sums[ch]! + Math.imul(src[base + ch]!, w)) | 0;
-      }
-      for (let ch = 0; ch < channels; ch++) dst[target + ch] = clip8(sums[ch]!);
-    }
-  }
-}
-
-/** The vertical pass: each output row is the weighted sum of its window of input rows (row by row, in memory order). */
-function verticalPass(image: Pixels, out: Pixels, c: Coefficients): void {
-  const rowLength = image.width * image.channels;
-  const src = image.data;
-  const dst = out.data;
-  const uint8 = image.dtype === 'uint8';
-  const initial = uint8 ? 1 << (PRECISION_BITS - 1) : 0;
-  const fixedSums = new Int32Array(rowLength);
-  const floatSums = new Float64Array(uint8 ? 0 : rowLength);
-  for (let y = 0; y < out.height; y++) {
-    const n = c.length[y]!;
-    const kBase = y * c.size;
-    const target = y * rowLength;
-    if (uint8) {
-      fixedSums.fill(initial);
-      for (let k = 0; k < n; k++) {
-        const w = c.fixed[kBase + k]!;
-        const base = (c.start[y]! + k) * rowLength;
-        for (let j = 0; j < rowLength; j++) fixedSums[j] = (fixedSums[j]! + Math.imul(src[base + j]!, w)) | 0;
-      }
-      for (let j = 0; j < rowLength; j++) dst[target + j] = clip8(fixedSums[j]!);
-      continue;
-    }
-    floatSums.fill(0);
-    for (let k = 0; k < n; k++) {
-      const w = c.weights[kBase + k]!;
-      const base = (c.start[y]! + k) * rowLength;
-      for (let j = 0; j < rowLength; j++) floatSums[j] = floatSums[j]! + src[base + j]! * w;
-    }
-    for (let j = 0; j < rowLength; j++) dst[target + j] = floatSums[j]!;
-  }
 }
 
 /** Nearest neighbour as Pillow's affine scaling: the input pixel under each output pixel's centre. */
