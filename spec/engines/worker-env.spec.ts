@@ -8,6 +8,7 @@ import { readEnv } from '../fixtures/worker-env.js';
 
 afterAll(async () => {
   delete process.env.BATCHFLOW_SPEC_VAR;
+  delete process.env.MALLOC_TRIM_THRESHOLD_;
   await closeEngines();
 });
 
@@ -34,5 +35,17 @@ describe.each(['threads', 'mpc'] as const)("target '%s'", (target) => {
     expect(await envOnWorkers(target, 'BATCHFLOW_SPEC_VAR')).toEqual(Array(4).fill('first'));
     await closeEngines();
     expect(await envOnWorkers(target, 'BATCHFLOW_SPEC_VAR')).toEqual(Array(4).fill('second'));
+  }, 30_000);
+});
+
+describe("target 'mpc': the worker processes' memory allocator", () => {
+  test('keeps batch-sized buffers mapped (glibc settings) unless the caller set its own', async () => {
+    await closeEngines();
+    delete process.env.MALLOC_TRIM_THRESHOLD_;
+    expect(await envOnWorkers('mpc', 'MALLOC_MMAP_THRESHOLD_')).toEqual(Array(4).fill(String(32 * 1024 * 1024)));
+    expect(await envOnWorkers('mpc', 'MALLOC_TRIM_THRESHOLD_')).toEqual(Array(4).fill(String(256 * 1024 * 1024)));
+    await closeEngines();
+    process.env.MALLOC_TRIM_THRESHOLD_ = '131072';
+    expect(await envOnWorkers('mpc', 'MALLOC_TRIM_THRESHOLD_')).toEqual(Array(4).fill('131072'));
   }, 30_000);
 });

@@ -4,6 +4,7 @@
  * @module
  */
 import { Tinypool } from 'tinypool';
+import { withWorkerAllocatorSettings } from './allocator-environment.js';
 import { threadFlags } from './thread-flags.js';
 import { workerSettings } from './worker-settings.js';
 
@@ -58,7 +59,8 @@ export function createPool(runtime: WorkerRuntime, nWorkers: number): Tinypool {
     maxThreads: nWorkers,
     isolateWorkers: false,
     execArgv: threads ? threads.execArgv : parentFlags,
-    env: callerEnvironment(),
+    // worker processes also get allocator settings that keep batch-sized buffers mapped (threads share the caller's allocator)
+    env: runtime === 'child_process' ? withWorkerAllocatorSettings(callerEnvironment()) : callerEnvironment(),
     ...(resourceLimits && Object.keys(resourceLimits).length > 0 ? { resourceLimits } : {}),
     ...(runtime === 'child_process' ? { serialization: 'advanced' as const } : {}),
   });
