@@ -2,11 +2,16 @@
  * Workload IMG: ImagesBatch throughput.
  * - chain: 32 RGB uint8 images of 512×512 (the astronaut photo), per batch: random 224×224 crop →
  *   rotate by a random angle in ±15° (one per item, nearest: BatchFlow's default) → flip with p = 0.5 →
- *   resize to 128×128 (bicubic: Pillow's default), on 'for' and on 'threads' (2 workers); items/s
- *   next to the same chain in Pillow, single process (bench/python/images_pillow.py).
+ *   resize to 128×128 (bicubic: Pillow's default), items/s next to the same chain in Pillow, single
+ *   process (bench/python/images_pillow.py). Three ways: every action on 'for'; every action on
+ *   'threads' (2 workers: the batch goes to the workers and back for each action); and the chain as a
+ *   pipeline whose batches are produced on 2 'threads' workers (`genBatch({ target: 'threads' })`: the
+ *   images cross once per batch), checked equal to the same pipeline on 'for'.
  * - files: PNG and JPEG decode (load) and encode (dump) of the same 32 images on 'async' (2 at a time:
  *   sharp works on its own threads), MB/s of raw pixels, next to Pillow's single-process numbers.
- * Files go to a temp folder removed at the end.
+ * Files go to a temp folder removed at the end. Workers import this module to reach the pipeline
+ * `imagesChain`, so it only declares things: the dataset's 25 MB array is allocated here (untouched pages
+ * cost nothing) and filled on the calling thread only.
  * @module
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,8 +19,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ndarray from 'ndarray';
-import { DatasetIndex, ImagesBatch, P, R, closeEngines, type NDArray, type TargetName } from '../../src/index.js';
-import { assertBench, measure, round, roundStats, type BenchSettings, type Workload, type WorkloadResult } from '../harness.js';
+import { Dataset, DatasetIndex, ImagesBatch, P, R, closeEngines, portablePipeline, type NDArray, type RunOptions, type TargetName } from '../../src/index.js';
+import { assertBench, measure, round, roundStats, scaleStats, type BenchSettings, type Stats, type Workload, type WorkloadResult } from '../harness.js';
 
 const ITEMS = 32;
 const SIDE = 512;
@@ -31,14 +36,31 @@ export const pillowImages = {
   jpeg: { decodeMBps: 485.4, encodeMBps: 567.4 },
 } as const;
 
+/** Batches per pipeline run: the dataset's 32 images, once per epoch. */
+const PIPELINE_BATCHES = 8;
+
+const pixels = new Uint8Array(ITEMS * SIDE * SIDE * 3);
+const dataset = new Dataset(ITEMS, { batchClass: ImagesBatch, preloaded: { images: ndarray(pixels, [ITEMS, SIDE, SIDE, 3]) as unknown as NDArray } });
+
+/** The chain as a pipeline, reachable by workers through this module's export. */
+export const imagesChain = portablePipeline(
+  dataset.p
+    .crop({ origin: 'random', shape: [224, 224] })
+    .rotate({ angle: P(R('uniform', -15, 15)) })
+    .flip({ mode: 'lr', p: 0.5 })
+    .resize({ size: [128, 128] }),
+  import.meta.url,
+  'imagesChain',
+);
+
+/** The 32 photos (filled into the dataset's array, calling thread only). */
 async function photos(): Promise<NDArray> {
   const one = new ImagesBatch(new DatasetIndex(['astronaut']));
   await one.actions.load({ fmt: 'png', src: () => PHOTO });
   const image = one.images as NDArray;
   assertBench(image.shape.join() === `1,${SIDE},${SIDE},3`, `IMG: expected a ${SIDE}×${SIDE} RGB photo, got ${image.shape.join('×')}`);
-  const data = new Uint8Array(ITEMS * SIDE * SIDE * 3);
-  for (let i = 0; i < ITEMS; i++) data.set(image.data as unknown as Uint8Array, i * SIDE * SIDE * 3);
-  return ndarray(data, [ITEMS, SIDE, SIDE, 3]) as unknown as NDArray;
+  for (let i = 0; i < ITEMS; i++) pixels.set(image.data as unknown as Uint8Array, i * SIDE * SIDE * 3);
+  return ndarray(pixels, [ITEMS, SIDE, SIDE, 3]) as unknown as NDArray;
 }
 
 async function chain(batch: ImagesBatch, target: TargetName): Promise<void> {
@@ -46,6 +68,59 @@ async function chain(batch: ImagesBatch, target: TargetName): Promise<void> {
   await batch.actions.rotate({ angle: P(R('uniform', -15, 15)), target, nWorkers: 2 });
   await batch.actions.flip({ mode: 'lr', p: 0.5, target, nWorkers: 2 });
   await batch.actions.resize({ size: [128, 128], target, nWorkers: 2 });
+}
+
+const CHAIN = 'crop 224 (random) → rotate ±15° → flip p=0.5 → resize 128';
+
+function chainResult(engine: string, name: string, stats: Stats): WorkloadResult {
+  const itemsPerSecond = round(ITEMS / (stats.median / 1000), 4);
+  return {
+    workload: 'IMG',
+    name,
+    engine,
+    unit: 'ms/batch',
+    ...roundStats(stats),
+    items: ITEMS,
+    itemsPerSecond,
+    pillow: { itemsPerSecond: pillowImages.chainItemsPerSecond, note: 'Pillow 12.3, single process (bench/python/images_pillow.py)' },
+    ratioToPillow: round(itemsPerSecond / pillowImages.chainItemsPerSecond, 3),
+    ...(engine === 'for' ? {} : { target: { text: '>= 2× Pillow items/s', met: itemsPerSecond >= 2 * pillowImages.chainItemsPerSecond } }),
+  };
+}
+
+/** One pipeline run of {@link PIPELINE_BATCHES} batches; returns every batch's pixels in order. */
+async function pipelineRun(options: RunOptions): Promise<Buffer[]> {
+  const out: Buffer[] = [];
+  const run = { batchSize: ITEMS, nEpochs: PIPELINE_BATCHES, shuffle: false, seed: 2000, ...options };
+  for await (const batch of imagesChain.genBatch(run)) {
+    const result = batch.images as NDArray;
+    assertBench(result.shape.join() === `${ITEMS},128,128,3` && result.data instanceof Uint8Array, `IMG: pipeline result ${result.shape.join('×')}`);
+    out.push(Buffer.from(result.data.buffer, result.data.byteOffset + result.offset, result.size));
+  }
+  assertBench(out.length === PIPELINE_BATCHES, `IMG: ${out.length} pipeline batches instead of ${PIPELINE_BATCHES}`);
+  return out;
+}
+
+/** The chain as a pipeline with batches produced on 2 'threads' workers, per batch; checked against 'for'. */
+async function pipelineResult(settings: BenchSettings): Promise<WorkloadResult> {
+  const expected = await pipelineRun({});
+  const options: RunOptions = { target: 'threads', nWorkers: 2, prefetch: 3 };
+  const stats = await measure(
+    settings,
+    () => null,
+    async () => {
+      const batches = await pipelineRun(options);
+      assertBench(
+        batches.every((batch, i) => batch.equals(expected[i]!)),
+        "IMG: the pipeline's batches on 'threads' workers differ from the same pipeline on 'for'",
+      );
+    },
+  );
+  return chainResult(
+    'threads',
+    `${CHAIN}, ${ITEMS} RGB uint8 images of ${SIDE}×${SIDE}: a pipeline with batches produced on 'threads' workers (nWorkers 2, prefetch 3; the images cross once per batch), per batch of a run of ${PIPELINE_BATCHES}`,
+    scaleStats(stats, 1 / PIPELINE_BATCHES),
+  );
 }
 
 async function chainResults(settings: BenchSettings, images: NDArray): Promise<WorkloadResult[]> {
@@ -67,19 +142,8 @@ async function chainResults(settings: BenchSettings, images: NDArray): Promise<W
         if (seed === 1) outputs[target] = Buffer.from(result.data).toString('base64');
       },
     );
-    const itemsPerSecond = round(ITEMS / (stats.median / 1000), 4);
-    out.push({
-      workload: 'IMG',
-      name: `crop 224 (random) → rotate ±15° → flip p=0.5 → resize 128, ${ITEMS} RGB uint8 images of ${SIDE}×${SIDE}`,
-      engine: target,
-      unit: 'ms/batch',
-      ...roundStats(stats),
-      items: ITEMS,
-      itemsPerSecond,
-      pillow: { itemsPerSecond: pillowImages.chainItemsPerSecond, note: 'Pillow 12.3, single process (bench/python/images_pillow.py)' },
-      ratioToPillow: round(itemsPerSecond / pillowImages.chainItemsPerSecond, 3),
-      ...(target === 'threads' ? { target: { text: '>= 2× Pillow items/s', met: itemsPerSecond >= 2 * pillowImages.chainItemsPerSecond } } : {}),
-    });
+    const how = target === 'for' ? "every action on 'for'" : "every action on 'threads' (2 workers; the batch goes out and back for each action)";
+    out.push(chainResult(target, `${CHAIN}, ${ITEMS} RGB uint8 images of ${SIDE}×${SIDE}: ${how}`, stats));
   }
   assertBench(outputs['for'] === outputs['threads'], "IMG: 'for' and 'threads' give different pixels for the same seed");
   return out;
@@ -125,13 +189,14 @@ async function fileResults(settings: BenchSettings, images: NDArray, dir: string
 
 export const workloadImages: Workload = {
   id: 'IMG',
-  title: 'ImagesBatch: an augmentation chain (items/s) on for/threads against Pillow; PNG/JPEG decode and encode MB/s',
+  title:
+    'ImagesBatch: an augmentation chain (items/s) on for/threads, and as a pipeline with batches on threads workers, against Pillow; PNG/JPEG decode and encode MB/s',
   defaultRuns: 9,
   async run(settings) {
     const dir = mkdtempSync(path.join(tmpdir(), 'bf-bench-img-'));
     try {
       const images = await photos();
-      return [...(await chainResults(settings, images)), ...(await fileResults(settings, images, dir))];
+      return [...(await chainResults(settings, images)), await pipelineResult(settings), ...(await fileResults(settings, images, dir))];
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await closeEngines();
