@@ -78,6 +78,8 @@ export type { ProfileEvent } from './pipeline/profile/profiler.js';
 export type { ProfileInfo, ProfileRow } from './pipeline/profile/profile-info.js';
 export type { ProgressBarOptions, ProgressStream } from './pipeline/progress.js';
 export type { MergeFunction } from './pipeline/records.js';
+export type { JoinedPipeline } from './pipeline/pipeline.js';
+export type { BatchMaker, JoinSource, JoinedBatchOf, JoinedBatches, DropJoined, JoinedActions, MergeOptions } from './pipeline/join-types.js';
 export { SkipBatch, StopPipeline, PipelineError, WorkerStateError } from './pipeline/errors.js';
 export { portablePipeline } from './pipeline/workers/portable-pipeline.js';
 export { Config, MissingKeyError, type ConfigSource } from './config/config.js';

@@ -10,7 +10,9 @@ import { Dataset } from '../dataset/dataset.js';
 import type { DatasetIndex, IndexSource } from '../dataset/dataset-index.js';
 import { Rng } from '../random/rng.js';
 import { PipelineError } from './errors.js';
+import { MissingIdError } from '../errors.js';
 import { executeBatch } from './execute.js';
+import { checkJoins } from './handlers/join.js';
 import { evalExpr, type IterationInfo } from './expressions.js';
 import { splitStages } from './records.js';
 import { runBatches } from './run.js';
@@ -70,11 +72,15 @@ export class PipelineRuns<B extends Batch> {
   }
 
   /** A batch with ids `ids` after the steps of stage 0 ran on it. */
-  async createBatch(ids: IndexSource | DatasetIndex): Promise<B | null> {
+  async createBatch(ids: IndexSource | DatasetIndex, seed?: number): Promise<B | null> {
+    checkJoins(this.state.records);
     const dataset = this.#evaluateDataset();
+    const wanted = dataset.index.createBatch(ids, { pos: false, asArray: true });
+    const missing = wanted.filter((id) => !dataset.index.has(id));
+    if (missing.length > 0) throw new MissingIdError(missing, "the pipeline's dataset");
     this.variables.initialise(false);
     const batch = dataset.createBatch(ids as IndexSource) as unknown as B;
-    const run = { dataset, seeds: runSeeds(false), options: resolveRunOptions({ batchSize: 1 }, 1), total: null };
+    const run = { dataset, seeds: runSeeds(false, seed), options: resolveRunOptions({ batchSize: 1 }, 1), total: null };
     return executeBatch(this.#host(), batch, splitStages(this.state.records).stages[0]!, run, 0, 0);
   }
 
@@ -108,6 +114,7 @@ export class PipelineRuns<B extends Batch> {
   }
 
   async *#generate(given: RunOptionsInput, defaultEpochs: number | null): AsyncGenerator<B, void, undefined> {
+    checkJoins(this.state.records);
     const dataset = this.#evaluateDataset();
     const evaluated = evalExpr(given, { batch: null, pipeline: this.view() }) as RunOptions;
     const options = resolveRunOptions(evaluated, defaultEpochs);

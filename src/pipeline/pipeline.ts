@@ -22,6 +22,8 @@ import { isPipeline, withActionMethods } from './action-proxy.js';
 import type { EvaluableArguments, PipelineApplyParallelOptions } from './action-types.js';
 import { PipelineError } from './errors.js';
 import { Config, isNamedExpression } from './expressions.js';
+import { checkJoinFollower, joinRecord, mergeRecord } from './join-records.js';
+import type { JoinedActions, JoinedBatches, JoinSource, MergeOptions } from './join-types.js';
 import { withModifier } from './modifiers.js';
 import { recordOnce, type OncePipeline } from './once-pipeline.js';
 import { PipelineRuns } from './pipeline-runs.js';
@@ -45,6 +47,9 @@ export type PipelineActions<B extends Batch> = {
     ? (...args: EvaluableArguments<A>) => PipelineCore<B> & PipelineActions<B>
     : never;
 };
+
+/** The pipeline right after `join(...)`: the actions of `B` that take the joined batches `J` first, without those parameters. */
+export type JoinedPipeline<B extends Batch, J extends readonly Batch[]> = JoinedActions<B, J, Pipeline<B>, keyof PipelineCore<B>>;
 
 /** The class behind {@link Pipeline}; use `dataset.p`, `dataset.pipeline(config)` or `new Pipeline(...)`. */
 export class PipelineCore<B extends Batch = Batch> {
@@ -72,6 +77,7 @@ export class PipelineCore<B extends Batch = Batch> {
   }
 
   private append(record: PipelineRecord): Pipeline<B> {
+    checkJoinFollower(this.state.records, record);
     return this.derive({ records: [...this.state.records, record] });
   }
 
@@ -213,6 +219,27 @@ export class PipelineCore<B extends Batch = Batch> {
     return this.append({ kind: 'rebatch', batchSize, merge: options.merge, components: options.components, batchClass: options.batchClass });
   }
 
+  /**
+   * For each batch, every source (a Dataset; a Pipeline, which needs no earlier run and runs its steps;
+   * or a named expression giving one) makes a batch with the same ids, and these batches go in front of
+   * the arguments of the action recorded next, whose first parameters they fill:
+   * `.join(labelsDataset).addLabels(2)` for `@action addLabels(labels: LabelsBatch, scale = 1)`.
+   * @throws MissingIdError (when a batch runs) naming the source and the ids it does not have.
+   */
+  join<const S extends readonly JoinSource[]>(...sources: S): JoinedPipeline<B, JoinedBatches<S>> {
+    return this.append(joinRecord(sources)) as unknown as JoinedPipeline<B, JoinedBatches<S>>;
+  }
+
+  /**
+   * For each batch, every pipeline gives its next batch (`nextBatch()`, with its lazy run) and the batch
+   * merged with them (`Batch.merge`, or `options.merge`) replaces it; a pipeline that runs out is a PipelineError.
+   */
+  merge(...pipelines: ReadonlyArray<PipelineCore<Batch>>): Pipeline<B>;
+  merge(...args: [...pipelines: ReadonlyArray<PipelineCore<Batch>>, options: MergeOptions]): Pipeline<B>;
+  merge(...args: ReadonlyArray<PipelineCore<Batch> | MergeOptions>): Pipeline<B> {
+    return this.append(mergeRecord(args));
+  }
+
   /** Applies `func` to each item (see `Batch.applyParallel`); options may hold named expressions. */
   applyParallel<I, O = {}, R = unknown>(
     func: ItemFunction<I, O, R>,
@@ -339,9 +366,13 @@ export class PipelineCore<B extends Batch = Batch> {
     return this.runs.nextBatch(options);
   }
 
-  /** A batch with ids `ids` of the dataset, after every step (stage 0) ran on it. */
-  createBatch(ids: IndexSource | DatasetIndex): Promise<B | null> {
-    return this.runs.createBatch(ids);
+  /**
+   * A batch with ids `ids` of the dataset, after every step (stage 0) ran on it. `seed`: the root seed of
+   * the steps' randomness (the same seed gives the same batch; default: OS entropy).
+   * @throws MissingIdError listing the ids the dataset does not have.
+   */
+  createBatch(ids: IndexSource | DatasetIndex, options: { seed?: number } = {}): Promise<B | null> {
+    return this.runs.createBatch(ids, options.seed);
   }
 
   // ---- profiling -----------------------------------------------------------------------------

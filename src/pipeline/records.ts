@@ -45,7 +45,15 @@ export type PipelineRecord =
       readonly merge?: MergeFunction | undefined;
       readonly components?: string | readonly string[] | null | undefined;
       readonly batchClass?: BatchClass | null | undefined;
-    };
+    }
+  | (Modifiers & { readonly kind: 'join'; readonly sources: readonly unknown[] })
+  | (Modifiers & {
+      readonly kind: 'merge';
+      readonly pipelines: readonly unknown[];
+      readonly merge?: MergeFunction | undefined;
+      readonly components?: string | readonly string[] | null | undefined;
+      readonly batchClass?: BatchClass | null | undefined;
+    });
 
 /** A short description of a record (for `toString` and errors). */
 export function describeRecord(record: PipelineRecord): string {
@@ -80,4 +88,9 @@ export function splitStages(records: readonly PipelineRecord[]): {
     }
   }
   return { stages, rebatches };
+}
+
+/** True when some record of `records` (nested ones too) is of kind `kind`. */
+export function hasRecordKind(records: readonly PipelineRecord[], kind: PipelineRecord['kind']): boolean {
+  return records.some((record) => record.kind === kind || (record.kind === 'nested' && hasRecordKind(record.records, kind)));
 }

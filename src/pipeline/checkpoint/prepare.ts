@@ -5,7 +5,7 @@
  */
 import { totalBatches } from '../../dataset/iteration.js';
 import { ArgumentError } from '../../errors.js';
-import { describeRecord, splitStages, type PipelineRecord } from '../records.js';
+import { describeRecord, hasRecordKind, splitStages, type PipelineRecord } from '../records.js';
 import type { ResolvedRunOptions } from '../run-options.js';
 import type { RunSeeds } from '../seeds.js';
 import { CheckpointError } from './checkpoint-error.js';
@@ -75,6 +75,11 @@ export async function setUpCheckpoint(input: CheckpointSetupInput): Promise<{ se
     throw new ArgumentError(
       argument,
       'a pipeline with rebatch cannot be checkpointed or resumed (its batches do not map to batches of the index); run it without checkpoint',
+    );
+  if (hasRecordKind(input.records, 'merge'))
+    throw new CheckpointError(
+      options.resume?.path ?? options.checkpoint!.path,
+      'a pipeline with merge cannot be checkpointed or resumed: merge takes batches from other pipelines, whose positions a checkpoint does not hold; run it without checkpoint',
     );
   const fingerprint = fingerprintOf(input);
   const order = orderOf(options);

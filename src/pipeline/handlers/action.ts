@@ -9,6 +9,7 @@ import { isActionHost } from '../../decorators/host.js';
 import { getAction } from '../../decorators/registry.js';
 import { PipelineError } from '../errors.js';
 import { evalExpr } from '../expressions.js';
+import { takeJoined } from './join.js';
 import { contextFor, type StepHandler } from './step.js';
 
 /** Runs an `action` record. */
@@ -20,7 +21,9 @@ export const runAction: StepHandler<'action'> = async (record, batch, context, e
   const method = (batch as unknown as Record<string, unknown>)[record.name];
   if (typeof method !== 'function') throw new PipelineError(`${batch.constructor.name}.${record.name} is not a method`);
   // noEval names options of the action's options object(s), so each argument is evaluated on its own
-  const args = record.args.map((arg) => evalExpr(arg, contextFor(context, batch), { noEval: action.noEval }));
+  const evaluated = record.args.map((arg) => evalExpr(arg, contextFor(context, batch), { noEval: action.noEval }));
+  // batches of a `join` just before this action go in front of its arguments (the record stays as it is)
+  const args = [...takeJoined(env.scope), ...evaluated];
   // the arguments are evaluated already: call the action's entry point that does not evaluate them again
   const invoke = (method as ActionWrapper)[callEvaluated] ?? method;
   const result = await (invoke as (...a: unknown[]) => unknown).apply(batch, args);

@@ -9,7 +9,9 @@ import { runAction } from './action.js';
 import { runCall } from './call.js';
 import { runDiscardBatch } from './discard-batch.js';
 import { runFilter } from './filter.js';
+import { runJoin } from './join.js';
 import { runAcquireLock, runReleaseLock } from './locks.js';
+import { runMerge } from './merge.js';
 import { runNested } from './nested.js';
 import { runPrint } from './print.js';
 import { runRebatch } from './rebatch.js';
@@ -30,6 +32,8 @@ const handlers: { readonly [K in PipelineRecord['kind']]: StepHandler<K> } = {
   take: runTake,
   nested: runNested,
   rebatch: runRebatch,
+  join: runJoin,
+  merge: runMerge,
 };
 
 /** Runs one step (once, whatever its probability / repeat) and gives the batch the next step works on. */

@@ -27,6 +27,9 @@ export function statefulReason(record: PipelineRecord): string | null {
   switch (record.kind) {
     case 'rebatch':
       return 'rebatch regroups batches';
+    case 'join':
+    case 'merge':
+      return `${record.kind} makes batches from other datasets or pipelines of the calling thread`;
     case 'update':
     case 'call':
       return `${record.kind === 'update' ? 'update/saveTo' : 'call'} changes pipeline state or runs a callback`;
