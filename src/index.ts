@@ -72,6 +72,8 @@ export { Pipeline, type PipelineCore, type PipelineActions, type PipelineOptions
 import './pipeline/dataset-pipeline.js'; // dataset.p and dataset.pipeline()
 export type { Evaluable, EvaluableOptions, EvaluableArguments, AnyNamedExpression, PipelineApplyParallelOptions } from './pipeline/action-types.js';
 export type { RunOptions, RunOptionsInput } from './pipeline/run-options.js';
+export type { RunTime } from './pipeline/pipeline-runs.js';
+export type { FilterPredicate } from './pipeline/records.js';
 export type { CheckpointOptions, ResumeOptions } from './pipeline/checkpoint/options.js';
 export { CheckpointError } from './pipeline/checkpoint/checkpoint-error.js';
 export type { ProfileEvent } from './pipeline/profile/profiler.js';

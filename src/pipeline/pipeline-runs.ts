@@ -26,11 +26,20 @@ import type { PipelineState } from './state.js';
 import type { VariableStore } from './variables.js';
 import { PipelineView, type ViewOwner } from './view.js';
 
+/** When a run started and how long it took (`pipeline.runTime`; BatchFlow's `run_time`). */
+export interface RunTime {
+  /** When the run started (before its dataset and options were evaluated). */
+  readonly startedAt: Date;
+  /** Milliseconds from the start until the last batch was used up and the after pipeline ran. */
+  readonly elapsedMs: number;
+}
+
 /** Runs the steps of `state` for the pipeline `owner` (the object batches point at). */
 export class PipelineRuns<B extends Batch> {
   #dataset: Dataset | null = null;
   #iterator: AsyncGenerator<B, void, undefined> | null = null;
   #profiler: RunProfiler | null = null;
+  #runTime: RunTime | null = null;
 
   constructor(
     private readonly owner: ViewOwner,
@@ -114,6 +123,8 @@ export class PipelineRuns<B extends Batch> {
   }
 
   async *#generate(given: RunOptionsInput, defaultEpochs: number | null): AsyncGenerator<B, void, undefined> {
+    this.#runTime = null;
+    const start = wallClock();
     checkJoins(this.state.records);
     const dataset = this.#evaluateDataset();
     const evaluated = evalExpr(given, { batch: null, pipeline: this.view() }) as RunOptions;
@@ -136,9 +147,15 @@ export class PipelineRuns<B extends Batch> {
     try {
       const run = { dataset, options, seeds, total: runTotal(dataset.length, options), ...(profiler ? { profiler } : {}) };
       yield* runBatches<B>(this.#host(), run, checkpoint);
+      this.#runTime = { startedAt: new Date(start), elapsedMs: wallClock() - start };
     } finally {
       profiler?.end();
     }
+  }
+
+  /** When the last run started and how long it took, once it was used up (null before, while it goes on, or when it was left early). */
+  get runTime(): RunTime | null {
+    return this.#runTime;
   }
 
   /** The summary of the last run made with `profile: true` (up to now while it goes on). */

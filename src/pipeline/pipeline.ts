@@ -26,17 +26,19 @@ import { checkJoinFollower, joinRecord, mergeRecord } from './join-records.js';
 import type { JoinedActions, JoinedBatches, JoinSource, MergeOptions } from './join-types.js';
 import { withModifier } from './modifiers.js';
 import { recordOnce, type OncePipeline } from './once-pipeline.js';
-import { PipelineRuns } from './pipeline-runs.js';
+import { PipelineRuns, type RunTime } from './pipeline-runs.js';
 import { formatProfileTable, type ProfileInfo } from './profile/profile-info.js';
 import { profileHtml } from './profile/profile-chart.js';
 import { writeFileAtomic } from '../io/files.js';
 import { describeRecord, type FilterPredicate, type MergeFunction, type PipelineRecord } from './records.js';
 import type { RunOptionsInput } from './run-options.js';
+import type { ResumeOptions } from './checkpoint/options.js';
 import { concatStates, initialState, isPipelineState, type PipelineOptions, type PipelineState } from './state.js';
 import { VariableStore } from './variables.js';
 
 export type { OncePipeline } from './once-pipeline.js';
 export type { PipelineOptions } from './state.js';
+export type { RunTime } from './pipeline-runs.js';
 
 /** A pipeline over batches of class `B`, with `B`'s actions as recording methods. */
 export type Pipeline<B extends Batch = Batch> = PipelineCore<B> & PipelineActions<B>;
@@ -351,6 +353,26 @@ export class PipelineCore<B extends Batch = Batch> {
       }
       return this;
     })();
+  }
+
+  /**
+   * Resumes the run whose checkpoint is `checkpoint` (a file written by `run({ checkpoint })`, or
+   * `{ path, ifMissing }`) and resolves to this pipeline once every remaining batch went through: the same
+   * as `run({ ...options, resume: checkpoint })`. `options` are the run's options (the checkpoint checks that
+   * the order options match).
+   * @throws CheckpointError for a missing (unless `ifMissing: 'start'`), corrupt or mismatching checkpoint.
+   */
+  resume(checkpoint: ResumeOptions, options: Omit<RunOptionsInput, 'resume'> = {}): Promise<this> {
+    return this.run({ ...options, resume: checkpoint, lazy: false });
+  }
+
+  /**
+   * When the last run started and how long it took (`{ startedAt, elapsedMs }`), set once the run was used
+   * up (`run` resolved, or a `genBatch` / `nextBatch` sequence came to its end); null before that, while a run
+   * goes on, and after a run that was left early.
+   */
+  get runTime(): RunTime | null {
+    return this.runs.runTime;
   }
 
   /** The batches of a run, one by one, after every step ran on them (an async generator). */
