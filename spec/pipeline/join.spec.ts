@@ -98,6 +98,7 @@ describe('join: batches with the same ids', () => {
     const a = await labels.createBatch([1, 3], { seed: 4 });
     const b = await labels.createBatch([1, 3], { seed: 4 });
     expect(toList(a!.labels)).toEqual(toList(b!.labels));
+    await expect(labels.createBatch([1, 7])).rejects.toThrow(/id 7 not found in the pipeline's dataset/);
     const batch = await itemsDataset(5).p.join(labelsDataset(5)).addLabels(2).createBatch([4, 0]);
     expect(toList(batch!.label)).toEqual([9, 1]);
   });
