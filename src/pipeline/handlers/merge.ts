@@ -22,6 +22,9 @@ interface Pulls {
   readonly made: Map<number, Promise<Batch[]>>;
 }
 
+/** How many batch numbers behind the newest one a pull waits for its batch (more than any prefetch in flight). */
+const forgetAfter = 256;
+
 const runs = new WeakMap<RunHost, Map<RecordOf<'merge'>, Pulls>>();
 
 async function pullAll(record: RecordOf<'merge'>, number: number): Promise<Batch[]> {
@@ -60,6 +63,8 @@ function pullFor(host: RunHost, record: RecordOf<'merge'>, number: number): Prom
   }
   const pull = pulls.made.get(wanted)!;
   pulls.made.delete(wanted);
+  // pulls of batches that never came (skipped or dropped before this step) are forgotten once far behind
+  for (const index of pulls.made.keys()) if (index < wanted - forgetAfter) pulls.made.delete(index);
   return pull;
 }
 
