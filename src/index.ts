@@ -61,6 +61,7 @@ export {
   type SourceItem,
   type SourceValue,
 } from './dataset/iterable-dataset.js';
+export type { ShuffleBufferOptions } from './dataset/shuffle-buffer.js';
 export { IterableSourceError, SourceItemError, NoIndexError } from './dataset/iterable-errors.js';
 export { StopIterationError, type IterState, type BatchIterOptions } from './dataset/iteration.js';
 export { calcSplit, type SplitShares } from './dataset/calc-split.js';

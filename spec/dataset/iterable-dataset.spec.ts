@@ -193,6 +193,39 @@ describe('IterableDataset: epochs, nIters, dropLast and one-shot sources', () =>
   });
 });
 
+describe('IterableDataset: a seeded shuffle buffer', () => {
+  const labelsWith = async (shuffle: { bufferSize: number; seed: number } | null, nEpochs = 1): Promise<number[][]> =>
+    (await collect(new IterableDataset(() => counted(12).source(), { batchClass: SensorBatch }).batches({ batchSize: 12, nEpochs, shuffle }))).map(
+      labelsOfItems,
+    );
+  const labelsOfItems = (batch: SensorBatch): number[] => Array.from({ length: batch.size }, (_, k) => batch.values.get(k, 0));
+
+  test('every epoch is a permutation of its items; the same seed gives the same order, another seed another', async () => {
+    const shuffled = await labelsWith({ bufferSize: 5, seed: 11 }, 2);
+    const sorted = Array.from({ length: 12 }, (_, k) => k);
+    for (const epoch of shuffled) expect([...epoch].sort((a, b) => a - b)).toEqual(sorted);
+    expect(shuffled[0]).not.toEqual(sorted);
+    expect(shuffled[1]).not.toEqual(shuffled[0]);
+    expect(await labelsWith({ bufferSize: 5, seed: 11 }, 2)).toEqual(shuffled);
+    expect(await labelsWith({ bufferSize: 5, seed: 12 }, 2)).not.toEqual(shuffled);
+    expect(await labelsWith({ bufferSize: 1, seed: 11 })).not.toEqual([sorted]); // one item held back still moves items
+    expect(await labelsWith(null)).toEqual([sorted]);
+  });
+
+  test('the source is read bufferSize items ahead; ids number the items in batch order', async () => {
+    const source = counted(100);
+    const ds = new IterableDataset(source.source, { batchClass: SensorBatch });
+    const batches = ds.batches({ batchSize: 4, shuffle: { bufferSize: 10, seed: 3 } });
+    const first = (await batches.next()).value as SensorBatch;
+    expect(source.pulled()).toBe(14);
+    expect(first.indices).toEqual([0, 1, 2, 3]);
+    await batches.return();
+    expect(source.closed()).toBe(1);
+    await expect(collect(ds.batches({ batchSize: 4, shuffle: { bufferSize: 0, seed: 3 } }))).rejects.toThrow(/bufferSize: expected a positive integer/);
+    expect(() => new IterableDataset([], { shuffleBuffer: -1 })).toThrow(/shuffleBuffer: expected a positive integer/);
+  });
+});
+
 describe('IterableDataset: malformed values, source errors and early stops', () => {
   const firstError = async (source: Iterable<unknown>, kind: 'items' | 'batches' = 'items'): Promise<unknown> => {
     try {

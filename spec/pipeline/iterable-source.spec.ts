@@ -147,6 +147,23 @@ describe('a pipeline over an IterableDataset', () => {
     for (const u of first.flat()) expect(u >= 0 && u < 1).toBe(true);
   });
 
+  test('shuffle: k with a shuffleBuffer shuffles each epoch, the same k giving the same batches and draws', async () => {
+    const run = async (shuffle: number): Promise<{ labels: number[][]; draws: number[][] }> => {
+      const ds = new IterableDataset(counted(10).source, { batchClass: SensorBatch, shuffleBuffer: 4 });
+      const batches = await collect(ds.p.jitter().genBatch({ batchSize: 5, nEpochs: 2, shuffle }));
+      const labels = batches.map(labelsOf);
+      const draws = batches.map((batch) => (batch.values as unknown as number[][]).map((row, k) => row[0]! - labelsOf(batch)[k]!));
+      return { labels, draws };
+    };
+    const first = await run(5);
+    const sorted = Array.from({ length: 10 }, (_, k) => k);
+    expect([...first.labels[0]!, ...first.labels[1]!].sort((a, b) => a - b)).toEqual(sorted);
+    expect([...first.labels[2]!, ...first.labels[3]!].sort((a, b) => a - b)).toEqual(sorted);
+    expect(first.labels.flat()).not.toEqual([...sorted, ...sorted]);
+    expect(await run(5)).toEqual(first);
+    expect((await run(6)).labels).not.toEqual(first.labels);
+  });
+
   test("target 'auto' runs on the calling thread and gives what 'for' gives", async () => {
     const run = async (target: 'for' | 'auto'): Promise<number[][]> =>
       (await collect(new IterableDataset(counted(7).source, { batchClass: SensorBatch }).p.scaleLabels(3).genBatch({ batchSize: 3, target }))).map(labelsOf);
@@ -179,11 +196,11 @@ describe('what needs an index is refused before any work', () => {
     return { error, pulled: source.pulled(), before };
   };
 
-  test('shuffle is an ArgumentError (a negative shuffle only seeds the run and is accepted)', async () => {
+  test('shuffle without a shuffle buffer is an ArgumentError (a negative shuffle only seeds the run and is accepted)', async () => {
     const { error, pulled, before } = await refusal({ shuffle: 3 });
     expect(error).toBeInstanceOf(ArgumentError);
     expect(error).toMatchObject({ argument: 'shuffle' });
-    expect(String(error)).toMatch(/cannot be shuffled by the run/);
+    expect(String(error)).toMatch(/shuffled through a buffer of items: give it one .*shuffleBuffer/);
     expect([pulled, before]).toEqual([0, 0]);
     expect((await refusal({ shuffle: -3 })).error).toBeUndefined();
   });

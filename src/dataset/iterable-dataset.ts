@@ -13,6 +13,7 @@ import { Dataset, type DatasetOptions } from './dataset.js';
 import { NoIndex, noBatchByIds } from './no-index.js';
 import { IterableSourceError, NoIndexError } from './iterable-errors.js';
 import { assembleItems, ItemChecker, type ItemRecord } from './iterable-items.js';
+import { checkBufferSize, ShuffleBuffer, type ShuffleBufferOptions } from './shuffle-buffer.js';
 
 /** What the source yields: `'items'` (one item per value, the default) or `'batches'` (several items per value). */
 export type SourceKind = 'items' | 'batches';
@@ -43,6 +44,11 @@ export interface IterableDatasetOptions<B extends Batch = Batch, C = BatchConstr
   batchClass?: C & BatchConstructor<B>;
   /** What the source yields: `'items'` (default) or `'batches'`. */
   kind?: K;
+  /**
+   * The shuffle buffer of a pipeline run with `shuffle` (a run with `shuffle: k` draws from a buffer
+   * of this many items, seeded by the run's seed tree). Without it, a shuffled run is refused.
+   */
+  shuffleBuffer?: number;
   [attribute: string]: unknown;
 }
 
@@ -56,6 +62,11 @@ export interface IterableBatchOptions {
   nIters?: number | null;
   /** Drop the short batch at the end of each epoch (default false: its items go on into the next epoch's first batch, as with an index). */
   dropLast?: boolean;
+  /**
+   * Shuffle the items of each epoch through a seeded buffer of `bufferSize` items (null: arrival
+   * order). The source is then read `bufferSize` items ahead. Ids still number the items in batch order.
+   */
+  shuffle?: ShuffleBufferOptions | null;
 }
 
 type AnyIterator = Iterator<unknown> | AsyncIterator<unknown>;
@@ -79,11 +90,11 @@ function count(name: string, value: unknown): number | null {
 }
 
 /**
- * A dataset built from a generator, an iterable or an async iterable. Its length is unknown (`length`
- * is NaN) and it has no ids until items arrive, so what needs an index — `createBatch(ids)`, subsets, splits,
- * cross-validation, the synchronous `genBatch`/`nextBatch`, checkpoints, batches on workers — is a
- * {@link NoIndexError}, and a run's `shuffle` an ArgumentError. Pipelines run on it as on any dataset (`ds.p.action().run({ batchSize })`),
- * pulling items only as batches are needed.
+ * A dataset built from a generator, an iterable or an async iterable. Its length is unknown
+ * (`length` is NaN) and it has no ids until items arrive, so what needs an index — `createBatch(ids)`,
+ * subsets, splits, cross-validation, the synchronous `genBatch`/`nextBatch`, checkpoints, batches on
+ * workers — is a {@link NoIndexError}; a shuffled run needs a `shuffleBuffer`. Pipelines run on it as
+ * on any dataset (`ds.p.action().run({ batchSize })`), pulling items only as batches are needed.
  *
  * ```ts
  * function* readings() { for (let k = 0; k < 100; k++) yield { values: new Float32Array(8).fill(k), labels: k % 2 }; }
@@ -94,6 +105,8 @@ function count(name: string, value: unknown): number | null {
 export class IterableDataset<B extends Batch = Batch, C extends BatchConstructor<B> = BatchConstructor<B>> extends Dataset<B, C> {
   /** What the source yields: items, or batches of items. */
   readonly kind: SourceKind;
+  /** The buffer size of shuffled pipeline runs (null: such runs are refused). */
+  readonly shuffleBuffer: number | null;
   readonly #source: IterableSource<unknown>;
   #consumed = false;
 
@@ -103,7 +116,7 @@ export class IterableDataset<B extends Batch = Batch, C extends BatchConstructor
    * @throws ArgumentError for a source that is neither a function nor an iterable, or an unknown kind.
    */
   constructor(source: IterableSource<SourceValue<C, SourceKind>>, options: IterableDatasetOptions<B, C> = {}) {
-    const { kind = 'items', ...rest } = options;
+    const { kind = 'items', shuffleBuffer, ...rest } = options;
     if (typeof source !== 'function' && !isIterable(source))
       throw new ArgumentError(
         'source',
@@ -112,6 +125,7 @@ export class IterableDataset<B extends Batch = Batch, C extends BatchConstructor
     if (kind !== 'items' && kind !== 'batches') throw new ArgumentError('kind', `expected 'items' or 'batches', got ${JSON.stringify(kind)}`);
     super(new NoIndex(), rest as DatasetOptions<B, C>);
     this.kind = kind;
+    this.shuffleBuffer = shuffleBuffer === undefined || shuffleBuffer === null ? null : checkBufferSize('shuffleBuffer', shuffleBuffer);
     this.#source = source;
   }
 
@@ -167,7 +181,8 @@ export class IterableDataset<B extends Batch = Batch, C extends BatchConstructor
   /**
    * The batches of one run, assembled as the items arrive: the source is pulled only when the next
    * batch is asked for (exactly the items it needs), and its iterator's `return()` is called when the
-   * consumer stops early. Item ids are 0, 1, 2, … in arrival order over the whole run.
+   * consumer stops early. Item ids are 0, 1, 2, … in arrival order over the whole run (in batch
+   * order with `shuffle`); errors number items in arrival order.
    * @throws IterableSourceError when the source throws; SourceItemError for a malformed value; ArgumentError for bad options.
    */
   async *batches(options: IterableBatchOptions): AsyncGenerator<B, void, undefined> {
@@ -181,57 +196,67 @@ export class IterableDataset<B extends Batch = Batch, C extends BatchConstructor
     this.checkEpochs(nEpochs);
     const components = (this.batchClass as unknown as { components: readonly string[] | null }).components;
     const checker = new ItemChecker(components, this.batchClass.name);
+    const buffer = options.shuffle ? new ShuffleBuffer<ItemRecord>(options.shuffle) : null;
     let pending: ItemRecord[] = [];
-    let nextId = 0;
+    let nextId = 0; // ids: items in batch order
+    let arrived = 0; // item numbers of errors: items in arrival order
     let made = 0;
     let sourceBatches = 0;
-    const take = (): B => {
+    const batchClass = this.batchClass;
+    function* add(item: ItemRecord | undefined): Generator<B, void, undefined> {
+      if (item === undefined) return;
+      pending.push(item);
+      nextId++;
+      if (pending.length < batchSize) return;
       const items = pending;
       pending = [];
       made++;
-      return assembleItems<B>(this.batchClass, items, checker.names, nextId - items.length);
-    };
+      yield assembleItems<B>(batchClass, items, checker.names, nextId - items.length);
+    }
+    const done = (): boolean => nIters !== null && made >= nIters;
     for (let epoch = 0; nEpochs === null || epoch < nEpochs; epoch++) {
       if (nIters !== null && made >= nIters) return;
       let iterator: AnyIterator;
       try {
         iterator = this.#open();
       } catch (error) {
-        throw error instanceof ArgumentError ? error : new IterableSourceError(made, nextId, error);
+        throw error instanceof ArgumentError ? error : new IterableSourceError(made, arrived, error);
       }
       let finished = false;
       let gave = false;
       try {
-        while (nIters === null || made < nIters) {
+        while (!done()) {
           let next: IteratorResult<unknown>;
           try {
             next = await iterator.next();
           } catch (error) {
             finished = true; // an iterator that threw is done: no return()
-            throw new IterableSourceError(made, nextId, error);
+            throw new IterableSourceError(made, arrived, error);
           }
           if (next.done) {
             finished = true;
             break;
           }
           gave = true;
-          const values = this.kind === 'items' ? [checker.item(next.value, nextId)] : checker.itemsOfBatch(next.value, nextId, sourceBatches++);
+          const values = this.kind === 'items' ? [checker.item(next.value, arrived)] : checker.itemsOfBatch(next.value, arrived, sourceBatches++);
           for (const item of values) {
-            pending.push(item);
-            nextId++;
-            if (pending.length === batchSize) {
-              yield take();
-              if (nIters !== null && made >= nIters) return;
-            }
+            arrived++;
+            yield* add(buffer ? buffer.push(item) : item);
+            if (done()) return;
           }
         }
       } finally {
         if (!finished) await iterator.return?.();
       }
+      if (buffer)
+        for (const item of buffer.drain()) {
+          yield* add(item);
+          if (done()) return;
+        }
       if (dropLast) pending = [];
       if (!gave || !this.reiterable) break; // an empty epoch ends an endless run; a one-shot source has one epoch
     }
-    if (pending.length > 0 && (nIters === null || made < nIters)) yield take();
+    if (pending.length > 0 && !done()) yield assembleItems<B>(batchClass, pending, checker.names, nextId - pending.length);
   }
 
   /** @throws NoIndexError: a batch by ids needs an index. */

@@ -1,7 +1,7 @@
 /**
  * How a pipeline run takes its batches from an {@link IterableDataset}: everything the source cannot
- * do (shuffle, checkpoints, batches on workers, a second epoch of a one-shot source) is refused here,
- * before any work, and the run's batches come from `dataset.batches(...)`.
+ * do (checkpoints, batches on workers, a second epoch of a one-shot source, a shuffle without a
+ * shuffle buffer) is refused here, before any work, and the run's batches come from `dataset.batches(...)`.
  * @module
  */
 import type { Batch } from '../batch/batch.js';
@@ -32,15 +32,15 @@ export interface IterableRun<B extends Batch> {
 
 /**
  * The plan of a run over `dataset` when it is an {@link IterableDataset} (null otherwise).
- * `shuffles`: the run asked for a shuffled order.
+ * `orderSeed`: the seed of the run's order when it shuffles (null: it does not).
  * @throws ArgumentError / NoIndexError before any work for what such a source cannot do.
  */
-export function iterableRun<B extends Batch>(dataset: Dataset, options: IterableRunOptions, shuffles: boolean): IterableRun<B> | null {
+export function iterableRun<B extends Batch>(dataset: Dataset, options: IterableRunOptions, orderSeed: number | null): IterableRun<B> | null {
   if (!(dataset instanceof IterableDataset)) return null;
-  if (shuffles)
+  if (orderSeed !== null && dataset.shuffleBuffer === null)
     throw new ArgumentError(
       'shuffle',
-      'a dataset built from an iterable cannot be shuffled by the run (its items are not known in advance): shuffle in the source, or pass shuffle: false (a negative integer still seeds the run)',
+      'a dataset built from an iterable is shuffled through a buffer of items: give it one (new IterableDataset(source, { shuffleBuffer: 1000 })), shuffle in the source, or pass shuffle: false (a negative integer still seeds the run)',
     );
   if (options.checkpoint)
     throw new NoIndexError('checkpoint', 'a checkpoint records a position in the index, and resuming would have to read the source again from its start');
@@ -53,8 +53,9 @@ export function iterableRun<B extends Batch>(dataset: Dataset, options: Iterable
     );
   dataset.checkEpochs(options.nEpochs);
   const { batchSize, nEpochs, nIters, dropLast } = options;
+  const shuffle = orderSeed === null ? null : { bufferSize: dataset.shuffleBuffer!, seed: orderSeed };
   return {
     total: nIters,
-    batches: () => (dataset as IterableDataset<B>).batches({ batchSize, nEpochs, nIters, dropLast }),
+    batches: () => (dataset as IterableDataset<B>).batches({ batchSize, nEpochs, nIters, dropLast, shuffle }),
   };
 }

@@ -39,7 +39,7 @@ export async function* runBatches<B extends Batch>(
   // a finished run's checkpoint resumes to nothing either
   if (options.nEpochs === 0 || options.nIters === 0 || checkpoint?.finished) return;
   // a dataset built from an iterable: what it cannot do is refused here, before any work; its number of batches is unknown
-  const fromIterable = iterableRun<B>(dataset, options, seeds.order !== null);
+  const fromIterable = iterableRun<B>(dataset, options, seeds.order);
   const run: RunState = fromIterable ? { ...given, total: fromIterable.total } : given;
   const total = run.total;
   const { stages, rebatches } = splitStages(host.records);
