@@ -141,6 +141,7 @@ export {
   type IterationField,
 } from './expr/index.js';
 export type { PipelinePreset } from './expr/context.js';
+export type { CvExpression, CvPartExpression, CrossValidated, CvPart } from './expr/cv-expression.js';
 
 // Engines: targets, custom engines, worker settings, functions and errors that cross to workers
 export { closeEngines, registerEngine, type EngineFactory, type RegisterEngineOptions } from './engines/registry.js';

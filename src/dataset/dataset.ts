@@ -15,6 +15,8 @@ import type { SplitShares } from './calc-split.js';
 import type { ShuffleOption } from './shuffle.js';
 import type { IndexSlice as Slice } from '../util/slice.js';
 import type { TableDatasetOptions } from './table-dataset.js';
+import { CvExpression } from '../expr/cv-expression.js';
+import type { NamedExpression } from '../expr/named-expression.js';
 
 declare module '../batch/dataset-link.js' {
   /** `batch.dataset` and `batch.asDataset()` are typed as `Dataset`. */
@@ -383,6 +385,15 @@ export class Dataset<B extends Batch = Batch, C extends BatchConstructor<B> = Ba
     if (!Number.isInteger(i) || i < 0 || i >= this.#cv.length)
       throw new ArgumentError('i', `expected a fold number from 0 to ${this.#cv.length - 1}, got ${i}`);
     return this.#cv[i]!;
+  }
+
+  /**
+   * A named expression giving cross-validation fold `fold` (a number, or an expression such as `C('fold')`
+   * worked out when evaluated): `dataset.p.withDataset(ds.CV(C('fold')).train)` runs on the train part of
+   * the fold the config names at every run. BatchFlow's `ds.CV(expr)`.
+   */
+  CV(fold: number | NamedExpression<number>): CvExpression<this> {
+    return new CvExpression<this>(this, fold);
   }
 
   // ---- batch generation --------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import type { ItemFunction } from '../engines/item-task.js';
 import { isPipeline, withActionMethods } from './action-proxy.js';
 import type { EvaluableArguments, PipelineApplyParallelOptions } from './action-types.js';
 import { PipelineError } from './errors.js';
-import { Config, isNamedExpression } from './expressions.js';
+import { Config, isNamedExpression, type NamedExpression } from './expressions.js';
 import { checkJoinFollower, joinRecord, mergeRecord } from './join-records.js';
 import type { JoinedActions, JoinedBatches, JoinSource, MergeOptions } from './join-types.js';
 import { withModifier } from './modifiers.js';
@@ -105,8 +105,13 @@ export class PipelineCore<B extends Batch = Batch> {
     return this.state.config;
   }
 
-  /** A copy running on `dataset` (a Dataset, or a named expression evaluated when a run starts). */
-  withDataset<D extends Batch>(dataset: Dataset<D> | unknown): Pipeline<D> {
+  /**
+   * A copy running on `dataset` (a Dataset, or a named expression evaluated when a run starts, such as
+   * `ds.CV(C('fold')).train`); the batch class comes from a Dataset or a typed expression of one.
+   */
+  withDataset<D extends Batch>(dataset: Dataset<D> | NamedExpression<Dataset<D>>): Pipeline<D>;
+  withDataset<D extends Batch = Batch>(dataset: unknown): Pipeline<D>;
+  withDataset<D extends Batch>(dataset: unknown): Pipeline<D> {
     return new PipelineCore<D>({ ...this.state, dataset }) as Pipeline<D>;
   }
 
