@@ -6,6 +6,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
+import ndarray from 'ndarray';
 import { DatasetIndex, ImagesBatch, type NDArray } from '../../src/index.js';
 import { itemOf, maxDifference } from './reference.js';
 
@@ -68,5 +69,27 @@ describe('kernels on an RGBA image (four channels) equal Pillow band by band', (
     const batch = await loadPng('chain/rgba-input.png');
     await batch.actions.rotate({ angle: -7.5, resample: 'nearest' });
     await expectPillow(batch, 'chain/rgba-rotate-nearest-minus-7.5.png');
+  });
+});
+
+describe("flip 'lr' mirrors every row on each of its paths", () => {
+  // RGB uint8 rows of a multiple of 4 pixels at 4-byte aligned offsets move 32-bit words; the others move bytes
+  test.each([
+    ['224 wide', 2, 6, 224, 3, 0],
+    ['odd width', 3, 5, 7, 3, 0],
+    ['a multiple of 4 wide, the data at an unaligned offset', 3, 3, 4, 3, 1],
+    ['RGBA', 2, 4, 6, 4, 0],
+  ])('%s', async (_name, count, rows, columns, channels, offset) => {
+    const size = rows * columns * channels;
+    const data = Uint8Array.from({ length: offset + count * size }, (_, k) => (k * 37 + (k >> 3)) % 256);
+    const stride = [size, columns * channels, channels, 1];
+    const batch = ImagesBatch.fromData(null, { images: ndarray(data, [count, rows, columns, channels], stride, offset) });
+    await batch.actions.flip({ mode: 'lr' });
+    const out = batch.images as NDArray;
+    expect(out.shape).toEqual([count, rows, columns, channels]);
+    for (let i = 0; i < count; i++)
+      for (let y = 0; y < rows; y++)
+        for (let x = 0; x < columns; x++)
+          for (let c = 0; c < channels; c++) expect(out.get(i, y, x, c)).toBe(data[offset + i * size + (y * columns + (columns - 1 - x)) * channels + c]);
   });
 });

@@ -5,7 +5,7 @@
  * clamped, output truncated to uint8). Pixels mapped from outside the image get `fill`.
  * @module
  */
-import { blankLike, type Pixels } from './pixels.js';
+import { blankLike, type PixelData, type Pixels } from './pixels.js';
 
 /** Options of {@link rotatePixels}. */
 export interface RotateSettings {
@@ -40,6 +40,12 @@ function fillOutside(out: Pixels, fill: readonly number[]): void {
   for (let k = 0; k < out.data.length; k++) out.data[k] = fill[k % out.channels]!;
 }
 
+function copyRgb(data: PixelData, from: number, target: PixelData, to: number): void {
+  target[to] = data[from]!;
+  target[to + 1] = data[from + 1]!;
+  target[to + 2] = data[from + 2]!;
+}
+
 /**
  * Pillow's `affine_fixed` nearest loop with 16.16 source coordinates stepped per pixel. The
  * coordinates are linear in x, so the pixels that land inside the image form one run per row: it is
@@ -53,6 +59,10 @@ function nearestFixed(image: Pixels, out: Pixels, [a0, a1, a2, a3, a4, a5]: Matr
   const limitY = height * 65536;
   // the values stay within ±2^31 (checked by the caller): >> 16 is Pillow's floor
   const inside = (xx: number, yy: number): boolean => xx >= 0 && xx < limitX && yy >= 0 && yy < limitY;
+  const words = channels === 3 && image.dtype === 'uint8';
+  const sourceView = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const targetView = new DataView(target.buffer, target.byteOffset, target.byteLength);
+  const lastWord = data.length - 4;
   for (let y = 0, rowX = a2, rowY = a5; y < out.height; y++, rowX += a1, rowY += a4) {
     let first = 0;
     while (first < outWidth && !inside(rowX + first * a0, rowY + first * a3)) first++;
@@ -61,13 +71,17 @@ function nearestFixed(image: Pixels, out: Pixels, [a0, a1, a2, a3, a4, a5]: Matr
     let xx = rowX + first * a0;
     let yy = rowY + first * a3;
     let to = (y * outWidth + first) * channels;
-    if (channels === 3)
-      for (let x = first; x <= last; x++, xx += a0, yy += a3, to += 3) {
+    if (words) {
+      // a pixel moves as one 32-bit word; its 4th byte is overwritten by the next pixel (the last one
+      // of the run, and a pixel whose word would pass the end of the data, move byte by byte)
+      for (let x = first; x < last; x++, xx += a0, yy += a3, to += 3) {
         const from = ((yy >> 16) * width + (xx >> 16)) * 3;
-        target[to] = data[from]!;
-        target[to + 1] = data[from + 1]!;
-        target[to + 2] = data[from + 2]!;
+        if (from <= lastWord) targetView.setUint32(to, sourceView.getUint32(from, true), true);
+        else copyRgb(data, from, target, to);
       }
+      if (last >= first) copyRgb(data, ((yy >> 16) * width + (xx >> 16)) * 3, target, to);
+    } else if (channels === 3)
+      for (let x = first; x <= last; x++, xx += a0, yy += a3, to += 3) copyRgb(data, ((yy >> 16) * width + (xx >> 16)) * 3, target, to);
     else
       for (let x = first; x <= last; x++, xx += a0, yy += a3, to += channels) {
         const from = ((yy >> 16) * width + (xx >> 16)) * channels;

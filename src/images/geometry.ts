@@ -8,32 +8,59 @@
 import { ArgumentError } from '../errors.js';
 import { blankLike, copyPixels, type Pixels } from './pixels.js';
 
+const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * Mirrors RGB uint8 rows whose length is a multiple of 4 pixels, four pixels (three 32-bit words) at
+ * a time: the words of pixels p0..p3 become those of p3..p0.
+ */
+function mirrorRgbWords(data: Uint8Array, out: Uint8Array, height: number, width: number): void {
+  const source = new Uint32Array(data.buffer, data.byteOffset, data.length >> 2);
+  const target = new Uint32Array(out.buffer, out.byteOffset, out.length >> 2);
+  const rowWords = (width * 3) >> 2;
+  for (let rowStart = 0; rowStart < height * rowWords; rowStart += rowWords) {
+    const rowEnd = rowStart + rowWords;
+    for (let to = rowStart, from = rowEnd - 3; to < rowEnd; to += 3, from -= 3) {
+      // bytes, low to high — in: r0 g0 b0 r1 | g1 b1 r2 g2 | b2 r3 g3 b3; out: r3 g3 b3 r2 | g2 b2 r1 g1 | b1 r0 g0 b0
+      const a = source[from]!;
+      const b = source[from + 1]!;
+      const c = source[from + 2]!;
+      target[to] = (c >>> 8) | ((b & 0xff0000) << 8);
+      target[to + 1] = (b >>> 24) | ((c & 0xff) << 8) | ((a >>> 24) << 16) | ((b & 0xff) << 24);
+      target[to + 2] = ((b >>> 8) & 0xff) | ((a & 0xffffff) << 8);
+    }
+  }
+}
+
 /** Mirrors an image left/right (`'lr'`) or upside down (`'ud'`). */
 export function flipPixels(image: Pixels, mode: 'lr' | 'ud'): Pixels {
   if (mode !== 'lr' && mode !== 'ud') throw new ArgumentError('mode', `expected 'lr' or 'ud', got ${JSON.stringify(mode)}`);
   const { height, width, channels, data } = image;
   const out = blankLike(image, height, width);
   const row = width * channels;
-  for (let y = 0; y < height; y++) {
-    if (mode === 'ud') {
-      out.data.set(data.subarray((height - 1 - y) * row, (height - y) * row), y * row);
-      continue;
-    }
-    const base = y * row;
-    const target = out.data;
+  if (mode === 'ud') {
+    for (let y = 0; y < height; y++) out.data.set(data.subarray((height - 1 - y) * row, (height - y) * row), y * row);
+    return out;
+  }
+  const target = out.data;
+  if (channels === 3 && image.dtype === 'uint8' && width % 4 === 0 && data.byteOffset % 4 === 0 && littleEndian) {
+    mirrorRgbWords(data as Uint8Array, target as Uint8Array, height, width);
+    return out;
+  }
+  for (let base = 0; base < height * row; base += row) {
+    const end = base + row;
     if (channels === 3) {
-      for (let to = base, from = base + row - 3; to < base + row; to += 3, from -= 3) {
-        target[to] = data[from]!;
-        target[to + 1] = data[from + 1]!;
-        target[to + 2] = data[from + 2]!;
+      for (let to = base, from = end - 3; to < end; to += 3, from -= 3) {
+        const r = data[from]!;
+        const g = data[from + 1]!;
+        const b = data[from + 2]!;
+        target[to] = r;
+        target[to + 1] = g;
+        target[to + 2] = b;
       }
       continue;
     }
-    for (let x = 0; x < width; x++) {
-      const from = base + (width - 1 - x) * channels;
-      const to = base + x * channels;
-      for (let c = 0; c < channels; c++) target[to + c] = data[from + c]!;
-    }
+    for (let to = base, from = end - channels; to < end; to += channels, from -= channels) for (let c = 0; c < channels; c++) target[to + c] = data[from + c]!;
   }
   return out;
 }

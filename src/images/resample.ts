@@ -108,6 +108,19 @@ function nearest(image: Pixels, rows: number, columns: number): Pixels {
   return out;
 }
 
+let scratch = new Uint8Array(0);
+
+/**
+ * The uint8 image between the two passes, in a buffer reused from call to call (the horizontal pass
+ * writes every value and the vertical pass reads it at once); other dtypes get a new image.
+ */
+function intermediate(like: Pixels, height: number, width: number): Pixels {
+  if (like.dtype !== 'uint8') return blankLike(like, height, width);
+  const size = height * width * like.channels;
+  if (scratch.length < size) scratch = new Uint8Array(size);
+  return { data: scratch.subarray(0, size), height, width, channels: like.channels, flat: like.flat, dtype: 'uint8' };
+}
+
 /** `image` resized to `rows`×`columns` with `resample` (Pillow's `Image.resize`). */
 export function resizePixels(image: Pixels, [rows, columns]: readonly [number, number], resample: Resample): Pixels {
   if (rows === image.height && columns === image.width) return { ...image, data: image.data.slice() };
@@ -119,7 +132,7 @@ export function resizePixels(image: Pixels, [rows, columns]: readonly [number, n
   if (columns !== image.width) {
     const first = vertical.start[0]!;
     const last = vertical.start[rows - 1]! + vertical.length[rows - 1]!;
-    const temp = blankLike(image, rows !== image.height ? last - first : image.height, columns);
+    const temp = rows !== image.height ? intermediate(image, last - first, columns) : blankLike(image, image.height, columns);
     horizontalPass(image, temp, horizontal, rows !== image.height ? first : 0);
     if (rows !== image.height) for (let i = 0; i < rows; i++) vertical.start[i] = vertical.start[i]! - first;
     current = temp;
