@@ -3,6 +3,9 @@
  * seeds and prefetch.
  */
 import { describe, expect, jest, test } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ArgumentError, B, Dataset, V } from '../../src/index.js';
 import { ImagesBatch, imagesData, toList } from './fixtures/batches.js';
 
@@ -93,6 +96,30 @@ describe('take', () => {
       [4, 5],
       [6, 7],
     ]);
+  });
+
+  test('after a rebatch it counts the re-cut batches', async () => {
+    const sizes: number[] = [];
+    for await (const batch of dataset(40).p.rebatch(8).take(2).genBatch({ batchSize: 3, nEpochs: 1 })) sizes.push(batch.size);
+    expect(sizes).toEqual([8, 8]);
+  });
+
+  test('a resumed run counts from its checkpoint: take(n) counts over the whole run', async () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'bf-take-spec-'));
+    try {
+      const file = path.join(folder, 'run.json');
+      const p = dataset(20).p.take(7);
+      let consumed = 0;
+      for await (const _batch of p.genBatch({ batchSize: 2, nEpochs: 1, checkpoint: { path: file, every: 3 } })) if (++consumed === 4) break;
+      expect(await idsOf(dataset(20).p.take(7).genBatch({ batchSize: 2, nEpochs: 1, resume: file }))).toEqual([
+        [6, 7],
+        [8, 9],
+        [10, 11],
+        [12, 13],
+      ]);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   test('take(0) gives no batch', async () => {
