@@ -387,11 +387,7 @@ export class Dataset<B extends Batch = Batch, C extends BatchConstructor<B> = Ba
     return this.#cv[i]!;
   }
 
-  /**
-   * A named expression giving cross-validation fold `fold` (a number, or an expression such as `C('fold')`
-   * worked out when evaluated): `dataset.p.withDataset(ds.CV(C('fold')).train)` runs on the train part of
-   * the fold the config names at every run. BatchFlow's `ds.CV(expr)`.
-   */
+  /** An expression giving fold `fold` (may be `C('fold')`): `p.withDataset(ds.CV(C('fold')).train)` follows the config. */
   CV(fold: number | NamedExpression<number>): CvExpression<this> {
     return new CvExpression<this>(this, fold);
   }

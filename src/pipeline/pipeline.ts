@@ -30,6 +30,7 @@ import { PipelineRuns, type RunTime } from './pipeline-runs.js';
 import { formatProfileTable, type ProfileInfo } from './profile/profile-info.js';
 import { profileHtml } from './profile/profile-chart.js';
 import { writeFileAtomic } from '../io/files.js';
+import { checkBatchCount } from './handlers/skip-take.js';
 import { describeRecord, type FilterPredicate, type MergeFunction, type PipelineRecord } from './records.js';
 import type { RunOptionsInput } from './run-options.js';
 import type { ResumeOptions } from './checkpoint/options.js';
@@ -105,10 +106,7 @@ export class PipelineCore<B extends Batch = Batch> {
     return this.state.config;
   }
 
-  /**
-   * A copy running on `dataset` (a Dataset, or a named expression evaluated when a run starts, such as
-   * `ds.CV(C('fold')).train`); the batch class comes from a Dataset or a typed expression of one.
-   */
+  /** A copy running on `dataset` (a Dataset, or a named expression evaluated when a run starts: `ds.CV(C('fold')).train`). */
   withDataset<D extends Batch>(dataset: Dataset<D> | NamedExpression<Dataset<D>>): Pipeline<D>;
   withDataset<D extends Batch = Batch>(dataset: unknown): Pipeline<D>;
   withDataset<D extends Batch>(dataset: unknown): Pipeline<D> {
@@ -204,7 +202,7 @@ export class PipelineCore<B extends Batch = Batch> {
    * batch k keeps its number, seed and values, so the batches after them are those of a run without skip.
    */
   skip(count: number): Pipeline<B> {
-    return this.append({ kind: 'skip', count: checkCount('count', count) });
+    return this.append({ kind: 'skip', count: checkBatchCount('count', count) });
   }
 
   /**
@@ -212,7 +210,7 @@ export class PipelineCore<B extends Batch = Batch> {
    * as `StopPipeline` would; recorded first in its stage, the batches after them are not even made.
    */
   take(count: number): Pipeline<B> {
-    return this.append({ kind: 'take', count: checkCount('count', count) });
+    return this.append({ kind: 'take', count: checkBatchCount('count', count) });
   }
 
   /**
@@ -361,21 +359,15 @@ export class PipelineCore<B extends Batch = Batch> {
   }
 
   /**
-   * Resumes the run whose checkpoint is `checkpoint` (a file written by `run({ checkpoint })`, or
-   * `{ path, ifMissing }`) and resolves to this pipeline once every remaining batch went through: the same
-   * as `run({ ...options, resume: checkpoint })`. `options` are the run's options (the checkpoint checks that
-   * the order options match).
+   * Resumes the run of `checkpoint` (a file of `run({ checkpoint })`, or `{ path, ifMissing }`) with the run's
+   * `options`: `run({ ...options, resume: checkpoint })`.
    * @throws CheckpointError for a missing (unless `ifMissing: 'start'`), corrupt or mismatching checkpoint.
    */
   resume(checkpoint: ResumeOptions, options: Omit<RunOptionsInput, 'resume'> = {}): Promise<this> {
     return this.run({ ...options, resume: checkpoint, lazy: false });
   }
 
-  /**
-   * When the last run started and how long it took (`{ startedAt, elapsedMs }`), set once the run was used
-   * up (`run` resolved, or a `genBatch` / `nextBatch` sequence came to its end); null before that, while a run
-   * goes on, and after a run that was left early.
-   */
+  /** `{ startedAt, elapsedMs }` of the last run once used up (also genBatch / nextBatch); null before, during, or if left early. */
   get runTime(): RunTime | null {
     return this.runs.runTime;
   }
@@ -450,13 +442,6 @@ export class PipelineCore<B extends Batch = Batch> {
   toString(): string {
     return this.state.records.map((record, i) => `#${i} ${describeRecord(record)}`).join('\n');
   }
-}
-
-/** `value` when it is a non-negative integer (a batch count), else an ArgumentError naming `argument`. */
-function checkCount(argument: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
-    throw new ArgumentError(argument, `expected a non-negative integer number of batches, got ${String(value)}`);
-  return value;
 }
 
 /** The constructor of {@link Pipeline}: `new Pipeline<ImagesBatch>({ dataset, config })`. */

@@ -5,6 +5,7 @@
  * stop anyway.
  * @module
  */
+import { ArgumentError } from '../../errors.js';
 import { PipelineError, StopPipeline } from '../errors.js';
 import type { EvalContext } from '../expressions.js';
 import type { PipelineRecord } from '../records.js';
@@ -45,4 +46,11 @@ export async function* takeStream<T>(input: AsyncIterable<T>, limit: number): As
     yield value;
     if (++count >= limit) return;
   }
+}
+
+/** `value` when it is a non-negative integer (a batch count), else an ArgumentError naming `argument`. */
+export function checkBatchCount(argument: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+    throw new ArgumentError(argument, `expected a non-negative integer number of batches, got ${String(value)}`);
+  return value;
 }
