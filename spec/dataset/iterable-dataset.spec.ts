@@ -297,7 +297,8 @@ describe('IterableDataset: what needs an index', () => {
   });
 
   test.each([
-    ['createBatch', () => ds.createBatch()],
+    ['createBatch', () => ds.createBatch([0, 1], { pos: true })],
+    ['createBatch', () => ds.createBatch({ start: 0, stop: 2 })],
     ['createSubset', () => ds.createSubset([0])],
     ['copy', () => ds.copy()],
     ['split', () => ds.split(0.5)],
@@ -307,6 +308,14 @@ describe('IterableDataset: what needs an index', () => {
   ])('%s is a NoIndexError that says why', (operation, call) => {
     expect(call).toThrow(NoIndexError);
     expect(call).toThrow(new RegExp(`^${operation}: not available on a dataset built from an iterable`));
+  });
+
+  test('createBatch(ids) is a batch of those ids without data (the items are known only to the source)', () => {
+    const batch = ds.createBatch([3, 4], { tag: 'x' });
+    expect(batch).toBeInstanceOf(SensorBatch);
+    expect(batch.indices).toEqual([3, 4]);
+    expect(batch.values).toBeNull();
+    expect(batch.getAttrs()).toEqual({ tag: 'x' });
   });
 
   test('a source that is neither a function nor an iterable, an unknown kind and a function that returns no iterable are ArgumentErrors', async () => {

@@ -9,7 +9,9 @@ import type { Batch } from '../batch/batch.js';
 import type { DeclaredComponents } from '../batch/source.js';
 import { ArgumentError } from '../errors.js';
 import type { BatchConstructor } from './batch-constructor.js';
-import { Dataset, type DatasetOptions } from './dataset.js';
+import { Dataset, type DatasetBatchOptions, type DatasetOptions } from './dataset.js';
+import { DatasetIndex, type IndexSource } from './dataset-index.js';
+import { isSlice, type IndexSlice } from '../util/slice.js';
 import { NoIndex, noBatchByIds } from './no-index.js';
 import { IterableSourceError, NoIndexError } from './iterable-errors.js';
 import { assembleItems, ItemChecker, type ItemRecord } from './iterable-items.js';
@@ -91,10 +93,11 @@ function count(name: string, value: unknown): number | null {
 
 /**
  * A dataset built from a generator, an iterable or an async iterable. Its length is unknown
- * (`length` is NaN) and it has no ids until items arrive, so what needs an index — `createBatch(ids)`,
- * subsets, splits, cross-validation, the synchronous `genBatch`/`nextBatch`, checkpoints, batches on
- * workers — is a {@link NoIndexError}; a shuffled run needs a `shuffleBuffer`. Pipelines run on it as
- * on any dataset (`ds.p.action().run({ batchSize })`), pulling items only as batches are needed.
+ * (`length` is NaN) and it has no ids until items arrive, so what needs an index — positions, subsets,
+ * splits, cross-validation, the synchronous `genBatch`/`nextBatch`, checkpoints — is a
+ * {@link NoIndexError}, `createBatch(ids)` gives a batch without data, and a shuffled run needs a
+ * `shuffleBuffer`. Pipelines run on it as on any dataset (`ds.p.action().run({ batchSize })`, batches
+ * on workers too), pulling items only as batches are needed.
  *
  * ```ts
  * function* readings() { for (let k = 0; k < 100; k++) yield { values: new Float32Array(8).fill(k), labels: k % 2 }; }
@@ -259,9 +262,17 @@ export class IterableDataset<B extends Batch = Batch, C extends BatchConstructor
     if (pending.length > 0 && !done()) yield assembleItems<B>(batchClass, pending, checker.names, nextId - pending.length);
   }
 
-  /** @throws NoIndexError: a batch by ids needs an index. */
-  override createBatch(): never {
-    throw new NoIndexError('createBatch', noBatchByIds);
+  /**
+   * A batch of class `batchClass` with ids `ids` and **no data**: the items are known only to the
+   * source (batch workers create batches this way and fill them with the data sent along). Other
+   * options become batch attributes.
+   * @throws NoIndexError with `pos: true` or a slice: positions need an index.
+   */
+  override createBatch(ids: IndexSource | IndexSlice, options: DatasetBatchOptions = {}): B {
+    const { pos = false, ...attributes } = options;
+    if (pos || isSlice(ids)) throw new NoIndexError('createBatch', noBatchByIds);
+    const index = ids instanceof DatasetIndex ? ids : new DatasetIndex(ids as IndexSource);
+    return new this.batchClass(index, { ...attributes, dataset: this as unknown as Dataset });
   }
 
   /** @throws NoIndexError: a copy would share the one source. */

@@ -1,7 +1,6 @@
 /**
  * How a pipeline run takes its batches from an {@link IterableDataset}: everything the source cannot
- * do (checkpoints, batches on workers, a second epoch of a one-shot source, a shuffle without a
- * shuffle buffer) is refused here, before any work, and the run's batches come from `dataset.batches(...)`.
+ * do (checkpoints, a second epoch of a one-shot source, a shuffle without a shuffle buffer) is refused here, before any work, and the run's batches come from `dataset.batches(...)`.
  * @module
  */
 import type { Batch } from '../batch/batch.js';
@@ -16,8 +15,6 @@ export interface IterableRunOptions {
   readonly nEpochs: number | null;
   readonly nIters: number | null;
   readonly dropLast: boolean;
-  /** The canonical engine name that produces batches ('for': the calling thread; 'auto' stays there). */
-  readonly target: string;
   readonly checkpoint: unknown;
   readonly resume: unknown;
 }
@@ -46,11 +43,6 @@ export function iterableRun<B extends Batch>(dataset: Dataset, options: Iterable
     throw new NoIndexError('checkpoint', 'a checkpoint records a position in the index, and resuming would have to read the source again from its start');
   if (options.resume)
     throw new NoIndexError('resume', 'a checkpoint records a position in the index, and resuming would have to read the source again from its start');
-  if (options.target !== 'for' && options.target !== 'auto')
-    throw new NoIndexError(
-      `target '${options.target}'`,
-      "batch workers rebuild each batch from its ids; run with target 'for' (item actions can still use target 'threads' or 'mpc')",
-    );
   dataset.checkEpochs(options.nEpochs);
   const { batchSize, nEpochs, nIters, dropLast } = options;
   const shuffle = orderSeed === null ? null : { bufferSize: dataset.shuffleBuffer!, seed: orderSeed };

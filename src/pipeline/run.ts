@@ -47,7 +47,7 @@ export async function* runBatches<B extends Batch>(
   const onCaller = options.target === 'for' || options.target === 'auto';
   const workers = onCaller ? null : await planWorkers(host, stages[0]!, options.target, options.nWorkers);
   // target 'auto': the first batch decides (a pipeline that cannot run on workers stays here, without an error)
-  const auto = options.target === 'auto' && !fromIterable ? await planAuto(host, stages[0]!, run) : null;
+  const auto = options.target === 'auto' ? await planAuto(host, stages[0]!, run) : null;
   const progress = await createProgress(options.bar, {
     total,
     datasetSize: fromIterable ? Infinity : dataset.length,
