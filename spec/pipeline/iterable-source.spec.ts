@@ -245,6 +245,28 @@ describe("errors of the user's source end the run", () => {
     expect(error).toMatchObject({ item: 3, component: 'labels' });
   });
 
+  test.each([0, 2])("an error in an action (prefetch %i) ends the run and the async source's return() is called", async (prefetch) => {
+    let closed = 0;
+    let pulled = 0;
+    async function* readings(): AsyncGenerator<Reading> {
+      try {
+        for (let k = 0; k < 100; k++) {
+          pulled++;
+          yield reading(k);
+        }
+      } finally {
+        closed++;
+      }
+    }
+    const failAt = (batch: Batch): void => {
+      if (Number(batch.indices[0]) === 8) throw new RangeError('bad batch');
+    };
+    const run = new IterableDataset(readings, { batchClass: SensorBatch }).p.call(failAt, B()).run({ batchSize: 4, prefetch });
+    await expect(run).rejects.toThrow('bad batch');
+    expect(closed).toBe(1);
+    expect(pulled).toBeLessThan(100);
+  });
+
   test("StopPipeline in an action stops the run and the source's return() is called", async () => {
     const source = counted(100);
     const stop = (batch: Batch): void => {
