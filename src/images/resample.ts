@@ -121,24 +121,46 @@ function intermediate(like: Pixels, height: number, width: number): Pixels {
   return { data: scratch.subarray(0, size), height, width, channels: like.channels, flat: like.flat, dtype: 'uint8' };
 }
 
+const windowCache = new Map<string, Windows>();
+
+/**
+ * The windows of one axis, computed once per (filter, sizes) and kept (a few dozen at most): a batch
+ * of same-sized images reuses them. `shifted` windows start at 0 (for the intermediate image, which
+ * holds only the rows the vertical pass reads).
+ */
+function windows(inSize: number, outSize: number, resample: Exclude<Resample, 'nearest'>, shifted: boolean): Windows {
+  const key = `${resample} ${inSize} ${outSize} ${shifted}`;
+  let found = windowCache.get(key);
+  if (found === undefined) {
+    found = coefficients(inSize, outSize, filters[resample]);
+    if (shifted) {
+      const first = found.start[0]!;
+      found = { ...found, start: found.start.map((start) => start - first) };
+    }
+    if (windowCache.size >= 32) windowCache.clear();
+    windowCache.set(key, found);
+  }
+  return found;
+}
+
 /** `image` resized to `rows`×`columns` with `resample` (Pillow's `Image.resize`). */
 export function resizePixels(image: Pixels, [rows, columns]: readonly [number, number], resample: Resample): Pixels {
   if (rows === image.height && columns === image.width) return { ...image, data: image.data.slice() };
   if (resample === 'nearest') return nearest(image, rows, columns);
-  const filter = filters[resample];
-  const horizontal = coefficients(image.width, columns, filter);
-  const vertical = coefficients(image.height, rows, filter);
+  if (columns !== image.width && rows === image.height) {
+    const out = blankLike(image, rows, columns);
+    horizontalPass(image, out, windows(image.width, columns, resample, false), 0);
+    return out;
+  }
   let current = image;
   if (columns !== image.width) {
+    const vertical = windows(image.height, rows, resample, false);
     const first = vertical.start[0]!;
     const last = vertical.start[rows - 1]! + vertical.length[rows - 1]!;
-    const temp = rows !== image.height ? intermediate(image, last - first, columns) : blankLike(image, image.height, columns);
-    horizontalPass(image, temp, horizontal, rows !== image.height ? first : 0);
-    if (rows !== image.height) for (let i = 0; i < rows; i++) vertical.start[i] = vertical.start[i]! - first;
-    current = temp;
+    current = intermediate(image, last - first, columns);
+    horizontalPass(image, current, windows(image.width, columns, resample, false), first);
   }
-  if (rows === image.height) return current;
   const out = blankLike(image, rows, columns);
-  verticalPass(current, out, vertical);
+  verticalPass(current, out, windows(image.height, rows, resample, current !== image));
   return out;
 }
