@@ -109,6 +109,23 @@ describe('IterableDataset: items become batches as they arrive', () => {
     expect(data.name).toEqual(['a', 'b', 'c']);
   });
 
+  test('class instances are items too (their own properties); arrays and batches are not', async () => {
+    class Sample {
+      constructor(
+        readonly values: Float32Array,
+        readonly labels: number,
+      ) {}
+    }
+    const batches = await collect(
+      new IterableDataset([new Sample(new Float32Array(3), 1), new Sample(new Float32Array(3), 2)], { batchClass: SensorBatch }).batches({ batchSize: 2 }),
+    );
+    expect(labelsOf(batches[0]!)).toEqual([1, 2]);
+    const refused = (value: object): Promise<unknown> =>
+      collect(new IterableDataset([value], { batchClass: SensorBatch }).batches({ batchSize: 1 })).catch((error: unknown) => error);
+    expect(await refused([new Float32Array(3), 1])).toBeInstanceOf(SourceItemError);
+    expect(String(await refused(new SensorBatch([0])))).toMatch(/item 0 of the source: expected a record of component values/);
+  });
+
   test("kind 'batches': records of component arrays and Batch instances are cut into batches of batchSize", async () => {
     const chunk = (from: number, n: number): { values: NDArray; labels: number[] } => ({
       values: ndarray(

@@ -24,10 +24,13 @@ function kindOf(value: unknown): ValueKind {
   return 'other';
 }
 
+/** The component values of a record, a Map or any other object (its own enumerable properties); null for arrays, batches and non-objects. */
 function entriesOf(value: unknown): [string, unknown][] | null {
   if (value instanceof Map) return [...(value as Map<unknown, unknown>).entries()].filter((entry): entry is [string, unknown] => typeof entry[0] === 'string');
   if (isRecordSource(value)) return Object.entries(value);
-  return null;
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || ArrayBuffer.isView(value) || isNdArray(value) || value instanceof Batch)
+    return null;
+  return Object.entries(value);
 }
 
 /**
