@@ -68,16 +68,21 @@ describe('large batches on workers', () => {
     expect(got.shmFiles.every((files) => files.length === 0)).toBe(true);
   });
 
-  test("on 'threads' keep their own data when a worker changed a column in place, however many batches are held", async () => {
-    const pixels = async (options: RunOptions): Promise<number[][]> => {
-      const held: Batch[] = [];
-      // every batch is held until the run ends, so a buffer reused for a later batch would show
-      for await (const batch of largeInPlace.genBatch({ batchSize: 8, shuffle: 3, ...options })) held.push(batch);
-      return held.map((batch) => Array.from((batch.data as { images: NDArray }).images.data as Float32Array));
-    };
-    const expected = await pixels({});
-    for (const prefetch of [0, 3]) expect(await pixels({ target: 'threads', nWorkers: 2, prefetch })).toEqual(expected);
-  });
+  // batches of 8 (32 KiB of images) travel as moved buffers; batches of 32 (128 KiB) are gathered from the
+  // dataset straight into reused shared slots, which later batches take again
+  test.each([8, 32])(
+    "on 'threads' keep their own data when a worker changed a column in place, however many batches are held (batch %i)",
+    async (batchSize) => {
+      const pixels = async (options: RunOptions): Promise<number[][]> => {
+        const held: Batch[] = [];
+        // every batch is held until the run ends, so a buffer reused for a later batch would show
+        for await (const batch of largeInPlace.genBatch({ batchSize, shuffle: 3, nEpochs: 2, ...options })) held.push(batch);
+        return held.map((batch) => Array.from((batch.data as { images: NDArray }).images.data as Float32Array));
+      };
+      const expected = await pixels({});
+      for (const prefetch of [0, 3]) expect(await pixels({ target: 'threads', nWorkers: 2, prefetch })).toEqual(expected);
+    },
+  );
 
   test("on 'mpc' leave no file after a failed run", async () => {
     const workers = await collect(largeBatches, { target: 'mpc', nWorkers: 2 });

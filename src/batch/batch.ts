@@ -36,7 +36,9 @@ import { createLocator } from './locator.js';
 import { lockFor } from './locks.js';
 import { mergeBatches } from './merge.js';
 import { applyFunction, runRecordedAction } from './parallel-dispatch.js';
+import { loadPreloadedInto } from './preload-storage.js';
 import { RandomState } from './random-state.js';
+import type { RowStorage } from '../ndarray/gather-rows.js';
 import { assertPreloadedKeys, type ItemLocator, type PreloadedData } from './source.js';
 import { itemToArray, type ToArrayOptions } from './to-array.js';
 
@@ -325,6 +327,11 @@ export class Batch implements ActionHost, BatchLike, Iterable<unknown> {
   @action
   async doNothing(..._args: unknown[]): Promise<this> {
     return this;
+  }
+
+  /** @internal Loads pending preloaded data with the rows of contiguous typed sources gathered into the arrays `storage` offers. */
+  [loadPreloadedInto](storage: RowStorage): void {
+    this.#store.ensureLoaded(storage);
   }
 
   /** An `init` for one call with no item (loads the data first): `@inbatchParallel({ init: 'runOnce' })`. */

@@ -7,6 +7,7 @@ import { ArgumentError, AssembleError, ComponentError } from '../errors.js';
 import { columnLength, deepCopy, describeKind, isColumn, type Column } from '../ndarray/columns.js';
 import { defineInstanceComponent, hasComponentAccessor } from './component-accessors.js';
 import { cropComponent, cropUnnamed, isTupleSource, matchSourceToNames, type ItemLocator } from './source.js';
+import type { RowStorage } from '../ndarray/gather-rows.js';
 
 /** The batch a store belongs to, as the store sees it. */
 export interface StoreHost {
@@ -60,10 +61,10 @@ export class ComponentStore {
     return this.#unnamed;
   }
 
-  /** Loads the preloaded data if that has not happened yet. */
-  ensureLoaded(): void {
+  /** Loads the preloaded data if that has not happened yet (rows gathered into the arrays `storage` offers, if given). */
+  ensureLoaded(storage?: RowStorage): void {
     if (this.#preloadPending) {
-      this.loadInMemory(this.#preloaded, undefined);
+      this.loadInMemory(this.#preloaded, undefined, storage);
       this.#preloadPending = false;
     }
   }
@@ -184,7 +185,7 @@ export class ComponentStore {
   }
 
   /** Loads in-memory `src` into the components (or `dst`), cropped to the batch's items. */
-  loadInMemory(src: unknown, dst: string | readonly string[] | undefined): void {
+  loadInMemory(src: unknown, dst: string | readonly string[] | undefined, storage?: RowStorage): void {
     const locator = this.#locate();
     const copy = this.copy;
     if (dst === undefined && this.#names === null) {
@@ -210,7 +211,7 @@ export class ComponentStore {
       throw new ArgumentError('dst', `expected a component name or an array of names, got ${describeKind(dst)}`);
     }
     const staged = new Map<string, Column | null>();
-    for (const [name, value] of matched) staged.set(name, this.checkColumn(name, cropComponent(value, locator, { copy, component: name })));
+    for (const [name, value] of matched) staged.set(name, this.checkColumn(name, cropComponent(value, locator, { copy, component: name, storage })));
     if (dst !== undefined) this.addNames([...staged.keys()]);
     for (const [name, column] of staged) this.#columns.set(name, column);
   }

@@ -7,6 +7,7 @@ import { ArgumentError, ComponentError, MissingIdError } from '../errors.js';
 import type { IndexValue } from '../dataset/dataset-index.js';
 import { assembleColumn } from './assemble.js';
 import { columnLength, deepCopy, describeKind, isColumn, takeColumn, type Column } from '../ndarray/columns.js';
+import type { RowStorage } from '../ndarray/gather-rows.js';
 import { isPlainObject } from '../util/plain-object.js';
 
 /** Finds where a batch's items are in a source of a given length. */
@@ -23,6 +24,8 @@ export interface CropOptions {
   readonly copy: boolean;
   /** Name used in error messages. */
   readonly component: string;
+  /** Where rows gathered from contiguous typed storage may go (not used with `copy`). */
+  readonly storage?: RowStorage | undefined;
 }
 
 /** True for a plain object used as a record of per-component sources. */
@@ -75,7 +78,7 @@ export function cropComponent(value: unknown, locator: ItemLocator, options: Cro
   if (value === null || value === undefined) return null;
   let cropped: Column;
   if (isColumn(value)) {
-    cropped = takeColumn(value, locator.positions(columnLength(value)), !options.copy);
+    cropped = takeColumn(value, locator.positions(columnLength(value)), !options.copy, options.copy ? undefined : options.storage);
   } else if (value instanceof Map || isPlainObject(value)) {
     const byId = value instanceof Map ? (id: IndexValue) => value.get(id) : (id: IndexValue) => value[String(id)];
     const hasId = value instanceof Map ? (id: IndexValue) => value.has(id) : (id: IndexValue) => Object.prototype.hasOwnProperty.call(value, String(id));

@@ -7,7 +7,7 @@
  * @module
  */
 import ndarray from 'ndarray';
-import { copyInto, dtypeOf, isNdArray, typedArrayConstructor, type DType, type NDArray, type TypedArray } from '../ndarray/ndarray-utils.js';
+import { copyInto, dtypeOf, isNdArray, typedArrayConstructor, typedArrayDType, type DType, type NDArray, type TypedArray } from '../ndarray/ndarray-utils.js';
 
 /** Smaller packs are left to the allocator (its small blocks are reused without page faults). */
 export const minSlotBytes = 64 * 1024;
@@ -34,6 +34,12 @@ export class SlotLease {
     const slot = reused ?? new SharedArrayBuffer(size);
     this.held.push(slot);
     return new Constructor(slot, 0, length);
+  }
+
+  /** A typed array of `like`'s class and `length` elements in a slot of this lease; null when too small to pool or not a plain typed-array class. */
+  arrayLike(like: TypedArray, length: number): TypedArray | null {
+    const dtype = typedArrayDType(like);
+    return dtype === undefined ? null : this.array(dtype, length);
   }
 
   /** A copy of `column` (a numeric ndarray) in a slot of this lease, or null when too small to pool. */

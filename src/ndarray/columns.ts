@@ -5,7 +5,7 @@
  */
 import { ComponentError } from '../errors.js';
 import { concatNdArrays, copyNdArray, isNdArray, isTypedArray, ndItem, takeNdRows, type NDArray, type TypedArray } from './ndarray-utils.js';
-import { gatherRows } from './gather-rows.js';
+import { gatherRows, type RowStorage } from './gather-rows.js';
 import ops from 'ndarray-ops';
 import ndarray from 'ndarray';
 
@@ -66,9 +66,10 @@ function contiguousRun(positions: ArrayLike<number>): boolean {
 
 /**
  * The entries at `positions`, in that order. With `share` and a contiguous run of positions,
- * ndarrays and typed arrays return a view on the same memory instead of a copy.
+ * ndarrays and typed arrays return a view on the same memory instead of a copy. Gathered rows of
+ * contiguous typed storage go into the array `storage` offers, when it offers one.
  */
-export function takeColumn(column: Column, positions: ArrayLike<number>, share = false): Column {
+export function takeColumn(column: Column, positions: ArrayLike<number>, share = false, storage?: RowStorage): Column {
   const count = columnLength(column);
   if (share && positions.length > 0 && contiguousRun(positions)) {
     const start = positions[0]!;
@@ -78,8 +79,8 @@ export function takeColumn(column: Column, positions: ArrayLike<number>, share =
       if (isTypedArray(column)) return column.subarray(start, end);
     }
   }
-  if (isNdArray(column)) return takeNdRows(column, positions);
-  if (isTypedArray(column)) return gatherRows(column, 0, count, 1, positions);
+  if (isNdArray(column)) return takeNdRows(column, positions, storage);
+  if (isTypedArray(column)) return gatherRows(column, 0, count, 1, positions, storage);
   const out = new Array<unknown>(positions.length);
   for (let k = 0; k < positions.length; k++) {
     const position = positions[k]!;

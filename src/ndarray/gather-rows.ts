@@ -49,8 +49,16 @@ function outOfBounds(position: number, rowCount: number): RangeError {
   return new RangeError(`position ${position} is out of bounds for an array of ${rowCount} items`);
 }
 
-/** A new array of `source`'s type and `length` elements, with its word view (off-heap from the start: no copy when viewed). */
-function allocateLike(source: TypedArray, length: number): { out: TypedArray; words: Words } {
+/**
+ * Where gathered rows may go instead of a new array: given the source's element type (its typed-array
+ * class) and the element count, an array of that class and length, or null for a new array.
+ */
+export type RowStorage = (like: TypedArray, length: number) => TypedArray | null;
+
+/** A new array of `source`'s type and `length` elements (or one `storage` offers), with its word view (off-heap from the start: no copy when viewed). */
+function allocateLike(source: TypedArray, length: number, storage?: RowStorage): { out: TypedArray; words: Words } {
+  const offered = storage?.(source, length) ?? null;
+  if (offered !== null) return { out: offered, words: wordView(offered) };
   const Constructor = source.constructor as { new (length: number): TypedArray; new (buffer: ArrayBuffer): TypedArray };
   if (Constructor === Int32Array || Constructor === Uint8Array) {
     const out = new Constructor(length);
@@ -66,13 +74,20 @@ function allocateLike(source: TypedArray, length: number): { out: TypedArray; wo
 
 /**
  * The rows at `positions` of `source` (rows of `rowSize` elements starting at element `sourceOffset`,
- * `rowCount` rows), one after another in a new array of the same type. Bit for bit: NaN payloads are
- * kept.
+ * `rowCount` rows), one after another in a new array of the same type (or in the one `storage` offers).
+ * Bit for bit: NaN payloads are kept.
  * @throws RangeError for a position outside [0, rowCount).
  */
-export function gatherRows(source: TypedArray, sourceOffset: number, rowCount: number, rowSize: number, positions: ArrayLike<number>): TypedArray {
+export function gatherRows(
+  source: TypedArray,
+  sourceOffset: number,
+  rowCount: number,
+  rowSize: number,
+  positions: ArrayLike<number>,
+  storage?: RowStorage,
+): TypedArray {
   const count = positions.length;
-  const { out, words: to } = allocateLike(source, count * rowSize);
+  const { out, words: to } = allocateLike(source, count * rowSize, storage);
   const from = sourceView(source);
   const scale = from.length / Math.max(source.length, 1);
   const rowWords = rowSize * scale;

@@ -5,7 +5,7 @@
  */
 import ndarray from 'ndarray';
 import ops from 'ndarray-ops';
-import { gatherRows } from './gather-rows.js';
+import { gatherRows, type RowStorage } from './gather-rows.js';
 
 /** A numeric n-dimensional array (scijs `ndarray`); the first axis of a component is the item axis. */
 export type NDArray<D extends ndarray.Data = ndarray.Data<number>> = ndarray.NdArray<D>;
@@ -29,6 +29,12 @@ const constructors: Record<DType, TypedArrayConstructor> = {
   uint32: Uint32Array,
   uint8_clamped: Uint8ClampedArray,
 };
+
+/** The dtype whose storage class is exactly `array`'s class (undefined for another class, such as Node's Buffer). */
+export function typedArrayDType(array: TypedArray): DType | undefined {
+  for (const dtype of Object.keys(constructors) as DType[]) if (array.constructor === constructors[dtype]) return dtype;
+  return undefined;
+}
 
 /** The typed-array constructor for `dtype`; throws a TypeError listing the valid names otherwise. */
 export function typedArrayConstructor(dtype: string): TypedArrayConstructor {
@@ -128,13 +134,13 @@ export function ndItem(array: NDArray, position: number): unknown {
   return array.pick(position);
 }
 
-/** The rows at `positions` (first axis), gathered into a new contiguous array. */
-export function takeNdRows(array: NDArray, positions: ArrayLike<number>): NDArray<TypedArray> {
+/** The rows at `positions` (first axis), gathered into a new contiguous array (or, for contiguous typed storage, one `storage` offers). */
+export function takeNdRows(array: NDArray, positions: ArrayLike<number>, storage?: RowStorage): NDArray<TypedArray> {
   const rowShape = array.shape.slice(1);
   const rowSize = product(rowShape);
   const count = array.shape[0]!;
   if (isContiguous(array) && isTypedArray(array.data))
-    return ndarray(gatherRows(array.data, array.offset, count, rowSize, positions), [positions.length, ...rowShape]);
+    return ndarray(gatherRows(array.data, array.offset, count, rowSize, positions, storage), [positions.length, ...rowShape]);
   const out = new (storageConstructor(array))(positions.length * rowSize);
   for (let k = 0; k < positions.length; k++) {
     const position = positions[k]!;

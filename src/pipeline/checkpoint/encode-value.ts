@@ -8,7 +8,7 @@
  */
 import ndarray from 'ndarray';
 import { describeKind } from '../../ndarray/columns.js';
-import { castNdArray, dtypeOf, isNdArray, isTypedArray, typedArrayConstructor, type DType, type TypedArray } from '../../ndarray/ndarray-utils.js';
+import { castNdArray, dtypeOf, isNdArray, isTypedArray, typedArrayConstructor, typedArrayDType, type TypedArray } from '../../ndarray/ndarray-utils.js';
 
 /** A value that cannot be written to a checkpoint: `where` is its path inside the variable (`''`: the value itself). */
 export class UnsavableValueError extends Error {
@@ -32,12 +32,6 @@ export class BadValueError extends Error {
 
 const TAG = '$bf';
 const specialNumbers: Record<string, number> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY, '-0': -0 };
-
-function dtypeOfTypedArray(array: TypedArray): DType | undefined {
-  for (const dtype of ['float32', 'float64', 'int8', 'int16', 'int32', 'uint8', 'uint16', 'uint32', 'uint8_clamped'] as const)
-    if (array.constructor === typedArrayConstructor(dtype)) return dtype;
-  return undefined;
-}
 
 function bytesOf(array: TypedArray): string {
   return Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64');
@@ -70,7 +64,7 @@ export function encodeValue(value: unknown, where = '', ancestors = new Set<obje
   if (typeof value !== 'object') throw new UnsavableValueError(where, `a ${typeof value}`);
   if (ancestors.has(value)) throw new UnsavableValueError(where, 'a reference to itself (a cycle)');
   if (isTypedArray(value)) {
-    const dtype = dtypeOfTypedArray(value);
+    const dtype = typedArrayDType(value);
     if (!dtype) throw new UnsavableValueError(where, `a ${value.constructor.name}`);
     return { [TAG]: 'typedarray', dtype, data: bytesOf(value) };
   }

@@ -12,6 +12,7 @@ import { findRegisteredClass } from '../../decorators/registry.js';
 import { Dataset } from '../../dataset/dataset.js';
 import { getEngine } from '../../engines/registry.js';
 import { SlotLease } from '../../engines/shared-slots.js';
+import { loadPreloadedInto } from '../../batch/preload-storage.js';
 import type { ItemTask } from '../../engines/item-task.js';
 import { restoreThrown } from '../../engines/worker/error-codec.js';
 import type { NDArray } from '../../ndarray/ndarray-utils.js';
@@ -98,16 +99,23 @@ async function produceOnWorker(
   number: number,
   run: RunState,
 ): Promise<{ batch: Batch; outcome: ProduceOutcome & { kind: 'batch' } } | null> {
+  const engine = getEngine(plan.target);
+  const runOptions = plan.nWorkers === undefined ? {} : { nWorkers: plan.nWorkers };
+  const lease = new SlotLease();
+  const sharesMemory = engine.sharesMemory?.(runOptions) === true;
+  // to workers that share memory, preloaded rows are gathered straight into reused shared slots (no
+  // fresh memory to fault in, no second copy), which the worker reads in place
+  if (sharesMemory) batch[loadPreloadedInto]((like, length) => lease.arrayLike(like, length));
   const packed = packBatch(batch);
   const hasData = !allEmpty(packed.columns);
   // large columns go as extra arguments, which the engine moves its own way (a shared-memory file on
   // 'mpc'); to workers that share memory, through reused shared slots the worker reads in place
   const argColumns = hasData ? packed.columns.flatMap((column, k) => (isLargeColumn(column) ? [k] : [])) : [];
-  const engine = getEngine(plan.target);
-  const runOptions = plan.nWorkers === undefined ? {} : { nWorkers: plan.nWorkers };
-  const lease = new SlotLease();
-  if (argColumns.length > 0 && engine.sharesMemory?.(runOptions) === true)
-    for (const position of argColumns) packed.columns[position] = lease.copy(packed.columns[position] as NDArray) ?? packed.columns[position];
+  if (argColumns.length > 0 && sharesMemory)
+    for (const position of argColumns) {
+      const column = packed.columns[position] as NDArray;
+      if (!lease.holds(column)) packed.columns[position] = lease.copy(column) ?? column;
+    }
   const request: ProduceRequest = {
     pipeline: plan.reference,
     recordCount: plan.recordCount,
