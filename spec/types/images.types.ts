@@ -31,6 +31,11 @@ export async function imagesTypeChecks(): Promise<void> {
   await batch.actions.dump({ fmt: 'jpeg', dst: (id) => `out/${String(id)}.jpg`, quality: 90 });
   // @ts-expect-error: quality is an option of dump, not of load
   await batch.actions.load({ fmt: 'png', src: 'photos', quality: 90 });
+  await batch.actions.load({ fmt: 'jpeg', src: 'photos', maxPixels: Infinity });
+  // @ts-expect-error: maxPixels is a number of pixels
+  await batch.actions.load({ fmt: 'image', src: 'photos', maxPixels: '1e8' });
+  // @ts-expect-error: maxPixels is an option of load, not of dump
+  await batch.actions.dump({ fmt: 'png', dst: 'out', maxPixels: 1000 });
   // @ts-expect-error: image files hold one component
   await batch.actions.dump({ fmt: 'png', dst: 'out', components: ['images', 'masks'] });
   const dataset = new Dataset(2, { batchClass: ImagesBatch, preloaded: { images: zeros([2, 8, 8, 3], 'uint8') } });

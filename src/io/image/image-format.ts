@@ -22,6 +22,7 @@ import { getLoadLimits } from '../load-limits.js';
 import { runItems, type ItemRunOptions } from '../run-items.js';
 import { checkOptions } from '../table.js';
 import { assignComponents } from '../table-load.js';
+import { defaultMaxPixels } from './image-bounds.js';
 import { dumpImageItem, loadImageItem, type ImageDumpItem, type ImageEncoding, type ImageLoadItem } from './image-items.js';
 
 /** Where item files are: a folder, a FilesIndex-like object, or a function id → path. */
@@ -33,6 +34,12 @@ export interface ImageLoadOptions extends ItemRunOptions {
   src?: ImageLocation;
   /** The component to load into (default 'images'). */
   dst?: string;
+  /**
+   * Most pixels (width × height) an image may have (default 178,956,970: Pillow's decompression-bomb
+   * limit); a larger one is an UnsupportedDataError naming the file, raised from its header. `Infinity`
+   * lifts it (the byte limit of `configureLoadLimits` still applies).
+   */
+  maxPixels?: number;
 }
 
 /** Options of `batch.dump({ fmt: 'image' | 'png' | 'jpeg', ... })`. */
@@ -49,7 +56,7 @@ export interface ImageDumpOptions extends ItemRunOptions {
   fsync?: boolean;
 }
 
-const loadOptionNames = optionNames<ImageLoadOptions>()(['src', 'dst', 'target', 'nWorkers', 'chunkSize']);
+const loadOptionNames = optionNames<ImageLoadOptions>()(['src', 'dst', 'maxPixels', 'target', 'nWorkers', 'chunkSize']);
 const dumpOptionNames = optionNames<ImageDumpOptions>()(['dst', 'components', 'quality', 'compressionLevel', 'fsync', 'target', 'nWorkers', 'chunkSize']);
 
 const extensions: Record<ImageEncoding, string> = { png: '.png', jpeg: '.jpg' };
@@ -87,12 +94,15 @@ export function imageFormat(fmt: ImageEncoding | 'image'): FormatHandler<ImageLo
       checkOptions(fmt, options, loadOptionNames);
       const dst = options.dst ?? 'images';
       if (typeof dst !== 'string' || dst === '') throw new ArgumentError('dst', `expected a component name, got ${JSON.stringify(dst)}`);
+      const maxPixels = options.maxPixels ?? defaultMaxPixels;
+      if (typeof maxPixels !== 'number' || !(maxPixels >= 1) || !(Number.isInteger(maxPixels) || maxPixels === Infinity))
+        throw new ArgumentError('maxPixels', `expected a positive integer number of pixels (or Infinity), got ${String(maxPixels)}`);
       const maxBytes = getLoadLimits().maxBytes;
       const files = batch.indices.map((id) => itemPath(batch, id, options.src, 'src', naming));
       const results = (await runItems(
         batch,
         loadImageItem,
-        files.map((file): ImageLoadItem => [file, fmt, maxBytes]),
+        files.map((file): ImageLoadItem => [file, fmt, maxBytes, maxPixels]),
         options,
       )) as Array<NDArray | IoErrorRecord>;
       const failed = results.find(isIoErrorRecord);

@@ -1,8 +1,9 @@
 /**
  * The per-item functions of the image formats (portable: they also run on worker engines): decode
  * one PNG/JPEG file into an H×W (grayscale) or H×W×C uint8 ndarray, and encode one such ndarray into
- * a file (written atomically). Decoding is done by sharp (libvips); the size the file declares is
- * checked against the load limit before any pixel is decoded.
+ * a file (written atomically). Decoding is done by sharp (libvips, on libuv's thread pool); the size
+ * the file declares is checked before any pixel is decoded: against the pixel limit, the load limit,
+ * and the compressed data the file actually holds (image-bounds.ts).
  * @module
  */
 import ndarray from 'ndarray';
@@ -11,6 +12,7 @@ import { portable } from '../../engines/function-reference.js';
 import { CorruptFileError, FileFormatError, IoError, UnsupportedDataError, toIoErrorRecord, type IoErrorRecord } from '../errors.js';
 import { readFileBytes, writeFileAtomicSync } from '../files.js';
 import { checkDeclaredSize } from '../load-limits.js';
+import { checkImageData, checkPixels } from './image-bounds.js';
 
 /** The encodings: 'png' and 'jpeg'; 'image' on load accepts either. */
 export type ImageEncoding = 'png' | 'jpeg';
@@ -24,8 +26,8 @@ function loadSharp(): Promise<Sharp> {
   return sharpModule;
 }
 
-/** A load item: the file, the encoding asked for ('image': PNG or JPEG), the byte limit of the process that started the load. */
-export type ImageLoadItem = [file: string, fmt: ImageEncoding | 'image', maxBytes: number];
+/** A load item: the file, the encoding asked for ('image': PNG or JPEG), the byte limit of the process that started the load, the pixel limit. */
+export type ImageLoadItem = [file: string, fmt: ImageEncoding | 'image', maxBytes: number, maxPixels: number];
 
 /**
  * The decoded pixels as an ndarray with the file's own channels: libvips hands grayscale images out
@@ -47,7 +49,7 @@ function pixelsOf(raw: Buffer, info: { width: number; height: number; channels: 
 
 /** Per-item load function: the decoded image, or the record of the typed error naming the file. */
 export async function loadImageItem(item: ImageLoadItem): Promise<NDArray | IoErrorRecord> {
-  const [file, fmt, maxBytes] = item;
+  const [file, fmt, maxBytes, maxPixels] = item;
   const name = fmt;
   try {
     const bytes = await readFileBytes(name, file);
@@ -71,12 +73,15 @@ export async function loadImageItem(item: ImageLoadItem): Promise<NDArray | IoEr
     if (!(width > 0 && height > 0 && channels > 0))
       throw new CorruptFileError(name, file, `the header declares an empty image (${width}×${height}×${channels})`);
     checkDeclaredSize(name, file, `the ${width}×${height} image with ${channels} channel(s)`, width * height * channels, maxBytes);
+    checkPixels(name, file, width, height, maxPixels);
+    checkImageData(name, file, bytes, found, width, height);
     let decoded: { data: Buffer; info: { width: number; height: number; channels: number } };
     try {
       // ignoreIcc: the stored values, as Pillow (and so BatchFlow) reads them, not converted through an embedded colour profile
-      decoded = await sharp(bytes, { limitInputPixels: width * height, failOn: 'warning', ignoreIcc: true })
-        .raw({ depth: 'uchar' })
-        .toBuffer({ resolveWithObject: true });
+      let decoder = sharp(bytes, { limitInputPixels: width * height, failOn: 'warning', ignoreIcc: true });
+      // 8-bit gray stays one band (libvips would make it three sRGB bands: 3× the memory, then a copy of one band)
+      if (channels === 1 && meta.depth === 'uchar') decoder = decoder.toColourspace('b-w');
+      decoded = await decoder.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     } catch (error) {
       throw new CorruptFileError(name, file, `the image data cannot be decoded, the file is truncated or damaged (${(error as Error).message})`, {
         cause: error,
