@@ -1,5 +1,5 @@
 /**
- * Checkpoint and resume with batches produced on workers ('threads', 'mpc'): a run stopped after a
+ * Checkpoint and resume with batches produced on workers ('threads', 'mpc', 'auto'): a run stopped after a
  * few batches and resumed gives the same batches, values and variables as an uninterrupted run.
  */
 import { afterAll, expect, test } from '@jest/globals';
@@ -26,7 +26,8 @@ async function collect(options: RunOptionsInput, stopAfter = Infinity): Promise<
 
 const variables = (): unknown => ({ sum: noisy.v('sum'), seen: noisy.v('seen'), draws: noisy.v('draws') });
 
-test.each(['threads', 'mpc'] as const)(
+// 'auto' decides on the resumed run's first batch (batch 4 here), which keeps its own number and seed
+test.each(['threads', 'mpc', 'auto'] as const)(
   'a run on %s workers stopped after 6 batches resumes from its checkpoint at 4 to the same batches and variables',
   async (target) => {
     const options: RunOptionsInput = { batchSize: 3, nEpochs: 1, shuffle: 5, prefetch: 2, target, nWorkers: 2, reset: 'vars' };

@@ -93,8 +93,6 @@ export async function setUpCheckpoint(input: CheckpointSetupInput): Promise<{ se
   let checkpoint: (writer: Parameters<typeof runCheckpoint>[3]) => RunCheckpoint;
   if (saved) {
     const file = options.resume!.path;
-    if (options.target === 'auto')
-      throw new ArgumentError('target', "a run resumed from a checkpoint cannot use target 'auto'; name the engine ('for', 'threads', …)");
     checkSamePipeline(file, saved.state.fingerprint, fingerprint);
     checkSameOrder(file, saved.state.order, order);
     const total = totalBatches(input.datasetLength, options);

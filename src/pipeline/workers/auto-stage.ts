@@ -100,11 +100,13 @@ export async function* autoStage<B extends Batch>(
   const chosen = new Promise<WorkerProducer<B> | null>((resolve) => (choose = resolve));
   let producer: WorkerProducer<B> | null = null;
   const { workers } = plan;
-  const first = async (batch: B): Promise<B | null> => {
+  // the run's first batch decides: batch 0, or the first batch after a checkpoint when the run resumes
+  const firstNumber = options.turns?.firstNumber ?? 0;
+  const first = async (batch: B, number: number): Promise<B | null> => {
     let decided = false;
     try {
       const bytesIn = itemBytes(packBatch(batch).columns);
-      const head = await timed(() => executeBatch(host, batch, plan.records.slice(0, workers.recordCount), run, 0, 0));
+      const head = await timed(() => executeBatch(host, batch, plan.records.slice(0, workers.recordCount), run, 0, number));
       const bytesOut = head.value === null ? 0 : itemBytes(packBatch(head.value).columns);
       const choice = chooseBatchEngine({ perBatchMs: head.ms, batchBytes: bytesIn + bytesOut, parallel: plan.parallel });
       remember({
@@ -119,7 +121,7 @@ export async function* autoStage<B extends Batch>(
       if (choice.engine === 'threads') producer = workerProducer<B>(workers, host, run, options);
       if (head.value === null) return null;
       // the rest of the records continue the batch's generator where the timed ones left it
-      return (await executeBatch(host, head.value, workers.onCaller, run, 0, 0, batch.random.snapshot())) as B | null;
+      return (await executeBatch(host, head.value, workers.onCaller, run, 0, number, batch.random.snapshot())) as B | null;
     } finally {
       if (!decided)
         remember({
@@ -135,7 +137,7 @@ export async function* autoStage<B extends Batch>(
     }
   };
   const process = async (batch: B, number: number): Promise<B | null> => {
-    if (number === 0) return first(batch);
+    if (number === firstNumber) return first(batch, number);
     const onWorkers = await chosen;
     return onWorkers ? onWorkers.process(batch, number) : executeBatch(host, batch, plan.records, run, 0, number);
   };
