@@ -11,7 +11,7 @@ import { isFrameMarker, jpegSegments, pngChunks } from './image-structure.js';
 
 /**
  * The default most pixels (width × height) one image may have: 2 × 89,478,485, the size at which
- * Pillow (so BatchFlow) raises its DecompressionBombError.
+ * Pillow (so BatchFlow) refuses an image as a decompression bomb.
  */
 export const defaultMaxPixels = 2 * 89_478_485;
 
