@@ -53,6 +53,7 @@ async function timedStep(
   const start = wallClock();
   try {
     return await collectWorkerTime(
+      batch,
       (functionMs) => (onWorkers += functionMs),
       () => runStep(record, batch, context, env),
     );

@@ -138,18 +138,25 @@ describe('run({ profile: true })', () => {
     for (const event of info.events.filter((event) => event.lane !== 'caller' && event.lane !== 'transport')) expect(event.name).toBe('locate');
   });
 
-  test('an item action on worker threads reports the time its items spent in their function there', async () => {
+  test.each([0, 2])('an item action on worker threads reports the time its items spent in their function there (prefetch %i)', async (prefetch) => {
     const labels = ndarray(
       Float64Array.from({ length: 24 }, (_, k) => k),
       [24],
     );
     const images = ndarray(new Float32Array(24 * 4), [24, 2, 2]);
     const pipeline = new Dataset(24, { batchClass: WorkerBatch, preloaded: { images, labels } }).p.spinDouble({ target: 'threads', nWorkers: 2 });
-    await pipeline.run({ batchSize: 12, profile: true });
+    await pipeline.run({ batchSize: 12, profile: true, prefetch });
     const row = pipeline.profileInfo().rows.find((candidate) => candidate.name === 'spinDouble')!;
     expect(row).toMatchObject({ calls: 2, where: 'caller' });
-    // every item spins at least 1 ms in its function on a worker
+    // every item spins at least 1 ms in its function on a worker; with prefetch the two batches' steps overlap,
+    // and each step still gets its own batch's time (at least 12 ms each)
     expect(row.functionMs).toBeGreaterThanOrEqual(24);
+    const perStep = pipeline
+      .profileInfo()
+      .events.filter((event) => event.name === 'spinDouble')
+      .map((event) => event.functionMs);
+    expect(perStep).toHaveLength(2);
+    for (const ms of perStep) expect(ms).toBeGreaterThanOrEqual(12);
     const steps = new Map(pipeline.profileInfo().rows.map((candidate) => [candidate.name, candidate.functionMs]));
     expect(steps.get('spinDouble')).toBe(row.functionMs);
   });

@@ -196,6 +196,6 @@ export async function runChunks(task: ItemTask, reference: FunctionReference, op
     throw itemFailure(task, first.position, await restoreThrown(first.error, importCallerModule), outcome.failures.length);
   }
   recordItemCost(task.func, outcome.itemMs);
-  reportWorkerTime(outcome.busyMs);
+  reportWorkerTime(task.thisArg, outcome.busyMs);
   return outcome.results;
 }
