@@ -72,6 +72,42 @@ export async function measure<S>(
   return summarize(times);
 }
 
+/** Every order of `items` (the first is `items` itself). */
+function permutations(items: readonly number[]): number[][] {
+  if (items.length <= 1) return [[...items]];
+  return items.flatMap((first, k) => permutations([...items.slice(0, k), ...items.slice(k + 1)]).map((rest) => [first, ...rest]));
+}
+
+/** One variant of {@link measureAlternating}: like {@link measure}'s three functions. */
+export interface AlternatingVariant<S> {
+  setup(): S | Promise<S>;
+  body(state: S): unknown;
+  check?(state: S): void;
+}
+
+/**
+ * Times several variants run by run in turn: each round runs every variant once, and the rounds go
+ * through every order of the variants, so no variant always follows the same one (and pays for its
+ * garbage) and slow drift of the machine hits all of them alike. Returns one summary per variant, in
+ * the given order.
+ */
+export async function measureAlternating(settings: BenchSettings, variants: ReadonlyArray<AlternatingVariant<unknown>>): Promise<Stats[]> {
+  const times: number[][] = variants.map(() => []);
+  const orders = permutations(variants.map((_, k) => k));
+  for (let run = 0; run < settings.warmups + settings.runs; run++) {
+    for (const which of orders[run % orders.length]!) {
+      const variant = variants[which]!;
+      const state: unknown = await variant.setup();
+      const start = performance.now();
+      await variant.body(state);
+      const elapsed = performance.now() - start;
+      variant.check?.(state);
+      if (run >= settings.warmups) times[which]!.push(elapsed);
+    }
+  }
+  return times.map(summarize);
+}
+
 /** Median, min and max of `times`. */
 export function summarize(times: readonly number[]): Stats {
   if (times.length === 0) throw new RangeError('summarize: no runs');

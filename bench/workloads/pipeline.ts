@@ -10,7 +10,18 @@
 import ndarray from 'ndarray';
 import { Batch, Dataset, DatasetIndex, F, B, V, type NDArray } from '../../src/index.js';
 import { baseline, ratioOf } from '../baseline.js';
-import { assertBench, measure, round, roundStats, type BenchSettings, type Stats, type Workload, type WorkloadResult } from '../harness.js';
+import {
+  assertBench,
+  measure,
+  measureAlternating,
+  round,
+  roundStats,
+  type AlternatingVariant,
+  type BenchSettings,
+  type Stats,
+  type Workload,
+  type WorkloadResult,
+} from '../harness.js';
 
 const ITEMS = 100_000;
 const WIDTH = 16;
@@ -94,18 +105,18 @@ function plainLoop(data: TableData, batchSize: number, shuffle: number): PlainLo
   return output;
 }
 
-async function plainLoopTime(settings: BenchSettings, data: TableData, batchSize: number): Promise<Stats> {
+/** The plain loop as a variant of {@link measureAlternating}. */
+function plainLoopVariant(data: TableData, batchSize: number): AlternatingVariant<null> {
   let output: PlainLoopOutput | null = null;
-  return measure(
-    settings,
-    () => null,
-    () => (output = plainLoop(data, batchSize, 42)),
-    () => {
+  return {
+    setup: () => null,
+    body: () => (output = plainLoop(data, batchSize, 42)),
+    check: () => {
       const { sum, lastId, lastDoubled } = output!;
       assertBench(sum === data.expectedSum, `C plain loop: sum of y is ${sum}, expected ${data.expectedSum}`);
       assertBench(lastDoubled[WIDTH - 1] === data.x[lastId * WIDTH + WIDTH - 1]! * 2, 'C plain loop: x * 2 is wrong');
     },
-  );
+  };
 }
 
 async function pipelineThroughput(settings: BenchSettings, batchSize: number): Promise<WorkloadResult[]> {
@@ -115,25 +126,24 @@ async function pipelineThroughput(settings: BenchSettings, batchSize: number): P
     .initVariable('s', 0)
     .applyParallel(timesTwo, { src: 'x', target: 'for' })
     .update(V('s'), V<number>('s').add(F(sumOf, B('y'))));
-  let pipeline = template;
-  const stats = await measure(
-    settings,
-    () => (pipeline = template.withConfig({})),
-    (p) => p.run({ batchSize, nEpochs: 1, shuffle: 42 }),
-    (p) => assertBench(p.v('s') === expectedSum, `C: sum of y is ${String(p.v('s'))}, expected ${expectedSum}`),
-  );
-  void pipeline;
+  // the pipeline, the same run with profile: true (issue #15: its cost < 5% of the run) and the plain loop,
+  // run by run in turn, so that drift of the machine does not show as a difference between them
+  const [stats, profiled, plain] = (await measureAlternating(settings, [
+    {
+      setup: () => template.withConfig({}),
+      body: (p: typeof template) => p.run({ batchSize, nEpochs: 1, shuffle: 42 }),
+      check: (p: typeof template) => assertBench(p.v('s') === expectedSum, `C: sum of y is ${String(p.v('s'))}, expected ${expectedSum}`),
+    },
+    {
+      setup: () => template.withConfig({}),
+      body: (p: typeof template) => p.run({ batchSize, nEpochs: 1, shuffle: 42, profile: true }),
+      check: (p: typeof template) => assertBench(p.profileInfo().batches === Math.ceil(ITEMS / batchSize), 'C: the profile misses batches'),
+    },
+    plainLoopVariant(data, batchSize),
+  ])) as [Stats, Stats, Stats];
   const itemsPerSecond = (ITEMS / stats.median) * 1000;
   const reference = batchSize === 1000 ? baseline.C_batch1000 : baseline.C_batch100;
-  // the same run with profile: true (issue #15: its cost < 5% of the run)
-  const profiled = await measure(
-    settings,
-    () => (pipeline = template.withConfig({})),
-    (p) => p.run({ batchSize, nEpochs: 1, shuffle: 42, profile: true }),
-    (p) => assertBench(p.profileInfo().batches === Math.ceil(ITEMS / batchSize), 'C: the profile misses batches'),
-  );
   const profileOverhead = round(profiled.median / stats.median - 1, 4);
-  const plain = await plainLoopTime(settings, data, batchSize);
   const ratioToPlainLoop = round(stats.median / plain.median, 3);
   const plainLoopTarget = { text: 'pipeline ≤ 3× the plain loop', met: ratioToPlainLoop <= 3 };
   const pipelineResult: WorkloadResult = {

@@ -1,6 +1,6 @@
 /**
- * How a profiled step learns the time its items spent in their function on workers: the step runs
- * inside {@link collectWorkerTime} for its batch, and a worker engine reports each call's function time
+ * How a profiled step learns the time its items spent in their function on workers: the step registers
+ * with {@link collectWorkerTime} for its batch until it ends, and a worker engine reports each call's function time
  * with {@link reportWorkerTime} for the object the call ran on (`this` of the parallel action, the batch).
  * Steps of different batches may overlap (prefetch): each batch has its own collector, so time is never
  * given to another batch's step. A call on another object than the step's batch is not counted.
@@ -12,24 +12,24 @@
  * @module
  */
 
-const collectors = new WeakMap<object, Array<(functionMs: number) => void>>();
+const collectors = new WeakMap<object, (functionMs: number) => void>();
 
-/** Runs `work`; the worker function time reported for `owner` (the step's batch) inside it goes to `record`. */
-export async function collectWorkerTime<T>(owner: object | null, record: (functionMs: number) => void, work: () => Promise<T>): Promise<T> {
-  if (owner === null) return work();
-  const stack = collectors.get(owner) ?? [];
-  if (stack.length === 0) collectors.set(owner, stack);
-  stack.push(record);
-  try {
-    return await work();
-  } finally {
-    stack.splice(stack.lastIndexOf(record), 1);
-    if (stack.length === 0) collectors.delete(owner);
-  }
+/**
+ * From now until the returned `end` is called, the worker function time reported for `owner` (the
+ * step's batch) goes to `record`; `end` gives `owner` back to the collector it had before (a step
+ * inside a step).
+ */
+export function collectWorkerTime(owner: object, record: (functionMs: number) => void): () => void {
+  const outer = collectors.get(owner);
+  collectors.set(owner, record);
+  return () => {
+    if (outer === undefined) collectors.delete(owner);
+    else collectors.set(owner, outer);
+  };
 }
 
 /** Reports that a call on `owner` spent `functionMs` milliseconds of its items' time in their function on workers (summed over workers). */
 export function reportWorkerTime(owner: unknown, functionMs: number): void {
   if (typeof owner !== 'object' || owner === null) return;
-  collectors.get(owner)?.at(-1)?.(functionMs);
+  collectors.get(owner)?.(functionMs);
 }
