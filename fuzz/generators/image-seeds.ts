@@ -15,6 +15,17 @@ class FuzzImages extends Batch {
   static override components = ['images'] as const;
 }
 
+/** The bytes of `parts` one after another. */
+export function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
 /** A height×width×channels uint8 picture (channels 1: height×width). */
 export function picture(height: number, width: number, channels: number): NDArray {
   const data = Uint8Array.from({ length: height * width * channels }, (_, i) => {

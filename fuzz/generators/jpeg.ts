@@ -15,18 +15,8 @@ import {
   type JpegSegment as Segment,
 } from '../../src/io/image/image-structure.js';
 import type { FormatMutation, FuzzRandom, FuzzSeed } from '../types.js';
-import { dumpedPicture, encodedPicture, imageSeed, onlyFile, picture } from './image-seeds.js';
+import { concat, dumpedPicture, encodedPicture, imageSeed, onlyFile, picture } from './image-seeds.js';
 import { manyScansJpeg } from './jpeg-scans.js';
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
 
 /** The seeds: dumped RGB and gray; 4:4:4 and progressive files. */
 export async function jpegSeeds(): Promise<FuzzSeed[]> {

@@ -12,7 +12,7 @@
 import { crc32, deflateSync, inflateSync } from 'node:zlib';
 import { pngChunks as chunksOf, type PngChunk as Chunk } from '../../src/io/image/image-structure.js';
 import type { FormatMutation, FuzzRandom, FuzzSeed } from '../types.js';
-import { dumpedPicture, encodedPicture, imageSeed, onlyFile, picture } from './image-seeds.js';
+import { concat, dumpedPicture, encodedPicture, imageSeed, onlyFile, picture } from './image-seeds.js';
 
 const signature = Uint8Array.from([137, 80, 78, 71, 13, 10, 26, 10]);
 
@@ -24,16 +24,6 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
   for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
   out.set(data, 8);
   view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-  return out;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
   return out;
 }
 
