@@ -5,6 +5,7 @@
  * as the items arrive; item ids are consecutive numbers in arrival order over the whole run.
  * @module
  */
+import { optionalNonNegativeInteger } from '../util/counts.js';
 import type { Batch } from '../batch/batch.js';
 import type { DeclaredComponents } from '../batch/source.js';
 import { ArgumentError } from '../errors.js';
@@ -82,13 +83,6 @@ function isIterable(value: unknown): value is Iterable<unknown> | AsyncIterable<
 function iteratorOf(value: Iterable<unknown> | AsyncIterable<unknown>): AnyIterator {
   const asyncMethod = (value as AsyncIterable<unknown>)[Symbol.asyncIterator];
   return typeof asyncMethod === 'function' ? asyncMethod.call(value) : (value as Iterable<unknown>)[Symbol.iterator]();
-}
-
-function count(name: string, value: unknown): number | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
-    throw new ArgumentError(name, `expected a non-negative integer or null, got ${String(value)}`);
-  return value;
 }
 
 /**
@@ -194,8 +188,8 @@ export class IterableDataset<B extends Batch = Batch, C extends BatchConstructor
       throw new ArgumentError('batchSize', `expected a positive integer, got ${String(batchSize)}`);
     if (typeof dropLast !== 'boolean') throw new ArgumentError('dropLast', `expected a boolean, got ${typeof dropLast}`);
     const neither = !('nIters' in options) && !('nEpochs' in options);
-    const nEpochs = neither ? 1 : count('nEpochs', options.nEpochs);
-    const nIters = count('nIters', options.nIters);
+    const nEpochs = neither ? 1 : optionalNonNegativeInteger('nEpochs', options.nEpochs);
+    const nIters = optionalNonNegativeInteger('nIters', options.nIters);
     this.checkEpochs(nEpochs);
     const components = (this.batchClass as unknown as { components: readonly string[] | null }).components;
     const checker = new ItemChecker(components, this.batchClass.name);

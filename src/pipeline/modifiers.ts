@@ -6,8 +6,12 @@
 import { ArgumentError } from '../errors.js';
 import type { PipelineRecord } from './records.js';
 
-/** `records` with `modifier` set to `value` for all of them together. */
+/** `records` with `modifier` set to `value` for all of them together (a number is checked here; an expression when it runs). */
 export function withModifier(records: readonly PipelineRecord[], modifier: 'repeat' | 'probability', value: unknown): PipelineRecord[] {
+  if (modifier === 'repeat' && typeof value === 'number' && (!Number.isInteger(value) || value < 0))
+    throw new ArgumentError('times', `expected a non-negative integer, got ${value}`);
+  if (modifier === 'probability' && typeof value === 'number' && !(value >= 0 && value <= 1))
+    throw new ArgumentError('probability', `expected a number in [0, 1], got ${value}`);
   if (records.length === 0) throw new ArgumentError(modifier, 'the pipeline has no steps to apply it to');
   if (records.some((record) => record.kind === 'rebatch')) throw new ArgumentError(modifier, 'cannot repeat or sample a pipeline that contains rebatch');
   const single = records.length === 1 ? records[0]! : null;

@@ -105,12 +105,9 @@ export class OnceRecorder implements OncePipeline {
     return this.initVariable(name, null);
   }
   repeat(times: number | unknown): OncePipeline {
-    if (typeof times === 'number' && (!Number.isInteger(times) || times < 0)) throw new ArgumentError('times', `expected a non-negative integer, got ${times}`);
     return this.withSteps(withModifier(this.recording.records, 'repeat', times));
   }
   sometimes(probability: number | unknown): OncePipeline {
-    if (typeof probability === 'number' && !(probability >= 0 && probability <= 1))
-      throw new ArgumentError('probability', `expected a number in [0, 1], got ${probability}`);
     return this.withSteps(withModifier(this.recording.records, 'probability', probability));
   }
 }

@@ -283,14 +283,11 @@ export class PipelineCore<B extends Batch = Batch> {
 
   /** A copy whose steps run `times` times per batch (`times` may be an expression). */
   repeat(times: number | unknown): Pipeline<B> {
-    if (typeof times === 'number' && (!Number.isInteger(times) || times < 0)) throw new ArgumentError('times', `expected a non-negative integer, got ${times}`);
     return this.wrap('repeat', times);
   }
 
   /** A copy whose steps run for a batch with probability `probability` (drawn from the batch's generator). */
   sometimes(probability: number | unknown): Pipeline<B> {
-    if (typeof probability === 'number' && !(probability >= 0 && probability <= 1))
-      throw new ArgumentError('probability', `expected a number in [0, 1], got ${probability}`);
     return this.wrap('probability', probability);
   }
 

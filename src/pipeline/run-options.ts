@@ -2,6 +2,7 @@
  * Options of `run`, `genBatch` and `nextBatch`, and their checks.
  * @module
  */
+import { nonNegativeInteger as checkCount } from '../util/counts.js';
 import { ArgumentError } from '../errors.js';
 import { totalBatches } from '../dataset/iteration.js';
 import { optionNames } from '../util/option-names.js';
@@ -109,9 +110,7 @@ const runOptionNames = optionNames<RunOptions>()([
 
 function nonNegativeInteger(name: string, value: unknown, allowNull: boolean): number | null {
   if (value === null && allowNull) return null;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
-    throw new ArgumentError(name, `expected a non-negative integer${allowNull ? ' or null' : ''}, got ${String(value)}`);
-  return value;
+  return checkCount(name, value, allowNull ? 'a non-negative integer or null' : undefined);
 }
 
 /** Applies defaults (`defaultEpochs` when neither nIters nor nEpochs is given) and checks types. */

@@ -5,7 +5,7 @@
  * stop anyway.
  * @module
  */
-import { ArgumentError } from '../../errors.js';
+import { nonNegativeInteger } from '../../util/counts.js';
 import { PipelineError, StopPipeline } from '../errors.js';
 import type { EvalContext } from '../expressions.js';
 import type { PipelineRecord } from '../records.js';
@@ -50,7 +50,5 @@ export async function* takeStream<T>(input: AsyncIterable<T>, limit: number): As
 
 /** `value` when it is a non-negative integer (a batch count), else an ArgumentError naming `argument`. */
 export function checkBatchCount(argument: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
-    throw new ArgumentError(argument, `expected a non-negative integer number of batches, got ${String(value)}`);
-  return value;
+  return nonNegativeInteger(argument, value, 'a non-negative integer number of batches');
 }
