@@ -68,6 +68,22 @@ describe("batches with target 'auto'", () => {
     expect(decision.estimate!.workersMs).toBeLessThan(decision.estimate!.forMs);
   });
 
+  test('a later run of the same kind reuses the decision: no timing, its first batch goes to the workers too', async () => {
+    const expected = await collect(heavyAuto, {});
+    await collect(heavyAuto, { target: 'auto', nWorkers: 2, prefetch: 2 });
+    const [decided] = getAutoDecisions();
+    const got = await collect(heavyAuto, { target: 'auto', nWorkers: 2, prefetch: 2 });
+    expect(got.batches).toEqual(expected.batches);
+    expect(got.threads).toHaveLength(5);
+    expect(got.threads.every((thread) => thread !== threadId)).toBe(true);
+    const decisions = getAutoDecisions();
+    expect(decisions).toHaveLength(1);
+    expect(decisions[0]).toMatchObject({ engine: 'threads', uses: 2, probe: decided!.probe });
+    // another batch size is another kind of run: timed again
+    await collect(heavyAuto, { target: 'auto', nWorkers: 2, prefetch: 2, batchSize: 4 });
+    expect(getAutoDecisions()).toHaveLength(2);
+  });
+
   test('keeps a pipeline that is not marked portable (or built in place) on the calling thread, without an error', async () => {
     for (const pipeline of [unmarked, dataset.p.scale({ factor: 2 }).locate()]) {
       resetAutoDecisions();

@@ -4,7 +4,9 @@
  * of target 'auto' keeps the following batches on the calling thread (exactly as on 'for') or
  * produces them on the 'threads' pool. A pipeline that cannot run on workers (not portable, stateful
  * from its first record) stays on the calling thread without an error. Each run's choice is shown by
- * `getAutoDecisions()` and logged under `BATCHFLOW_DEBUG=auto`.
+ * `getAutoDecisions()` and logged under `BATCHFLOW_DEBUG=auto`. The choice is remembered: a later run
+ * of the same pipeline, batch class, batch size and worker count skips the timing and sends every
+ * batch, its first included, where the first run's decision says (`resetAutoDecisions()` forgets it).
  * @module
  */
 import { availableParallelism } from 'node:os';
@@ -13,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import type { Batch } from '../../batch/batch.js';
 import { chooseBatchEngine } from '../../engines/auto/cost-model.js';
 import { logDecision } from '../../engines/auto/debug-log.js';
-import { rememberDecision, type AutoDecision } from '../../engines/auto/decisions.js';
+import { recallDecision, rememberDecision, type AutoDecision } from '../../engines/auto/decisions.js';
 import { itemBytes } from '../../engines/auto/item-shape.js';
 import { cpuMs } from '../../engines/auto/probe.js';
 import { ArgumentError } from '../../errors.js';
@@ -100,8 +102,14 @@ export async function* autoStage<B extends Batch>(
   const chosen = new Promise<WorkerProducer<B> | null>((resolve) => (choose = resolve));
   let producer: WorkerProducer<B> | null = null;
   const { workers } = plan;
-  // the run's first batch decides: batch 0, or the first batch after a checkpoint when the run resumes
-  const firstNumber = options.turns?.firstNumber ?? 0;
+  // a run of the same kind (pipeline, batch class, batch size, workers) decided before: no probe, every
+  // batch (the first included) goes where that decision says
+  const recalled = recallDecision(plan.key);
+  if (recalled) {
+    producer = recalled.engine === 'threads' ? workerProducer<B>(workers, host, run, options) : null;
+  }
+  // otherwise the run's first batch decides: batch 0, or the first batch after a checkpoint when the run resumes
+  const firstNumber = recalled ? Number.NaN : (options.turns?.firstNumber ?? 0);
   const first = async (batch: B, number: number): Promise<B | null> => {
     let decided = false;
     try {
@@ -136,6 +144,7 @@ export async function* autoStage<B extends Batch>(
       choose(producer);
     }
   };
+  if (recalled) choose(producer);
   const process = async (batch: B, number: number): Promise<B | null> => {
     if (number === firstNumber) return first(batch, number);
     const onWorkers = await chosen;
