@@ -76,6 +76,25 @@ describe('batches gathered from preloaded arrays', () => {
     }
   }
 
+  test('rows shorter and longer than the ones read ahead of the copy (up to 256 bytes), at shuffled positions', () => {
+    const count = 300;
+    const ids = Array.from(new Rng(11).permutation(count)).slice(0, 120);
+    for (const [, Constructor] of [constructors[0]!, constructors[5]!, constructors[1]!]) {
+      for (const rowSize of [1, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 257]) {
+        const data = filled(Constructor, count * rowSize);
+        const column = data.slice(0, count);
+        // expected from the untouched source: the gathering only reads it
+        const expectedX = expectedRows(data, rowSize, ids);
+        const expectedY = expectedRows(column, 1, ids);
+        const dataset = new Dataset(count, { batchClass: TableBatch, preloaded: { x: ndarray(data, [count, rowSize]), y: ndarray(column, [count]) } });
+        const batch = dataset.createBatch(ids);
+        expect(bytesOf(batch.x)).toEqual(expectedX);
+        expect(bytesOf(batch.y)).toEqual(expectedY);
+        expect(expectedRows(data, rowSize, ids)).toEqual(expectedX);
+      }
+    }
+  });
+
   test('NaN payloads and -0 travel unchanged (float32 and float64)', () => {
     const f32 = new Float32Array(8);
     new Uint32Array(f32.buffer).set([0x7fc00123, 0xffa00001, 0x80000000, 0x7f800001, 0x3f800000, 0, 0x7fffffff, 1]);
