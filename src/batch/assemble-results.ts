@@ -10,7 +10,11 @@ import { assembleColumn } from './assemble.js';
 
 /** The component names of `dst` and their assembled columns. */
 export function assembleResults(results: readonly unknown[], dst: string | readonly string[] | ComponentTuple | null): { names: string[]; columns: Column[] } {
-  const failed = results.findIndex((result) => result instanceof Error);
+  let failed = -1;
+  for (let i = 0; i < results.length && failed < 0; i++) {
+    const result = results[i];
+    if (typeof result === 'object' && result instanceof Error) failed = i;
+  }
   if (failed >= 0) throw new AssembleError(`Could not assemble the batch: item ${failed} is an error`, { cause: results[failed] });
   const names = dst instanceof ComponentTuple ? [...dst.names] : typeof dst === 'string' ? [dst] : Array.isArray(dst) ? [...(dst as readonly string[])] : [];
   if (names.length === 0) throw new ArgumentError('dst', 'names no component to store the results in');

@@ -132,7 +132,7 @@ function rngSeeding(reserved: ReservedOptions, seeds: CallSeeds, count: number):
 export function toItemSource(container: unknown, argument: string): ItemSource {
   if (isNdArray(container)) {
     const array = container;
-    return { length: array.shape[0]!, at: (i) => ndItem(array, i) };
+    return { length: array.shape[0]!, at: (i) => ndItem(array, i), column: array };
   }
   if (isColumn(container)) {
     const list = container as ArrayLike<unknown>;

@@ -8,11 +8,18 @@
 import { ActionError } from '../errors.js';
 import { Rng } from '../random/rng.js';
 import type { FunctionReference } from './function-reference.js';
+import type { NDArray } from '../ndarray/ndarray-utils.js';
 
 /** A list of items an engine can read by position. */
 export interface ItemSource {
   readonly length: number;
   at(position: number): unknown;
+  /**
+   * The ndarray whose rows (along its first axis) the items are, when they are: `at(i)` is then its
+   * item `i` (a number for a 1-D array, a row view otherwise). Worker engines read such items as
+   * slices of its storage, without one call or view per item.
+   */
+  readonly column?: NDArray | undefined;
 }
 
 /** The per-item function signature: `(item, options, context, ...args)`. */

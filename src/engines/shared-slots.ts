@@ -23,11 +23,14 @@ type SharedConstructor = { new (buffer: SharedArrayBuffer, byteOffset: number, l
 export class SlotLease {
   private readonly held: SharedArrayBuffer[] = [];
 
-  /** A typed array of `length` elements of `dtype` in a slot of this lease; null when too small to pool. */
-  array(dtype: DType, length: number): TypedArray | null {
+  /**
+   * A typed array of `length` elements of `dtype` in a slot of this lease; null when smaller than
+   * `minimumBytes` (by default {@link minSlotBytes}: smaller packs are left to the allocator).
+   */
+  array(dtype: DType, length: number, minimumBytes = minSlotBytes): TypedArray | null {
     const Constructor = typedArrayConstructor(dtype) as unknown as SharedConstructor;
     const byteLength = length * Constructor.BYTES_PER_ELEMENT;
-    if (byteLength < minSlotBytes) return null;
+    if (byteLength < minimumBytes || byteLength === 0) return null;
     const size = 2 ** Math.ceil(Math.log2(byteLength));
     const reused = free.get(size)?.pop();
     if (reused) pooledBytes -= size;

@@ -18,6 +18,13 @@ import { setWorkerSettings, type WorkerSettings } from './transport/worker-setti
 
 const engines = new Set<WorkerEngine>();
 
+let defaultWorkers: number | undefined;
+
+/** The worker count when a call names none: the machine's parallelism, read once (the system call costs more than a cheap call's chunks). */
+function defaultWorkerCount(): number {
+  return (defaultWorkers ??= availableParallelism());
+}
+
 /**
  * Changes the settings of worker pools. Existing pools are closed; new ones start with the new
  * settings on the next call. `configureWorkers({})` restores the defaults.
@@ -76,7 +83,7 @@ export class WorkerEngine implements Engine {
     }
     assertCloneable(task, this.name);
     if (task.items.length === 0) return [];
-    const nWorkers = options.nWorkers ?? availableParallelism();
+    const nWorkers = options.nWorkers ?? defaultWorkerCount();
     const transport = this.transport(nWorkers);
     return runChunks(task, reference, options, {
       transport,
@@ -90,7 +97,7 @@ export class WorkerEngine implements Engine {
   }
 
   sharesMemory(options: EngineRunOptions): boolean {
-    return this.transport(options.nWorkers ?? availableParallelism()).capabilities.sharesMemory;
+    return this.transport(options.nWorkers ?? defaultWorkerCount()).capabilities.sharesMemory;
   }
 
   async close(): Promise<void> {

@@ -11,7 +11,7 @@ import type { ItemTask, RngSeeding } from '../item-task.js';
 import type { SharedOutput } from '../result-buffer.js';
 import type { SlotLease } from '../shared-slots.js';
 import type { DType } from '../../ndarray/ndarray-utils.js';
-import { encodeList, type EncodedList } from '../worker/codec.js';
+import { copyScalars, encodeColumn, encodeList, type EncodedList } from '../worker/codec.js';
 import type { WorkerSelf, WorkerTaskMessage } from '../worker/messages.js';
 
 interface BatchLike {
@@ -102,6 +102,56 @@ export function chunkBounds(
   return bounds;
 }
 
+/** The ids [start, end) of a batch index, packed (numbers read in one loop, without a call per id). */
+function encodeIds(indices: readonly IndexValue[], start: number, end: number, transfer: ArrayBuffer[]): EncodedList {
+  const count = Math.max(0, end - start);
+  const data = new Float64Array(count);
+  for (let k = 0; k < count; k++) {
+    const id = indices[start + k];
+    if (typeof id !== 'number') return encodeList(count, (position) => indices[start + position], transfer);
+    data[k] = id;
+  }
+  transfer.push(data.buffer);
+  return { kind: 'numbers', length: count, data };
+}
+
+/**
+ * Threads, scalar items (a 1-D numeric column): the call's items as numbers, their ids and room for
+ * number results, each in one reused shared slot. Chunks send views of them (nothing is allocated or
+ * moved per chunk) and workers write number results straight into `results`.
+ */
+export interface SharedScalars {
+  readonly items: Float64Array;
+  /** The ids of the task's items (the batch ids from `task.offset`) when they are all numbers, else null. */
+  readonly ids: Float64Array | null;
+  readonly results: Float64Array;
+}
+
+/** Scalars take shared slots from this size on (smaller calls pack each chunk, as cheap at that size). */
+const minScalarSlotBytes = 1024;
+
+/** The {@link SharedScalars} of `task` in slots of `lease`, or null when its items are not the numbers of a 1-D numeric column. */
+export function shareScalars(task: ItemTask, lease: SlotLease, self: Omit<WorkerSelf, 'ids'> | null): SharedScalars | null {
+  const column = task.items.column;
+  const count = task.items.length;
+  if (column === undefined || column.shape.length !== 1) return null;
+  const items = lease.array('float64', count, minScalarSlotBytes) as Float64Array | null;
+  if (items === null || !copyScalars(column, 0, count, items)) return null;
+  const results = lease.array('float64', count, minScalarSlotBytes) as Float64Array;
+  let ids: Float64Array | null = null;
+  if (self) {
+    const indices = (task.thisArg as BatchLike).indices;
+    const idCount = Math.max(0, Math.min(task.offset + count, indices.length) - task.offset);
+    ids = idCount === 0 ? null : (lease.array('float64', idCount, 0) as Float64Array);
+    for (let k = 0; ids !== null && k < idCount; k++) {
+      const id = indices[task.offset + k];
+      if (typeof id === 'number') ids[k] = id;
+      else ids = null;
+    }
+  }
+  return { items, ids, results };
+}
+
 /** What every chunk of one call shares. */
 export interface CallContext {
   readonly task: ItemTask;
@@ -112,6 +162,8 @@ export interface CallContext {
   readonly output: SharedOutput | null;
   /** Reused shared slots that packed items go into (workers that share memory read them in place), or null. */
   readonly lease: SlotLease | null;
+  /** Threads, scalar items: the call's numbers in shared slots (see {@link SharedScalars}), or null. */
+  readonly scalars: SharedScalars | null;
 }
 
 /**
@@ -126,6 +178,9 @@ export function chunkMessage(call: CallContext, start: number, end: number, tran
   const encode = (at: (position: number) => unknown): EncodedList => encodeList(end - start, (k) => at(start + k), transfer, false, sharedMemory, pack);
   const indices = self ? (task.thisArg as BatchLike).indices : null;
   const values = task.indexValues;
+  const column = task.items.column;
+  const scalars = call.scalars;
+  const idCount = indices ? Math.max(0, Math.min(offset + end, indices.length) - offset - start) : 0;
   return {
     action: task.action,
     fn: call.reference,
@@ -133,11 +188,15 @@ export function chunkMessage(call: CallContext, start: number, end: number, tran
     // items), packed: a list of numbers is one transferred buffer instead of a structured clone element by element
     self: self && {
       ...self,
-      ids: encodeList(Math.max(0, Math.min(offset + end, indices!.length) - offset - start), (k) => indices![offset + start + k], transfer),
+      ids: scalars?.ids
+        ? { kind: 'numbers', length: idCount, data: scalars.ids.subarray(start, start + idCount) }
+        : encodeIds(indices!, offset + start, offset + start + idCount, transfer),
     },
     start: offset + start,
     end: offset + end,
-    items: encode((position) => task.items.at(position)),
+    items: scalars
+      ? { kind: 'numbers', length: end - start, data: scalars.items.subarray(start, end) }
+      : ((column && encodeColumn(column, start, end, transfer, sharedMemory, pack)) ?? encode((position) => task.items.at(position))),
     options: task.options,
     perItemOptions: task.perItemOptions.map(([name, source]) => [name, encode((position) => source.valueAt(position))] as const),
     args: task.args,
@@ -149,5 +208,6 @@ export function chunkMessage(call: CallContext, start: number, end: number, tran
     sharedMemory,
     // workers write shared results at their global position: only a task that starts at 0 can share its result buffer
     output: offset === 0 ? call.output : null,
+    numbersOutput: scalars ? scalars.results.subarray(start, end) : null,
   };
 }

@@ -17,7 +17,7 @@ import { restoreThrown, type SerialisedThrown } from '../worker/error-codec.js';
 import type { WorkerFailure, WorkerResultMessage } from '../worker/messages.js';
 import { moveToSharedMemory, readFromSharedMemory, readSharedMemoryInto, removeSharedMemory } from '../worker/shared-memory.js';
 import type { Transport } from '../transport/transport.js';
-import { chunkBounds, chunkMessage, describeSelf, type CallContext } from './chunks.js';
+import { chunkBounds, chunkMessage, describeSelf, shareScalars, type CallContext } from './chunks.js';
 import { importCallerModule } from './caller-module.js';
 import { nestingFailure } from '../worker/result-check.js';
 import { isNdArray } from '../../ndarray/ndarray-utils.js';
@@ -59,7 +59,11 @@ function placeChunk(outcome: Outcome, response: WorkerResultMessage, start: numb
   try {
     const list = response.results;
     const target = list.kind === 'ndarrays' && isShmRef(list.data) ? outcome.resultBuffer.rowBytes(start, list.length, list.dtype, list.shape) : null;
-    if (target && list.kind === 'ndarrays' && isShmRef(list.data)) {
+    if (list.kind === 'numbers' && !isShmRef(list.data) && response.written === null) {
+      // scalar results (cheap items): straight from their buffer into place, no array per chunk
+      const data = list.data;
+      for (let k = 0; k < list.length; k++) outcome.results[start + k] = data[k];
+    } else if (target && list.kind === 'ndarrays' && isShmRef(list.data)) {
       // results of a child process go from its shared-memory file straight into place
       readSharedMemoryInto(list.data, target);
       outcome.resultBuffer.adopt(new Uint8Array(list.length).fill(1), start, outcome.results);
@@ -97,8 +101,8 @@ function unsendableItem(task: ItemTask, start: number, end: number): { position:
  * and the chunk would never answer); null when there is none. Numeric and ndarray items are not walked.
  */
 function firstTooDeepItem(task: ItemTask): { position: number; cause: unknown } | null {
-  // rows of an ndarray component (the common case of big batches): nothing to walk, no view to make per item
-  if (task.items.length === 0 || isNdArray(task.items.at(0))) return null;
+  // numbers or rows of an ndarray component (the common case of big batches): nothing to walk, no view to make per item
+  if (task.items.length === 0 || task.items.column !== undefined || isNdArray(task.items.at(0))) return null;
   for (let local = 0; local < task.items.length; local++) {
     const item = task.items.at(local);
     if (typeof item !== 'object' || item === null || isNdArray(item)) continue;
@@ -134,13 +138,16 @@ export async function runChunks(task: ItemTask, reference: FunctionReference, op
   // shared memory: results shaped like the items (the common case) are written by the workers into one buffer
   // (other transports cannot share it, but the caller still reads their results straight into it)
   const preallocated = task.outputLikeItems ? outcome.resultBuffer.preallocate(task.items.at(0)) : null;
+  const self = describeSelf(task.thisArg);
+  const lease = sharesMemory ? new SlotLease() : null;
   const call: CallContext = {
     task,
     reference,
-    self: describeSelf(task.thisArg),
+    self,
     sharedMemory: sharedMemoryFiles,
     output: sharesMemory ? preallocated : null,
-    lease: sharesMemory ? new SlotLease() : null,
+    lease,
+    scalars: lease ? shareScalars(task, lease, self) : null,
   };
   const controller = options.timeout === undefined ? null : new AbortController();
   const timer = controller ? setTimeout(() => controller.abort(), options.timeout).unref() : undefined;

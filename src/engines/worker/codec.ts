@@ -184,6 +184,56 @@ export function encodeList(
   return { kind: 'values', length: count, values };
 }
 
+/**
+ * Copies the numbers [start, end) of a 1-D ndarray into `out` (from index 0), without a call per
+ * number; false, and nothing copied, when its storage is not a numeric typed array.
+ */
+export function copyScalars(column: NDArray, start: number, end: number, out: Float64Array): boolean {
+  const storage = column.data as TypedArray;
+  if (dtypeOf(column) === undefined || !ArrayBuffer.isView(storage) || column.shape.length !== 1) return false;
+  const stride = column.stride[0]!;
+  if (stride === 1) out.set(storage.subarray(column.offset + start, column.offset + end));
+  else for (let k = 0; k < end - start; k++) out[k] = storage[column.offset + (start + k) * stride]!;
+  return true;
+}
+
+/**
+ * Encodes the items [start, end) of `column` (its rows along the first axis) as slices of its storage,
+ * without reading them one by one: the scalars of a 1-D numeric array as one Float64Array (the
+ * 'numbers' of {@link encodeList}), the rows of a C-contiguous numeric array as one typed array (a view
+ * where {@link encodeList} would send one, else one copy, into `pack`'s storage when offered). Gives
+ * what {@link encodeList} gives for the same items; null when the array does not allow it (generic
+ * storage, strided rows), and the caller encodes item by item.
+ */
+export function encodeColumn(
+  column: NDArray,
+  start: number,
+  end: number,
+  transfer: ArrayBuffer[],
+  viewsAllowed = false,
+  pack?: (dtype: DType, length: number) => TypedArray | null,
+): EncodedList | null {
+  const dtype = dtypeOf(column);
+  const storage = column.data as TypedArray;
+  if (dtype === undefined || !ArrayBuffer.isView(storage)) return null;
+  const count = end - start;
+  if (column.shape.length === 1) {
+    const data = new Float64Array(count);
+    copyScalars(column, start, end, data);
+    transfer.push(data.buffer);
+    return { kind: 'numbers', length: count, data };
+  }
+  if (!isContiguous(column)) return null;
+  const shape = column.shape.slice(1);
+  const size = shape.reduce((a, b) => a * b, 1);
+  const rows = storage.subarray(column.offset + start * size, column.offset + end * size);
+  if (rows.buffer instanceof SharedArrayBuffer || viewsAllowed) return { kind: 'ndarrays', length: count, dtype, shape, data: rows };
+  const data = pack?.(dtype, rows.length) ?? new (typedArrayConstructor(dtype))(rows.length);
+  data.set(rows);
+  if (!(data.buffer instanceof SharedArrayBuffer)) transfer.push(data.buffer as ArrayBuffer);
+  return { kind: 'ndarrays', length: count, dtype, shape, data };
+}
+
 /** Reads an encoded list back (packed ndarrays become views over the received buffer). */
 export function decodeList(list: EncodedList): { length: number; at(k: number): unknown } {
   if (list.kind === 'numbers') {

@@ -34,6 +34,8 @@ export interface WorkerTaskMessage {
   readonly sharedMemory: boolean;
   /** Threads: a shared buffer for the whole action's results; results of this shape/dtype are written into row `position`. */
   readonly output: SharedOutput | null;
+  /** Threads, scalar items: shared room for this chunk's results (item k at index k), where number results are written. */
+  readonly numbersOutput: Float64Array | null;
 }
 
 /** An item that failed in the worker. */

@@ -11,6 +11,7 @@ import { findRegisteredClass } from '../../decorators/registry.js';
 import { invokeItem, type ItemFunction, type ItemTask, type PerItemSource } from '../item-task.js';
 import type { FunctionReference } from '../function-reference.js';
 import { decodeAll, decodeList, encodeList, type EncodedList } from './codec.js';
+import { ChunkResults } from './chunk-results.js';
 import type { WorkerFailure, WorkerResultMessage, WorkerSelf, WorkerTaskMessage } from './messages.js';
 import { moveToSharedMemory, readFromSharedMemory } from './shared-memory.js';
 import { serialiseThrown, type ErrorModule } from './error-codec.js';
@@ -148,6 +149,50 @@ function writeToSharedOutput(message: WorkerTaskMessage, results: unknown[]): Ui
   return any ? written : null;
 }
 
+/** What an item threw, at its global position. */
+interface Thrown {
+  readonly position: number;
+  readonly error: unknown;
+}
+
+/** Stores the result of item `k`; throws why it cannot travel back to the caller, if it cannot. */
+function keepResult(results: ChunkResults, k: number, result: unknown): void {
+  const cloneError = resultCloneFailure(result);
+  if (cloneError !== null) throw cloneError;
+  results.set(k, result);
+}
+
+/**
+ * Runs the items of `task` from local position `from` on, storing results and what items threw, until
+ * an item returns a promise: returns that item and its promise (the caller awaits it and goes on from
+ * the next item), or null when every item ran. A plain synchronous loop, so cheap items run at full speed.
+ */
+function runItems(task: ItemTask, from: number, results: ChunkResults, thrown: Thrown[]): { k: number; promise: Promise<unknown> } | null {
+  let numbers = results.numberStorage;
+  for (let k = from; k < results.count; k++) {
+    const position = task.offset + k;
+    try {
+      const result = invokeItem(task, position);
+      if (typeof result === 'number') {
+        // numbers need no clone check
+        if (numbers !== null) numbers[k] = result;
+        else {
+          results.set(k, result);
+          numbers = results.numberStorage;
+        }
+        continue;
+      }
+      if (result instanceof Promise) return { k, promise: result as Promise<unknown> };
+      keepResult(results, k, result);
+    } catch (error) {
+      thrown.push({ position, error });
+      results.set(k, null);
+    }
+    numbers = results.numberStorage;
+  }
+  return null;
+}
+
 /** Runs one chunk and returns its results, marked so tinypool moves the buffers instead of copying them. */
 export async function runChunk(message: WorkerTaskMessage, importModule: ModuleImporter): Promise<unknown> {
   const inputs: EncodedList[] = [message.items, ...message.perItemOptions.map(([, list]) => list), ...message.perItemArgs.map(([, list]) => list)];
@@ -186,28 +231,25 @@ export async function runChunk(message: WorkerTaskMessage, importModule: ModuleI
     indexValues: message.indexValues === null ? [...ids] : decodeAll(message.indexValues),
   };
   const count = message.end - message.start;
-  // generic elements from the start: a number stored into an array of doubles may lose its NaN payload
-  const results = new Array<unknown>(count).fill(null);
-  const failures: WorkerFailure[] = [];
+  const results = new ChunkResults(count, message.numbersOutput);
+  const thrown: Thrown[] = [];
   const started = performance.now();
-  for (let k = 0; k < count; k++) {
-    const position = message.start + k;
+  // items run in a plain loop; only an item that returns a promise leaves it, to be awaited (in item order)
+  for (let pending = runItems(task, 0, results, thrown); pending !== null; pending = runItems(task, pending.k + 1, results, thrown)) {
     try {
-      let result = invokeItem(task, position);
-      if (result instanceof Promise) result = await result;
-      results[k] = result;
-      const cloneError = resultCloneFailure(result);
-      if (cloneError !== null) throw cloneError;
+      keepResult(results, pending.k, await pending.promise);
     } catch (error) {
-      failures.push({ position, error: serialiseThrown(error, await errorModule(importModule, message.fn.module)) });
-      results[k] = null;
+      thrown.push({ position: task.offset + pending.k, error });
+      results.set(pending.k, null);
     }
   }
   const busyMs = performance.now() - started;
-  const written = writeToSharedOutput(message, results);
+  const failures: WorkerFailure[] = [];
+  for (const { position, error } of thrown) failures.push({ position, error: serialiseThrown(error, await errorModule(importModule, message.fn.module)) });
+  const written = results.allNumbers ? null : writeToSharedOutput(message, results.list());
   const transfer: ArrayBuffer[] = [];
   // results are fresh in this worker, so on threads their buffers move back as they are (no packing copy)
-  const encoded = encodeList(count, (k) => results[k], transfer, !message.sharedMemory);
+  const encoded = results.encode(transfer, !message.sharedMemory);
   const sharedMemoryFile = message.sharedMemory ? moveToSharedMemory([encoded]) : null;
   const response: WorkerResultMessage = { results: encoded, failures, sharedMemoryFile, written, setupFailure: null, busyMs };
   if (message.sharedMemory) return response; // child processes: the IPC channel cannot move buffers

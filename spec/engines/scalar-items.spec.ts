@@ -1,0 +1,96 @@
+/**
+ * Scalar items (a 1-D numeric component) on the worker engines: they travel as slices of the
+ * component (shared slots on 'threads') and number results come back the same way, so every
+ * dtype, layout, worker count and kind of result must still give what 'for' gives, with each
+ * item's position, batch id and failure where they belong.
+ */
+import { afterAll, describe, expect, test } from '@jest/globals';
+import ndarray from 'ndarray';
+import { ActionError, DatasetIndex, closeEngines, type NDArray } from '../../src/index.js';
+import { ScalarBatch, failOn, laterPlusOne, negate, numbersThenStrings, tagged } from '../fixtures/scalar-items.js';
+
+afterAll(async () => {
+  await closeEngines();
+});
+
+type Storage = Float64Array | Float32Array | Int32Array | Uint8Array;
+
+/** A batch of `count` items with ids 7, 10, 13, … holding `x` (a strided view when `step` > 1). */
+function scalarBatch(count: number, Storage: new (length: number) => Storage = Float64Array, step = 1): ScalarBatch {
+  const storage = new Storage(count * step);
+  for (let i = 0; i < storage.length; i++) storage[i] = (i * 7) % 251;
+  const x = ndarray(storage, [count * step]).step(step) as NDArray;
+  const ids = Array.from({ length: count }, (_, i) => 7 + 3 * i);
+  return new ScalarBatch(new DatasetIndex(ids), { preloaded: { x } });
+}
+
+function column(batch: ScalarBatch): unknown[] {
+  const x = batch.getComponent('x');
+  return Array.isArray(x) ? x : Array.from({ length: (x as NDArray).shape[0]! }, (_, i) => (x as NDArray).get(i));
+}
+
+describe.each(['threads', 'mpc'] as const)("target '%s'", (target) => {
+  test.each([
+    ['float64, 3 items', 3, Float64Array, 1],
+    ['float64, 1,000 items', 1000, Float64Array, 1],
+    ['float32, 1,000 items', 1000, Float32Array, 1],
+    ['int32, 300 items', 300, Int32Array, 1],
+    ['uint8, strided view, 500 items', 500, Uint8Array, 3],
+  ] as const)('%s: item, position and batch id of every item as on for', async (_name, count, Storage, step) => {
+    for (const nWorkers of [1, 2, 3]) {
+      const reference = scalarBatch(count, Storage, step);
+      await reference.applyParallel(tagged, { src: 'x', target: 'for' });
+      const parallel = scalarBatch(count, Storage, step);
+      await parallel.applyParallel(tagged, { src: 'x', target, nWorkers });
+      expect(column(parallel)).toEqual(column(reference));
+    }
+  });
+
+  test('numbers, then other results part-way through each chunk', async () => {
+    const reference = scalarBatch(600);
+    await reference.applyParallel(numbersThenStrings, { src: 'x', target: 'for', from: 100 });
+    const parallel = scalarBatch(600);
+    await parallel.applyParallel(numbersThenStrings, { src: 'x', target, nWorkers: 2, from: 100 });
+    expect(column(parallel)).toEqual(column(reference));
+    expect(column(parallel)).toContain('item 200');
+  });
+
+  test('async item functions returning numbers', async () => {
+    const batch = scalarBatch(400);
+    const expected = column(batch).map((x) => (x as number) + 1);
+    await batch.applyParallel(laterPlusOne, { src: 'x', target, nWorkers: 2 });
+    expect(column(batch)).toEqual(expected);
+  });
+
+  test('a failing item is reported with its position, batch id and original error', async () => {
+    const batch = scalarBatch(1000);
+    const values = column(batch) as number[];
+    const position = 777;
+    const error = await batch.applyParallel(failOn, { src: 'x', target, nWorkers: 2, at: values[position]! }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ActionError);
+    const failure = error as ActionError;
+    // the lowest position holding that value fails first
+    const first = values.indexOf(values[position]!);
+    expect(failure.position).toBe(first);
+    expect(failure.indexValue).toBe(7 + 3 * first);
+    expect(failure.cause).toBeInstanceOf(RangeError);
+    expect((failure.cause as Error).message).toBe(`cannot take item ${values[position]}`);
+  });
+
+  test('NaN payloads, -0 and infinities come back as returned', async () => {
+    const storage = new Float64Array(2048);
+    const bytes = new DataView(storage.buffer);
+    for (let i = 0; i < storage.length; i++) storage[i] = i % 4 === 0 ? -0 : i % 4 === 1 ? Infinity : i;
+    bytes.setUint32(8 * 10 + 4, 0x7ff80000 | 0x1234); // a NaN with a payload at item 10
+    const make = (): ScalarBatch => new ScalarBatch(new DatasetIndex(storage.length), { preloaded: { x: ndarray(storage.slice(), [storage.length]) } });
+    const reference = make();
+    await reference.applyParallel(negate, { src: 'x', target: 'for' });
+    const parallel = make();
+    await parallel.applyParallel(negate, { src: 'x', target, nWorkers: 2 });
+    const bits = (batch: ScalarBatch): Uint8Array => {
+      const x = batch.getComponent('x') as NDArray;
+      return new Uint8Array((x.data as Float64Array).slice(x.offset, x.offset + storage.length).buffer);
+    };
+    expect(bits(parallel)).toEqual(bits(reference));
+  });
+});
