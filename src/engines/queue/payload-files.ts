@@ -10,16 +10,29 @@ import { readdirSync, statSync, unlinkSync } from 'node:fs';
 import { readFile, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic } from '../../io/files.js';
+import { frameBuffer, type Frame } from './frame.js';
 
 const marker = Buffer.from('batchflow-queue-file:');
 const fileNamePattern = /^bfq-[A-Za-z0-9._-]{1,200}\.bin$/;
 
-/** Where a payload of `payload.length` bytes goes: a reference to a new file in `directory`, or the payload itself. */
-export async function storePayload(payload: Buffer, directory: string | null, fileBytes: number, name: string): Promise<Buffer> {
-  if (directory === null || payload.length < fileBytes) return payload;
+/** What goes through Redis for a payload: the payload itself, or a reference to the file holding it. */
+export interface StoredPayload {
+  readonly frame: Frame;
+  /** The payload file, or null. */
+  readonly file: string | null;
+}
+
+/** A frame over the bytes of `buffer`. */
+function bufferFrame(buffer: Buffer): Frame {
+  return { byteLength: buffer.length, writeTo: (target, offset) => target.set(buffer, offset) };
+}
+
+/** Where a payload of `payload.byteLength` bytes goes: a reference to a new file in `directory`, or the payload itself. */
+export async function storePayload(payload: Frame, directory: string | null, fileBytes: number, name: string): Promise<StoredPayload> {
+  if (directory === null || payload.byteLength < fileBytes) return { frame: payload, file: null };
   const file = join(directory, `bfq-${name.replace(/[^A-Za-z0-9._-]/g, '_')}.bin`);
-  await writeFileAtomic('queue payload', file, payload);
-  return Buffer.concat([marker, Buffer.from(file, 'utf8')]);
+  await writeFileAtomic('queue payload', file, frameBuffer(payload));
+  return { frame: bufferFrame(Buffer.concat([marker, Buffer.from(file, 'utf8')])), file };
 }
 
 /** The file a stored payload refers to, or null when it is the payload itself. */
@@ -43,9 +56,9 @@ export async function loadPayload(stored: Buffer, directory: string | null): Pro
   return payload;
 }
 
-/** Removes the payload file `stored` refers to, if any (a withdrawn chunk); errors are ignored. */
-export function discardPayload(stored: Buffer | null): void {
-  const file = stored ? payloadFile(stored) : null;
+/** Removes the payload file `stored` is or refers to, if any (a withdrawn chunk); errors are ignored. */
+export function discardPayload(stored: Buffer | StoredPayload | null): void {
+  const file = stored === null ? null : Buffer.isBuffer(stored) ? payloadFile(stored) : stored.file;
   if (file === null || !fileNamePattern.test(basename(file))) return;
   try {
     unlinkSync(file);

@@ -1,11 +1,11 @@
 /**
  * What callers and queue workers exchange through Redis: the key names, the job's metadata (small:
  * the chunk itself is a binary payload key) and the reply a worker pushes to its caller's result list.
- * Chunks and replies travel as `v8.serialize` buffers, so typed arrays stay binary.
+ * Chunks and replies travel as frames (`./frame.ts`): typed arrays stay binary, as their raw bytes.
  * @module
  */
-import { deserialize, serialize } from 'node:v8';
 import type { ChunkMessage, ChunkResult } from '../transport/transport.js';
+import { decodeFrame, encodeFrame, type Frame } from './frame.js';
 
 /** The Redis keys of one queue (under the settings' prefix and queue name, next to BullMQ's own). */
 export interface QueueKeys {
@@ -51,22 +51,23 @@ export interface LostChunk {
 /** A worker's answer for one job. */
 export type QueueReply = { readonly jobId: string; readonly result: ChunkResult } | { readonly jobId: string; readonly lost: LostChunk };
 
-/** The binary form of a chunk. */
-export function encodeChunk(message: ChunkMessage): Buffer {
-  return serialize(message);
+/** The binary form of a chunk (its typed arrays are read when the frame is written). */
+export function encodeChunk(message: ChunkMessage): Frame {
+  return encodeFrame(message);
 }
 
-/** A chunk back from its binary form. */
-export function decodeChunk(payload: Buffer): ChunkMessage {
-  return deserialize(payload) as ChunkMessage;
+/** A chunk back from its binary form, with the buffers of its typed arrays (its own: they can be moved to a thread). */
+export function decodeChunk(payload: Uint8Array): { readonly message: ChunkMessage; readonly buffers: readonly ArrayBuffer[] } {
+  const { value, buffers } = decodeFrame(payload);
+  return { message: value as ChunkMessage, buffers };
 }
 
 /** The binary form of a reply. */
-export function encodeReply(reply: QueueReply): Buffer {
-  return serialize(reply);
+export function encodeReply(reply: QueueReply): Frame {
+  return encodeFrame(reply);
 }
 
 /** A reply back from its binary form. */
-export function decodeReply(payload: Buffer): QueueReply {
-  return deserialize(payload) as QueueReply;
+export function decodeReply(payload: Uint8Array): QueueReply {
+  return decodeFrame(payload).value as QueueReply;
 }

@@ -1,7 +1,7 @@
 /**
  * The transport of the 'queue' engine: each chunk becomes a BullMQ job on Redis, run by queue workers
  * (`batchflow-ts worker`) anywhere that reaches the server. The chunk travels as a binary payload key
- * (`v8.serialize`, with a TTL); the job holds only where it is and whom to answer. Workers push each
+ * (a binary frame, with a TTL); the job holds only where it is and whom to answer. Workers push each
  * reply to the caller's result list, which one blocking connection per transport reads (`BLPOP`).
  * While chunks are in flight the caller renews its liveness key and its payloads; a caller that dies
  * leaves keys that expire, and workers drop its jobs. Nothing connects before the first chunk.
@@ -14,6 +14,7 @@ import { closeConnection, openConnection, safeUrl, type ManagedConnection } from
 import { QueueConnectionError } from './errors.js';
 import { discardPayload, loadPayload, storePayload, sweepPayloadFiles } from './payload-files.js';
 import { decodeReply, encodeChunk, queueKeys, type QueueJobData, type QueueKeys } from './protocol.js';
+import { loadWire, sendFramed } from './wire.js';
 import { queueSettings, type QueueSettings, type ResolvedQueueSettings } from './settings.js';
 
 /** A chunk waiting for its reply. */
@@ -48,6 +49,8 @@ class QueueTransport implements Transport {
   private opening: ManagedConnection[] = [];
   private connected: Connected | null = null;
   private sequence = 0;
+  /** Settles when the chunk being written has its job added: the next chunk's turn. */
+  private writing: Promise<void> = Promise.resolve();
   private reading = false;
   private heartbeat: NodeJS.Timeout | null = null;
   private closed = false;
@@ -75,6 +78,7 @@ class QueueTransport implements Transport {
         throw error;
       }
       const { Queue: BullQueue } = await import('bullmq');
+      await loadWire();
       const queue = new BullQueue(this.settings.queueName, { connection: command.redis, prefix: this.settings.prefix, skipVersionCheck: true });
       queue.on('error', () => {}); // connection errors reach the calls through `ended`
       this.connected = { command, reader, queue };
@@ -100,10 +104,34 @@ class QueueTransport implements Transport {
   async send(message: ChunkMessage, _transferList: readonly ArrayBuffer[], signal: AbortSignal | undefined): Promise<ChunkResult> {
     if (this.failure !== null) throw this.failure;
     if (signal?.aborted) throw abortReason(signal);
-    const payload = encodeChunk(message); // binary: typed arrays stay packed, never JSON
     // a call that times out while Redis is being reached ends at its time limit, not the connection's
     const { command, queue } = await (signal ? raceAbort(this.connect(), signal) : this.connect());
+    // chunks are encoded and written one at a time, each job added before the next chunk is encoded:
+    // the first job reaches the workers while the caller encodes the next ones
+    const turn = this.writing;
+    let endTurn: () => void = () => {};
+    this.writing = new Promise<void>((resolve) => (endTurn = resolve));
+    let written: { readonly reply: Promise<ChunkResult> };
+    try {
+      await (signal ? raceAbort(turn, signal) : turn);
+      written = await this.write(message, command, queue, signal);
+    } finally {
+      // after the job's add is on the connection (BullMQ writes it within the microtasks of this turn)
+      setImmediate(endTurn);
+    }
+    return written.reply;
+  }
+
+  /** Writes the chunk's payload and adds its job (without waiting for Redis); resolves with the reply's promise. */
+  private async write(
+    message: ChunkMessage,
+    command: ManagedConnection,
+    queue: Queue,
+    signal: AbortSignal | undefined,
+  ): Promise<{ readonly reply: Promise<ChunkResult> }> {
+    if (this.failure !== null) throw this.failure;
     if (signal?.aborted) throw abortReason(signal);
+    const payload = encodeChunk(message); // binary: typed arrays stay packed, never JSON
     const jobId = `${this.callerId}-${++this.sequence}`;
     const payloadKey = this.keys.payload(jobId);
     const { payloadDirectory, payloadFileBytes } = this.settings;
@@ -125,11 +153,13 @@ class QueueTransport implements Transport {
     }
     const reply = new Promise<ChunkResult>((resolve, reject) => this.pending.set(jobId, { payloadKey, added: false, finishedTicks: 0, resolve, reject }));
     this.startActivity();
-    const ttl = this.settings.payloadTtlMs;
-    // one round trip on one connection: the liveness key and the payload are written before the job exists
-    const written = command.redis.pipeline().set(data.callerKey, '1', 'PX', ttl).set(payloadKey, stored, 'PX', ttl).exec();
+    const ttl = String(this.settings.payloadTtlMs);
+    // in order on one connection: the liveness key and the payload are written before the job exists
+    // (the payload's bytes go to the socket as they were encoded, without a copy by the client)
+    const alive = command.redis.set(data.callerKey, '1', 'PX', ttl);
+    const written = sendFramed(command.redis, 'SET', 1, [payloadKey, stored.frame, 'PX', ttl]);
     const added = queue.add('chunk', data, { jobId, removeOnComplete: true, removeOnFail: { age: 3600, count: 1000 }, attempts: 1 });
-    Promise.all([written, added]).then(
+    Promise.all([alive, written, added]).then(
       () => {
         const pending = this.pending.get(jobId);
         if (pending) pending.added = true;
@@ -151,7 +181,7 @@ class QueueTransport implements Transport {
         () => signal.removeEventListener('abort', onAbort),
       );
     }
-    return reply;
+    return { reply };
   }
 
   /** Ends the wait of job `jobId` (its payload key is deleted by the worker that ran it). */

@@ -17,6 +17,7 @@ import { closeConnection, openConnection, redisOptions, safeUrl, type ManagedCon
 import { discardPayload, loadPayload, storePayload, sweepPayloadFiles } from './payload-files.js';
 import { decodeChunk, encodeReply, type LostChunk, type QueueJobData, type QueueReply } from './protocol.js';
 import { queueSettings, type QueueSettings } from './settings.js';
+import { loadWire, sendFramed } from './wire.js';
 
 /** Options of {@link startQueueWorker}: the queue settings (over `configureQueue`'s) and the worker's own. */
 export interface QueueWorkerOptions extends QueueSettings {
@@ -53,12 +54,15 @@ class LocalThreads {
     this.transport = createThreadsTransport(size);
   }
 
-  /** Runs one chunk on a thread; rejects when its thread (or another of the pool) dies meanwhile. */
-  async run(message: ChunkMessage): Promise<ChunkResult> {
+  /**
+   * Runs one chunk on a thread (its `buffers` are moved there, not copied); rejects when its thread
+   * (or another of the pool) dies meanwhile.
+   */
+  async run(message: ChunkMessage, buffers: readonly ArrayBuffer[]): Promise<ChunkResult> {
     const transport = this.transport;
     const watch = transport.watch();
     try {
-      return await Promise.race([transport.send(message, [], undefined), watch.died]);
+      return await Promise.race([transport.send(message, buffers, undefined), watch.died]);
     } catch (error) {
       if (this.transport === transport) {
         transport.discard();
@@ -102,20 +106,32 @@ function processor(command: ManagedConnection, threads: LocalThreads): (job: Job
         },
       };
       if (Buffer.isBuffer(payload)) discardPayload(payload);
-      await command.redis.pipeline().del(data.payloadKey).rpush(data.resultsKey, encodeReply(dropped)).pexpire(data.resultsKey, data.ttlMs).exec();
+      const stored = encodeReply(dropped);
+      await Promise.all([
+        command.redis.del(data.payloadKey),
+        sendFramed(command.redis, 'RPUSH', 1, [data.resultsKey, stored]),
+        command.redis.pexpire(data.resultsKey, data.ttlMs),
+      ]);
       return 'dropped';
     }
     const directory = data.payloadDirectory ?? null;
     sweepPayloadFiles(directory, 2 * data.ttlMs);
     let reply: QueueReply;
     try {
-      reply = { jobId, result: await threads.run(decodeChunk(await loadPayload(payload, directory))) };
+      // the chunk's typed arrays are decoded into buffers of their own, which move to the thread
+      const { message, buffers } = decodeChunk(await loadPayload(payload, directory));
+      reply = { jobId, result: await threads.run(message, buffers) };
     } catch (error) {
       // the chunk's thread died (an item exited it, ran out of memory), or its payload file was gone: the caller fails the call with this
       reply = { jobId, lost: describeLost(error) };
     }
     const stored = await storePayload(encodeReply(reply), directory, data.payloadFileBytes ?? Number.POSITIVE_INFINITY, `${jobId}.reply`);
-    await command.redis.pipeline().rpush(data.resultsKey, stored).pexpire(data.resultsKey, data.ttlMs).del(data.payloadKey).exec();
+    // in this order on one connection: the list exists when its expiry is set
+    await Promise.all([
+      sendFramed(command.redis, 'RPUSH', 1, [data.resultsKey, stored.frame]),
+      command.redis.pexpire(data.resultsKey, data.ttlMs),
+      command.redis.del(data.payloadKey),
+    ]);
     return 'done';
   };
 }
@@ -163,6 +179,7 @@ export async function startQueueWorker(options: QueueWorkerOptions = {}): Promis
     throw error;
   }
   const threads = new LocalThreads(concurrency);
+  await loadWire();
   const { Worker: BullWorker } = await import('bullmq');
   const worker: Worker<QueueJobData, JobOutcome> = new BullWorker<QueueJobData, JobOutcome>(settings.queueName, processor(command, threads), {
     connection: { ...redisOptions(settings), connectTimeout: settings.connectTimeoutMs } as BullConnectionOptions,

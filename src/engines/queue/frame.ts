@@ -1,0 +1,178 @@
+/**
+ * The binary form of the 'queue' engine's chunks and replies: one frame holding the message's
+ * structure (V8 serialization) with its large typed arrays out of line, after the structure, as their
+ * raw bytes. Encoding sizes the frame first and then writes every byte once, straight into the buffer
+ * that goes to Redis or to a file — no serialization buffer that grows and is copied as it grows, no
+ * concatenation by the Redis client. Decoding copies each typed array into a buffer of its own (never
+ * a view of the received bytes, which live in the Redis client's shared pool), so a queue worker can
+ * move those buffers to its thread instead of cloning the chunk.
+ * @module
+ */
+import { Deserializer, Serializer } from 'node:v8';
+
+/** 'BFQ1', read as a little-endian u32: the frame's first four bytes. */
+const frameMagic = 0x31514642;
+/** Typed arrays of at least this many bytes go out of line (smaller ones stay inside the structure). */
+const outOfLineBytes = 4096;
+/** Magic, structure length, segment count, reserved: then one float64 byte length per segment. */
+const fixedHeaderBytes = 16;
+
+type ViewConstructor = { new (buffer: ArrayBuffer, byteOffset: number, length: number): ArrayBufferView; readonly BYTES_PER_ELEMENT?: number };
+
+/** The view types a frame carries, by the index written for them (`Buffer` after them). */
+const viewTypes: readonly ViewConstructor[] = [
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  Float32Array,
+  Float64Array,
+  BigInt64Array,
+  BigUint64Array,
+  DataView,
+];
+const bufferType = viewTypes.length;
+const typeIndexByTag = new Map(viewTypes.map((type, index) => [type.name, index]));
+
+function typeIndexOf(view: ArrayBufferView): number {
+  if (Buffer.isBuffer(view)) return bufferType;
+  const tag = view instanceof DataView ? 'DataView' : (view as unknown as { [Symbol.toStringTag]: string })[Symbol.toStringTag];
+  const index = typeIndexByTag.get(tag);
+  if (index === undefined) throw new TypeError(`a queue message cannot carry a ${tag} (not a typed array of the platform)`);
+  return index;
+}
+
+function bytesOf(view: ArrayBufferView): Uint8Array {
+  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+}
+
+/** V8's serializer with typed arrays as host objects: small ones inline, large ones as a segment number. */
+class FrameSerializer extends Serializer {
+  readonly segments: ArrayBufferView[] = [];
+
+  constructor() {
+    super();
+    (this as unknown as { _setTreatArrayBufferViewsAsHostObjects(flag: boolean): void })._setTreatArrayBufferViewsAsHostObjects(true);
+  }
+
+  _writeHostObject(object: object): void {
+    if (!ArrayBuffer.isView(object)) throw new TypeError('a queue message can carry no host objects but typed arrays');
+    this.writeUint32(typeIndexOf(object));
+    if (object.byteLength >= outOfLineBytes) {
+      this.writeUint32(1);
+      this.writeUint32(this.segments.push(object) - 1);
+    } else {
+      this.writeUint32(0);
+      this.writeUint32(object.byteLength);
+      this.writeRawBytes(bytesOf(object));
+    }
+  }
+}
+
+/** A message ready to be written: its size is known, its bytes are written where the caller says. */
+export interface Frame {
+  readonly byteLength: number;
+  /** Writes the frame's bytes into `target` from `offset` (`byteLength` of them). */
+  writeTo(target: Uint8Array, offset: number): void;
+}
+
+/** The frame of `value` (anything `v8.serialize` takes); its large typed arrays are read when it is written. */
+export function encodeFrame(value: unknown): Frame {
+  const serializer = new FrameSerializer();
+  serializer.writeHeader();
+  serializer.writeValue(value);
+  const structure = serializer.releaseBuffer();
+  const segments = serializer.segments;
+  const headerBytes = fixedHeaderBytes + 8 * segments.length;
+  const byteLength = segments.reduce((sum, segment) => sum + segment.byteLength, headerBytes + structure.length);
+  return {
+    byteLength,
+    writeTo(target, offset) {
+      const header = new DataView(target.buffer, target.byteOffset + offset, headerBytes);
+      header.setUint32(0, frameMagic, true);
+      header.setUint32(4, structure.length, true);
+      header.setUint32(8, segments.length, true);
+      header.setUint32(12, 0, true);
+      segments.forEach((segment, k) => header.setFloat64(fixedHeaderBytes + 8 * k, segment.byteLength, true));
+      let at = offset + headerBytes;
+      target.set(structure, at);
+      at += structure.length;
+      for (const segment of segments) {
+        target.set(bytesOf(segment), at);
+        at += segment.byteLength;
+      }
+    },
+  };
+}
+
+/** The bytes of `frame` in a buffer of their own (for a payload file). */
+export function frameBuffer(frame: Frame): Buffer {
+  const buffer = Buffer.allocUnsafe(frame.byteLength);
+  frame.writeTo(buffer, 0);
+  return buffer;
+}
+
+/** A typed array of type `type` over a copy of `source` in a buffer of its own (listed in `buffers`). */
+function ownCopy(type: number, source: Uint8Array, buffers: ArrayBuffer[]): ArrayBufferView {
+  const buffer = new ArrayBuffer(source.length);
+  new Uint8Array(buffer).set(source);
+  buffers.push(buffer);
+  if (type === bufferType) return Buffer.from(buffer, 0, source.length);
+  const constructor = viewTypes[type];
+  if (constructor === undefined) throw new TypeError(`a queue frame names an unknown typed array type ${type}`);
+  return new constructor(buffer, 0, source.length / (constructor.BYTES_PER_ELEMENT ?? 1));
+}
+
+class FrameDeserializer extends Deserializer {
+  readonly buffers: ArrayBuffer[] = [];
+
+  constructor(
+    structure: Buffer,
+    private readonly segments: readonly Uint8Array[],
+  ) {
+    super(structure);
+  }
+
+  _readHostObject(): ArrayBufferView {
+    const type = this.readUint32();
+    if (this.readUint32() === 1) {
+      const segment = this.segments[this.readUint32()];
+      if (segment === undefined) throw new TypeError('a queue frame refers to a segment it does not hold');
+      return ownCopy(type, segment, this.buffers);
+    }
+    return ownCopy(type, this.readRawBytes(this.readUint32()), this.buffers);
+  }
+}
+
+/** What a frame holds, and the buffers of its typed arrays (each its own: they can be moved to a thread). */
+export interface DecodedFrame {
+  readonly value: unknown;
+  readonly buffers: readonly ArrayBuffer[];
+}
+
+/** The message `bytes` holds (written by {@link encodeFrame}); a truncated or foreign payload is an Error saying so. */
+export function decodeFrame(bytes: Uint8Array): DecodedFrame {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.byteLength < fixedHeaderBytes || view.getUint32(0, true) !== frameMagic) {
+    throw new Error('a queue payload is not a frame of this version of batchflow-ts (do the caller and its workers run the same version?)');
+  }
+  const structureLength = view.getUint32(4, true);
+  const count = view.getUint32(8, true);
+  let at = fixedHeaderBytes + 8 * count;
+  if (at + structureLength > bytes.byteLength) throw new Error(`a queue payload of ${bytes.byteLength} bytes is truncated`);
+  const structure = Buffer.from(bytes.buffer, bytes.byteOffset + at, structureLength);
+  at += structureLength;
+  const segments: Uint8Array[] = [];
+  for (let k = 0; k < count; k++) {
+    const length = view.getFloat64(fixedHeaderBytes + 8 * k, true);
+    if (at + length > bytes.byteLength) throw new Error(`a queue payload of ${bytes.byteLength} bytes is truncated`);
+    segments.push(bytes.subarray(at, at + length));
+    at += length;
+  }
+  const deserializer = new FrameDeserializer(structure, segments);
+  deserializer.readHeader();
+  return { value: deserializer.readValue() as unknown, buffers: deserializer.buffers };
+}
