@@ -70,6 +70,35 @@ describe("target 'queue' on real workers", () => {
     expect(await augmented('q' as 'queue', 2)).toEqual(expected); // the alias
   }, 60_000);
 
+  test("gives back typed arrays of every kind, small and large, nested in plain values, as 'for' does", async () => {
+    const results = async (target: 'for' | 'queue'): Promise<unknown[]> => {
+      let kept: unknown[] = [];
+      const batch = dataset().createBatch([...Array(n).keys()]);
+      await batch.actions.typedValues({ target, nWorkers: 2, post: (values: unknown[]) => void (kept = values) });
+      return kept;
+    };
+    const expected = await results('for');
+    const received = await results('queue');
+    expect(received).toHaveLength(n);
+    received.forEach((value, k) => {
+      const { view, image, bytes, ...rest } = value as { view: DataView; image: NDArray; bytes: Buffer };
+      const {
+        view: expectedView,
+        image: expectedImage,
+        bytes: expectedBytes,
+        ...expectedRest
+      } = expected[k] as typeof value & { view: DataView; image: NDArray; bytes: Buffer };
+      expect(rest).toEqual(expectedRest);
+      // (a Buffer comes back as a Uint8Array of its bytes, as from any worker thread)
+      expect(Buffer.from(bytes).equals(expectedBytes)).toBe(true);
+      expect(view).toBeInstanceOf(DataView);
+      expect(
+        Buffer.from(view.buffer, view.byteOffset, view.byteLength).equals(Buffer.from(expectedView.buffer, expectedView.byteOffset, expectedView.byteLength)),
+      ).toBe(true);
+      expect(image.shape).toEqual(expectedImage.shape);
+    });
+  }, 60_000);
+
   test('spreads the chunks of a call over the workers', async () => {
     const log = path.join(work, 'spread.log');
     writeFileSync(log, '');

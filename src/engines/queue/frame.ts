@@ -17,6 +17,11 @@ const outOfLineBytes = 4096;
 /** Magic, structure length, segment count, reserved: then one float64 byte length per segment. */
 const fixedHeaderBytes = 16;
 
+/** `length` rounded up to a multiple of 8: the structure and every segment start 8-aligned in the frame. */
+function padded(length: number): number {
+  return Math.ceil(length / 8) * 8;
+}
+
 type ViewConstructor = { new (buffer: ArrayBuffer, byteOffset: number, length: number): ArrayBufferView; readonly BYTES_PER_ELEMENT?: number };
 
 /** The view types a frame carries, by the index written for them (`Buffer` after them). */
@@ -87,7 +92,7 @@ export function encodeFrame(value: unknown): Frame {
   const structure = serializer.releaseBuffer();
   const segments = serializer.segments;
   const headerBytes = fixedHeaderBytes + 8 * segments.length;
-  const byteLength = segments.reduce((sum, segment) => sum + segment.byteLength, headerBytes + structure.length);
+  const byteLength = segments.reduce((sum, segment) => sum + padded(segment.byteLength), headerBytes + padded(structure.length));
   return {
     byteLength,
     writeTo(target, offset) {
@@ -99,10 +104,12 @@ export function encodeFrame(value: unknown): Frame {
       segments.forEach((segment, k) => header.setFloat64(fixedHeaderBytes + 8 * k, segment.byteLength, true));
       let at = offset + headerBytes;
       target.set(structure, at);
-      at += structure.length;
+      target.fill(0, at + structure.length, at + padded(structure.length));
+      at += padded(structure.length);
       for (const segment of segments) {
         target.set(bytesOf(segment), at);
-        at += segment.byteLength;
+        target.fill(0, at + segment.byteLength, at + padded(segment.byteLength));
+        at += padded(segment.byteLength);
       }
     },
   };
@@ -126,12 +133,22 @@ function ownCopy(type: number, source: Uint8Array, buffers: ArrayBuffer[]): Arra
   return new constructor(buffer, 0, source.length / (constructor.BYTES_PER_ELEMENT ?? 1));
 }
 
+/** A typed array of type `type` over the bytes of `source` (no copy), or null when they are not aligned for it. */
+function viewOf(type: number, source: Uint8Array): ArrayBufferView | null {
+  if (type === bufferType) return Buffer.from(source.buffer, source.byteOffset, source.length);
+  const constructor = viewTypes[type];
+  const size = constructor?.BYTES_PER_ELEMENT ?? 1;
+  if (constructor === undefined || source.byteOffset % size !== 0) return null;
+  return new constructor(source.buffer as ArrayBuffer, source.byteOffset, source.length / size);
+}
+
 class FrameDeserializer extends Deserializer {
   readonly buffers: ArrayBuffer[] = [];
 
   constructor(
     structure: Buffer,
     private readonly segments: readonly Uint8Array[],
+    private readonly own: boolean,
   ) {
     super(structure);
   }
@@ -141,7 +158,7 @@ class FrameDeserializer extends Deserializer {
     if (this.readUint32() === 1) {
       const segment = this.segments[this.readUint32()];
       if (segment === undefined) throw new TypeError('a queue frame refers to a segment it does not hold');
-      return ownCopy(type, segment, this.buffers);
+      return this.own ? ownCopy(type, segment, this.buffers) : (viewOf(type, segment) ?? ownCopy(type, segment, this.buffers));
     }
     return ownCopy(type, this.readRawBytes(this.readUint32()), this.buffers);
   }
@@ -153,8 +170,13 @@ export interface DecodedFrame {
   readonly buffers: readonly ArrayBuffer[];
 }
 
-/** The message `bytes` holds (written by {@link encodeFrame}); a truncated or foreign payload is an Error saying so. */
-export function decodeFrame(bytes: Uint8Array): DecodedFrame {
+/**
+ * The message `bytes` holds (written by {@link encodeFrame}); a truncated or foreign payload is an
+ * Error saying so. With `own`, every typed array gets a buffer of its own (listed in `buffers`);
+ * without, large ones are views of `bytes` where their alignment allows (no copy: the caller keeps
+ * `bytes` alive as long as it keeps them).
+ */
+export function decodeFrame(bytes: Uint8Array, own = true): DecodedFrame {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.byteLength < fixedHeaderBytes || view.getUint32(0, true) !== frameMagic) {
     throw new Error('a queue payload is not a frame of this version of batchflow-ts (do the caller and its workers run the same version?)');
@@ -164,15 +186,15 @@ export function decodeFrame(bytes: Uint8Array): DecodedFrame {
   let at = fixedHeaderBytes + 8 * count;
   if (at + structureLength > bytes.byteLength) throw new Error(`a queue payload of ${bytes.byteLength} bytes is truncated`);
   const structure = Buffer.from(bytes.buffer, bytes.byteOffset + at, structureLength);
-  at += structureLength;
+  at += padded(structureLength);
   const segments: Uint8Array[] = [];
   for (let k = 0; k < count; k++) {
     const length = view.getFloat64(fixedHeaderBytes + 8 * k, true);
     if (at + length > bytes.byteLength) throw new Error(`a queue payload of ${bytes.byteLength} bytes is truncated`);
     segments.push(bytes.subarray(at, at + length));
-    at += length;
+    at += padded(length);
   }
-  const deserializer = new FrameDeserializer(structure, segments);
+  const deserializer = new FrameDeserializer(structure, segments, own);
   deserializer.readHeader();
   return { value: deserializer.readValue() as unknown, buffers: deserializer.buffers };
 }

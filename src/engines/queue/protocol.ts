@@ -67,7 +67,7 @@ export function encodeReply(reply: QueueReply): Frame {
   return encodeFrame(reply);
 }
 
-/** A reply back from its binary form. */
+/** A reply back from its binary form (its large typed arrays are views of `payload` where aligned). */
 export function decodeReply(payload: Uint8Array): QueueReply {
-  return decodeFrame(payload).value as QueueReply;
+  return decodeFrame(payload, false).value as QueueReply;
 }

@@ -2,7 +2,9 @@
  * Redis commands that carry a frame ({@link Frame}) as one of their arguments, written into their
  * wire form (RESP) in one buffer: the frame's bytes are written there once, and the buffer goes to the
  * socket as it is. ioredis would copy a Buffer argument into the command's own buffer, and a pipeline
- * would concatenate its commands again: two more copies of every payload byte.
+ * would concatenate its commands again: two more copies of every payload byte. The wire buffers are
+ * reused once their command is answered (all its bytes were written by then): fresh memory costs a
+ * page fault per page on first write, which on small virtual machines is slower than the copy itself.
  * @module
  */
 import type { Command as RedisCommand, Redis } from 'ioredis';
@@ -30,6 +32,33 @@ export async function loadWire(): Promise<void> {
   };
 }
 
+/** Wire buffers free for reuse, smallest first; dropped when none was taken for {@link idleMs}. */
+const free: Buffer[] = [];
+const keptBuffers = 8;
+const idleMs = 2000;
+let idleTimer: NodeJS.Timeout | null = null;
+
+/** A buffer of at least `byteLength` bytes: the smallest free one that fits, or a new one. */
+function takeBuffer(byteLength: number): Buffer {
+  if (byteLength < 64 * 1024) return Buffer.allocUnsafe(byteLength);
+  const index = free.findIndex((buffer) => buffer.length >= byteLength);
+  if (index >= 0) return free.splice(index, 1)[0]!;
+  return Buffer.allocUnsafeSlow(Math.ceil(byteLength / 65536) * 65536);
+}
+
+/** Gives `buffer` back for reuse (the largest ones are kept). */
+function giveBack(buffer: Buffer): void {
+  if (buffer.length < 64 * 1024) return;
+  free.push(buffer);
+  free.sort((a, b) => a.length - b.length);
+  if (free.length > keptBuffers) free.shift();
+  if (idleTimer) clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => {
+    free.length = 0;
+    idleTimer = null;
+  }, idleMs).unref();
+}
+
 /** The RESP header of a bulk string of `length` bytes. */
 function bulkHeader(length: number): string {
   return `$${length}\r\n`;
@@ -47,7 +76,8 @@ export function sendFramed(redis: Redis, name: string, keyCount: number, args: R
   const start = `*${args.length + 1}\r\n${bulkHeader(Buffer.byteLength(name))}${name}\r\n`;
   const lengths = args.map((arg, k) => (typeof arg === 'string' ? texts[k]!.length : arg.byteLength));
   const byteLength = lengths.reduce((sum, length) => sum + bulkHeader(length).length + length + 2, Buffer.byteLength(start));
-  const wire = Buffer.allocUnsafe(byteLength);
+  const buffer = takeBuffer(byteLength);
+  const wire = buffer.length === byteLength ? buffer : buffer.subarray(0, byteLength);
   let at = wire.write(start, 0);
   args.forEach((arg, k) => {
     at += wire.write(bulkHeader(lengths[k]!), at);
@@ -58,5 +88,11 @@ export function sendFramed(redis: Redis, name: string, keyCount: number, args: R
     at += wire.write('\r\n', at);
   });
   const shown = args.map((arg) => (typeof arg === 'string' ? arg : `<${arg.byteLength} bytes>`));
-  return redis.sendCommand(new preparedCommand(name, shown, wire)) as Promise<unknown>;
+  const sent = redis.sendCommand(new preparedCommand(name, shown, wire)) as Promise<unknown>;
+  // answered (or failed for good): the socket has no more use for the bytes
+  void sent.then(
+    () => giveBack(buffer),
+    () => {},
+  );
+  return sent;
 }
