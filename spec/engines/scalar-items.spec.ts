@@ -36,15 +36,19 @@ describe.each(['threads', 'mpc'] as const)("target '%s'", (target) => {
     ['float32, 1,000 items', 1000, Float32Array, 1],
     ['int32, 300 items', 300, Int32Array, 1],
     ['uint8, strided view, 500 items', 500, Uint8Array, 3],
-  ] as const)('%s: item, position and batch id of every item as on for', async (_name, count, Storage, step) => {
-    for (const nWorkers of [1, 2, 3]) {
-      const reference = scalarBatch(count, Storage, step);
-      await reference.applyParallel(tagged, { src: 'x', target: 'for' });
-      const parallel = scalarBatch(count, Storage, step);
-      await parallel.applyParallel(tagged, { src: 'x', target, nWorkers });
-      expect(column(parallel)).toEqual(column(reference));
-    }
-  });
+  ] as const)(
+    '%s: item, position and batch id of every item as on for',
+    async (_name, count, Storage, step) => {
+      for (const nWorkers of [1, 2, 3]) {
+        const reference = scalarBatch(count, Storage, step);
+        await reference.applyParallel(tagged, { src: 'x', target: 'for' });
+        const parallel = scalarBatch(count, Storage, step);
+        await parallel.applyParallel(tagged, { src: 'x', target, nWorkers });
+        expect(column(parallel)).toEqual(column(reference));
+      }
+    },
+    60_000,
+  ); // the first test starts the pools of 1, 2 and 3 workers
 
   test('numbers, then other results part-way through each chunk', async () => {
     const reference = scalarBatch(600);

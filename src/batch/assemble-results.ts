@@ -8,17 +8,26 @@ import { ArgumentError, AssembleError } from '../errors.js';
 import { columnItem, columnLength, describeKind, isColumn, type Column } from '../ndarray/columns.js';
 import { assembleColumn } from './assemble.js';
 
+/** Throws an AssembleError naming the first result that is an error. */
+function assertNoError(results: readonly unknown[]): void {
+  for (let i = 0; i < results.length; i++) {
+    const result = results[i];
+    if (typeof result === 'object' && result instanceof Error)
+      throw new AssembleError(`Could not assemble the batch: item ${i} is an error`, { cause: result });
+  }
+}
+
 /** The component names of `dst` and their assembled columns. */
 export function assembleResults(results: readonly unknown[], dst: string | readonly string[] | ComponentTuple | null): { names: string[]; columns: Column[] } {
-  let failed = -1;
-  for (let i = 0; i < results.length && failed < 0; i++) {
-    const result = results[i];
-    if (typeof result === 'object' && result instanceof Error) failed = i;
-  }
-  if (failed >= 0) throw new AssembleError(`Could not assemble the batch: item ${failed} is an error`, { cause: results[failed] });
   const names = dst instanceof ComponentTuple ? [...dst.names] : typeof dst === 'string' ? [dst] : Array.isArray(dst) ? [...(dst as readonly string[])] : [];
+  if (names.length === 1) {
+    // numbers, ndarrays and typed arrays assemble into one array, which no error can be part of: only a plain list is searched
+    const column = assembleColumn(results);
+    if (Array.isArray(column)) assertNoError(results);
+    return { names, columns: [column] };
+  }
+  assertNoError(results);
   if (names.length === 0) throw new ArgumentError('dst', 'names no component to store the results in');
-  if (names.length === 1) return { names, columns: [assembleColumn(results)] };
   const perName = names.map(() => new Array<unknown>(results.length));
   results.forEach((result, i) => {
     const parts = isColumn(result) ? result : null;

@@ -66,7 +66,7 @@ export class SlotLease {
     if (this.held.length === 0) return;
     for (let k = 0; k < values.length; k++) {
       const value = values[k];
-      if (!this.holds(value)) continue;
+      if (typeof value !== 'object' || !this.holds(value)) continue;
       const column = value as NDArray;
       const data = new (typedArrayConstructor(dtypeOf(column)!))(column.size);
       copyInto(data, 0, column);

@@ -20,6 +20,10 @@ const engines = new Set<WorkerEngine>();
 
 let defaultWorkers: number | undefined;
 
+/** Set on the global object of batchflow-ts workers, and while one of them produces a batch. */
+const inWorker = Symbol.for('batchflow-ts:in-worker');
+const producingBatch = Symbol.for('batchflow-ts:producing-batch');
+
 /** The worker count when a call names none: the machine's parallelism, read once (the system call costs more than a cheap call's chunks). */
 function defaultWorkerCount(): number {
   return (defaultWorkers ??= availableParallelism());
@@ -64,10 +68,10 @@ export class WorkerEngine implements Engine {
   }
 
   async run(task: ItemTask, options: EngineRunOptions): Promise<unknown[]> {
-    if ((globalThis as Record<symbol, unknown>)[Symbol.for('batchflow-ts:in-worker')] === true) {
+    if ((globalThis as Record<symbol, unknown>)[inWorker] === true) {
       // a batch worker (pipeline.run({ target })) producing a batch runs item actions in its own thread:
       // the same results as on this engine (every engine is bit-identical), without a pool per worker
-      if ((globalThis as Record<symbol, unknown>)[Symbol.for('batchflow-ts:producing-batch')] === true) return new ForEngine().run(task, options);
+      if ((globalThis as Record<symbol, unknown>)[producingBatch] === true) return new ForEngine().run(task, options);
       throw new BatchflowError(
         `action '${task.action}': target '${this.name}' cannot be used inside a batchflow-ts worker. Workers import the module that defines the function; if that module also runs a script, guard the script (e.g. \`if (import.meta.url === pathToFileURL(process.argv[1]!).href) await main();\`) so it does not run again in every worker`,
       );

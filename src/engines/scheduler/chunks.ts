@@ -11,7 +11,7 @@ import type { ItemTask, RngSeeding } from '../item-task.js';
 import type { SharedOutput } from '../result-buffer.js';
 import type { SlotLease } from '../shared-slots.js';
 import type { DType } from '../../ndarray/ndarray-utils.js';
-import { copyScalars, encodeColumn, encodeList, type EncodedList } from '../worker/codec.js';
+import { copyScalars, encodeColumn, encodeList, type EncodedList, type IdRange } from '../worker/codec.js';
 import type { WorkerSelf, WorkerTaskMessage } from '../worker/messages.js';
 
 interface BatchLike {
@@ -102,9 +102,16 @@ export function chunkBounds(
   return bounds;
 }
 
-/** The ids [start, end) of a batch index, packed (numbers read in one loop, without a call per id). */
-function encodeIds(indices: readonly IndexValue[], start: number, end: number, transfer: ArrayBuffer[]): EncodedList {
+/**
+ * The ids [start, end) of a batch index: consecutive integers (a batch of a range of ids, the common
+ * case) as their first id and count, other numbers packed in one loop (no call per id).
+ */
+function encodeIds(indices: readonly IndexValue[], start: number, end: number, transfer: ArrayBuffer[]): EncodedList | IdRange {
   const count = Math.max(0, end - start);
+  const first = indices[start];
+  let consecutive = typeof first === 'number' && Number.isSafeInteger(first) && Number.isSafeInteger(first + count);
+  for (let k = 1; consecutive && k < count; k++) consecutive = indices[start + k] === (first as number) + k;
+  if (consecutive) return { kind: 'range', length: count, first: first as number };
   const data = new Float64Array(count);
   for (let k = 0; k < count; k++) {
     const id = indices[start + k];
@@ -116,14 +123,12 @@ function encodeIds(indices: readonly IndexValue[], start: number, end: number, t
 }
 
 /**
- * Threads, scalar items (a 1-D numeric column): the call's items as numbers, their ids and room for
- * number results, each in one reused shared slot. Chunks send views of them (nothing is allocated or
+ * Threads, scalar items (a 1-D numeric column): the call's items as numbers and room for number
+ * results, each in one reused shared slot. Chunks send views of them (nothing is allocated or
  * moved per chunk) and workers write number results straight into `results`.
  */
 export interface SharedScalars {
   readonly items: Float64Array;
-  /** The ids of the task's items (the batch ids from `task.offset`) when they are all numbers, else null. */
-  readonly ids: Float64Array | null;
   readonly results: Float64Array;
 }
 
@@ -131,25 +136,14 @@ export interface SharedScalars {
 const minScalarSlotBytes = 1024;
 
 /** The {@link SharedScalars} of `task` in slots of `lease`, or null when its items are not the numbers of a 1-D numeric column. */
-export function shareScalars(task: ItemTask, lease: SlotLease, self: Omit<WorkerSelf, 'ids'> | null): SharedScalars | null {
+export function shareScalars(task: ItemTask, lease: SlotLease): SharedScalars | null {
   const column = task.items.column;
   const count = task.items.length;
   if (column === undefined || column.shape.length !== 1) return null;
   const items = lease.array('float64', count, minScalarSlotBytes) as Float64Array | null;
   if (items === null || !copyScalars(column, 0, count, items)) return null;
   const results = lease.array('float64', count, minScalarSlotBytes) as Float64Array;
-  let ids: Float64Array | null = null;
-  if (self) {
-    const indices = (task.thisArg as BatchLike).indices;
-    const idCount = Math.max(0, Math.min(task.offset + count, indices.length) - task.offset);
-    ids = idCount === 0 ? null : (lease.array('float64', idCount, 0) as Float64Array);
-    for (let k = 0; ids !== null && k < idCount; k++) {
-      const id = indices[task.offset + k];
-      if (typeof id === 'number') ids[k] = id;
-      else ids = null;
-    }
-  }
-  return { items, ids, results };
+  return { items, results };
 }
 
 /** What every chunk of one call shares. */
@@ -188,9 +182,7 @@ export function chunkMessage(call: CallContext, start: number, end: number, tran
     // items), packed: a list of numbers is one transferred buffer instead of a structured clone element by element
     self: self && {
       ...self,
-      ids: scalars?.ids
-        ? { kind: 'numbers', length: idCount, data: scalars.ids.subarray(start, start + idCount) }
-        : encodeIds(indices!, offset + start, offset + start + idCount, transfer),
+      ids: encodeIds(indices!, offset + start, offset + start + idCount, transfer),
     },
     start: offset + start,
     end: offset + end,

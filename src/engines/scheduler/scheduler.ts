@@ -147,7 +147,7 @@ export async function runChunks(task: ItemTask, reference: FunctionReference, op
     sharedMemory: sharedMemoryFiles,
     output: sharesMemory ? preallocated : null,
     lease,
-    scalars: lease ? shareScalars(task, lease, self) : null,
+    scalars: lease ? shareScalars(task, lease) : null,
   };
   const controller = options.timeout === undefined ? null : new AbortController();
   const timer = controller ? setTimeout(() => controller.abort(), options.timeout).unref() : undefined;

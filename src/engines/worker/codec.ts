@@ -16,6 +16,21 @@ export type EncodedList =
   | { readonly kind: 'ndarrays'; readonly length: number; readonly dtype: DType; readonly shape: readonly number[]; data: TypedArray | ShmRef }
   | { readonly kind: 'values'; readonly length: number; readonly values: unknown[] };
 
+/** Consecutive integer ids (`first`, `first + 1`, …), sent as their first value and count. */
+export interface IdRange {
+  readonly kind: 'range';
+  readonly length: number;
+  readonly first: number;
+}
+
+/** The ids of an {@link IdRange} or an encoded list, as a plain array. */
+export function decodeIds(ids: EncodedList | IdRange): unknown[] {
+  if (ids.kind !== 'range') return decodeAll(ids);
+  const values = new Array<unknown>(ids.length);
+  for (let k = 0; k < ids.length; k++) values[k] = ids.first + k;
+  return values;
+}
+
 /** A packed buffer stored in a shared-memory file (the 'mpc' transport). */
 export interface ShmRef {
   readonly shmFile: string;

@@ -1,7 +1,7 @@
 /** The messages between a worker engine and its workers (one task = one chunk of items). */
 import type { FunctionReference } from '../function-reference.js';
 import type { RngSeeding } from '../item-task.js';
-import type { EncodedList } from './codec.js';
+import type { EncodedList, IdRange } from './codec.js';
 import type { SharedOutput } from '../result-buffer.js';
 import type { SerialisedThrown } from './error-codec.js';
 
@@ -9,8 +9,8 @@ import type { SerialisedThrown } from './error-codec.js';
 export interface WorkerSelf {
   readonly module: string | undefined;
   readonly className: string;
-  /** The chunk's ids, packed (numbers travel in one Float64Array). */
-  readonly ids: EncodedList;
+  /** The chunk's ids: a range of consecutive integers as its first id and count, else packed (numbers travel in one Float64Array). */
+  readonly ids: EncodedList | IdRange;
   readonly attributes: Record<string, unknown>;
 }
 

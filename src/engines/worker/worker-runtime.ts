@@ -10,7 +10,7 @@ import { WorkerSetupError } from '../../errors.js';
 import { findRegisteredClass } from '../../decorators/registry.js';
 import { invokeItem, type ItemFunction, type ItemTask, type PerItemSource } from '../item-task.js';
 import type { FunctionReference } from '../function-reference.js';
-import { decodeAll, decodeList, encodeList, type EncodedList } from './codec.js';
+import { decodeAll, decodeIds, decodeList, encodeList, type EncodedList } from './codec.js';
 import { ChunkResults } from './chunk-results.js';
 import type { WorkerFailure, WorkerResultMessage, WorkerSelf, WorkerTaskMessage } from './messages.js';
 import { moveToSharedMemory, readFromSharedMemory } from './shared-memory.js';
@@ -199,7 +199,7 @@ export async function runChunk(message: WorkerTaskMessage, importModule: ModuleI
   readFromSharedMemory(inputs);
   let func: ItemFunction;
   let thisArg: unknown;
-  const ids = message.self ? decodeAll(message.self.ids) : [];
+  const ids = message.self ? decodeIds(message.self.ids) : [];
   try {
     func = await resolveFunction(importModule, message.fn);
     thisArg = await buildSelf(importModule, message.action, message.self, ids, message.fn.module);
