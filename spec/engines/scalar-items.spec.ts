@@ -15,12 +15,17 @@ afterAll(async () => {
 
 type Storage = Float64Array | Float32Array | Int32Array | Uint8Array;
 
-/** A batch of `count` items with ids 7, 10, 13, … holding `x` (a strided view when `step` > 1). */
-function scalarBatch(count: number, Storage: new (length: number) => Storage = Float64Array, step = 1): ScalarBatch {
+type Ids = 'spaced' | 'consecutive' | 'strings';
+
+/**
+ * A batch of `count` items holding `x` (a strided view when `step` > 1), with ids 7, 10, 13, … ('spaced'),
+ * 500, 501, … ('consecutive') or 'id-7', 'id-10', … ('strings').
+ */
+function scalarBatch(count: number, Storage: new (length: number) => Storage = Float64Array, step = 1, kind: Ids = 'spaced'): ScalarBatch {
   const storage = new Storage(count * step);
   for (let i = 0; i < storage.length; i++) storage[i] = (i * 7) % 251;
   const x = ndarray(storage, [count * step]).step(step) as NDArray;
-  const ids = Array.from({ length: count }, (_, i) => 7 + 3 * i);
+  const ids = Array.from({ length: count }, (_, i) => (kind === 'consecutive' ? 500 + i : kind === 'strings' ? `id-${7 + 3 * i}` : 7 + 3 * i));
   return new ScalarBatch(new DatasetIndex(ids), { preloaded: { x } });
 }
 
@@ -49,6 +54,14 @@ describe.each(['threads', 'mpc'] as const)("target '%s'", (target) => {
     },
     60_000,
   ); // the first test starts the pools of 1, 2 and 3 workers
+
+  test.each(['consecutive', 'strings'] as const)('%s ids: item, position and batch id of every item as on for', async (kind) => {
+    const reference = scalarBatch(700, Float64Array, 1, kind);
+    await reference.applyParallel(tagged, { src: 'x', target: 'for' });
+    const parallel = scalarBatch(700, Float64Array, 1, kind);
+    await parallel.applyParallel(tagged, { src: 'x', target, nWorkers: 2 });
+    expect(column(parallel)).toEqual(column(reference));
+  });
 
   test('numbers, then other results part-way through each chunk', async () => {
     const reference = scalarBatch(600);
