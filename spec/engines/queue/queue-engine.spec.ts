@@ -99,6 +99,18 @@ describe("target 'queue' on real workers", () => {
     });
   }, 60_000);
 
+  test('cuts a call of large ndarray items into chunks of at most 4 MiB of items', async () => {
+    const count = 12;
+    const images = zeros([count, 512, 512], 'float32'); // 1 MiB per item
+    const batch = new Dataset(count, { batchClass: QueueImages, preloaded: { images, labels: zeros([count], 'float64') } }).createBatch([
+      ...Array(count).keys(),
+    ]);
+    let lengths: unknown[] = [];
+    // guided chunking alone would start with chunks of 6 items (6 MiB) for 1 worker
+    await batch.actions.chunkLength({ target: 'queue', nWorkers: 1, post: (values: unknown[]) => void (lengths = values) });
+    expect(lengths).toEqual(Array(count).fill(4));
+  }, 60_000);
+
   test('spreads the chunks of a call over the workers', async () => {
     const log = path.join(work, 'spread.log');
     writeFileSync(log, '');

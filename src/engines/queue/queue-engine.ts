@@ -5,7 +5,9 @@
  * sets how many chunks a call is cut into (default: this machine's CPU count).
  * @module
  */
+import { availableParallelism } from 'node:os';
 import { WorkerCrashError } from '../../errors.js';
+import { isNdArray } from '../../ndarray/ndarray-utils.js';
 import type { EngineRunOptions } from '../engine.js';
 import type { ItemTask } from '../item-task.js';
 import { registerEngine } from '../registry.js';
@@ -21,6 +23,26 @@ declare module '../target.js' {
   }
 }
 
+/** Item data per chunk above which the engine cuts smaller chunks than guided chunking would (bytes). */
+const chunkBytes = 4 * 1024 * 1024;
+
+/**
+ * Items per chunk for a call without `chunkSize` whose items are ndarrays so large that guided
+ * chunking's first chunks (half the items over the workers) would carry more than `chunkBytes`: the
+ * first job then reaches a worker sooner, the workers' last chunks end closer together, and every
+ * payload stays small enough that the Redis client's receive buffers and the payload buffers are
+ * recycled memory instead of fresh pages. Undefined (guided chunking) otherwise.
+ */
+function queueChunkSize(task: ItemTask, nWorkers: number): number | undefined {
+  const count = task.items.length;
+  const first = count > 0 ? task.items.at(0) : undefined;
+  if (!isNdArray(first)) return undefined;
+  const itemBytes = first.size * ((first.data as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT ?? 8);
+  const guidedFirst = Math.ceil(count / (2 * nWorkers));
+  const fitting = Math.max(1, Math.floor(chunkBytes / Math.max(1, itemBytes)));
+  return fitting < guidedFirst ? fitting : undefined;
+}
+
 /** The 'queue' engine: chunks run as BullMQ jobs on queue workers (see `configureQueue`, `startQueueWorker`). */
 class QueueEngine extends WorkerEngine {
   private readonly unsubscribe: () => void;
@@ -32,8 +54,9 @@ class QueueEngine extends WorkerEngine {
   }
 
   override async run(task: ItemTask, options: EngineRunOptions): Promise<unknown[]> {
+    const chunkSize = options.chunkSize ?? queueChunkSize(task, options.nWorkers ?? availableParallelism());
     try {
-      return await super.run(task, options);
+      return await super.run(task, chunkSize === undefined ? options : { ...options, chunkSize });
     } catch (error) {
       // the scheduler reports a lost transport as a crashed worker: say that Redis is the problem
       if (error instanceof WorkerCrashError && error.cause instanceof QueueConnectionError) {
