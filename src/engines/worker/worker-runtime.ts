@@ -228,7 +228,8 @@ export async function runChunk(message: WorkerTaskMessage, importModule: ModuleI
     perItemArgs: message.perItemArgs.map(([index, list]) => [index, perItem(list)] as const),
     applyMask: message.applyMask,
     rngSeeding: message.rngSeeding,
-    indexValues: message.indexValues === null ? [...ids] : decodeAll(message.indexValues),
+    // the ids were decoded for this chunk alone (the batch copies its own), so they serve as they are
+    indexValues: message.indexValues === null ? ids : decodeAll(message.indexValues),
   };
   const count = message.end - message.start;
   const results = new ChunkResults(count, message.numbersOutput);
