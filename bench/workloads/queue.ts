@@ -14,6 +14,7 @@
  * @module
  */
 import ndarray from 'ndarray';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Batch, DatasetIndex, closeEngines, configureQueue, portable, type NDArray, type RunOptions } from '../../src/index.js';
 import { hasRedisServer, startRedisServer, type RedisServer } from '../../examples/support/redis-server.js';
@@ -60,25 +61,60 @@ async function useQueue(redis: RedisServer, pool: PoolName, path: PayloadPath = 
   });
 }
 
-/** Times `run` in alternating blocks per pool (two passes, warm-ups first in each block). */
+/** The processes of a measurement: this one (the caller), the Redis server, and each pool's workers. */
+interface Processes {
+  readonly redis: number;
+  readonly workers: ReadonlyMap<PoolName, readonly number[]>;
+}
+
+/** CPU milliseconds (user + system, all threads) process `pid` used so far, or NaN off Linux. */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks (USER_HZ = 100)
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Mean CPU milliseconds per run of the caller, Redis and the pool's workers (robust against other load, unlike wall time). */
+interface CpuPerRun {
+  caller: number;
+  redis: number;
+  workers: number[];
+}
+
+/** Times `run` in alternating blocks per pool (two passes, warm-ups first in each block), with the CPU time of each process per timed run. */
 async function alternating(
   settings: BenchSettings,
   redis: RedisServer,
+  processes: Processes,
   run: (pool: PoolName) => Promise<void>,
   path: PayloadPath = 'redis',
-): Promise<Map<PoolName, Stats>> {
+): Promise<Map<PoolName, Stats & { cpuMsPerRun: CpuPerRun }>> {
   const times = new Map<PoolName, number[]>(pools.map((pool) => [pool.name, []]));
+  const cpu = new Map<PoolName, number[]>(pools.map((pool) => [pool.name, [0, 0, ...processes.workers.get(pool.name)!.map(() => 0)]]));
   const perPass = Math.ceil(settings.runs / 2);
   for (let pass = 0; pass < 2; pass++)
     for (const { name } of pools) {
       await useQueue(redis, name, path);
+      const pids = [process.pid, processes.redis, ...processes.workers.get(name)!];
       for (let k = 0; k < Math.max(1, settings.warmups) + perPass; k++) {
+        const before = pids.map(cpuMs);
         const start = performance.now();
         await run(name);
-        if (k >= Math.max(1, settings.warmups)) times.get(name)!.push(performance.now() - start);
+        if (k < Math.max(1, settings.warmups)) continue;
+        times.get(name)!.push(performance.now() - start);
+        const sums = cpu.get(name)!;
+        pids.forEach((pid, i) => (sums[i]! += cpuMs(pid) - before[i]!));
       }
     }
-  return new Map([...times].map(([name, list]) => [name, summarize(list)]));
+  return new Map(
+    [...times].map(([name, list]) => {
+      const [caller, redisMs, ...workers] = cpu.get(name)!.map((total) => round(total / list.length));
+      return [name, { ...summarize(list), cpuMsPerRun: { caller: caller!, redis: redisMs!, workers } }];
+    }),
+  );
 }
 
 async function roundTrip(settings: BenchSettings, redis: RedisServer): Promise<WorkloadResult> {
@@ -143,7 +179,7 @@ async function payload(settings: BenchSettings, redis: RedisServer): Promise<Wor
   };
 }
 
-async function blurWorkload(settings: BenchSettings, redis: RedisServer, path: PayloadPath): Promise<WorkloadResult[]> {
+async function blurWorkload(settings: BenchSettings, redis: RedisServer, processes: Processes, path: PayloadPath): Promise<WorkloadResult[]> {
   const source = randomImages(BLUR_ITEMS, BLUR_SIZE);
   const index = new DatasetIndex(BLUR_ITEMS);
   const expected = new QueueBenchBatch(index, { preloaded: { images: source } });
@@ -154,6 +190,7 @@ async function blurWorkload(settings: BenchSettings, redis: RedisServer, path: P
   const stats = await alternating(
     settings,
     redis,
+    processes,
     async (pool) => {
       const batch = new QueueBenchBatch(index, { preloaded: { images: source } });
       await batch.applyParallel(blur, { src: 'images', target: 'queue', nWorkers: pool === 'one' ? 1 : 2, repeats: 5 });
@@ -170,7 +207,7 @@ async function blurWorkload(settings: BenchSettings, redis: RedisServer, path: P
   });
 }
 
-async function pipelineWorkload(settings: BenchSettings, redis: RedisServer, path: PayloadPath): Promise<WorkloadResult[]> {
+async function pipelineWorkload(settings: BenchSettings, redis: RedisServer, processes: Processes, path: PayloadPath): Promise<WorkloadResult[]> {
   fillImages();
   const epoch = async (options: RunOptions): Promise<number> => {
     let checksum = 0;
@@ -189,6 +226,7 @@ async function pipelineWorkload(settings: BenchSettings, redis: RedisServer, pat
   const stats = await alternating(
     settings,
     redis,
+    processes,
     async (pool) => {
       const checksum = await epoch({ target: 'queue', nWorkers: pool === 'one' ? 1 : 2, prefetch: 4 });
       assertBench(checksum === expected, `Q: the batches of P on ${pool} worker(s) differ from 'for'`);
@@ -205,7 +243,10 @@ async function pipelineWorkload(settings: BenchSettings, redis: RedisServer, pat
 }
 
 /** The results of the two pools; `forMs` (one untimed-conditions run on 'for', the compute alone) is context. */
-function speedups(stats: Map<PoolName, Stats>, what: { name: string; unit: string; goal: number; forMs: number; items?: number }): WorkloadResult[] {
+function speedups(
+  stats: Map<PoolName, Stats & { cpuMsPerRun: CpuPerRun }>,
+  what: { name: string; unit: string; goal: number; forMs: number; items?: number },
+): WorkloadResult[] {
   const one = stats.get('one')!;
   const two = stats.get('two')!;
   const speedup = one.median / two.median;
@@ -219,6 +260,7 @@ function speedups(stats: Map<PoolName, Stats>, what: { name: string; unit: strin
       ...roundStats(own),
       ...(what.items === undefined ? {} : { itemsPerSecond: round((what.items / own.median) * 1000) }),
       forOnceMs: round(what.forMs),
+      cpuMsPerRun: own.cpuMsPerRun,
       ...(name === 'two' ? { speedupVsOneWorker: round(speedup, 3), target: { text: `≥ ${what.goal}× of 1 worker`, met: speedup >= what.goal } } : {}),
     };
   });
@@ -245,17 +287,21 @@ async function runAll(settings: BenchSettings): Promise<WorkloadResult[]> {
   if (!hasRedisServer()) return skipped('redis-server is not installed (Debian/Ubuntu: sudo apt-get install -y redis-server)');
   const redis = await startRedisServer();
   const workers: WorkerProcess[] = [];
+  const processes = { redis: redis.process.pid!, workers: new Map<PoolName, number[]>(pools.map((pool) => [pool.name, []])) };
   try {
     for (const pool of pools)
-      for (let k = 0; k < pool.processes; k++)
-        workers.push(await startWorkerProcess(redis.url, ['--concurrency', '1', '--queue', pool.queueName, '--id', `${pool.queueName}-${k + 1}`]));
+      for (let k = 0; k < pool.processes; k++) {
+        const worker = await startWorkerProcess(redis.url, ['--concurrency', '1', '--queue', pool.queueName, '--id', `${pool.queueName}-${k + 1}`]);
+        workers.push(worker);
+        processes.workers.get(pool.name)!.push(worker.pid);
+      }
     return [
       await roundTrip(settings, redis),
       await payload(settings, redis),
-      ...(await blurWorkload(settings, redis, 'redis')),
-      ...(await blurWorkload(settings, redis, 'files')),
-      ...(await pipelineWorkload(settings, redis, 'redis')),
-      ...(await pipelineWorkload(settings, redis, 'files')),
+      ...(await blurWorkload(settings, redis, processes, 'redis')),
+      ...(await blurWorkload(settings, redis, processes, 'files')),
+      ...(await pipelineWorkload(settings, redis, processes, 'redis')),
+      ...(await pipelineWorkload(settings, redis, processes, 'files')),
     ];
   } finally {
     await closeEngines();
