@@ -130,6 +130,8 @@ class QueueTransport implements Transport {
     signal: AbortSignal | undefined,
   ): Promise<{ readonly reply: Promise<ChunkResult> }> {
     if (this.failure !== null) throw this.failure;
+    // closed while this chunk waited for its turn
+    if (this.closed) throw this.closedError();
     if (signal?.aborted) throw abortReason(signal);
     const payload = encodeChunk(message); // binary: typed arrays stay packed, never JSON
     const jobId = `${this.callerId}-${++this.sequence}`;
@@ -296,7 +298,7 @@ class QueueTransport implements Transport {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const closing = new QueueConnectionError(safeUrl(this.settings.url), 'is no longer used: the engine was closed (closeEngines or configureQueue)');
+    const closing = this.closedError();
     for (const [jobId, pending] of this.pending) {
       this.pending.delete(jobId);
       pending.reject(closing);
@@ -304,6 +306,10 @@ class QueueTransport implements Transport {
     this.abandonOpening();
     await this.connecting?.catch(() => {});
     await this.release();
+  }
+
+  private closedError(): QueueConnectionError {
+    return new QueueConnectionError(safeUrl(this.settings.url), 'is no longer used: the engine was closed (closeEngines or configureQueue)');
   }
 
   /** Closes connections that are not ready yet (a server that does not answer would keep `close()` waiting). */
