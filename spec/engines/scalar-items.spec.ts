@@ -7,7 +7,7 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import ndarray from 'ndarray';
 import { ActionError, DatasetIndex, closeEngines, type NDArray } from '../../src/index.js';
-import { ScalarBatch, failOn, laterPlusOne, negate, numbersThenStrings, tagged } from '../fixtures/scalar-items.js';
+import { ScalarBatch, failOn, idSign, laterPlusOne, negate, numbersThenStrings, tagged } from '../fixtures/scalar-items.js';
 
 afterAll(async () => {
   await closeEngines();
@@ -60,6 +60,17 @@ describe.each(['threads', 'mpc'] as const)("target '%s'", (target) => {
     await reference.applyParallel(tagged, { src: 'x', target: 'for' });
     const parallel = scalarBatch(700, Float64Array, 1, kind);
     await parallel.applyParallel(tagged, { src: 'x', target, nWorkers: 2 });
+    expect(column(parallel)).toEqual(column(reference));
+  });
+
+  test('a batch id -0 amid consecutive integers reaches the item as -0, as on for', async () => {
+    const ids = Array.from({ length: 600 }, (_, i) => (i === 300 ? -0 : i - 300));
+    const make = (): ScalarBatch => new ScalarBatch(new DatasetIndex(ids), { preloaded: { x: ndarray(new Float64Array(600), [600]) as NDArray } });
+    const reference = make();
+    await reference.applyParallel(idSign, { src: 'x', target: 'for' });
+    expect(column(reference)[300]).toBe(-1);
+    const parallel = make();
+    await parallel.applyParallel(idSign, { src: 'x', target, nWorkers: 2 });
     expect(column(parallel)).toEqual(column(reference));
   });
 

@@ -109,8 +109,12 @@ export function chunkBounds(
 function encodeIds(indices: readonly IndexValue[], start: number, end: number, transfer: ArrayBuffer[]): EncodedList | IdRange {
   const count = Math.max(0, end - start);
   const first = indices[start];
-  let consecutive = typeof first === 'number' && Number.isSafeInteger(first) && Number.isSafeInteger(first + count);
-  for (let k = 1; consecutive && k < count; k++) consecutive = indices[start + k] === (first as number) + k;
+  // -0 is not part of a range: rebuilt from the first id and count it would come back as 0
+  let consecutive = typeof first === 'number' && Number.isSafeInteger(first) && Number.isSafeInteger(first + count) && !Object.is(first, -0);
+  for (let k = 1; consecutive && k < count; k++) {
+    const id = indices[start + k];
+    consecutive = id === (first as number) + k && (id !== 0 || Object.is(id, 0));
+  }
   if (consecutive) return { kind: 'range', length: count, first: first as number };
   const data = new Float64Array(count);
   for (let k = 0; k < count; k++) {
