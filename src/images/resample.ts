@@ -9,6 +9,7 @@
 import { ArgumentError } from '../errors.js';
 import { blankLike, type Pixels } from './pixels.js';
 import { PRECISION_BITS, horizontalPass, verticalPass, type Windows } from './resample-kernels.js';
+import { resizeUint8Simd, simdResample } from './resample-simd.js';
 
 /** Pillow's resampling filters. */
 export type Resample = 'nearest' | 'box' | 'bilinear' | 'hamming' | 'bicubic' | 'lanczos';
@@ -147,6 +148,7 @@ function windows(inSize: number, outSize: number, resample: Exclude<Resample, 'n
 export function resizePixels(image: Pixels, [rows, columns]: readonly [number, number], resample: Resample): Pixels {
   if (rows === image.height && columns === image.width) return { ...image, data: image.data.slice() };
   if (resample === 'nearest') return nearest(image, rows, columns);
+  if (image.dtype === 'uint8' && simdResample.enabled) return resizeSimd(image, rows, columns, resample);
   if (columns !== image.width && rows === image.height) {
     const out = blankLike(image, rows, columns);
     horizontalPass(image, out, windows(image.width, columns, resample, false), 0);
@@ -163,4 +165,34 @@ export function resizePixels(image: Pixels, [rows, columns]: readonly [number, n
   const out = blankLike(image, rows, columns);
   verticalPass(current, out, windows(image.height, rows, resample, current !== image));
   return out;
+}
+
+/**
+ * The uint8 resize with the WebAssembly SIMD passes (bit-identical to the JavaScript ones). Images
+ * of other than 3 or 4 channels get the JavaScript horizontal pass, then the SIMD vertical pass.
+ */
+function resizeSimd(image: Pixels, rows: number, columns: number, resample: Exclude<Resample, 'nearest'>): Pixels {
+  const shaped = (data: Uint8Array, height: number, width: number): Pixels => ({
+    data,
+    height,
+    width,
+    channels: image.channels,
+    flat: image.flat,
+    dtype: 'uint8',
+  });
+  const data = image.data as Uint8Array;
+  if (columns === image.width)
+    return shaped(resizeUint8Simd(image as Pixels & { data: Uint8Array }, rows, columns, null, windows(image.height, rows, resample, false), 0), rows, columns);
+  const horizontal = windows(image.width, columns, resample, false);
+  if (rows === image.height && (image.channels === 3 || image.channels === 4))
+    return shaped(resizeUint8Simd({ ...image, data }, rows, columns, horizontal, null, 0), rows, columns);
+  const vertical = rows === image.height ? null : windows(image.height, rows, resample, true);
+  const first = rows === image.height ? 0 : windows(image.height, rows, resample, false).start[0]!;
+  if (image.channels === 3 || image.channels === 4)
+    return shaped(resizeUint8Simd({ ...image, data }, rows, columns, horizontal, vertical, first), rows, columns);
+  const middleRows = vertical === null ? rows : vertical.start[rows - 1]! + vertical.length[rows - 1]!;
+  const middle = blankLike(image, middleRows, columns);
+  horizontalPass(image, middle, horizontal, first);
+  if (vertical === null) return middle;
+  return shaped(resizeUint8Simd(middle as Pixels & { data: Uint8Array }, rows, columns, null, vertical, 0), rows, columns);
 }

@@ -1,0 +1,85 @@
+/**
+ * `resize` on uint8 images runs its passes in WebAssembly SIMD where the runtime has it, and keeps the
+ * JavaScript kernels as the fallback: both must give the same bytes (Pillow's fixed-point sums), on
+ * random images of 1 to 4 channels, odd sizes, up- and down-scaling, every filter, and both must
+ * match Pillow's reference values.
+ */
+import { afterEach, describe, expect, test } from '@jest/globals';
+import ndarray from 'ndarray';
+import { ImagesBatch, type NDArray } from '../../src/index.js';
+import { simdResample } from '../../src/images/resample-simd.js';
+import { caseOptions, decode, inputBatch, itemOf, maxDifference, reference } from './reference.js';
+
+type Filter = 'bilinear' | 'bicubic' | 'lanczos' | 'box' | 'hamming';
+
+/** A small deterministic generator (the specs need the same images on every run). */
+function generator(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (Math.imul(state, 1103515245) + 12345) & 0x7fffffff;
+    return state / 0x80000000;
+  };
+}
+
+/** Random pixels with many 0 and 255 values (the clipping of negative lobes and overshoots). */
+function randomImage(random: () => number, height: number, width: number, channels: number): NDArray {
+  const data = new Uint8Array(height * width * channels);
+  for (let k = 0; k < data.length; k++) data[k] = random() < 0.3 ? (random() < 0.5 ? 0 : 255) : Math.floor(random() * 256);
+  return ndarray(data, channels === 1 ? [1, height, width] : [1, height, width, channels]) as unknown as NDArray;
+}
+
+async function resized(images: NDArray, size: [number, number], resample: Filter, simd: boolean): Promise<Uint8Array> {
+  simdResample.enabled = simd;
+  const batch = ImagesBatch.fromData(null, { images });
+  await batch.actions.resize({ size, resample });
+  return itemOf(batch.images).data as unknown as Uint8Array;
+}
+
+afterEach(() => {
+  simdResample.enabled = simdResample.available;
+});
+
+describe('resize: WebAssembly SIMD and JavaScript kernels', () => {
+  test('the runtime has WebAssembly SIMD (Node 20)', () => {
+    expect(simdResample.available).toBe(true);
+  });
+
+  const filters: Filter[] = ['bicubic', 'lanczos', 'bilinear', 'box', 'hamming'];
+  test.each([1, 2, 3, 4])('give the same bytes on random %i-channel images of random sizes', async (channels) => {
+    const random = generator(channels * 7919);
+    for (let round = 0; round < 40; round++) {
+      const height = 1 + Math.floor(random() * 70);
+      const width = 1 + Math.floor(random() * 70);
+      const rows = 1 + Math.floor(random() * 90);
+      const columns = 1 + Math.floor(random() * 90);
+      // every fourth round keeps one axis: one pass only
+      const size: [number, number] = round % 4 === 0 ? [height, columns] : round % 4 === 1 ? [rows, width] : [rows, columns];
+      const images = randomImage(random, height, width, channels);
+      const resample = filters[round % filters.length]!;
+      const expected = await resized(images, size, resample, false);
+      const actual = await resized(images, size, resample, true);
+      expect({ height, width, size, resample, same: Buffer.compare(actual, expected) === 0 }).toEqual({ height, width, size, resample, same: true });
+    }
+  });
+
+  test('give the same bytes on the bench sizes (a 224×224 RGB image to 128×128, and back up to 300×257)', async () => {
+    const images = randomImage(generator(5), 224, 224, 3);
+    for (const size of [
+      [128, 128],
+      [300, 257],
+    ] as [number, number][])
+      for (const resample of filters) expect(Buffer.compare(await resized(images, size, resample, true), await resized(images, size, resample, false))).toBe(0);
+  });
+
+  const cases = reference.cases.filter((entry) => entry.action === 'resize' || entry.action === 'scale');
+  test.each(
+    cases.flatMap((entry) =>
+      [true, false].map((simd) => [`${simd ? 'SIMD' : 'JavaScript'} ${entry.action} ${entry.input} ${JSON.stringify(entry.options)}`, entry, simd] as const),
+    ),
+  )('%s equals Pillow', async (_name, entry, simd) => {
+    simdResample.enabled = simd;
+    const batch = inputBatch(entry.input);
+    await (batch.actions as unknown as Record<string, (options: Record<string, unknown>) => Promise<unknown>>)[entry.action]!(caseOptions(entry));
+    expect(maxDifference(itemOf(batch.images), decode(entry.expected))).toBe(0);
+  });
+});

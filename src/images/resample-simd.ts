@@ -1,0 +1,222 @@
+/**
+ * The uint8 passes of `resize` in WebAssembly SIMD: the same sums as the JavaScript kernels of
+ * `resample-kernels.ts` (Pillow's 22-bit fixed point: `HALF + Σ pixel · weight` in int32, `>> 22`,
+ * clipped to 0..255), four int32 lanes at a time, so the results are bit-identical. The module is
+ * written by `wasm-writer.ts` and compiled once, synchronously, when this file is loaded; where
+ * WebAssembly SIMD is missing {@link simdResample}.available is false and `resize` keeps the
+ * JavaScript kernels. An image is copied into the module's memory, both passes run there, and the
+ * result is copied out.
+ *
+ * Functions (all arguments are byte addresses or byte counts in the module's memory):
+ * - `horizontal(src, inRow, dst, outRow, rows, outWidth, channels, table)`: RGB or RGBA rows; lanes
+ *   are the channels of one pixel (8 bytes loaded, the first 4 widened to int32: a pixel and a
+ *   byte of the next). Per output pixel x, `table` holds `[source offset in the row, first weight,
+ *   end of weights]`. Each result pixel is stored as 4 bytes: for RGB the 4th byte lands on the next
+ *   pixel, written later (rows and pixels go in order; `dst` has room for one byte more).
+ * - `vertical(rowLength, dst, outHeight, table)`: 16 values of an output row at a time; per output
+ *   row y, `table` holds `[first input row address, first weight, end of weights]`. A row's last
+ *   block may read and write up to 15 bytes past its end (the next row, rewritten after; the
+ *   buffers have 16 bytes of room).
+ * @module
+ */
+import { PRECISION_BITS, type Windows } from './resample-kernels.js';
+import { constant, get, i32, load, set, v128, wasmModule, whileLoop } from './wasm-writer.js';
+
+const HALF = 1 << (PRECISION_BITS - 1);
+
+/** `acc = acc + pixels * weights` on i32x4 (`pixels` and `weights` leave one v128 each). */
+const multiplyAdd = (acc: number, pixels: number[], weights: number[]): number[] => [
+  ...get(acc),
+  ...pixels,
+  ...weights,
+  ...v128.i32x4Mul,
+  ...v128.i32x4Add,
+  ...set(acc),
+];
+
+/** Pillow's clip8 of an accumulator: `>> 22` (the narrowing instructions saturate to 0..255). */
+const shifted = (acc: number): number[] => [...get(acc), ...constant(PRECISION_BITS), ...v128.i32x4ShiftRightSigned];
+
+const horizontal = (() => {
+  // parameters
+  const [src, inRow, dst, outRow, rows, outWidth, channels, table] = [0, 1, 2, 3, 4, 5, 6, 7];
+  // i32 locals
+  const [y, x, p, wp, end, row, out, entry] = [8, 9, 10, 11, 12, 13, 14, 15];
+  // v128 locals
+  const [acc, half] = [16, 17];
+  const pixel = [...get(p), ...v128.load8x8Unsigned(), ...v128.i32x4ExtendLowUnsigned];
+  const tap = [
+    ...multiplyAdd(acc, pixel, [...get(wp), ...v128.load32Splat()]),
+    ...get(p),
+    ...get(channels),
+    i32.add,
+    ...set(p),
+    ...get(wp),
+    ...constant(4),
+    i32.add,
+    ...set(wp),
+  ];
+  const onePixel = [
+    ...[...get(row), ...get(entry), ...load(0), i32.add, ...set(p)],
+    ...[...get(entry), ...load(4), ...set(wp), ...get(entry), ...load(8), ...set(end)],
+    ...[...get(half), ...set(acc)],
+    ...whileLoop([...get(wp), ...get(end), i32.ltUnsigned], tap),
+    ...[...get(out), ...shifted(acc), ...shifted(acc), ...v128.i16x8NarrowSigned, ...get(half), ...v128.i8x16NarrowUnsigned, ...v128.store32Lane(0)],
+    ...[...get(out), ...get(channels), i32.add, ...set(out), ...get(entry), ...constant(12), i32.add, ...set(entry)],
+    ...[...get(x), ...constant(1), i32.add, ...set(x)],
+  ];
+  const oneRow = [
+    ...[...constant(0), ...set(x), ...get(table), ...set(entry)],
+    ...[...get(src), ...get(y), ...get(inRow), i32.mul, i32.add, ...set(row)],
+    ...[...get(dst), ...get(y), ...get(outRow), i32.mul, i32.add, ...set(out)],
+    ...whileLoop([...get(x), ...get(outWidth), i32.ltUnsigned], onePixel),
+    ...[...get(y), ...constant(1), i32.add, ...set(y)],
+  ];
+  const body = [...constant(HALF), ...v128.i32x4Splat, ...set(half), ...whileLoop([...get(y), ...get(rows), i32.ltUnsigned], oneRow)];
+  return { name: 'horizontal', parameters: 8, i32Locals: 8, v128Locals: 2, body };
+})();
+
+const vertical = (() => {
+  const [rowLength, dst, outHeight, table] = [0, 1, 2, 3];
+  const [y, j, p, wp, end, base, start, out] = [4, 5, 6, 7, 8, 9, 10, 11];
+  const [a0, a1, a2, a3, half, values, low, high, weight] = [12, 13, 14, 15, 16, 17, 18, 19, 20];
+  const tap = [
+    ...[...get(p), ...v128.load(), ...set(values), ...get(wp), ...v128.load32Splat(), ...set(weight)],
+    ...[...get(values), ...v128.i16x8ExtendLowUnsigned, ...set(low), ...get(values), ...v128.i16x8ExtendHighUnsigned, ...set(high)],
+    ...multiplyAdd(a0, [...get(low), ...v128.i32x4ExtendLowUnsigned], get(weight)),
+    ...multiplyAdd(a1, [...get(low), ...v128.i32x4ExtendHighUnsigned], get(weight)),
+    ...multiplyAdd(a2, [...get(high), ...v128.i32x4ExtendLowUnsigned], get(weight)),
+    ...multiplyAdd(a3, [...get(high), ...v128.i32x4ExtendHighUnsigned], get(weight)),
+    ...[...get(p), ...get(rowLength), i32.add, ...set(p), ...get(wp), ...constant(4), i32.add, ...set(wp)],
+  ];
+  const block = [
+    ...[...get(half), ...set(a0), ...get(half), ...set(a1), ...get(half), ...set(a2), ...get(half), ...set(a3)],
+    ...[...get(base), ...get(j), i32.add, ...set(p), ...get(start), ...set(wp)],
+    ...whileLoop([...get(wp), ...get(end), i32.ltUnsigned], tap),
+    ...get(out),
+    ...get(j),
+    i32.add,
+    ...[...shifted(a0), ...shifted(a1), ...v128.i16x8NarrowSigned, ...shifted(a2), ...shifted(a3), ...v128.i16x8NarrowSigned, ...v128.i8x16NarrowUnsigned],
+    ...v128.store(),
+    ...[...get(j), ...constant(16), i32.add, ...set(j)],
+  ];
+  const oneRow = [
+    ...[...get(table), ...load(0), ...set(base), ...get(table), ...load(4), ...set(start), ...get(table), ...load(8), ...set(end)],
+    ...[...constant(0), ...set(j)],
+    ...whileLoop([...get(j), ...get(rowLength), i32.ltUnsigned], block),
+    ...[...get(out), ...get(rowLength), i32.add, ...set(out), ...get(table), ...constant(12), i32.add, ...set(table)],
+    ...[...get(y), ...constant(1), i32.add, ...set(y)],
+  ];
+  const body = [
+    ...constant(HALF),
+    ...v128.i32x4Splat,
+    ...set(half),
+    ...get(dst),
+    ...set(out),
+    ...whileLoop([...get(y), ...get(outHeight), i32.ltUnsigned], oneRow),
+  ];
+  return { name: 'vertical', parameters: 4, i32Locals: 8, v128Locals: 9, body };
+})();
+
+/** The parts of the WebAssembly API used here (the project's TypeScript libs do not declare it). */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: Record<string, unknown> };
+}
+
+interface Kernels {
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  horizontal(src: number, inRow: number, dst: number, outRow: number, rows: number, outWidth: number, channels: number, table: number): void;
+  vertical(rowLength: number, dst: number, outHeight: number, table: number): void;
+}
+
+function instantiate(): Kernels | null {
+  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  const bytes = wasmModule([horizontal, vertical], 1);
+  if (api === undefined || !api.validate(bytes)) return null;
+  return new api.Instance(new api.Module(bytes)).exports as unknown as Kernels;
+}
+
+const kernels = instantiate();
+
+/**
+ * Whether `resize` runs its uint8 passes in WebAssembly SIMD: `available` (the runtime has it) and
+ * `enabled` (true by default; set it to false to use the JavaScript kernels, e.g. to compare both).
+ */
+export const simdResample: { readonly available: boolean; enabled: boolean } = { available: kernels !== null, enabled: kernels !== null };
+
+/** A uint8 image's geometry for {@link resizeUint8Simd}. */
+export interface Uint8Image {
+  readonly data: Uint8Array;
+  readonly height: number;
+  readonly width: number;
+  readonly channels: number;
+}
+
+/** Room after each buffer for the passes' overreach. */
+const PAD = 16;
+
+const align = (offset: number): number => (offset + 15) & ~15;
+
+/** Writes the per-output table `[input offset, first weight, end of weights]` and the weights; returns the end. */
+function writeWindows(memory: Int32Array, at: number, w: Windows, outSize: number, inputOffset: (start: number) => number): number {
+  const weights = align(at + outSize * 12);
+  memory.set(w.fixed.subarray(0, outSize * w.size), weights >> 2);
+  for (let i = 0, entry = at >> 2; i < outSize; i++, entry += 3) {
+    const first = weights + i * w.size * 4;
+    memory[entry] = inputOffset(w.start[i]!);
+    memory[entry + 1] = first;
+    memory[entry + 2] = first + w.length[i]! * 4;
+  }
+  return align(weights + outSize * w.size * 4);
+}
+
+/**
+ * `image` resized to `rows`×`columns` by the horizontal pass (`horizontalWindows`, over input rows
+ * `firstRow`.. as many as `verticalWindows` reads; null: the width stays) then the vertical pass
+ * (`verticalWindows`, starting at 0 for the intermediate; null: the height stays). Only for RGB and
+ * RGBA when there is a horizontal pass.
+ */
+export function resizeUint8Simd(
+  image: Uint8Image,
+  rows: number,
+  columns: number,
+  horizontalWindows: Windows | null,
+  verticalWindows: Windows | null,
+  firstRow: number,
+): Uint8Array {
+  if (kernels === null) throw new Error('resizeUint8Simd: WebAssembly SIMD is not available');
+  const { channels } = image;
+  const inRow = image.width * channels;
+  const outRow = columns * channels;
+  const middleRows = verticalWindows === null ? rows : verticalWindows.start[rows - 1]! + verticalWindows.length[rows - 1]!;
+  const tables = 0;
+  const tablesSize =
+    (horizontalWindows === null ? 0 : columns * (12 + horizontalWindows.size * 4) + 32) +
+    (verticalWindows === null ? 0 : rows * (12 + verticalWindows.size * 4) + 32);
+  const source = align(tables + tablesSize);
+  const middle = align(source + image.data.length + PAD);
+  const target = align(middle + middleRows * outRow + PAD);
+  const end = target + rows * outRow + PAD;
+  const shortfall = end - kernels.memory.buffer.byteLength;
+  if (shortfall > 0) kernels.memory.grow(Math.ceil(shortfall / 65536));
+  const bytes = new Uint8Array(kernels.memory.buffer);
+  const words = new Int32Array(kernels.memory.buffer);
+  bytes.set(image.data, source);
+  let at = tables;
+  let verticalInput = source;
+  if (horizontalWindows !== null) {
+    const horizontalTable = at;
+    at = writeWindows(words, at, horizontalWindows, columns, (start) => start * channels);
+    const output = verticalWindows === null ? target : middle;
+    kernels.horizontal(source + firstRow * inRow, inRow, output, outRow, middleRows, columns, channels, horizontalTable);
+    verticalInput = middle;
+  }
+  if (verticalWindows !== null) {
+    const input = verticalInput;
+    writeWindows(words, at, verticalWindows, rows, (start) => input + start * outRow);
+    kernels.vertical(outRow, target, rows, at);
+  }
+  return bytes.slice(target, target + rows * outRow);
+}
