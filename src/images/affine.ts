@@ -2,9 +2,11 @@
  * `rotate`: Pillow's `Image.rotate` on {@link Pixels} — the same matrix (rounded to 15 decimals), the
  * same fast paths (0°, 180°, and 90°/270° for square images or with `expand`), nearest neighbour in
  * 16.16 fixed point as Pillow's `affine_fixed`, and Pillow's bilinear/bicubic sampling (edge pixels
- * clamped, output truncated to uint8). Pixels mapped from outside the image get `fill`.
+ * clamped, output truncated to uint8). Pixels mapped from outside the image get `fill`. Nearest
+ * on RGB/RGBA uint8 runs in WebAssembly (`affine-wasm.ts`, the same integer steps) where available.
  * @module
  */
+import { rotateNearestWasm, useWasmNearest } from './affine-wasm.js';
 import { blankLike, type PixelData, type Pixels } from './pixels.js';
 
 /** Options of {@link rotatePixels}. */
@@ -90,24 +92,34 @@ function nearestFixed(image: Pixels, out: Pixels, [a0, a1, a2, a3, a4, a5]: Matr
   }
 }
 
+/**
+ * Pillow's 16.16 fixed-point form of `a` for an output of `width`×`height` (offsets moved to the
+ * first pixel's centre), or null when its coordinates could leave ±32768 (Pillow's floating-point loop).
+ */
+function fixedMatrix(width: number, height: number, a: Matrix): Matrix | null {
+  const fixedOk = [
+    [0, 0],
+    [width, height],
+    [0, height],
+    [width, 0],
+  ].every(([x, y]) => Math.abs(x! * a[0] + y! * a[1] + a[2]) < 32768 && Math.abs(x! * a[3] + y! * a[4] + a[5]) < 32768);
+  if (!fixedOk) return null;
+  const fix = (v: number): number => Math.floor(v * 65536 + 0.5);
+  return [fix(a[0]), fix(a[1]), fix(a[2] + a[1] * 0.5 + a[0] * 0.5), fix(a[3]), fix(a[4]), fix(a[5] + a[4] * 0.5 + a[3] * 0.5)];
+}
+
 /** Nearest neighbour as Pillow's `affine_fixed` (16.16 fixed point), or its floating-point loop when the matrix is too large for it. */
 function affineNearest(image: Pixels, out: Pixels, a: Matrix): void {
   const { channels } = image;
-  const fixedOk = [
-    [0, 0],
-    [out.width, out.height],
-    [0, out.height],
-    [out.width, 0],
-  ].every(([x, y]) => Math.abs(x! * a[0] + y! * a[1] + a[2]) < 32768 && Math.abs(x! * a[3] + y! * a[4] + a[5]) < 32768);
   const copy = (x: number, y: number, xin: number, yin: number): void => {
     if (xin < 0 || xin >= image.width || yin < 0 || yin >= image.height) return;
     const from = (yin * image.width + xin) * channels;
     const to = (y * out.width + x) * channels;
     for (let c = 0; c < channels; c++) out.data[to + c] = image.data[from + c]!;
   };
-  if (fixedOk) {
-    const fix = (v: number): number => Math.floor(v * 65536 + 0.5);
-    nearestFixed(image, out, [fix(a[0]), fix(a[1]), fix(a[2] + a[1] * 0.5 + a[0] * 0.5), fix(a[3]), fix(a[4]), fix(a[5] + a[4] * 0.5 + a[3] * 0.5)]);
+  const fixed = fixedMatrix(out.width, out.height, a);
+  if (fixed !== null) {
+    nearestFixed(image, out, fixed);
     return;
   }
   let xo = a[2] + a[1] * 0.5 + a[0] * 0.5;
@@ -187,6 +199,10 @@ export function rotatePixels(image: Pixels, angle: number, settings: RotateSetti
     [m[2], m[5]] = apply(-(nw - w) / 2, -(nh - h) / 2);
     w = nw;
     h = nh;
+  }
+  if (settings.resample === 'nearest' && useWasmNearest(image)) {
+    const fixed = fixedMatrix(w, h, m);
+    if (fixed !== null) return { ...image, data: rotateNearestWasm(image as Pixels & { data: Uint8Array }, h, w, fixed, settings.fill), height: h, width: w };
   }
   const out = blankLike(image, h, w);
   fillOutside(out, settings.fill);

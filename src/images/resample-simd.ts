@@ -3,7 +3,7 @@
  * `resample-kernels.ts` (Pillow's 22-bit fixed point: `HALF + Σ pixel · weight` in int32, `>> 22`,
  * clipped to 0..255), four int32 lanes at a time, so the results are bit-identical. The module is
  * written by `wasm-writer.ts` and compiled once, synchronously, when this file is loaded; where
- * WebAssembly SIMD is missing {@link simdResample}.available is false and `resize` keeps the
+ * WebAssembly SIMD is missing, or when {@link wasmKernels} is disabled, `resize` uses the
  * JavaScript kernels. An image is copied into the module's memory, both passes run there, and the
  * result is copied out.
  *
@@ -19,8 +19,9 @@
  *   buffers have 16 bytes of room).
  * @module
  */
+import { BatchflowError } from '../errors.js';
 import { PRECISION_BITS, type Windows } from './resample-kernels.js';
-import { constant, get, i32, load, set, v128, wasmModule, whileLoop } from './wasm-writer.js';
+import { constant, get, i32, instantiate, load, reserve, set, v128, wasmKernels, whileLoop } from './wasm-writer.js';
 
 const HALF = 1 << (PRECISION_BITS - 1);
 
@@ -118,33 +119,15 @@ const vertical = (() => {
   return { name: 'vertical', parameters: 4, i32Locals: 8, v128Locals: 9, body };
 })();
 
-/** The parts of the WebAssembly API used here (the project's TypeScript libs do not declare it). */
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: Record<string, unknown> };
-}
-
 interface Kernels {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
   horizontal(src: number, inRow: number, dst: number, outRow: number, rows: number, outWidth: number, channels: number, table: number): void;
   vertical(rowLength: number, dst: number, outHeight: number, table: number): void;
 }
 
-function instantiate(): Kernels | null {
-  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  const bytes = wasmModule([horizontal, vertical], 1);
-  if (api === undefined || !api.validate(bytes)) return null;
-  return new api.Instance(new api.Module(bytes)).exports as unknown as Kernels;
-}
+const kernels = instantiate<Kernels>([horizontal, vertical], 1);
 
-const kernels = instantiate();
-
-/**
- * Whether `resize` runs its uint8 passes in WebAssembly SIMD: `available` (the runtime has it) and
- * `enabled` (true by default; set it to false to use the JavaScript kernels, e.g. to compare both).
- */
-export const simdResample: { readonly available: boolean; enabled: boolean } = { available: kernels !== null, enabled: kernels !== null };
+/** True when `resize` may use these passes ({@link wasmKernels}). */
+export const useSimdResample = (): boolean => kernels !== null && wasmKernels.enabled;
 
 /** A uint8 image's geometry for {@link resizeUint8Simd}. */
 export interface Uint8Image {
@@ -186,7 +169,7 @@ export function resizeUint8Simd(
   verticalWindows: Windows | null,
   firstRow: number,
 ): Uint8Array {
-  if (kernels === null) throw new Error('resizeUint8Simd: WebAssembly SIMD is not available');
+  if (kernels === null) throw new BatchflowError('resizeUint8Simd: WebAssembly SIMD is not available (check useSimdResample() first)');
   const { channels } = image;
   const inRow = image.width * channels;
   const outRow = columns * channels;
@@ -199,9 +182,7 @@ export function resizeUint8Simd(
   const middle = align(source + image.data.length + PAD);
   const target = align(middle + middleRows * outRow + PAD);
   const end = target + rows * outRow + PAD;
-  const shortfall = end - kernels.memory.buffer.byteLength;
-  if (shortfall > 0) kernels.memory.grow(Math.ceil(shortfall / 65536));
-  const bytes = new Uint8Array(kernels.memory.buffer);
+  const bytes = reserve(kernels.memory, end);
   const words = new Int32Array(kernels.memory.buffer);
   bytes.set(image.data, source);
   let at = tables;

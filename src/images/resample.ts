@@ -9,7 +9,7 @@
 import { ArgumentError } from '../errors.js';
 import { blankLike, type Pixels } from './pixels.js';
 import { PRECISION_BITS, horizontalPass, verticalPass, type Windows } from './resample-kernels.js';
-import { resizeUint8Simd, simdResample } from './resample-simd.js';
+import { resizeUint8Simd, useSimdResample } from './resample-simd.js';
 
 /** Pillow's resampling filters. */
 export type Resample = 'nearest' | 'box' | 'bilinear' | 'hamming' | 'bicubic' | 'lanczos';
@@ -148,7 +148,7 @@ function windows(inSize: number, outSize: number, resample: Exclude<Resample, 'n
 export function resizePixels(image: Pixels, [rows, columns]: readonly [number, number], resample: Resample): Pixels {
   if (rows === image.height && columns === image.width) return { ...image, data: image.data.slice() };
   if (resample === 'nearest') return nearest(image, rows, columns);
-  if (image.dtype === 'uint8' && simdResample.enabled) return resizeSimd(image, rows, columns, resample);
+  if (image.dtype === 'uint8' && useSimdResample()) return resizeSimd(image, rows, columns, resample);
   if (columns !== image.width && rows === image.height) {
     const out = blankLike(image, rows, columns);
     horizontalPass(image, out, windows(image.width, columns, resample, false), 0);

@@ -1,8 +1,9 @@
 /**
- * A tiny writer of WebAssembly binaries: just what the image kernels of `resample-simd.ts` need (one
- * exported memory, functions of i32 parameters without results, i32 and v128 locals, structured
- * loops, integer and SIMD instructions). Instruction helpers return the bytes of one instruction;
- * a function body is the concatenation of their results.
+ * A tiny writer of WebAssembly binaries: just what the image kernels (`resample-simd.ts`,
+ * `affine-wasm.ts`) need (one exported memory, functions of i32 parameters without results, i32 and
+ * v128 locals, structured loops, integer and SIMD instructions), and their switch
+ * {@link wasmKernels}. Instruction helpers return the bytes of one instruction; a function body is
+ * the concatenation of their results.
  * @module
  */
 
@@ -46,7 +47,28 @@ export const constant = (value: number): number[] => [0x41, ...signed(value)];
 export const load = (offset = 0): number[] => [0x28, 2, ...unsigned(offset)];
 
 /** Integer instructions without immediates. */
-export const i32 = { add: 0x6a, sub: 0x6b, mul: 0x6c, ltUnsigned: 0x49, eqz: 0x45 } as const;
+export const i32 = {
+  add: 0x6a,
+  sub: 0x6b,
+  mul: 0x6c,
+  and: 0x71,
+  shiftRightSigned: 0x75,
+  ltSigned: 0x48,
+  ltUnsigned: 0x49,
+  leSigned: 0x4c,
+  geSigned: 0x4e,
+  eqz: 0x45,
+} as const;
+
+/** `i32.load8_u`, `i32.store8`, `i32.store16`, `i32.load16_u`, `i32.store` (byte alignment hints) at `offset`. */
+export const memory = {
+  load8: (offset = 0): number[] => [0x2d, 0, ...unsigned(offset)],
+  load16: (offset = 0): number[] => [0x2f, 0, ...unsigned(offset)],
+  load32: (offset = 0): number[] => [0x28, 0, ...unsigned(offset)],
+  store8: (offset = 0): number[] => [0x3a, 0, ...unsigned(offset)],
+  store16: (offset = 0): number[] => [0x3b, 0, ...unsigned(offset)],
+  store32: (offset = 0): number[] => [0x36, 0, ...unsigned(offset)],
+} as const;
 
 /** A SIMD instruction (prefix 0xfd) with its immediates. */
 const simd = (opcode: number, ...immediates: number[]): number[] => [0xfd, ...unsigned(opcode), ...immediates];
@@ -127,3 +149,44 @@ export function wasmModule(functions: readonly FunctionSpec[], pages: number): U
     ...section(10, code),
   ]);
 }
+
+/** The parts of the WebAssembly API used here (the project's TypeScript libs do not declare it). */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: Record<string, unknown> };
+}
+
+/** An instance's memory: its buffer changes when it grows. */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
+/**
+ * The exports of a module of `functions` (see {@link wasmModule}), compiled and instantiated
+ * synchronously, or null where the runtime lacks WebAssembly or its SIMD instructions.
+ */
+export function instantiate<T>(functions: readonly FunctionSpec[], pages: number): (T & { memory: WasmMemory }) | null {
+  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  const bytes = wasmModule(functions, pages);
+  if (api === undefined || !api.validate(bytes)) return null;
+  return new api.Instance(new api.Module(bytes)).exports as unknown as T & { memory: WasmMemory };
+}
+
+/** Grows `memory` to at least `bytes` and returns a byte view of all of it. */
+export function reserve(memory: WasmMemory, bytes: number): Uint8Array {
+  const shortfall = bytes - memory.buffer.byteLength;
+  if (shortfall > 0) memory.grow(Math.ceil(shortfall / 65536));
+  return new Uint8Array(memory.buffer);
+}
+
+/**
+ * Whether the image kernels written in WebAssembly run (uint8 `resize` passes, nearest `rotate`):
+ * `available` where the runtime has WebAssembly SIMD, and `enabled` (true when available; set it to
+ * false to run the JavaScript kernels, e.g. to compare both: they give the same bytes).
+ */
+export const wasmKernels: { readonly available: boolean; enabled: boolean } = (() => {
+  const available = instantiate([{ name: 'probe', parameters: 0, i32Locals: 0, v128Locals: 1, body: [] }], 0) !== null;
+  return { available, enabled: available };
+})();

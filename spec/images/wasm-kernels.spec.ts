@@ -1,13 +1,13 @@
 /**
- * `resize` on uint8 images runs its passes in WebAssembly SIMD where the runtime has it, and keeps the
- * JavaScript kernels as the fallback: both must give the same bytes (Pillow's fixed-point sums), on
- * random images of 1 to 4 channels, odd sizes, up- and down-scaling, every filter, and both must
- * match Pillow's reference values.
+ * The image kernels written in WebAssembly (uint8 `resize` passes in SIMD, nearest `rotate` of RGB and
+ * RGBA) and their JavaScript fallbacks must give the same bytes: on random images of 1 to 4 channels,
+ * odd sizes, up- and down-scaling, every filter, random angles, centres, `expand` and fill colors;
+ * and both must match Pillow's reference values.
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
 import ndarray from 'ndarray';
 import { ImagesBatch, type NDArray } from '../../src/index.js';
-import { simdResample } from '../../src/images/resample-simd.js';
+import { wasmKernels } from '../../src/images/wasm-writer.js';
 import { caseOptions, decode, inputBatch, itemOf, maxDifference, reference } from './reference.js';
 
 type Filter = 'bilinear' | 'bicubic' | 'lanczos' | 'box' | 'hamming';
@@ -22,30 +22,30 @@ function generator(seed: number): () => number {
 }
 
 /** Random pixels with many 0 and 255 values (the clipping of negative lobes and overshoots). */
-function randomImage(random: () => number, height: number, width: number, channels: number): NDArray {
-  const data = new Uint8Array(height * width * channels);
+function randomImage(random: () => number, height: number, width: number, channels: number, count = 1): NDArray {
+  const data = new Uint8Array(count * height * width * channels);
   for (let k = 0; k < data.length; k++) data[k] = random() < 0.3 ? (random() < 0.5 ? 0 : 255) : Math.floor(random() * 256);
-  return ndarray(data, channels === 1 ? [1, height, width] : [1, height, width, channels]) as unknown as NDArray;
+  return ndarray(data, channels === 1 ? [count, height, width] : [count, height, width, channels]) as unknown as NDArray;
 }
 
 async function resized(images: NDArray, size: [number, number], resample: Filter, simd: boolean): Promise<Uint8Array> {
-  simdResample.enabled = simd;
+  wasmKernels.enabled = simd;
   const batch = ImagesBatch.fromData(null, { images });
   await batch.actions.resize({ size, resample });
   return itemOf(batch.images).data as unknown as Uint8Array;
 }
 
 afterEach(() => {
-  simdResample.enabled = simdResample.available;
+  wasmKernels.enabled = wasmKernels.available;
 });
 
-describe('resize: WebAssembly SIMD and JavaScript kernels', () => {
+describe('WebAssembly and JavaScript kernels', () => {
   test('the runtime has WebAssembly SIMD (Node 20)', () => {
-    expect(simdResample.available).toBe(true);
+    expect(wasmKernels.available).toBe(true);
   });
 
   const filters: Filter[] = ['bicubic', 'lanczos', 'bilinear', 'box', 'hamming'];
-  test.each([1, 2, 3, 4])('give the same bytes on random %i-channel images of random sizes', async (channels) => {
+  test.each([1, 2, 3, 4])('resize gives the same bytes on random %i-channel images of random sizes', async (channels) => {
     const random = generator(channels * 7919);
     for (let round = 0; round < 40; round++) {
       const height = 1 + Math.floor(random() * 70);
@@ -62,7 +62,7 @@ describe('resize: WebAssembly SIMD and JavaScript kernels', () => {
     }
   });
 
-  test('give the same bytes on the bench sizes (a 224×224 RGB image to 128×128, and back up to 300×257)', async () => {
+  test('resize gives the same bytes on the bench sizes (a 224×224 RGB image to 128×128, and back up to 300×257)', async () => {
     const images = randomImage(generator(5), 224, 224, 3);
     for (const size of [
       [128, 128],
@@ -71,13 +71,38 @@ describe('resize: WebAssembly SIMD and JavaScript kernels', () => {
       for (const resample of filters) expect(Buffer.compare(await resized(images, size, resample, true), await resized(images, size, resample, false))).toBe(0);
   });
 
-  const cases = reference.cases.filter((entry) => entry.action === 'resize' || entry.action === 'scale');
+  test.each([3, 4])('rotate (nearest) gives the same bytes on random %i-channel images, angles, centres, expand and fills', async (channels) => {
+    const random = generator(channels * 104729);
+    for (let round = 0; round < 60; round++) {
+      const height = 1 + Math.floor(random() * 60);
+      const width = 1 + Math.floor(random() * 60);
+      const images = randomImage(random, height, width, channels);
+      const options = {
+        angle: round % 6 === 0 ? Math.floor(random() * 8) * 45 : (random() - 0.5) * 400,
+        expand: random() < 0.3,
+        center: random() < 0.3 ? [random() * height * 2 - height / 2, random() * width] : undefined,
+        fill: random() < 0.3 ? Array.from({ length: channels }, () => Math.floor(random() * 256)) : 0,
+      };
+      const rotated = async (wasm: boolean): Promise<Uint8Array> => {
+        wasmKernels.enabled = wasm;
+        const batch = ImagesBatch.fromData(null, { images });
+        await batch.actions.rotate(options as never);
+        return itemOf(batch.images).data as unknown as Uint8Array;
+      };
+      const expected = await rotated(false);
+      expect({ height, width, options, same: Buffer.compare(await rotated(true), expected) === 0 }).toEqual({ height, width, options, same: true });
+    }
+  });
+
+  const cases = reference.cases.filter((entry) => ['resize', 'scale', 'rotate'].includes(entry.action));
   test.each(
     cases.flatMap((entry) =>
-      [true, false].map((simd) => [`${simd ? 'SIMD' : 'JavaScript'} ${entry.action} ${entry.input} ${JSON.stringify(entry.options)}`, entry, simd] as const),
+      [true, false].map(
+        (simd) => [`${simd ? 'WebAssembly' : 'JavaScript'} ${entry.action} ${entry.input} ${JSON.stringify(entry.options)}`, entry, simd] as const,
+      ),
     ),
   )('%s equals Pillow', async (_name, entry, simd) => {
-    simdResample.enabled = simd;
+    wasmKernels.enabled = simd;
     const batch = inputBatch(entry.input);
     await (batch.actions as unknown as Record<string, (options: Record<string, unknown>) => Promise<unknown>>)[entry.action]!(caseOptions(entry));
     expect(maxDifference(itemOf(batch.images), decode(entry.expected))).toBe(0);
