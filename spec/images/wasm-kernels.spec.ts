@@ -1,8 +1,8 @@
 /**
- * The image kernels written in WebAssembly (uint8 `resize` passes in SIMD, nearest `rotate` of RGB and
- * RGBA) and their JavaScript fallbacks must give the same bytes: on random images of 1 to 4 channels,
- * odd sizes, up- and down-scaling, every filter, random angles, centres, `expand` and fill colors;
- * and both must match Pillow's reference values.
+ * The image kernels written in WebAssembly (uint8 `resize` passes in SIMD, nearest `rotate` and
+ * left/right `flip` of RGB and RGBA) and their JavaScript fallbacks must give the same bytes: on
+ * random images of 1 to 4 channels, odd sizes, up- and down-scaling, every filter, random angles,
+ * centres, `expand` and fill colors, every width mod 4; and both must match Pillow's reference values.
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
 import ndarray from 'ndarray';
@@ -94,7 +94,24 @@ describe('WebAssembly and JavaScript kernels', () => {
     }
   });
 
-  const cases = reference.cases.filter((entry) => ['resize', 'scale', 'rotate'].includes(entry.action));
+  test.each([3, 4])("flip 'lr' gives the same bytes on random %i-channel images of every width mod 4", async (channels) => {
+    const random = generator(channels * 15485863);
+    for (let round = 0; round < 40; round++) {
+      const height = 1 + Math.floor(random() * 20);
+      const width = 1 + Math.floor(random() * 40);
+      const images = randomImage(random, height, width, channels, 2);
+      const flipped = async (wasm: boolean): Promise<Uint8Array> => {
+        wasmKernels.enabled = wasm;
+        const batch = ImagesBatch.fromData(null, { images });
+        await batch.actions.flip({ mode: 'lr' });
+        return (batch.images as NDArray).data as unknown as Uint8Array;
+      };
+      const expected = await flipped(false);
+      expect({ height, width, same: Buffer.compare(await flipped(true), expected) === 0 }).toEqual({ height, width, same: true });
+    }
+  });
+
+  const cases = reference.cases.filter((entry) => ['resize', 'scale', 'rotate', 'flip'].includes(entry.action));
   test.each(
     cases.flatMap((entry) =>
       [true, false].map(

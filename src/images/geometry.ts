@@ -6,6 +6,7 @@
  * @module
  */
 import { ArgumentError } from '../errors.js';
+import { mirrorWasm, useWasmMirror } from './geometry-wasm.js';
 import { blankLike, copyPixels, type Pixels } from './pixels.js';
 
 const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
@@ -36,6 +37,7 @@ function mirrorRgbWords(data: Uint8Array, out: Uint8Array, height: number, width
 export function flipPixels(image: Pixels, mode: 'lr' | 'ud'): Pixels {
   if (mode !== 'lr' && mode !== 'ud') throw new ArgumentError('mode', `expected 'lr' or 'ud', got ${JSON.stringify(mode)}`);
   const { height, width, channels, data } = image;
+  if (mode === 'lr' && useWasmMirror(image)) return { ...image, data: mirrorWasm(data as Uint8Array, height, width, channels as 3 | 4) };
   const out = blankLike(image, height, width);
   const row = width * channels;
   if (mode === 'ud') {

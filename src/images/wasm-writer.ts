@@ -1,6 +1,6 @@
 /**
  * A tiny writer of WebAssembly binaries: just what the image kernels (`resample-simd.ts`,
- * `affine-wasm.ts`) need (one exported memory, functions of i32 parameters without results, i32 and
+ * `affine-wasm.ts`, `geometry-wasm.ts`) need (one exported memory, functions of i32 parameters without results, i32 and
  * v128 locals, structured loops, integer and SIMD instructions), and their switch
  * {@link wasmKernels}. Instruction helpers return the bytes of one instruction; a function body is
  * the concatenation of their results.
@@ -83,6 +83,8 @@ export const v128 = {
   store: (offset = 0): number[] => simd(0x0b, 0, ...unsigned(offset)),
   /** Stores 32-bit lane `lane` (4 bytes). */
   store32Lane: (lane: number, offset = 0): number[] => simd(0x5a, 0, ...unsigned(offset), lane),
+  /** Bytes of two vectors picked by 16 lane indices (0–15: the first, 16–31: the second). */
+  shuffle: (lanes: readonly number[]): number[] => simd(0x0d, ...lanes),
   i32x4Splat: simd(0x11),
   /** Signed saturating narrowing of two i32x4 to one i16x8. */
   i16x8NarrowSigned: simd(0x85),
@@ -182,7 +184,8 @@ export function reserve(memory: WasmMemory, bytes: number): Uint8Array {
 }
 
 /**
- * Whether the image kernels written in WebAssembly run (uint8 `resize` passes, nearest `rotate`):
+ * Whether the image kernels written in WebAssembly run (uint8 `resize` passes, nearest `rotate`,
+ * left/right `flip`):
  * `available` where the runtime has WebAssembly SIMD, and `enabled` (true when available; set it to
  * false to run the JavaScript kernels, e.g. to compare both: they give the same bytes).
  */
