@@ -29,6 +29,14 @@ function scalarBatch(count: number, Storage: new (length: number) => Storage = F
   return new ScalarBatch(new DatasetIndex(ids), { preloaded: { x } });
 }
 
+/** Changes the first result before the default assembly (results are the caller's list to change). */
+class FirstResultBatch extends ScalarBatch {
+  override _assemble(results: readonly unknown[], options: { dst: string | readonly string[] | null }): this {
+    (results as unknown[])[0] = 4242;
+    return super._assemble(results, options);
+  }
+}
+
 function column(batch: ScalarBatch): unknown[] {
   const x = batch.getComponent('x');
   return Array.isArray(x) ? x : Array.from({ length: (x as NDArray).shape[0]! }, (_, i) => (x as NDArray).get(i));
@@ -120,5 +128,38 @@ describe.each(['threads', 'mpc'] as const)("target '%s'", (target) => {
       return new Uint8Array((x.data as Float64Array).slice(x.offset, x.offset + storage.length).buffer);
     };
     expect(bits(parallel)).toEqual(bits(reference));
+  });
+
+  test('a post function gets the number results as a list it may change before assembling them', async () => {
+    const batch = scalarBatch(1000);
+    const expected = column(batch).map((x) => -(x as number));
+    expected[3] = 17;
+    await batch.applyParallel(negate, {
+      src: 'x',
+      target,
+      nWorkers: 2,
+      post: (results: unknown[]) => {
+        results[3] = 17;
+        batch._assemble(results, { dst: 'x' });
+      },
+    });
+    expect(column(batch)).toEqual(expected);
+  });
+
+  test("a subclass's _assemble may change the number results before the default assembly", async () => {
+    const make = (): FirstResultBatch =>
+      new FirstResultBatch(new DatasetIndex(1000), {
+        preloaded: {
+          x: ndarray(
+            Float64Array.from({ length: 1000 }, (_, i) => i),
+            [1000],
+          ),
+        },
+      });
+    const batch = make();
+    await batch.applyParallel(negate, { src: 'x', target, nWorkers: 2 });
+    const expected = Array.from({ length: 1000 }, (_, i) => -i);
+    expected[0] = 4242;
+    expect(column(batch)).toEqual(expected);
   });
 });

@@ -3,9 +3,11 @@
  * `dst` component (one name: all results; several names: item `i` returns one value per name).
  * @module
  */
+import ndarray from 'ndarray';
 import { ComponentTuple } from '../decorators/parallel-options.js';
 import { ArgumentError, AssembleError } from '../errors.js';
 import { columnItem, columnLength, describeKind, isColumn, type Column } from '../ndarray/columns.js';
+import { takeNumberColumn } from '../engines/result-buffer.js';
 import { assembleColumn } from './assemble.js';
 
 /** Throws an AssembleError naming the first result that is an error. */
@@ -20,7 +22,10 @@ function assertNoError(results: readonly unknown[]): void {
 /** The component names of `dst` and their assembled columns. */
 export function assembleResults(results: readonly unknown[], dst: string | readonly string[] | ComponentTuple | null): { names: string[]; columns: Column[] } {
   const names = dst instanceof ComponentTuple ? [...dst.names] : typeof dst === 'string' ? [dst] : Array.isArray(dst) ? [...(dst as readonly string[])] : [];
+  // number results a worker engine already holds in one typed array (taken even when unused, so it never outlives the call)
+  const numbers = takeNumberColumn(results);
   if (names.length === 1) {
+    if (numbers !== undefined) return { names, columns: [ndarray(numbers, [numbers.length])] };
     // numbers, ndarrays and typed arrays assemble into one array, which no error can be part of: only a plain list is searched
     const column = assembleColumn(results);
     if (Array.isArray(column)) assertNoError(results);

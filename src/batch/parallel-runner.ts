@@ -8,6 +8,7 @@ import { ArgumentError, ComponentError } from '../errors.js';
 import { getEngine } from '../engines/registry.js';
 import type { ItemFunction, ItemSource, ItemTask, PerItemSource, RngSeeding } from '../engines/item-task.js';
 import type { FunctionReference } from '../engines/function-reference.js';
+import { takeNumberColumn } from '../engines/result-buffer.js';
 import { resolveTarget } from '../engines/target.js';
 import { isPerItem, type PerItem } from '../expr/per-item.js';
 import { ComponentTuple, reservedParallelOptions, type DestinationSpec, type ParallelOptionName } from '../decorators/parallel-options.js';
@@ -209,6 +210,14 @@ function resolveDestination(batch: BatchLike, reserved: ReservedOptions, src: un
   throw new ArgumentError('dst', 'is required when src is not a component name');
 }
 
+/** True when the `_assemble` of `batch` is the only one in its prototype chain (`Batch`'s own: no subclass or instance replaced it). */
+function assemblesByDefault(batch: BatchLike): boolean {
+  let definitions = 0;
+  for (let level: object | null = batch; level !== null; level = Object.getPrototypeOf(level) as object | null)
+    if (Object.prototype.hasOwnProperty.call(level, '_assemble')) definitions++;
+  return definitions === 1;
+}
+
 async function runPost(
   batch: BatchLike,
   call: ParallelCall,
@@ -221,6 +230,8 @@ async function runPost(
   const post = reserved.post;
   if (post === null || post === false || (post === undefined && call.kind === 'inbatchParallel')) return batch;
   const postName = post === undefined ? '_assemble' : post;
+  // numbers an engine attached to the results are used by the default assembly only: other code may change the list first
+  if (postName !== '_assemble' || !assemblesByDefault(batch)) takeNumberColumn(results);
   if (postName === '_assemble') {
     batch._assemble(results, { dst: resolveDestination(batch, reserved, src, dst) });
     return batch;

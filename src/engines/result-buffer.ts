@@ -125,3 +125,25 @@ export function stackedView(values: readonly unknown[]): NDArray | null {
   }
   return ndarray(first.data, [values.length, ...first.shape], undefined, first.offset);
 }
+
+const numberColumns = new WeakMap<readonly unknown[], Float64Array>();
+
+/**
+ * Marks `results` (every entry a number) as also held, bit for bit, in `numbers` (entry k at index k):
+ * a worker engine whose workers wrote number results into one typed array hands it on, and the
+ * default assembly takes it as the component's storage instead of reading the list number by number.
+ * `numbers` must be the results' own copy (the assembly keeps it).
+ */
+export function attachNumberColumn(results: readonly unknown[], numbers: Float64Array): void {
+  if (numbers.length === results.length) numberColumns.set(results, numbers);
+}
+
+/**
+ * The numbers attached to `results` by {@link attachNumberColumn}, taken (a second call gives
+ * undefined, so two assemblies of one list never share storage); undefined when none is attached.
+ */
+export function takeNumberColumn(results: readonly unknown[]): Float64Array | undefined {
+  const numbers = numberColumns.get(results);
+  if (numbers !== undefined) numberColumns.delete(results);
+  return numbers;
+}

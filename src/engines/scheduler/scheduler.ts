@@ -11,7 +11,7 @@ import { BatchflowError, TimeoutError, WorkerCrashError } from '../../errors.js'
 import type { EngineRunOptions } from '../engine.js';
 import type { FunctionReference } from '../function-reference.js';
 import { itemFailure, type ItemTask } from '../item-task.js';
-import { ResultBuffer } from '../result-buffer.js';
+import { ResultBuffer, attachNumberColumn } from '../result-buffer.js';
 import { decodeAll, isShmRef } from '../worker/codec.js';
 import { restoreThrown, type SerialisedThrown } from '../worker/error-codec.js';
 import type { WorkerFailure, WorkerResultMessage } from '../worker/messages.js';
@@ -48,6 +48,10 @@ interface Outcome {
   itemMs: number;
   /** Milliseconds the workers spent in the item function, summed over chunks. */
   busyMs: number;
+  /** The number results placed so far, also in one typed array (item k at index k), made on the first chunk of numbers. */
+  numbers: Float64Array | null;
+  /** How many items' results are in {@link numbers}: all of them when every chunk answered with numbers. */
+  numbersPlaced: number;
 }
 
 /** Puts the results of the chunk starting at `start` in place (from a shared-memory file straight into the result buffer when it fits). */
@@ -63,6 +67,9 @@ function placeChunk(outcome: Outcome, response: WorkerResultMessage, start: numb
       // scalar results (cheap items): straight from their buffer into place, no array per chunk
       const data = list.data;
       for (let k = 0; k < list.length; k++) outcome.results[start + k] = data[k];
+      // and into one typed array, which the default assembly takes as it is (one copy of the bits, no list to read)
+      (outcome.numbers ??= new Float64Array(outcome.results.length)).set(data, start);
+      outcome.numbersPlaced += list.length;
     } else if (target && list.kind === 'ndarrays' && isShmRef(list.data)) {
       // results of a child process go from its shared-memory file straight into place
       readSharedMemoryInto(list.data, target);
@@ -134,6 +141,8 @@ export async function runChunks(task: ItemTask, reference: FunctionReference, op
     crash: null,
     itemMs: Number.POSITIVE_INFINITY,
     busyMs: 0,
+    numbers: null,
+    numbersPlaced: 0,
   };
   // shared memory: results shaped like the items (the common case) are written by the workers into one buffer
   // (other transports cannot share it, but the caller still reads their results straight into it)
@@ -190,9 +199,10 @@ export async function runChunks(task: ItemTask, reference: FunctionReference, op
   }
   clearTimeout(timer);
   if (controller?.signal.aborted) throw new TimeoutError(task.action, options.timeout!);
+  const allNumbers = outcome.numbers !== null && outcome.numbersPlaced === count;
   if (!outcome.crash && call.lease) {
     // every chunk answered, so no worker reads the input slots any more (a stopped one might: then they are dropped)
-    call.lease.detach(outcome.results);
+    if (!allNumbers) call.lease.detach(outcome.results);
     call.lease.release();
   }
   if (outcome.unsendable) throw itemFailure(task, outcome.unsendable.position, outcome.unsendable.cause);
@@ -204,5 +214,6 @@ export async function runChunks(task: ItemTask, reference: FunctionReference, op
   }
   recordItemCost(task.func, outcome.itemMs);
   reportWorkerTime(task.thisArg, outcome.busyMs);
+  if (allNumbers) attachNumberColumn(outcome.results, outcome.numbers!);
   return outcome.results;
 }

@@ -8,6 +8,7 @@ import { markMovable, kTransferable, kValue } from 'tinypool';
 import { copyInto, dtypeOf, isNdArray } from '../../ndarray/ndarray-utils.js';
 import { WorkerSetupError } from '../../errors.js';
 import { findRegisteredClass } from '../../decorators/registry.js';
+import { DatasetIndex, trustedIds, type IndexValue } from '../../dataset/dataset-index.js';
 import { invokeItem, type ItemFunction, type ItemTask, type PerItemSource } from '../item-task.js';
 import type { FunctionReference } from '../function-reference.js';
 import { decodeAll, decodeIds, decodeList, encodeList, type EncodedList } from './codec.js';
@@ -101,7 +102,9 @@ async function buildSelf(importModule: ModuleImporter, action: string, self: Wor
     return unavailableSelf(() => new WorkerSetupError(action, self.className, module, reason, { cause: error }));
   }
   try {
-    return new (cls as unknown as new (index: unknown, options: unknown) => object)(ids, { ...self.attributes });
+    // the ids were checked by the caller's index: trusted, not checked and mapped again (a Map of ids per chunk costs more than cheap items)
+    const index = new DatasetIndex(trustedIds(ids as IndexValue[]));
+    return new (cls as unknown as new (index: unknown, options: unknown) => object)(index, { ...self.attributes });
   } catch (error) {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     return unavailableSelf(() => new WorkerSetupError(action, self.className, module, `its constructor threw (${reason})`, { cause: error }));
