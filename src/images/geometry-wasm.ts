@@ -11,11 +11,11 @@
  * @module
  */
 import { BatchflowError } from '../errors.js';
-import { constant, get, i32, instantiate, memory, reserve, set, v128, wasmKernels, whileLoop, type FunctionSpec } from './wasm-writer.js';
+import { constant, get, i32, instantiate, memory, reserve, set, tee, v128, wasmKernels, whileLoop, type FunctionSpec } from './wasm-writer.js';
 
 function mirror(channels: 3 | 4): FunctionSpec {
   const [src, dst, height, rowBytes] = [0, 1, 2, 3];
-  const [y, to, from, rowEnd, groupsEnd] = [4, 5, 6, 7, 8];
+  const [y, to, from, rowEnd, groupsEnd, pixels] = [4, 5, 6, 7, 8, 9];
   const group = channels * 4;
   // output pixels 0..3 of a group are input pixels 3..0; for RGB bytes 12..15 follow as they are
   const lanes = [3, 2, 1, 0].flatMap((pixel) => Array.from({ length: channels }, (_, c) => pixel * channels + c));
@@ -29,7 +29,17 @@ function mirror(channels: 3 | 4): FunctionSpec {
     ...[...get(src), ...get(y), ...get(rowBytes), i32.mul, i32.add, ...get(rowBytes), i32.add, ...constant(group), i32.sub, ...set(from)],
     ...whileLoop(
       [...get(to), ...get(groupsEnd), i32.ltSigned],
-      [...get(to), ...get(from), ...v128.load(), ...v128.shuffle(lanes), ...v128.store(), ...add(to, constant(group)), ...add(from, constant(-group))],
+      [
+        ...get(to),
+        ...get(from),
+        ...v128.load(),
+        ...tee(pixels),
+        ...get(pixels),
+        ...v128.shuffle(lanes),
+        ...v128.store(),
+        ...add(to, constant(group)),
+        ...add(from, constant(-group)),
+      ],
     ),
     // `from` points `group` bytes before the pixels still to move: the last of them comes first
     ...add(from, constant(group - channels)),
@@ -39,7 +49,7 @@ function mirror(channels: 3 | 4): FunctionSpec {
     ),
     ...add(y, constant(1)),
   ];
-  return { name: `mirror${channels}`, parameters: 4, i32Locals: 5, v128Locals: 0, body: whileLoop([...get(y), ...get(height), i32.ltSigned], oneRow) };
+  return { name: `mirror${channels}`, parameters: 4, i32Locals: 5, v128Locals: 1, body: whileLoop([...get(y), ...get(height), i32.ltSigned], oneRow) };
 }
 
 interface Kernels {

@@ -41,6 +41,8 @@ const EMPTY_BLOCK = 0x40;
 export const get = (index: number): number[] => [0x20, ...unsigned(index)];
 /** `local.set index`. */
 export const set = (index: number): number[] => [0x21, ...unsigned(index)];
+/** `local.tee index`. */
+export const tee = (index: number): number[] => [0x22, ...unsigned(index)];
 /** `i32.const value`. */
 export const constant = (value: number): number[] => [0x41, ...signed(value)];
 /** `i32.load offset=…` (4-byte aligned). */
@@ -165,15 +167,19 @@ export interface WasmMemory {
   grow(pages: number): number;
 }
 
+const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+
+/** True where the runtime has WebAssembly with SIMD (a module with a v128 local validates). */
+const simdSupported = api !== undefined && api.validate(wasmModule([{ name: 'probe', parameters: 0, i32Locals: 0, v128Locals: 1, body: [] }], 0));
+
 /**
  * The exports of a module of `functions` (see {@link wasmModule}), compiled and instantiated
- * synchronously, or null where the runtime lacks WebAssembly or its SIMD instructions.
+ * synchronously, or null where the runtime lacks WebAssembly or its SIMD instructions. A module the
+ * runtime rejects otherwise is a bug here: compiling it throws.
  */
 export function instantiate<T>(functions: readonly FunctionSpec[], pages: number): (T & { memory: WasmMemory }) | null {
-  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  const bytes = wasmModule(functions, pages);
-  if (api === undefined || !api.validate(bytes)) return null;
-  return new api.Instance(new api.Module(bytes)).exports as unknown as T & { memory: WasmMemory };
+  if (api === undefined || !simdSupported) return null;
+  return new api.Instance(new api.Module(wasmModule(functions, pages))).exports as unknown as T & { memory: WasmMemory };
 }
 
 /** Grows `memory` to at least `bytes` and returns a byte view of all of it. */
@@ -189,7 +195,4 @@ export function reserve(memory: WasmMemory, bytes: number): Uint8Array {
  * `available` where the runtime has WebAssembly SIMD, and `enabled` (true when available; set it to
  * false to run the JavaScript kernels, e.g. to compare both: they give the same bytes).
  */
-export const wasmKernels: { readonly available: boolean; enabled: boolean } = (() => {
-  const available = instantiate([{ name: 'probe', parameters: 0, i32Locals: 0, v128Locals: 1, body: [] }], 0) !== null;
-  return { available, enabled: available };
-})();
+export const wasmKernels: { readonly available: boolean; enabled: boolean } = { available: simdSupported, enabled: simdSupported };
