@@ -8,11 +8,12 @@
  * result is copied out.
  *
  * Functions (all arguments are byte addresses or byte counts in the module's memory):
- * - `horizontal(src, inRow, dst, outRow, rows, outWidth, channels, table)`: RGB or RGBA rows; lanes
- *   are the channels of one pixel (8 bytes loaded, the first 4 widened to int32: a pixel and a
- *   byte of the next). Per output pixel x, `table` holds `[source offset in the row, first weight,
- *   end of weights]`. Each result pixel is stored as 4 bytes: for RGB the 4th byte lands on the next
- *   pixel, written later (rows and pixels go in order; `dst` has room for one byte more).
+ * - `horizontal3` / `horizontal4(src, inRow, dst, outRow, rows, outWidth, table)`: RGB or RGBA rows,
+ *   two per sweep of a window; lanes are the channels of one pixel (8 bytes loaded, the first 4
+ *   widened to int32: a pixel and a byte of the next). Per output pixel x, `table` holds `[source
+ *   offset in the row, first weight, end of weights]`. Result pixels are stored as 4 bytes: for RGB
+ *   the 4th byte lands on the next pixel, written later (a row's last pixel is stored as 2 + 1 bytes;
+ *   `dst` has room for one byte more).
  * - `vertical(rowLength, dst, outHeight, table)`: 16 values of an output row at a time; per output
  *   row y, `table` holds `[first input row address, first weight, end of weights]`. A row's last
  *   block may read and write up to 15 bytes past its end (the next row, rewritten after; the
@@ -21,7 +22,7 @@
  */
 import { BatchflowError } from '../errors.js';
 import { PRECISION_BITS, type Windows } from './resample-kernels.js';
-import { constant, get, i32, instantiate, load, reserve, set, v128, wasmKernels, whileLoop } from './wasm-writer.js';
+import { constant, get, i32, instantiate, load, reserve, set, v128, wasmKernels, whileLoop, type FunctionSpec } from './wasm-writer.js';
 
 const HALF = 1 << (PRECISION_BITS - 1);
 
@@ -38,44 +39,76 @@ const multiplyAdd = (acc: number, pixels: number[], weights: number[]): number[]
 /** Pillow's clip8 of an accumulator: `>> 22` (the narrowing instructions saturate to 0..255). */
 const shifted = (acc: number): number[] => [...get(acc), ...constant(PRECISION_BITS), ...v128.i32x4ShiftRightSigned];
 
-const horizontal = (() => {
+/**
+ * The horizontal pass for `channels` 3 or 4: two rows per sweep of a window (each weight loaded once
+ * for both), then a last single row when their number is odd. A pixel is stored as 4 bytes; for RGB
+ * the 4th lands on the next pixel, written later — except after a row's last pixel, whose next pixel
+ * (the next row's first) a two-row sweep has written already: that pixel is stored as 2 + 1 bytes.
+ */
+function horizontalPass(channels: 3 | 4): FunctionSpec {
   // parameters
-  const [src, inRow, dst, outRow, rows, outWidth, channels, table] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [src, inRow, dst, outRow, rows, outWidth, table] = [0, 1, 2, 3, 4, 5, 6];
   // i32 locals
-  const [y, x, p, wp, end, row, out, entry] = [8, 9, 10, 11, 12, 13, 14, 15];
+  const [y, x, p, wp, end, row, out, entry] = [7, 8, 9, 10, 11, 12, 13, 14];
   // v128 locals
-  const [acc, half] = [16, 17];
-  const pixel = [...get(p), ...v128.load8x8Unsigned(), ...v128.i32x4ExtendLowUnsigned];
-  const tap = [
-    ...multiplyAdd(acc, pixel, [...get(wp), ...v128.load32Splat()]),
-    ...get(p),
-    ...get(channels),
-    i32.add,
-    ...set(p),
-    ...get(wp),
-    ...constant(4),
-    i32.add,
-    ...set(wp),
-  ];
-  const onePixel = [
+  const [acc, accBelow, half, weight] = [15, 16, 17, 18];
+  const packed = (sum: number): number[] => [...shifted(sum), ...shifted(sum), ...v128.i16x8NarrowSigned, ...get(half), ...v128.i8x16NarrowUnsigned];
+  const word = (at: number[], sum: number): number[] => [...at, ...packed(sum), ...v128.store32Lane(0)];
+  const bytes = (at: number[], sum: number): number[] =>
+    channels === 4 ? word(at, sum) : [...at, ...packed(sum), ...v128.store16Lane(0), ...at, ...packed(sum), ...v128.store8Lane(2, 2)];
+  const pixelAt = (address: number[]): number[] => [...address, ...v128.load8x8Unsigned(), ...v128.i32x4ExtendLowUnsigned];
+  const advance = [...get(p), ...constant(channels), i32.add, ...set(p), ...get(wp), ...constant(4), i32.add, ...set(wp)];
+  const start = [
     ...[...get(row), ...get(entry), ...load(0), i32.add, ...set(p)],
     ...[...get(entry), ...load(4), ...set(wp), ...get(entry), ...load(8), ...set(end)],
-    ...[...get(half), ...set(acc)],
-    ...whileLoop([...get(wp), ...get(end), i32.ltUnsigned], tap),
-    ...[...get(out), ...shifted(acc), ...shifted(acc), ...v128.i16x8NarrowSigned, ...get(half), ...v128.i8x16NarrowUnsigned, ...v128.store32Lane(0)],
-    ...[...get(out), ...get(channels), i32.add, ...set(out), ...get(entry), ...constant(12), i32.add, ...set(entry)],
+  ];
+  const next = [
+    ...[...get(out), ...constant(channels), i32.add, ...set(out), ...get(entry), ...constant(12), i32.add, ...set(entry)],
     ...[...get(x), ...constant(1), i32.add, ...set(x)],
   ];
+  const twoRows = (store: (at: number[], sum: number) => number[]): number[] => [
+    ...start,
+    ...[...get(half), ...set(acc), ...get(half), ...set(accBelow)],
+    ...whileLoop(
+      [...get(wp), ...get(end), i32.ltUnsigned],
+      [
+        ...[...get(wp), ...v128.load32Splat(), ...set(weight)],
+        ...multiplyAdd(acc, pixelAt(get(p)), get(weight)),
+        ...multiplyAdd(accBelow, pixelAt([...get(p), ...get(inRow), i32.add]), get(weight)),
+        ...advance,
+      ],
+    ),
+    ...store(get(out), acc),
+    ...store([...get(out), ...get(outRow), i32.add], accBelow),
+    ...next,
+  ];
   const oneRow = [
+    ...start,
+    ...[...get(half), ...set(acc)],
+    ...whileLoop([...get(wp), ...get(end), i32.ltUnsigned], [...multiplyAdd(acc, pixelAt(get(p)), [...get(wp), ...v128.load32Splat()]), ...advance]),
+    ...word(get(out), acc),
+    ...next,
+  ];
+  const rowStart = (count: number): number[] => [
     ...[...constant(0), ...set(x), ...get(table), ...set(entry)],
     ...[...get(src), ...get(y), ...get(inRow), i32.mul, i32.add, ...set(row)],
     ...[...get(dst), ...get(y), ...get(outRow), i32.mul, i32.add, ...set(out)],
-    ...whileLoop([...get(x), ...get(outWidth), i32.ltUnsigned], onePixel),
-    ...[...get(y), ...constant(1), i32.add, ...set(y)],
+    ...[...get(y), ...constant(count), i32.add, ...set(y)],
   ];
-  const body = [...constant(HALF), ...v128.i32x4Splat, ...set(half), ...whileLoop([...get(y), ...get(rows), i32.ltUnsigned], oneRow)];
-  return { name: 'horizontal', parameters: 8, i32Locals: 8, v128Locals: 2, body };
-})();
+  const body = [
+    ...[...constant(HALF), ...v128.i32x4Splat, ...set(half)],
+    ...whileLoop(
+      [...get(y), ...constant(1), i32.add, ...get(rows), i32.ltUnsigned],
+      [
+        ...rowStart(2),
+        ...whileLoop([...get(x), ...constant(1), i32.add, ...get(outWidth), i32.ltUnsigned], twoRows(word)),
+        ...whileLoop([...get(x), ...get(outWidth), i32.ltUnsigned], twoRows(bytes)),
+      ],
+    ),
+    ...whileLoop([...get(y), ...get(rows), i32.ltUnsigned], [...rowStart(1), ...whileLoop([...get(x), ...get(outWidth), i32.ltUnsigned], oneRow)]),
+  ];
+  return { name: `horizontal${channels}`, parameters: 7, i32Locals: 8, v128Locals: 4, body };
+}
 
 const vertical = (() => {
   const [rowLength, dst, outHeight, table] = [0, 1, 2, 3];
@@ -120,11 +153,12 @@ const vertical = (() => {
 })();
 
 interface Kernels {
-  horizontal(src: number, inRow: number, dst: number, outRow: number, rows: number, outWidth: number, channels: number, table: number): void;
+  horizontal3(src: number, inRow: number, dst: number, outRow: number, rows: number, outWidth: number, table: number): void;
+  horizontal4(src: number, inRow: number, dst: number, outRow: number, rows: number, outWidth: number, table: number): void;
   vertical(rowLength: number, dst: number, outHeight: number, table: number): void;
 }
 
-const kernels = instantiate<Kernels>([horizontal, vertical], 1);
+const kernels = instantiate<Kernels>([horizontalPass(3), horizontalPass(4), vertical], 1);
 
 /** True when `resize` may use these passes ({@link wasmKernels}). */
 export const useSimdResample = (): boolean => kernels !== null && wasmKernels.enabled;
@@ -191,7 +225,7 @@ export function resizeUint8Simd(
     const horizontalTable = at;
     at = writeWindows(words, at, horizontalWindows, columns, (start) => start * channels);
     const output = verticalWindows === null ? target : middle;
-    kernels.horizontal(source + firstRow * inRow, inRow, output, outRow, middleRows, columns, channels, horizontalTable);
+    (channels === 3 ? kernels.horizontal3 : kernels.horizontal4)(source + firstRow * inRow, inRow, output, outRow, middleRows, columns, horizontalTable);
     verticalInput = middle;
   }
   if (verticalWindows !== null) {

@@ -83,6 +83,10 @@ export const v128 = {
   /** One 32-bit value in all four lanes. */
   load32Splat: (offset = 0): number[] => simd(0x09, 0, ...unsigned(offset)),
   store: (offset = 0): number[] => simd(0x0b, 0, ...unsigned(offset)),
+  /** Stores 8-bit lane `lane` (1 byte). */
+  store8Lane: (lane: number, offset = 0): number[] => simd(0x58, 0, ...unsigned(offset), lane),
+  /** Stores 16-bit lane `lane` (2 bytes). */
+  store16Lane: (lane: number, offset = 0): number[] => simd(0x59, 0, ...unsigned(offset), lane),
   /** Stores 32-bit lane `lane` (4 bytes). */
   store32Lane: (lane: number, offset = 0): number[] => simd(0x5a, 0, ...unsigned(offset), lane),
   /** Bytes of two vectors picked by 16 lane indices (0–15: the first, 16–31: the second). */
