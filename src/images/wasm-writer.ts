@@ -195,8 +195,11 @@ export function reserve(memory: WasmMemory, bytes: number): Uint8Array {
 
 /**
  * Whether the image kernels written in WebAssembly run (uint8 `resize` passes, nearest `rotate`,
- * left/right `flip`):
- * `available` where the runtime has WebAssembly SIMD, and `enabled` (true when available; set it to
- * false to run the JavaScript kernels, e.g. to compare both: they give the same bytes).
+ * left/right `flip`): `available` where the runtime has WebAssembly SIMD, and `enabled` (true when
+ * available, unless the environment variable `BATCHFLOW_WASM_KERNELS` is `0`, which workers inherit;
+ * set it to false to run the JavaScript kernels, e.g. to compare both: they give the same bytes).
  */
-export const wasmKernels: { readonly available: boolean; enabled: boolean } = { available: simdSupported, enabled: simdSupported };
+export const wasmKernels: { readonly available: boolean; enabled: boolean } = {
+  available: simdSupported,
+  enabled: simdSupported && process.env['BATCHFLOW_WASM_KERNELS'] !== '0',
+};
