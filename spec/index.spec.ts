@@ -12,6 +12,9 @@ const publicNames = [
   'Batch',
   'isNdArray',
   'zeros',
+  'sharedNdarray',
+  'toSharedNdarray',
+  'isSharedArray',
   // decorators
   'action',
   'applyParallel',

@@ -21,6 +21,7 @@ export * from './images/index.js';
 // Arrays: components are ndarrays whose first axis is the item axis
 export { zeros, isNdArray, type NDArray, type DType, type TypedArray } from './ndarray/ndarray-utils.js';
 export type { Column } from './ndarray/columns.js';
+export { sharedNdarray, toSharedNdarray, isSharedArray } from './ndarray/shared-ndarray.js';
 
 // Decorators: per-item methods become batch actions
 export { action, type ActionOptions } from './decorators/action.js';

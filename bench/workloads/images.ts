@@ -39,7 +39,7 @@ export const pillowImages = {
 /** Batches per pipeline run: the dataset's 32 images, once per epoch. */
 const PIPELINE_BATCHES = 8;
 
-const pixels = new Uint8Array(ITEMS * SIDE * SIDE * 3);
+const pixels = new Uint8Array(new SharedArrayBuffer(ITEMS * SIDE * SIDE * 3)); // shared memory: batches produced on threads gather their rows on the workers
 const dataset = new Dataset(ITEMS, { batchClass: ImagesBatch, preloaded: { images: ndarray(pixels, [ITEMS, SIDE, SIDE, 3]) as unknown as NDArray } });
 
 /** The chain as a pipeline, reachable by workers through this module's export. */

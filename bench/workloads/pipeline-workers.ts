@@ -6,12 +6,25 @@
  * equal to 'for'.
  *
  * Workers import this module to reach the pipeline, so it only declares things. The dataset's
- * 131 MB array is allocated here (untouched pages cost nothing) and filled by the workload on the
- * calling thread only: workers receive each batch's images with the batch.
+ * 131 MB array is allocated here in shared memory (`sharedNdarray`; untouched pages cost nothing) and
+ * filled by the workload on the calling thread only: 'threads' workers gather each batch's rows from
+ * it themselves (the calling thread sends only the batch's ids and where the array is), 'mpc' workers
+ * receive each batch's images with the batch (through a shared-memory file).
  * @module
  */
 import ndarray from 'ndarray';
-import { Batch, Dataset, Rng, action, closeEngines, getAutoDecisions, portablePipeline, type NDArray, type RunOptions } from '../../src/index.js';
+import {
+  Batch,
+  Dataset,
+  Rng,
+  action,
+  closeEngines,
+  getAutoDecisions,
+  portablePipeline,
+  sharedNdarray,
+  type NDArray,
+  type RunOptions,
+} from '../../src/index.js';
 import { assertBench, measure, round, roundStats, type BenchSettings, type WorkloadResult, type Workload } from '../harness.js';
 import { boxBlur3x3 } from './blur.js';
 
@@ -60,8 +73,10 @@ export class WorkerImages extends Batch {
   }
 }
 
-const pixels = new Float32Array(ITEMS * SIZE * SIZE);
-const dataset = new Dataset(ITEMS, { batchClass: WorkerImages, preloaded: { images: ndarray(pixels, [ITEMS, SIZE, SIZE]) } });
+// in shared memory: batches produced on 'threads' workers are gathered there, not on the calling thread
+const images = sharedNdarray('float32', [ITEMS, SIZE, SIZE]);
+const pixels = images.data as Float32Array;
+const dataset = new Dataset(ITEMS, { batchClass: WorkerImages, preloaded: { images } });
 
 /** The pipeline of workload P, reachable by workers through this module's export. */
 export const augment = portablePipeline(

@@ -7,7 +7,18 @@
  * @module
  */
 import ndarray from 'ndarray';
-import { copyInto, dtypeOf, isNdArray, typedArrayConstructor, typedArrayDType, type DType, type NDArray, type TypedArray } from '../ndarray/ndarray-utils.js';
+import {
+  copyInto,
+  dtypeOf,
+  isNdArray,
+  isTypedArray,
+  typedArrayConstructor,
+  typedArrayDType,
+  type DType,
+  type NDArray,
+  type TypedArray,
+} from '../ndarray/ndarray-utils.js';
+import { isPlainObject } from '../util/plain-object.js';
 
 /** Smaller packs are left to the allocator (its small blocks are reused without page faults). */
 export const minSlotBytes = 64 * 1024;
@@ -22,6 +33,8 @@ type SharedConstructor = { new (buffer: SharedArrayBuffer, byteOffset: number, l
 /** The slots one call or batch holds until it ends. */
 export class SlotLease {
   private readonly held: SharedArrayBuffer[] = [];
+  /** A view of a slot stays where {@link detach} could not replace it. */
+  private pinned = false;
 
   /**
    * A typed array of `length` elements of `dtype` in a slot of this lease; null when smaller than
@@ -59,24 +72,50 @@ export class SlotLease {
   }
 
   /**
-   * Entries of `values` that view a slot of this lease (a worker gave an input back) are replaced by
-   * copies, so the slots can be reused.
+   * Entries of `values` that view a slot of this lease (a worker gave an input back, a step kept its
+   * input) are replaced by copies, so the slots can be reused: ndarrays and typed arrays, also inside
+   * plain arrays and objects (replaced in place). A view inside a frozen container cannot be replaced:
+   * the lease's slots then go to the garbage collector instead of the pool.
    */
   detach(values: unknown[]): void {
     if (this.held.length === 0) return;
-    for (let k = 0; k < values.length; k++) {
-      const value = values[k];
-      if (typeof value !== 'object' || !this.holds(value)) continue;
-      const column = value as NDArray;
-      const data = new (typedArrayConstructor(dtypeOf(column)!))(column.size);
-      copyInto(data, 0, column);
-      values[k] = ndarray(data, column.shape.slice());
+    const seen = new Set<object>();
+    // containers still to walk (no recursion: a value may be nested thousands of levels deep)
+    const pending: Array<Record<string | number, unknown>> = [values as unknown as Record<number, unknown>];
+    while (pending.length > 0) {
+      const container = pending.pop()!;
+      for (const key of Array.isArray(container) ? container.keys() : Object.keys(container)) {
+        const value = container[key];
+        if (typeof value !== 'object' || value === null) continue;
+        const copy = this.copyOfView(value);
+        if (copy !== null) {
+          if (Object.isFrozen(container)) this.pinned = true;
+          else container[key] = copy;
+        } else if (!seen.has(value) && (Array.isArray(value) || isPlainObject(value))) {
+          seen.add(value);
+          pending.push(value as Record<string | number, unknown>);
+        }
+      }
     }
+  }
+
+  /** A copy (in fresh memory) of `value` when it is an ndarray or typed array viewing a slot of this lease; else null. */
+  private copyOfView(value: object): unknown {
+    if (isNdArray(value)) {
+      if (!this.holds(value)) return null;
+      const data = new (typedArrayConstructor(dtypeOf(value)!))(value.size);
+      copyInto(data, 0, value);
+      return ndarray(data, value.shape.slice());
+    }
+    if (isTypedArray(value) && this.held.includes(value.buffer as SharedArrayBuffer)) return value.slice();
+    return null;
   }
 
   /** Gives the slots back to the pool (only once no worker may still use them). */
   release(): void {
-    for (const slot of this.held.splice(0)) {
+    const slots = this.held.splice(0);
+    if (this.pinned) return; // a view that could not be detached may still be read: the slots are not reused
+    for (const slot of slots) {
       if (pooledBytes + slot.byteLength > maxPooledBytes) continue;
       const list = free.get(slot.byteLength) ?? [];
       list.push(slot);

@@ -33,18 +33,21 @@ function tight(column: unknown): unknown {
   return column;
 }
 
-/** The meta and columns of `batch` (its preloaded data is loaded first, as any access would). */
-export function packBatch(batch: Batch): { meta: BatchMeta; columns: unknown[] } {
+/** The meta of `batch`: class, ids, components and clonable attributes (its data is not loaded). */
+export function batchMeta(batch: Batch): BatchMeta {
   const attributes: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(batch.getAttrs())) if (cloneable(value)) attributes[name] = value;
   const cls = batch.constructor as typeof Batch;
   const components = batch.components;
+  return { className: cls.name, module: getDefiningModule(cls), ids: [...batch.indices], components: components ? [...components] : null, attributes };
+}
+
+/** The meta and columns of `batch` (its preloaded data is loaded first, as any access would). */
+export function packBatch(batch: Batch): { meta: BatchMeta; columns: unknown[] } {
+  const meta = batchMeta(batch);
   const data = batch.data;
-  const columns = components === null ? [tight(data)] : components.map((name) => tight((data as Record<string, unknown>)[name]));
-  return {
-    meta: { className: cls.name, module: getDefiningModule(cls), ids: [...batch.indices], components: components ? [...components] : null, attributes },
-    columns,
-  };
+  const columns = meta.components === null ? [tight(data)] : meta.components.map((name) => tight((data as Record<string, unknown>)[name]));
+  return { meta, columns };
 }
 
 /** True when no column holds data (nothing to send). */

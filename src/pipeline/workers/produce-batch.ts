@@ -24,6 +24,8 @@ import { PipelineView } from '../view.js';
 import { fillBatch, packBatch, type BatchMeta, type Payload } from './batch-payload.js';
 import { inChildProcessWorker, moveColumnsToFile, type ColumnsInFile } from './column-files.js';
 import { importUserModule } from './import-module.js';
+import { gatherSharedRows, type SharedRows } from './shared-rows.js';
+import { SlotLease } from '../../engines/shared-slots.js';
 import { markedPipeline, type PipelineReference } from './portable-pipeline.js';
 import { RunProfiler, type ProfileEvent } from '../profile/profiler.js';
 
@@ -41,6 +43,8 @@ export interface ProduceRequest {
   readonly hasData: boolean;
   /** Positions of the large columns, sent as the task's extra arguments (null in the payload). */
   readonly argColumns: readonly number[];
+  /** Preloaded components in shared memory whose rows the worker gathers itself (null in the payload), or null. */
+  readonly sharedRows: SharedRows | null;
   /** Time the steps (a profiled run): their events come back with the batch. */
   readonly profile: boolean;
 }
@@ -129,7 +133,7 @@ async function producing<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-async function produce(request: ProduceRequest, columns: readonly unknown[]): Promise<Payload<ProduceOutcome>> {
+async function produce(request: ProduceRequest, columns: unknown[], lease: SlotLease): Promise<Payload<ProduceOutcome>> {
   const exports = await importUserModule(request.pipeline.module);
   const pipeline = markedPipeline(request.pipeline, exports);
   if (!isPipeline(pipeline))
@@ -142,6 +146,7 @@ async function produce(request: ProduceRequest, columns: readonly unknown[]): Pr
   const records = splitStages(state.records).stages[0]!.slice(0, request.recordCount);
   const dataset = state.dataset;
   const batch = dataset.createBatch([...request.batch.ids]) as Batch;
+  if (request.sharedRows) gatherSharedRows(request.sharedRows, columns, lease);
   if (request.hasData) await fillBatch(batch, request.batch, columns);
   else if (Object.keys(request.batch.attributes).length > 0) batch.createAttrs(request.batch.attributes);
   const profiler = request.profile ? new RunProfiler() : undefined;
@@ -157,6 +162,9 @@ async function produce(request: ProduceRequest, columns: readonly unknown[]): Pr
   const profile = profiler?.events ?? [];
   if (result === null) return [{ kind: 'discarded', profile }];
   const packed = packBatch(result);
+  // what still views a slot of this batch (an input no step replaced) leaves as a copy: the slots serve the next batch
+  lease.detach(packed.columns);
+  lease.detach([packed.meta.attributes]);
   const columnsInFile = inChildProcessWorker() ? moveColumnsToFile(packed.columns) : null;
   // the generator the records drew from (the view's: the batch's own, even when an action returned another batch)
   return [{ kind: 'batch', batch: packed.meta, random: batch.random.snapshot(), columnsInFile, profile }, ...packed.columns];
@@ -176,9 +184,12 @@ export async function produceBatch(
 ): Promise<Payload<ProduceOutcome>> {
   const [request, ...columns] = payload;
   request.argColumns.forEach((position, k) => (columns[position] = argColumns[k]));
+  const lease = new SlotLease();
   try {
-    return await produce(request, request.hasData ? columns : []);
+    return await produce(request, request.hasData ? columns : [], lease);
   } catch (error) {
     return [{ kind: 'error', error: await serialise(error, request) }];
+  } finally {
+    lease.release();
   }
 }

@@ -15,6 +15,7 @@ import { SlotLease } from '../../engines/shared-slots.js';
 import { loadPreloadedInto } from '../../batch/preload-storage.js';
 import type { ItemTask } from '../../engines/item-task.js';
 import { restoreThrown } from '../../engines/worker/error-codec.js';
+import type { RowStorage } from '../../ndarray/gather-rows.js';
 import type { NDArray } from '../../ndarray/ndarray-utils.js';
 import { ActionError, ArgumentError, NotPortableError } from '../../errors.js';
 import { SkipBatch, StopPipeline } from '../errors.js';
@@ -23,10 +24,11 @@ import { orderedStage, type StageOptions } from '../ordered-stage.js';
 import type { PipelineRecord } from '../records.js';
 import type { RunHost, RunState } from '../run-state.js';
 import type { PipelineState } from '../state.js';
-import { allEmpty, fillBatch, packBatch, type BatchMeta, type Payload } from './batch-payload.js';
+import { allEmpty, batchMeta, fillBatch, packBatch, type BatchMeta, type Payload } from './batch-payload.js';
 import { isLargeColumn, readColumnsFromFile } from './column-files.js';
 import { portablePipelineReference, type PipelineReference } from './portable-pipeline.js';
 import { produceBatch, produceBatchReference, type ProduceOutcome, type ProduceRequest } from './produce-batch.js';
+import { shareRows } from './shared-rows.js';
 import { splitForWorkers } from './state-rule.js';
 import { wallClock, type ProfileEvent, type RunProfiler } from '../profile/profiler.js';
 
@@ -103,11 +105,14 @@ async function produceOnWorker(
   const runOptions = plan.nWorkers === undefined ? {} : { nWorkers: plan.nWorkers };
   const lease = new SlotLease();
   const sharesMemory = engine.sharesMemory?.(runOptions) === true;
-  // to workers that share memory, preloaded rows are gathered straight into reused shared slots (no
-  // fresh memory to fault in, no second copy), which the worker reads in place
-  if (sharesMemory) batch[loadPreloadedInto]((like, length) => lease.arrayLike(like, length));
-  const packed = packBatch(batch);
-  const hasData = !allEmpty(packed.columns);
+  const storage: RowStorage = (like, length) => lease.arrayLike(like, length);
+  // preloaded components in shared memory, to workers that share it: the worker gathers their rows itself
+  const shared = sharesMemory ? shareRows(batch, run.dataset, storage) : null;
+  // other preloaded rows are gathered straight into reused slots (no fresh memory to fault in): workers
+  // that share memory read them in place, child processes get them through a shared-memory file
+  if (!shared) batch[loadPreloadedInto](storage);
+  const packed = shared ? { meta: batchMeta(batch), columns: shared.columns } : packBatch(batch);
+  const hasData = shared !== null || !allEmpty(packed.columns);
   // large columns go as extra arguments, which the engine moves its own way (a shared-memory file on
   // 'mpc'); to workers that share memory, through reused shared slots the worker reads in place
   const argColumns = hasData ? packed.columns.flatMap((column, k) => (isLargeColumn(column) ? [k] : [])) : [];
@@ -125,6 +130,7 @@ async function produceOnWorker(
     batch: packed.meta,
     hasData,
     argColumns,
+    sharedRows: shared?.rows ?? null,
     profile: run.profiler !== undefined,
   };
   const inline = packed.columns.map((column, k) => (argColumns.includes(k) ? null : column));
@@ -153,16 +159,20 @@ async function produceOnWorker(
     throw unwrap(error);
   }
   const [outcome, ...columns] = results[0] as Payload<ProduceOutcome>;
-  // first of all: the columns a child process wrote to a file are read and the file removed
-  if (outcome.kind === 'batch' && outcome.columnsInFile) readColumnsFromFile(columns, outcome.columnsInFile);
-  lease.detach(columns);
-  lease.release();
-  if (run.profiler && outcome.kind !== 'error') recordTransport(run.profiler, outcome.profile, sent, number, batch.size);
-  if (outcome.kind === 'error') throw await restoreThrown(outcome.error, importCallerModule);
-  if (outcome.kind === 'discarded') return null;
-  const produced = targetBatch(batch, outcome.batch, run);
-  await fillBatch(produced, outcome.batch, columns);
-  return { batch: produced, outcome };
+  try {
+    // first of all: the columns a child process wrote to a file are read and the file removed
+    if (outcome.kind === 'batch' && outcome.columnsInFile) readColumnsFromFile(columns, outcome.columnsInFile);
+    lease.detach(columns);
+    if (run.profiler && outcome.kind !== 'error') recordTransport(run.profiler, outcome.profile, sent, number, batch.size);
+    if (outcome.kind === 'error') throw await restoreThrown(outcome.error, importCallerModule);
+    if (outcome.kind === 'discarded') return null;
+    const produced = targetBatch(batch, outcome.batch, run);
+    await fillBatch(produced, outcome.batch, columns);
+    return { batch: produced, outcome };
+  } finally {
+    // the batch's columns are the worker's now (or it is dropped): its slots serve the next batches
+    lease.release();
+  }
 }
 
 /**
