@@ -6,8 +6,8 @@
  */
 import { afterAll, describe, expect, test } from '@jest/globals';
 import ndarray from 'ndarray';
-import { ActionError, DatasetIndex, closeEngines, type NDArray } from '../../src/index.js';
-import { ScalarBatch, failOn, idSign, laterPlusOne, negate, numbersThenStrings, tagged } from '../fixtures/scalar-items.js';
+import { ActionError, DatasetIndex, P, closeEngines, type NDArray } from '../../src/index.js';
+import { ScalarBatch, failOn, idSign, laterPlusOne, negate, numbersThenStrings, plusArgument, tagged } from '../fixtures/scalar-items.js';
 
 afterAll(async () => {
   await closeEngines();
@@ -161,5 +161,23 @@ describe.each(['threads', 'mpc'] as const)("target '%s'", (target) => {
     const expected = Array.from({ length: 1000 }, (_, i) => -i);
     expected[0] = 4242;
     expect(column(batch)).toEqual(expected);
+  });
+
+  test('a p mask, per-item options and extra arguments on scalar items as on for', async () => {
+    const mask = P(Array.from({ length: 800 }, (_, i) => (i % 3 === 0 ? 0 : 1)));
+    const at = P(Array.from({ length: 800 }, (_, i) => (i === 640 ? 42 : -1)));
+    const runs: Array<(batch: ScalarBatch, engine: { target: 'for' } | { target: typeof target; nWorkers: number }) => Promise<unknown>> = [
+      (batch, engine) => batch.applyParallel(negate, { src: 'x', ...engine, p: mask }),
+      (batch, engine) => batch.applyParallel(failOn, { src: 'x', ...engine, at }).catch((error: unknown) => (error as ActionError).position),
+      (batch, engine) => batch.applyParallel(plusArgument, { src: 'x', ...engine, args: [0.25] }),
+      (batch, engine) => batch.applyParallel(plusArgument, { src: 'x', ...engine, args: [P(Array.from({ length: 800 }, (_, i) => i / 4))] }),
+    ];
+    for (const run of runs) {
+      const reference = scalarBatch(800);
+      const referenceOutcome = await run(reference, { target: 'for' });
+      const parallel = scalarBatch(800);
+      expect(await run(parallel, { target, nWorkers: 2 })).toEqual(referenceOutcome);
+      expect(column(parallel)).toEqual(column(reference));
+    }
   });
 });

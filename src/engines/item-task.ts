@@ -145,6 +145,20 @@ export function invokeItem(task: ItemTask, position: number): unknown {
   return task.func.call(task.thisArg, item, options, context, ...itemArgs(task, position));
 }
 
+/**
+ * True when {@link invokeItem} calls every item of `task` as `func(item, options, context)`: no `p`
+ * mask, per-item options or extra arguments. An engine that reads the items itself (a worker reading
+ * numbers from their buffer) may then call {@link invokePlainItem} with each.
+ */
+export function isPlainTask(task: ItemTask): boolean {
+  return task.applyMask === null && task.perItemOptions.length === 0 && task.args.length === 0 && task.perItemArgs.length === 0;
+}
+
+/** What `invokeItem(task, position)` does when {@link isPlainTask} holds, with the item at `position` given. */
+export function invokePlainItem(task: ItemTask, position: number, item: unknown): unknown {
+  return task.func.call(task.thisArg, item, task.options, new ItemContext(task, position));
+}
+
 /** The ActionError for a failure of item `position`. */
 export function itemFailure(task: Pick<ItemTask, 'action' | 'indexValues' | 'offset'>, position: number, cause: unknown, failedCount = 1): ActionError {
   const local = position - task.offset;

@@ -103,19 +103,36 @@ export function chunkBounds(
 }
 
 /**
+ * Lists of ids known to be consecutive safe integers without -0 (any part of them is then a range):
+ * an index never changes its ids and every batch of it shares its list, so each list is scanned once.
+ */
+const consecutiveLists = new WeakMap<readonly IndexValue[], boolean>();
+
+/** True when `ids[start, end)` are consecutive integers (`first`, `first + 1`, …), none of them -0. */
+function isIdRange(ids: readonly IndexValue[], start: number, end: number): boolean {
+  const whole = consecutiveLists.get(ids) ?? consecutiveLists.set(ids, isIdRangeScan(ids, 0, ids.length)).get(ids)!;
+  return whole || isIdRangeScan(ids, start, end);
+}
+
+function isIdRangeScan(ids: readonly IndexValue[], start: number, end: number): boolean {
+  const count = Math.max(0, end - start);
+  const first = ids[start];
+  // -0 is not part of a range: rebuilt from the first id and count it would come back as 0
+  let consecutive = typeof first === 'number' && Number.isSafeInteger(first) && Number.isSafeInteger(first + count) && !Object.is(first, -0);
+  for (let k = 1; consecutive && k < count; k++) {
+    const id = ids[start + k];
+    consecutive = id === (first as number) + k && (id !== 0 || Object.is(id, 0));
+  }
+  return consecutive;
+}
+
+/**
  * The ids [start, end) of a batch index: consecutive integers (a batch of a range of ids, the common
  * case) as their first id and count, other numbers packed in one loop (no call per id).
  */
 function encodeIds(indices: readonly IndexValue[], start: number, end: number, transfer: ArrayBuffer[]): EncodedList | IdRange {
   const count = Math.max(0, end - start);
-  const first = indices[start];
-  // -0 is not part of a range: rebuilt from the first id and count it would come back as 0
-  let consecutive = typeof first === 'number' && Number.isSafeInteger(first) && Number.isSafeInteger(first + count) && !Object.is(first, -0);
-  for (let k = 1; consecutive && k < count; k++) {
-    const id = indices[start + k];
-    consecutive = id === (first as number) + k && (id !== 0 || Object.is(id, 0));
-  }
-  if (consecutive) return { kind: 'range', length: count, first: first as number };
+  if (count > 0 && isIdRange(indices, start, end)) return { kind: 'range', length: count, first: indices[start] as number };
   const data = new Float64Array(count);
   for (let k = 0; k < count; k++) {
     const id = indices[start + k];

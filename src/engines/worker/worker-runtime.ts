@@ -5,13 +5,13 @@
  * @module
  */
 import { markMovable, kTransferable, kValue } from 'tinypool';
-import { copyInto, dtypeOf, isNdArray } from '../../ndarray/ndarray-utils.js';
+import { copyInto, dtypeOf, isNdArray, type TypedArray } from '../../ndarray/ndarray-utils.js';
 import { WorkerSetupError } from '../../errors.js';
 import { findRegisteredClass } from '../../decorators/registry.js';
 import { DatasetIndex, trustedIds, type IndexValue } from '../../dataset/dataset-index.js';
-import { invokeItem, type ItemFunction, type ItemTask, type PerItemSource } from '../item-task.js';
+import { invokeItem, invokePlainItem, isPlainTask, type ItemFunction, type ItemTask, type PerItemSource } from '../item-task.js';
 import type { FunctionReference } from '../function-reference.js';
-import { decodeAll, decodeIds, decodeList, encodeList, type EncodedList } from './codec.js';
+import { decodeAll, decodeIds, decodeList, encodeList, isShmRef, type EncodedList } from './codec.js';
 import { ChunkResults } from './chunk-results.js';
 import type { WorkerFailure, WorkerResultMessage, WorkerSelf, WorkerTaskMessage } from './messages.js';
 import { moveToSharedMemory, readFromSharedMemory } from './shared-memory.js';
@@ -168,14 +168,22 @@ function keepResult(results: ChunkResults, k: number, result: unknown): void {
 /**
  * Runs the items of `task` from local position `from` on, storing results and what items threw, until
  * an item returns a promise: returns that item and its promise (the caller awaits it and goes on from
- * the next item), or null when every item ran. A plain synchronous loop, so cheap items run at full speed.
+ * the next item), or null when every item ran. A plain synchronous loop, so cheap items run at full speed;
+ * with `plainNumbers` (the items' numbers, for a task where `isPlainTask` holds) items are read from
+ * their buffer and called directly.
  */
-function runItems(task: ItemTask, from: number, results: ChunkResults, thrown: Thrown[]): { k: number; promise: Promise<unknown> } | null {
+function runItems(
+  task: ItemTask,
+  from: number,
+  results: ChunkResults,
+  thrown: Thrown[],
+  plainNumbers: TypedArray | null,
+): { k: number; promise: Promise<unknown> } | null {
   let numbers = results.numberStorage;
   for (let k = from; k < results.count; k++) {
     const position = task.offset + k;
     try {
-      const result = invokeItem(task, position);
+      const result = plainNumbers !== null ? invokePlainItem(task, position, plainNumbers[k]) : invokeItem(task, position);
       if (typeof result === 'number') {
         // numbers need no clone check
         if (numbers !== null) numbers[k] = result;
@@ -239,7 +247,12 @@ export async function runChunk(message: WorkerTaskMessage, importModule: ModuleI
   const thrown: Thrown[] = [];
   const started = performance.now();
   // items run in a plain loop; only an item that returns a promise leaves it, to be awaited (in item order)
-  for (let pending = runItems(task, 0, results, thrown); pending !== null; pending = runItems(task, pending.k + 1, results, thrown)) {
+  const plainNumbers = message.items.kind === 'numbers' && !isShmRef(message.items.data) && isPlainTask(task) ? message.items.data : null;
+  for (
+    let pending = runItems(task, 0, results, thrown, plainNumbers);
+    pending !== null;
+    pending = runItems(task, pending.k + 1, results, thrown, plainNumbers)
+  ) {
     try {
       keepResult(results, pending.k, await pending.promise);
     } catch (error) {
