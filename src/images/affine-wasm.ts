@@ -98,14 +98,22 @@ export const useWasmNearest = (image: { readonly channels: number; readonly dtyp
 
 /**
  * The `outHeight`×`outWidth` nearest-neighbour affine image of `image` for the 16.16 fixed-point
- * matrix `matrix` (as Pillow's `affine_fixed`, offsets included), pixels from outside being `fill`.
+ * matrix `matrix` (as Pillow's `affine_fixed`, offsets included), pixels from outside being `fill`;
+ * null when the images are too large for the module.
  */
-export function rotateNearestWasm(image: Rgb8Image, outHeight: number, outWidth: number, matrix: readonly number[], fill: readonly number[]): Uint8Array {
+export function rotateNearestWasm(
+  image: Rgb8Image,
+  outHeight: number,
+  outWidth: number,
+  matrix: readonly number[],
+  fill: readonly number[],
+): Uint8Array | null {
   if (kernels === null) throw new BatchflowError('rotateNearestWasm: WebAssembly is not available (check useWasmNearest() first)');
   const { channels, width, height } = image;
   const size = outHeight * outWidth * channels;
   const target = (image.data.length + 4 + 15) & ~15;
   const bytes = reserve(kernels.memory, target + size + 16);
+  if (bytes === null) return null;
   bytes.set(image.data, 0);
   if (fill.every((v) => v === 0)) bytes.fill(0, target, target + size);
   else for (let k = 0; k < size; k++) bytes[target + k] = fill[k % channels]!;

@@ -202,7 +202,8 @@ export function rotatePixels(image: Pixels, angle: number, settings: RotateSetti
   }
   if (settings.resample === 'nearest' && useWasmNearest(image)) {
     const fixed = fixedMatrix(w, h, m);
-    if (fixed !== null) return { ...image, data: rotateNearestWasm(image as Pixels & { data: Uint8Array }, h, w, fixed, settings.fill), height: h, width: w };
+    const data = fixed === null ? null : rotateNearestWasm(image as Pixels & { data: Uint8Array }, h, w, fixed, settings.fill);
+    if (data !== null) return { ...image, data, height: h, width: w };
   }
   const out = blankLike(image, h, w);
   fillOutside(out, settings.fill);

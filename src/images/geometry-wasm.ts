@@ -63,12 +63,13 @@ const kernels = instantiate<Kernels>([mirror(3), mirror(4)], 1);
 export const useWasmMirror = (image: { readonly channels: number; readonly dtype: string }): boolean =>
   kernels !== null && wasmKernels.enabled && image.dtype === 'uint8' && (image.channels === 3 || image.channels === 4);
 
-/** The left/right mirror of an RGB or RGBA uint8 image (`ImageOps.mirror`). */
-export function mirrorWasm(data: Uint8Array, height: number, width: number, channels: 3 | 4): Uint8Array {
+/** The left/right mirror of an RGB or RGBA uint8 image (`ImageOps.mirror`), or null when too large for the module. */
+export function mirrorWasm(data: Uint8Array, height: number, width: number, channels: 3 | 4): Uint8Array | null {
   if (kernels === null) throw new BatchflowError('mirrorWasm: WebAssembly SIMD is not available (check useWasmMirror() first)');
   const size = height * width * channels;
   const target = (size + 16 + 15) & ~15;
   const bytes = reserve(kernels.memory, target + size + 16);
+  if (bytes === null) return null;
   bytes.set(data, 0);
   (channels === 3 ? kernels.mirror3 : kernels.mirror4)(0, target, height, width * channels);
   return bytes.slice(target, target + size);

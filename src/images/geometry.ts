@@ -37,7 +37,8 @@ function mirrorRgbWords(data: Uint8Array, out: Uint8Array, height: number, width
 export function flipPixels(image: Pixels, mode: 'lr' | 'ud'): Pixels {
   if (mode !== 'lr' && mode !== 'ud') throw new ArgumentError('mode', `expected 'lr' or 'ud', got ${JSON.stringify(mode)}`);
   const { height, width, channels, data } = image;
-  if (mode === 'lr' && useWasmMirror(image)) return { ...image, data: mirrorWasm(data as Uint8Array, height, width, channels as 3 | 4) };
+  const mirrored = mode === 'lr' && useWasmMirror(image) ? mirrorWasm(data as Uint8Array, height, width, channels as 3 | 4) : null;
+  if (mirrored !== null) return { ...image, data: mirrored };
   const out = blankLike(image, height, width);
   const row = width * channels;
   if (mode === 'ud') {

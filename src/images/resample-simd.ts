@@ -193,7 +193,7 @@ function writeWindows(memory: Int32Array, at: number, w: Windows, outSize: numbe
  * `image` resized to `rows`×`columns` by the horizontal pass (`horizontalWindows`, over input rows
  * `firstRow`.. as many as `verticalWindows` reads; null: the width stays) then the vertical pass
  * (`verticalWindows`, starting at 0 for the intermediate; null: the height stays). Only for RGB and
- * RGBA when there is a horizontal pass.
+ * RGBA when there is a horizontal pass. Null when the images are too large for the module.
  */
 export function resizeUint8Simd(
   image: Uint8Image,
@@ -202,7 +202,7 @@ export function resizeUint8Simd(
   horizontalWindows: Windows | null,
   verticalWindows: Windows | null,
   firstRow: number,
-): Uint8Array {
+): Uint8Array | null {
   if (kernels === null) throw new BatchflowError('resizeUint8Simd: WebAssembly SIMD is not available (check useSimdResample() first)');
   const { channels } = image;
   const inRow = image.width * channels;
@@ -217,6 +217,7 @@ export function resizeUint8Simd(
   const target = align(middle + middleRows * outRow + PAD);
   const end = target + rows * outRow + PAD;
   const bytes = reserve(kernels.memory, end);
+  if (bytes === null) return null;
   const words = new Int32Array(kernels.memory.buffer);
   bytes.set(image.data, source);
   let at = tables;

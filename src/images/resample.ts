@@ -148,7 +148,8 @@ function windows(inSize: number, outSize: number, resample: Exclude<Resample, 'n
 export function resizePixels(image: Pixels, [rows, columns]: readonly [number, number], resample: Resample): Pixels {
   if (rows === image.height && columns === image.width) return { ...image, data: image.data.slice() };
   if (resample === 'nearest') return nearest(image, rows, columns);
-  if (image.dtype === 'uint8' && useSimdResample()) return resizeSimd(image, rows, columns, resample);
+  const simd = image.dtype === 'uint8' && useSimdResample() ? resizeSimd(image, rows, columns, resample) : null;
+  if (simd !== null) return simd;
   if (columns !== image.width && rows === image.height) {
     const out = blankLike(image, rows, columns);
     horizontalPass(image, out, windows(image.width, columns, resample, false), 0);
@@ -168,31 +169,22 @@ export function resizePixels(image: Pixels, [rows, columns]: readonly [number, n
 }
 
 /**
- * The uint8 resize with the WebAssembly SIMD passes (bit-identical to the JavaScript ones). Images
- * of other than 3 or 4 channels get the JavaScript horizontal pass, then the SIMD vertical pass.
+ * The uint8 resize with the WebAssembly SIMD passes (bit-identical to the JavaScript ones), or null
+ * when the images are too large for the module. Images of other than 3 or 4 channels get the
+ * JavaScript horizontal pass, then the SIMD vertical pass.
  */
-function resizeSimd(image: Pixels, rows: number, columns: number, resample: Exclude<Resample, 'nearest'>): Pixels {
-  const shaped = (data: Uint8Array, height: number, width: number): Pixels => ({
-    data,
-    height,
-    width,
-    channels: image.channels,
-    flat: image.flat,
-    dtype: 'uint8',
-  });
-  const data = image.data as Uint8Array;
-  if (columns === image.width)
-    return shaped(resizeUint8Simd(image as Pixels & { data: Uint8Array }, rows, columns, null, windows(image.height, rows, resample, false), 0), rows, columns);
+function resizeSimd(image: Pixels, rows: number, columns: number, resample: Exclude<Resample, 'nearest'>): Pixels | null {
+  const shaped = (data: Uint8Array | null): Pixels | null =>
+    data === null ? null : { data, height: rows, width: columns, channels: image.channels, flat: image.flat, dtype: 'uint8' };
+  const source = { ...image, data: image.data as Uint8Array };
+  if (columns === image.width) return shaped(resizeUint8Simd(source, rows, columns, null, windows(image.height, rows, resample, false), 0));
   const horizontal = windows(image.width, columns, resample, false);
-  if (rows === image.height && (image.channels === 3 || image.channels === 4))
-    return shaped(resizeUint8Simd({ ...image, data }, rows, columns, horizontal, null, 0), rows, columns);
   const vertical = rows === image.height ? null : windows(image.height, rows, resample, true);
   const first = rows === image.height ? 0 : windows(image.height, rows, resample, false).start[0]!;
-  if (image.channels === 3 || image.channels === 4)
-    return shaped(resizeUint8Simd({ ...image, data }, rows, columns, horizontal, vertical, first), rows, columns);
+  if (image.channels === 3 || image.channels === 4) return shaped(resizeUint8Simd(source, rows, columns, horizontal, vertical, first));
   const middleRows = vertical === null ? rows : vertical.start[rows - 1]! + vertical.length[rows - 1]!;
   const middle = blankLike(image, middleRows, columns);
   horizontalPass(image, middle, horizontal, first);
   if (vertical === null) return middle;
-  return shaped(resizeUint8Simd(middle as Pixels & { data: Uint8Array }, rows, columns, null, vertical, 0), rows, columns);
+  return shaped(resizeUint8Simd({ ...middle, data: middle.data as Uint8Array }, rows, columns, null, vertical, 0));
 }

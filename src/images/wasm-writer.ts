@@ -186,8 +186,15 @@ export function instantiate<T>(functions: readonly FunctionSpec[], pages: number
   return new api.Instance(new api.Module(wasmModule(functions, pages))).exports as unknown as T & { memory: WasmMemory };
 }
 
-/** Grows `memory` to at least `bytes` and returns a byte view of all of it. */
-export function reserve(memory: WasmMemory, bytes: number): Uint8Array {
+/**
+ * The most memory a kernel module may take (it never shrinks): images needing more go to the
+ * JavaScript kernels.
+ */
+export const MAX_WASM_BYTES = 256 * 1024 * 1024;
+
+/** Grows `memory` to at least `bytes` and returns a byte view of all of it, or null above {@link MAX_WASM_BYTES}. */
+export function reserve(memory: WasmMemory, bytes: number): Uint8Array | null {
+  if (bytes > MAX_WASM_BYTES) return null;
   const shortfall = bytes - memory.buffer.byteLength;
   if (shortfall > 0) memory.grow(Math.ceil(shortfall / 65536));
   return new Uint8Array(memory.buffer);
