@@ -9,7 +9,7 @@
  *
  * Functions (all arguments are byte addresses or byte counts in the module's memory):
  * - `horizontal3` / `horizontal4(src, inRow, dst, outRow, rows, outWidth, table)`: RGB or RGBA rows,
- *   two per sweep of a window; lanes are the channels of one pixel (8 bytes loaded, the first 4
+ *   four per sweep of a window; lanes are the channels of one pixel (8 bytes loaded, the first 4
  *   widened to int32: a pixel and a byte of the next). Per output pixel x, `table` holds `[source
  *   offset in the row, first weight, end of weights]`. Result pixels are stored as 4 bytes: for RGB
  *   the 4th byte lands on the next pixel, written later (a row's last pixel is stored as 2 + 1 bytes;
@@ -40,54 +40,42 @@ const multiplyAdd = (acc: number, pixels: number[], weights: number[]): number[]
 const shifted = (acc: number): number[] => [...get(acc), ...constant(PRECISION_BITS), ...v128.i32x4ShiftRightSigned];
 
 /**
- * The horizontal pass for `channels` 3 or 4: two rows per sweep of a window (each weight loaded once
- * for both), then a last single row when their number is odd. A pixel is stored as 4 bytes; for RGB
+ * The horizontal pass for `channels` 3 or 4: `sweepRows` rows per sweep of a window (each weight
+ * loaded once for all of them), then single rows for the rest. A pixel is stored as 4 bytes; for RGB
  * the 4th lands on the next pixel, written later — except after a row's last pixel, whose next pixel
- * (the next row's first) a two-row sweep has written already: that pixel is stored as 2 + 1 bytes.
+ * (the next row's first) a sweep of several rows has written already: that pixel is stored as 2 + 1
+ * bytes.
  */
-function horizontalPass(channels: 3 | 4): FunctionSpec {
+function horizontalPass(channels: 3 | 4, sweepRows: number): FunctionSpec {
   // parameters
   const [src, inRow, dst, outRow, rows, outWidth, table] = [0, 1, 2, 3, 4, 5, 6];
   // i32 locals
   const [y, x, p, wp, end, row, out, entry] = [7, 8, 9, 10, 11, 12, 13, 14];
   // v128 locals
-  const [acc, accBelow, half, weight] = [15, 16, 17, 18];
+  const [half, weight] = [15, 16];
+  const sums = Array.from({ length: sweepRows }, (_, r) => 17 + r);
   const packed = (sum: number): number[] => [...shifted(sum), ...shifted(sum), ...v128.i16x8NarrowSigned, ...get(half), ...v128.i8x16NarrowUnsigned];
   const word = (at: number[], sum: number): number[] => [...at, ...packed(sum), ...v128.store32Lane(0)];
   const bytes = (at: number[], sum: number): number[] =>
     channels === 4 ? word(at, sum) : [...at, ...packed(sum), ...v128.store16Lane(0), ...at, ...packed(sum), ...v128.store8Lane(2, 2)];
   const pixelAt = (address: number[]): number[] => [...address, ...v128.load8x8Unsigned(), ...v128.i32x4ExtendLowUnsigned];
+  const rowOffset = (stride: number, r: number): number[] => (r === 0 ? [] : [...get(stride), ...constant(r), i32.mul, i32.add]);
   const advance = [...get(p), ...constant(channels), i32.add, ...set(p), ...get(wp), ...constant(4), i32.add, ...set(wp)];
-  const start = [
+  const sweep = (count: number, store: (at: number[], sum: number) => number[]): number[] => [
     ...[...get(row), ...get(entry), ...load(0), i32.add, ...set(p)],
     ...[...get(entry), ...load(4), ...set(wp), ...get(entry), ...load(8), ...set(end)],
-  ];
-  const next = [
-    ...[...get(out), ...constant(channels), i32.add, ...set(out), ...get(entry), ...constant(12), i32.add, ...set(entry)],
-    ...[...get(x), ...constant(1), i32.add, ...set(x)],
-  ];
-  const twoRows = (store: (at: number[], sum: number) => number[]): number[] => [
-    ...start,
-    ...[...get(half), ...set(acc), ...get(half), ...set(accBelow)],
+    ...sums.slice(0, count).flatMap((sum) => [...get(half), ...set(sum)]),
     ...whileLoop(
       [...get(wp), ...get(end), i32.ltUnsigned],
       [
         ...[...get(wp), ...v128.load32Splat(), ...set(weight)],
-        ...multiplyAdd(acc, pixelAt(get(p)), get(weight)),
-        ...multiplyAdd(accBelow, pixelAt([...get(p), ...get(inRow), i32.add]), get(weight)),
+        ...sums.slice(0, count).flatMap((sum, r) => multiplyAdd(sum, pixelAt([...get(p), ...rowOffset(inRow, r)]), get(weight))),
         ...advance,
       ],
     ),
-    ...store(get(out), acc),
-    ...store([...get(out), ...get(outRow), i32.add], accBelow),
-    ...next,
-  ];
-  const oneRow = [
-    ...start,
-    ...[...get(half), ...set(acc)],
-    ...whileLoop([...get(wp), ...get(end), i32.ltUnsigned], [...multiplyAdd(acc, pixelAt(get(p)), [...get(wp), ...v128.load32Splat()]), ...advance]),
-    ...word(get(out), acc),
-    ...next,
+    ...sums.slice(0, count).flatMap((sum, r) => store([...get(out), ...rowOffset(outRow, r)], sum)),
+    ...[...get(out), ...constant(channels), i32.add, ...set(out), ...get(entry), ...constant(12), i32.add, ...set(entry)],
+    ...[...get(x), ...constant(1), i32.add, ...set(x)],
   ];
   const rowStart = (count: number): number[] => [
     ...[...constant(0), ...set(x), ...get(table), ...set(entry)],
@@ -98,16 +86,16 @@ function horizontalPass(channels: 3 | 4): FunctionSpec {
   const body = [
     ...[...constant(HALF), ...v128.i32x4Splat, ...set(half)],
     ...whileLoop(
-      [...get(y), ...constant(1), i32.add, ...get(rows), i32.ltUnsigned],
+      [...get(y), ...constant(sweepRows - 1), i32.add, ...get(rows), i32.ltUnsigned],
       [
-        ...rowStart(2),
-        ...whileLoop([...get(x), ...constant(1), i32.add, ...get(outWidth), i32.ltUnsigned], twoRows(word)),
-        ...whileLoop([...get(x), ...get(outWidth), i32.ltUnsigned], twoRows(bytes)),
+        ...rowStart(sweepRows),
+        ...whileLoop([...get(x), ...constant(1), i32.add, ...get(outWidth), i32.ltUnsigned], sweep(sweepRows, word)),
+        ...whileLoop([...get(x), ...get(outWidth), i32.ltUnsigned], sweep(sweepRows, bytes)),
       ],
     ),
-    ...whileLoop([...get(y), ...get(rows), i32.ltUnsigned], [...rowStart(1), ...whileLoop([...get(x), ...get(outWidth), i32.ltUnsigned], oneRow)]),
+    ...whileLoop([...get(y), ...get(rows), i32.ltUnsigned], [...rowStart(1), ...whileLoop([...get(x), ...get(outWidth), i32.ltUnsigned], sweep(1, word))]),
   ];
-  return { name: `horizontal${channels}`, parameters: 7, i32Locals: 8, v128Locals: 4, body };
+  return { name: `horizontal${channels}`, parameters: 7, i32Locals: 8, v128Locals: 2 + sweepRows, body };
 }
 
 const vertical = (() => {
@@ -158,7 +146,7 @@ interface Kernels {
   vertical(rowLength: number, dst: number, outHeight: number, table: number): void;
 }
 
-const kernels = instantiate<Kernels>([horizontalPass(3), horizontalPass(4), vertical], 1);
+const kernels = instantiate<Kernels>([horizontalPass(3, 4), horizontalPass(4, 4), vertical], 1);
 
 /** True when `resize` may use these passes ({@link wasmKernels}). */
 export const useSimdResample = (): boolean => kernels !== null && wasmKernels.enabled;
