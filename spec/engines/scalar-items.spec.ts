@@ -7,7 +7,7 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import ndarray from 'ndarray';
 import { ActionError, DatasetIndex, P, closeEngines, type NDArray } from '../../src/index.js';
-import { ScalarBatch, failOn, idSign, laterPlusOne, negate, numbersThenStrings, plusArgument, tagged } from '../fixtures/scalar-items.js';
+import { ScalarBatch, failOn, idSign, laterPlusOne, negate, numbersThenStrings, onScalarBatch, plusArgument, tagged } from '../fixtures/scalar-items.js';
 
 afterAll(async () => {
   await closeEngines();
@@ -179,5 +179,12 @@ describe.each(['threads', 'mpc'] as const)("target '%s'", (target) => {
       expect(await run(parallel, { target, nWorkers: 2 })).toEqual(referenceOutcome);
       expect(column(parallel)).toEqual(column(reference));
     }
+  });
+
+  test('the item function runs with its batch (or a stand-in for it) as this', async () => {
+    const batch = scalarBatch(900);
+    const expected = column(batch).map((x) => (x as number) + 0.5);
+    await batch.applyParallel(onScalarBatch, { src: 'x', target, nWorkers: 2 });
+    expect(column(batch)).toEqual(expected);
   });
 });

@@ -154,9 +154,15 @@ export function isPlainTask(task: ItemTask): boolean {
   return task.applyMask === null && task.perItemOptions.length === 0 && task.args.length === 0 && task.perItemArgs.length === 0;
 }
 
-/** What `invokeItem(task, position)` does when {@link isPlainTask} holds, with the item at `position` given. */
-export function invokePlainItem(task: ItemTask, position: number, item: unknown): unknown {
-  return task.func.call(task.thisArg, item, task.options, new ItemContext(task, position));
+/**
+ * For a task where {@link isPlainTask} holds: a function that does what `invokeItem(task, position)`
+ * does, with the item at `position` given. The item function is bound to the task's `this` once
+ * (a bound function is called faster than `func.call(thisArg, …)` item by item).
+ */
+export function plainItemCaller(task: ItemTask): (position: number, item: unknown) => unknown {
+  const func = task.func.bind(task.thisArg) as (item: unknown, options: unknown, context: ItemContext) => unknown;
+  const options = task.options;
+  return (position, item) => func(item, options, new ItemContext(task, position));
 }
 
 /** The ActionError for a failure of item `position`. */
