@@ -1,7 +1,8 @@
 /**
  * Batches on 'mpc' workers move their large component data through shared-memory files (both ways),
- * not through the process channel: the batches and variables stay those of 'for', bit for bit, and no
- * file of the library is left behind, after a run and after a failed one.
+ * not through the process channel, one file per batch in flight reused for the whole run: the batches
+ * and variables stay those of 'for', bit for bit, and no file of the library is left behind, after a
+ * run and after a failed one.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, describe, expect, jest, test } from '@jest/globals';
@@ -59,6 +60,22 @@ describe('large batches on workers', () => {
     // while a worker produced a batch, its data waited in a file of this process
     expect(got.shmFiles.every((files) => files.length > 0)).toBe(true);
     expect(leftovers([process.pid, ...got.pids])).toEqual([]);
+  });
+
+  test("on 'mpc' reuse one file per batch in flight for a whole run, both ways, and batches held keep their own data", async () => {
+    const got = await collect(largeBatches, { nEpochs: 2, target: 'mpc', nWorkers: 2, prefetch: 2 });
+    expect(got.batches).toHaveLength(6);
+    // at most prefetch + 1 = 3 batches are in flight, each with one file (a new file per batch would make 6)
+    const files = new Set(got.shmFiles.flat());
+    expect(files.size).toBeGreaterThan(0);
+    expect(files.size).toBeLessThanOrEqual(3);
+    expect(leftovers([process.pid, ...got.pids])).toEqual([]);
+    const pixels = async (options: RunOptions): Promise<number[][]> => {
+      const held: Batch[] = [];
+      for await (const batch of largeInPlace.genBatch({ batchSize: 32, shuffle: 3, nEpochs: 2, ...options })) held.push(batch);
+      return held.map((batch) => Array.from((batch.data as { images: NDArray }).images.data as Float32Array));
+    };
+    expect(await pixels({ target: 'mpc', nWorkers: 2, prefetch: 3 })).toEqual(await pixels({}));
   });
 
   test("on 'threads' move their buffers without files, with the batches of for", async () => {

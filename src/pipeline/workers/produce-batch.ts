@@ -22,7 +22,7 @@ import type { RunSeeds } from '../seeds.js';
 import type { PipelineState } from '../state.js';
 import { PipelineView } from '../view.js';
 import { fillBatch, packBatch, type BatchMeta, type Payload } from './batch-payload.js';
-import { inChildProcessWorker, moveColumnsToFile, type ColumnsInFile } from './column-files.js';
+import { inChildProcessWorker, moveColumnsToFile, readColumnsFromFile, writeColumnsIntoFile, type ColumnsInFile } from './column-files.js';
 import { importUserModule } from './import-module.js';
 import { gatherSharedRows, type SharedRows } from './shared-rows.js';
 import { SlotLease } from '../../engines/shared-slots.js';
@@ -45,6 +45,12 @@ export interface ProduceRequest {
   readonly argColumns: readonly number[];
   /** Preloaded components in shared memory whose rows the worker gathers itself (null in the payload), or null. */
   readonly sharedRows: SharedRows | null;
+  /**
+   * A child process's shared-memory file of the run's pool, or null: the large columns the calling
+   * thread wrote there (`inputColumns`, null in the payload), and where the results go.
+   */
+  readonly columnFile: string | null;
+  readonly inputColumns: ColumnsInFile | null;
   /** Time the steps (a profiled run): their events come back with the batch. */
   readonly profile: boolean;
 }
@@ -146,6 +152,8 @@ async function produce(request: ProduceRequest, columns: unknown[], lease: SlotL
   const records = splitStages(state.records).stages[0]!.slice(0, request.recordCount);
   const dataset = state.dataset;
   const batch = dataset.createBatch([...request.batch.ids]) as Batch;
+  // the file is read whole before the steps run: the results are written over it afterwards
+  if (request.inputColumns) readColumnsFromFile(columns, request.inputColumns, true);
   if (request.sharedRows) gatherSharedRows(request.sharedRows, columns, lease);
   if (request.hasData) await fillBatch(batch, request.batch, columns);
   else if (Object.keys(request.batch.attributes).length > 0) batch.createAttrs(request.batch.attributes);
@@ -165,7 +173,12 @@ async function produce(request: ProduceRequest, columns: unknown[], lease: SlotL
   // what still views a slot of this batch (an input no step replaced) leaves as a copy: the slots serve the next batch
   lease.detach(packed.columns);
   lease.detach([packed.meta.attributes]);
-  const columnsInFile = inChildProcessWorker() ? moveColumnsToFile(packed.columns) : null;
+  const inChild = inChildProcessWorker();
+  const columnsInFile = !inChild
+    ? null
+    : request.columnFile !== null
+      ? writeColumnsIntoFile(packed.columns, request.columnFile)
+      : moveColumnsToFile(packed.columns);
   // the generator the records drew from (the view's: the batch's own, even when an action returned another batch)
   return [{ kind: 'batch', batch: packed.meta, random: batch.random.snapshot(), columnsInFile, profile }, ...packed.columns];
 }

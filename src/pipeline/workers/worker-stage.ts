@@ -25,7 +25,7 @@ import type { PipelineRecord } from '../records.js';
 import type { RunHost, RunState } from '../run-state.js';
 import type { PipelineState } from '../state.js';
 import { allEmpty, batchMeta, fillBatch, packBatch, type BatchMeta, type Payload } from './batch-payload.js';
-import { isLargeColumn, readColumnsFromFile } from './column-files.js';
+import { ColumnFilePool, isLargeColumn, readColumnsFromFile, writeColumnsIntoFile } from './column-files.js';
 import { portablePipelineReference, type PipelineReference } from './portable-pipeline.js';
 import { produceBatch, produceBatchReference, type ProduceOutcome, type ProduceRequest } from './produce-batch.js';
 import { shareRows } from './shared-rows.js';
@@ -100,6 +100,7 @@ async function produceOnWorker(
   batch: Batch,
   number: number,
   run: RunState,
+  files: ColumnFilePool,
 ): Promise<{ batch: Batch; outcome: ProduceOutcome & { kind: 'batch' } } | null> {
   const engine = getEngine(plan.target);
   const runOptions = plan.nWorkers === undefined ? {} : { nWorkers: plan.nWorkers };
@@ -113,6 +114,10 @@ async function produceOnWorker(
   if (!shared) batch[loadPreloadedInto](storage);
   const packed = shared ? { meta: batchMeta(batch), columns: shared.columns } : packBatch(batch);
   const hasData = shared !== null || !allEmpty(packed.columns);
+  // the built-in 'mpc' engine's child processes share this machine's /dev/shm: a file of the run's
+  // pool carries the large columns both ways
+  const file = engine === getEngine('mpc') ? files.acquire() : null;
+  const inputColumns = file !== null && hasData ? writeColumnsIntoFile(packed.columns, file) : null;
   // large columns go as extra arguments, which the engine moves its own way (a shared-memory file on
   // 'mpc'); to workers that share memory, through reused shared slots the worker reads in place
   const argColumns = hasData ? packed.columns.flatMap((column, k) => (isLargeColumn(column) ? [k] : [])) : [];
@@ -131,6 +136,8 @@ async function produceOnWorker(
     hasData,
     argColumns,
     sharedRows: shared?.rows ?? null,
+    columnFile: file,
+    inputColumns,
     profile: run.profiler !== undefined,
   };
   const inline = packed.columns.map((column, k) => (argColumns.includes(k) ? null : column));
@@ -155,13 +162,14 @@ async function produceOnWorker(
   try {
     results = await engine.run(task, runOptions);
   } catch (error) {
-    // the slots are left to the garbage collector: a worker stopped mid-batch may still touch them
+    // the slots are left to the garbage collector and the file to the pool's end: a worker stopped
+    // mid-batch may still touch them
     throw unwrap(error);
   }
   const [outcome, ...columns] = results[0] as Payload<ProduceOutcome>;
   try {
-    // first of all: the columns a child process wrote to a file are read and the file removed
-    if (outcome.kind === 'batch' && outcome.columnsInFile) readColumnsFromFile(columns, outcome.columnsInFile);
+    // first of all: the columns a child process wrote to a file are read (a file of its own removed)
+    if (outcome.kind === 'batch' && outcome.columnsInFile) readColumnsFromFile(columns, outcome.columnsInFile, outcome.columnsInFile.file === file);
     lease.detach(columns);
     if (run.profiler && outcome.kind !== 'error') recordTransport(run.profiler, outcome.profile, sent, number, batch.size);
     if (outcome.kind === 'error') throw await restoreThrown(outcome.error, importCallerModule);
@@ -170,15 +178,16 @@ async function produceOnWorker(
     await fillBatch(produced, outcome.batch, columns);
     return { batch: produced, outcome };
   } finally {
-    // the batch's columns are the worker's now (or it is dropped): its slots serve the next batches
+    // the batch's columns are the worker's now (or it is dropped): its slots and file serve the next batches
     lease.release();
+    if (file !== null) files.release(file);
   }
 }
 
 /**
  * Produces the batches of a run's first stage on workers, one call per batch; `halt()` drops the
- * outcomes of batches still in flight, `settled()` waits until none is (their shared-memory files are
- * then removed).
+ * outcomes of batches still in flight, `settled()` waits until none is, then removes the run's
+ * shared-memory files.
  */
 export interface WorkerProducer<B extends Batch> {
   readonly process: (batch: B, number: number) => Promise<B | null>;
@@ -195,8 +204,9 @@ export function workerProducer<B extends Batch>(plan: WorkerPlan, host: RunHost,
   let turn: Promise<void> = Promise.resolve();
   let halted = false;
   const inFlight = new Set<Promise<unknown>>();
+  const files = new ColumnFilePool();
   const process = async (batch: B, number: number): Promise<B | null> => {
-    const produced = produceOnWorker(plan, batch, number, run).then(
+    const produced = produceOnWorker(plan, batch, number, run, files).then(
       (value) => ({ value }),
       (error: unknown) => ({ error }),
     );
@@ -225,6 +235,7 @@ export function workerProducer<B extends Batch>(plan: WorkerPlan, host: RunHost,
     halt: () => (halted = true),
     settled: async () => {
       while (inFlight.size > 0) await Promise.all([...inFlight]);
+      files.close();
     },
   };
 }
