@@ -4,9 +4,9 @@
  * random images of 1 to 4 channels, odd sizes, up- and down-scaling, every filter, random angles,
  * centres, `expand` and fill colors, every width mod 4; and both must match Pillow's reference values.
  */
-import { afterEach, describe, expect, test } from '@jest/globals';
+import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import ndarray from 'ndarray';
-import { ImagesBatch, type NDArray } from '../../src/index.js';
+import { ImagesBatch, P, R, closeEngines, type NDArray, type TargetName } from '../../src/index.js';
 import { wasmKernels } from '../../src/images/wasm-writer.js';
 import { caseOptions, decode, inputBatch, itemOf, maxDifference, reference } from './reference.js';
 
@@ -37,6 +37,10 @@ async function resized(images: NDArray, size: [number, number], resample: Filter
 
 afterEach(() => {
   wasmKernels.enabled = wasmKernels.available;
+});
+
+afterAll(async () => {
+  await closeEngines();
 });
 
 describe('WebAssembly and JavaScript kernels', () => {
@@ -110,6 +114,23 @@ describe('WebAssembly and JavaScript kernels', () => {
       expect({ height, width, same: Buffer.compare(await flipped(true), expected) === 0 }).toEqual({ height, width, same: true });
     }
   });
+
+  test("the bench chain (random crop, nearest rotate, flip p = 0.5, bicubic resize) gives the same bytes on 'for', 'threads' and 'mpc' as the JavaScript kernels", async () => {
+    const images = randomImage(generator(11), 96, 112, 3, 6);
+    const chain = async (target: TargetName, wasm: boolean): Promise<Uint8Array> => {
+      wasmKernels.enabled = wasm;
+      const batch = ImagesBatch.fromData(null, { images });
+      batch.randomSeed = 77;
+      await batch.actions.crop({ origin: 'random', shape: [64, 72], target, nWorkers: 2 });
+      await batch.actions.rotate({ angle: P(R('uniform', -15, 15)), target, nWorkers: 2 });
+      await batch.actions.flip({ mode: 'lr', p: 0.5, target, nWorkers: 2 });
+      await batch.actions.resize({ size: [40, 36], target, nWorkers: 2 });
+      return (batch.images as NDArray).data as unknown as Uint8Array;
+    };
+    const expected = await chain('for', false);
+    for (const target of ['for', 'threads', 'mpc'] as const)
+      expect({ target, same: Buffer.compare(await chain(target, true), expected) === 0 }).toEqual({ target, same: true });
+  }, 120_000);
 
   const cases = reference.cases.filter((entry) => ['resize', 'scale', 'rotate', 'flip'].includes(entry.action));
   test.each(
