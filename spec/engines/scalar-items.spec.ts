@@ -187,4 +187,26 @@ describe.each(['threads', 'mpc'] as const)("target '%s'", (target) => {
     await batch.applyParallel(onScalarBatch, { src: 'x', target, nWorkers: 2 });
     expect(column(batch)).toEqual(expected);
   });
+
+  test('large chunks of number results (over 64 KiB, through shared-memory files on mpc) as on for', async () => {
+    const count = 20_000;
+    const make = (): ScalarBatch =>
+      new ScalarBatch(new DatasetIndex(count), {
+        preloaded: {
+          x: ndarray(
+            Float64Array.from({ length: count }, (_, i) => i / 3),
+            [count],
+          ),
+        },
+      });
+    const values = (batch: ScalarBatch): Float64Array => {
+      const x = batch.getComponent('x') as NDArray;
+      return (x.data as Float64Array).slice(x.offset, x.offset + count);
+    };
+    const reference = make();
+    await reference.applyParallel(negate, { src: 'x', target: 'for' });
+    const parallel = make();
+    await parallel.applyParallel(negate, { src: 'x', target, nWorkers: 2, chunkSize: 10_000 });
+    expect(values(parallel)).toEqual(values(reference));
+  }, 60_000);
 });

@@ -62,6 +62,8 @@ function placeChunk(outcome: Outcome, response: WorkerResultMessage, start: numb
   }
   try {
     const list = response.results;
+    // numbers a child process wrote to its file are read first, then placed like any numbers
+    if (list.kind === 'numbers' && isShmRef(list.data)) readFromSharedMemory([list]);
     const target = list.kind === 'ndarrays' && isShmRef(list.data) ? outcome.resultBuffer.rowBytes(start, list.length, list.dtype, list.shape) : null;
     if (list.kind === 'numbers' && !isShmRef(list.data) && response.written === null) {
       // scalar results (cheap items): straight from their buffer into place, no array per chunk
