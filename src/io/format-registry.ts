@@ -23,7 +23,16 @@ export interface RegisterFormatOptions {
  * with options from untyped callers, and every handler checks the options it gets at run time.
  */
 function storedLoader<Load extends object, Dump extends object>(loader: () => Promise<FormatHandler<Load, Dump>>): () => Promise<FormatHandler> {
-  return loader as unknown as () => Promise<FormatHandler>;
+  // loaded once: a repeated import() still goes through the loader hooks (with tsx, a synchronous round
+  // trip to its hooks thread), once per load or dump call; a failed load is tried again next time
+  let loading: Promise<FormatHandler> | null = null;
+  return () => {
+    if (loading === null) {
+      loading = (loader as unknown as () => Promise<FormatHandler>)();
+      loading.catch(() => (loading = null));
+    }
+    return loading;
+  };
 }
 
 const handlers = new Map<string, () => Promise<FormatHandler>>([
