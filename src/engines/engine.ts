@@ -28,6 +28,12 @@ export interface Engine {
    * Optional; an engine without it is taken not to share memory.
    */
   sharesMemory?(options: EngineRunOptions): boolean;
+  /**
+   * True when the workers that `options` select run on this machine and read files in /dev/shm
+   * (child processes): callers may then hand large data over through such files. Optional; an engine
+   * without it is taken not to.
+   */
+  sharesMemoryFiles?(options: EngineRunOptions): boolean;
   /** Releases the engine's resources (worker pools). Safe to call more than once. */
   close(): Promise<void>;
 }

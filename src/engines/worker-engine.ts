@@ -104,6 +104,10 @@ export class WorkerEngine implements Engine {
     return this.transport(options.nWorkers ?? defaultWorkerCount()).capabilities.sharesMemory;
   }
 
+  sharesMemoryFiles(options: EngineRunOptions): boolean {
+    return this.transport(options.nWorkers ?? defaultWorkerCount()).capabilities.sharedMemoryFiles;
+  }
+
   async close(): Promise<void> {
     const transports = [...this.transports.values()];
     this.transports.clear();

@@ -114,9 +114,9 @@ async function produceOnWorker(
   if (!shared) batch[loadPreloadedInto](storage);
   const packed = shared ? { meta: batchMeta(batch), columns: shared.columns } : packBatch(batch);
   const hasData = shared !== null || !allEmpty(packed.columns);
-  // the built-in 'mpc' engine's child processes share this machine's /dev/shm: a file of the run's
-  // pool carries the large columns both ways
-  const file = engine === getEngine('mpc') ? files.acquire() : null;
+  // workers that read this machine's /dev/shm (child processes): a file of the run's pool carries the
+  // large columns both ways
+  const file = engine.sharesMemoryFiles?.(runOptions) === true ? files.acquire() : null;
   const inputColumns = file !== null && hasData ? writeColumnsIntoFile(packed.columns, file) : null;
   // large columns go as extra arguments, which the engine moves its own way (a shared-memory file on
   // 'mpc'); to workers that share memory, through reused shared slots the worker reads in place
