@@ -8,6 +8,7 @@ import { concatNdArrays, copyNdArray, isNdArray, isTypedArray, ndItem, takeNdRow
 import { gatherRows, type RowStorage } from './gather-rows.js';
 import ops from 'ndarray-ops';
 import ndarray from 'ndarray';
+import { knownConsecutive } from './id-list-scan.js';
 
 /** What a component holds: one entry per batch item. */
 export type Column = NDArray | TypedArray | unknown[];
@@ -58,19 +59,9 @@ export function setColumnItem(column: Column, position: number, value: unknown, 
   column[position] = value;
 }
 
-const knownRuns = new WeakSet<ArrayLike<number>>();
-
-/**
- * Records that `positions` are `start, start+1, …` (its maker checked), so {@link takeColumn} need
- * not check again. Only for lists that never change (an index's ids).
- */
-export function markContiguousRun(positions: ArrayLike<number>): void {
-  knownRuns.add(positions);
-}
-
 /** True when positions are `start, start+1, …` (a gather that can be a view). */
 function contiguousRun(positions: ArrayLike<number>): boolean {
-  if (knownRuns.has(positions)) return true;
+  if (knownConsecutive(positions)) return true;
   for (let k = 1; k < positions.length; k++) if (positions[k] !== positions[0]! + k) return false;
   return true;
 }

@@ -13,6 +13,7 @@ import type { SlotLease } from '../shared-slots.js';
 import type { DType } from '../../ndarray/ndarray-utils.js';
 import { copyScalars, encodeColumn, encodeList, type EncodedList, type IdRange } from '../worker/codec.js';
 import type { WorkerSelf, WorkerTaskMessage } from '../worker/messages.js';
+import { isConsecutiveRun, scanIdList } from '../../ndarray/id-list-scan.js';
 
 interface BatchLike {
   getAttrs(): Record<string, unknown>;
@@ -102,28 +103,9 @@ export function chunkBounds(
   return bounds;
 }
 
-/**
- * Lists of ids known to be consecutive safe integers without -0 (any part of them is then a range):
- * an index never changes its ids and every batch of it shares its list, so each list is scanned once.
- */
-const consecutiveLists = new WeakMap<readonly IndexValue[], boolean>();
-
-/** True when `ids[start, end)` are consecutive integers (`first`, `first + 1`, …), none of them -0. */
+/** True when `ids[start, end)` are consecutive integers, none of them -0 (the whole list is scanned once and the answer kept). */
 function isIdRange(ids: readonly IndexValue[], start: number, end: number): boolean {
-  const whole = consecutiveLists.get(ids) ?? consecutiveLists.set(ids, isIdRangeScan(ids, 0, ids.length)).get(ids)!;
-  return whole || isIdRangeScan(ids, start, end);
-}
-
-function isIdRangeScan(ids: readonly IndexValue[], start: number, end: number): boolean {
-  const count = Math.max(0, end - start);
-  const first = ids[start];
-  // -0 is not part of a range: rebuilt from the first id and count it would come back as 0
-  let consecutive = typeof first === 'number' && Number.isSafeInteger(first) && Number.isSafeInteger(first + count) && !Object.is(first, -0);
-  for (let k = 1; consecutive && k < count; k++) {
-    const id = ids[start + k];
-    consecutive = id === (first as number) + k && (id !== 0 || Object.is(id, 0));
-  }
-  return consecutive;
+  return scanIdList(ids).consecutive || isConsecutiveRun(ids, start, end);
 }
 
 /**
