@@ -93,7 +93,7 @@ export class Batch implements ActionHost, BatchLike, Iterable<unknown> {
     this.index = index instanceof DatasetIndex ? index : new DatasetIndex(index);
     this.#dataset = dataset;
     this.#pipeline = pipeline;
-    this.#store = new ComponentStore(this, { names: components, preloaded, copy, locate: () => this.#locator() });
+    this.#store = new ComponentStore(this, { names: components, preloaded, copy, locate: this.#locator.bind(this) });
     this.createAttrs(attributes);
   }
 

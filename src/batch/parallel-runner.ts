@@ -15,7 +15,8 @@ import { ComponentTuple, reservedParallelOptions, type DestinationSpec, type Par
 import { isActionHost } from '../decorators/host.js';
 import { Rng } from '../random/rng.js';
 import { columnItem, columnLength, describeKind, isColumn, type Column } from '../ndarray/columns.js';
-import { isNdArray, ndItem } from '../ndarray/ndarray-utils.js';
+import { isNdArray, type NDArray } from '../ndarray/ndarray-utils.js';
+import { RowViews } from '../ndarray/views.js';
 import type { BatchLike } from './batch-like.js';
 
 /** One parallel call, after the defaults were merged. */
@@ -129,20 +130,46 @@ function rngSeeding(reserved: ReservedOptions, seeds: CallSeeds, count: number):
   return { kind: 'perItem', seeds: values as number[] };
 }
 
+/** The numbers of a 1-D ndarray as items. */
+class ScalarItems implements ItemSource {
+  readonly length: number;
+  constructor(readonly column: NDArray) {
+    this.length = column.shape[0]!;
+  }
+  at(position: number): unknown {
+    return this.column.get(position);
+  }
+}
+
+/** The rows of an ndarray of 2 or more dimensions as items (views, no copy). */
+class RowItems implements ItemSource {
+  readonly length: number;
+  readonly #rows: RowViews;
+  constructor(readonly column: NDArray) {
+    this.length = column.shape[0]!;
+    this.#rows = new RowViews(column);
+  }
+  at(position: number): unknown {
+    return this.#rows.at(position);
+  }
+}
+
+/** The entries of a list (an array or a typed array) as items. */
+class ListItems implements ItemSource {
+  readonly length: number;
+  constructor(readonly list: ArrayLike<unknown>) {
+    this.length = list.length;
+  }
+  at(position: number): unknown {
+    return this.list[position];
+  }
+}
+
 /** A container of items as an ItemSource; throws an ArgumentError naming `argument` otherwise. */
 export function toItemSource(container: unknown, argument: string): ItemSource {
-  if (isNdArray(container)) {
-    const array = container;
-    return { length: array.shape[0]!, at: (i) => ndItem(array, i), column: array };
-  }
-  if (isColumn(container)) {
-    const list = container as ArrayLike<unknown>;
-    return { length: list.length, at: (i) => list[i] };
-  }
-  if (typeof container === 'object' && container !== null && Symbol.iterator in container) {
-    const list = Array.from(container as Iterable<unknown>);
-    return { length: list.length, at: (i) => list[i] };
-  }
+  if (isNdArray(container)) return container.shape.length === 1 ? new ScalarItems(container) : new RowItems(container);
+  if (isColumn(container)) return new ListItems(container as ArrayLike<unknown>);
+  if (typeof container === 'object' && container !== null && Symbol.iterator in container) return new ListItems(Array.from(container as Iterable<unknown>));
   throw new ArgumentError(argument, `must give a container of items (array, typed array, ndarray or iterable), got ${describeKind(container)}`);
 }
 
@@ -169,9 +196,13 @@ function tupleItems(batch: BatchLike, tuple: ComponentTuple): ItemSource {
   return { length, at: (i) => columns.map((column) => columnItem(column, i)) };
 }
 
+/** The options an `init` function or method is called with. */
+function initOptions(reserved: ReservedOptions, src: unknown, dst: unknown, user: Record<string, unknown>): Record<string, unknown> {
+  return { ...user, src, dst, p: reserved.p, target: reserved.target };
+}
+
 async function resolveItems(batch: BatchLike, reserved: ReservedOptions, src: unknown, dst: unknown, user: Record<string, unknown>): Promise<ItemSource> {
   const init = reserved.init;
-  const initOptions = (): Record<string, unknown> => ({ ...user, src, dst, p: reserved.p, target: reserved.target });
   if (init === undefined || init === null || init === 'data') {
     if (typeof src === 'string') return toItemSource(componentColumn(batch, src, 'src'), 'src');
     if (src instanceof ComponentTuple) return tupleItems(batch, src);
@@ -182,10 +213,10 @@ async function resolveItems(batch: BatchLike, reserved: ReservedOptions, src: un
   if (typeof init === 'string') {
     if (!(init in batch)) throw new ArgumentError('init', `'${init}' is not a member of ${batch.constructor.name}`);
     const member = (batch as unknown as Record<string, unknown>)[init];
-    const container = typeof member === 'function' ? await (member as (o: unknown) => unknown).call(batch, initOptions()) : member;
+    const container = typeof member === 'function' ? await (member as (o: unknown) => unknown).call(batch, initOptions(reserved, src, dst, user)) : member;
     return toItemSource(container, 'init');
   }
-  if (typeof init === 'function') return toItemSource(await (init as (o: unknown) => unknown).call(batch, initOptions()), 'init');
+  if (typeof init === 'function') return toItemSource(await (init as (o: unknown) => unknown).call(batch, initOptions(reserved, src, dst, user)), 'init');
   return toItemSource(init, 'init');
 }
 

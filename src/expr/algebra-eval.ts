@@ -25,59 +25,68 @@ export interface AlgebraHooks {
 
 /** The value of an algebra node. */
 export function evaluateNode(node: AlgebraNode, ctx: EvalContext, hooks: AlgebraHooks): unknown {
-  const ev = (value: unknown): unknown => evalExpr(value, ctx);
+  // evalExpr is called directly, without a closure: with names kept (tsx), each closure made costs a property definition
   switch (node.kind) {
     case 'unary':
-      return ops.unary(node.op, ev(node.a));
+      return ops.unary(node.op, evalExpr(node.a, ctx));
     case 'binary': {
-      const a = ev(node.a);
-      return ops.binary(node.op, a, ev(node.b));
+      const a = evalExpr(node.a, ctx);
+      return ops.binary(node.op, a, evalExpr(node.b, ctx));
     }
     case 'item': {
-      const a = ev(node.a);
-      return access.item(a, ev(node.key));
+      const a = evalExpr(node.a, ctx);
+      return access.item(a, evalExpr(node.key, ctx));
     }
-    case 'slice': {
-      const bound = (v: unknown, name: string): number | null => {
-        const value = ev(v);
-        if (value === null || value === undefined) return null;
-        if (typeof value !== 'number' || !Number.isInteger(value)) throw new TypeError(`slice ${name} must be an integer or null, got ${typeof value}`);
-        return value;
-      };
-      return new Slice(bound(node.start, 'start'), bound(node.stop, 'stop'), bound(node.step, 'step'));
-    }
+    case 'slice':
+      return new Slice(sliceBound(node.start, 'start', ctx), sliceBound(node.stop, 'stop', ctx), sliceBound(node.step, 'step', ctx));
     case 'attr':
-      return access.attr(ev(node.a), node.name);
+      return access.attr(evalExpr(node.a, ctx), node.name);
     case 'call': {
       let self: unknown;
       let fn: unknown;
       const fnNode = hooks.nodeOf(node.fn);
       if (fnNode?.kind === 'attr') {
-        self = ev(fnNode.a);
+        self = evalExpr(fnNode.a, ctx);
         fn = access.attr(self, fnNode.name);
       } else {
         fn = hooks.callee(node.fn, ctx);
       }
       if (typeof fn !== 'function') throw new TypeError(`${reprValue(node.fn)} is not callable (it is ${fn === null ? 'null' : typeof fn})`);
-      return Reflect.apply(fn, self, node.args.map(ev));
+      return Reflect.apply(
+        fn,
+        self,
+        node.args.map((arg) => evalExpr(arg, ctx)),
+      );
     }
     case 'method': {
-      const self = ev(node.a);
+      const self = evalExpr(node.a, ctx);
       const fn = access.attr(self, node.name);
       if (typeof fn !== 'function') throw new TypeError(`'${node.name}' is not a method of the value (it is ${fn === null ? 'null' : typeof fn})`);
-      return Reflect.apply(fn, self, node.args.map(ev));
+      return Reflect.apply(
+        fn,
+        self,
+        node.args.map((arg) => evalExpr(arg, ctx)),
+      );
     }
     case 'apply': {
       const fn = hooks.callee(node.fn, ctx);
       if (typeof fn !== 'function') throw new TypeError(`apply: ${reprValue(node.fn)} is not a function`);
-      return Reflect.apply(fn, undefined, [ev(node.a), ...node.args.map(ev)]);
+      return Reflect.apply(fn, undefined, [evalExpr(node.a, ctx), ...node.args.map((arg) => evalExpr(arg, ctx))]);
     }
     case 'format': {
-      const template = ev(node.template);
+      const template = evalExpr(node.template, ctx);
       if (typeof template !== 'string') throw new TypeError(`format: the template must be a string, got ${typeof template}`);
-      return formatTemplate(template, ev(node.a));
+      return formatTemplate(template, evalExpr(node.a, ctx));
     }
   }
+}
+
+/** A bound of a slice node: an integer or null. */
+function sliceBound(node: unknown, name: string, ctx: EvalContext): number | null {
+  const value = evalExpr(node, ctx);
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw new TypeError(`slice ${name} must be an integer or null, got ${typeof value}`);
+  return value;
 }
 
 /** Assigns through an algebra node (only item and attr nodes can be assigned). */

@@ -42,7 +42,10 @@ export interface EvalOptions {
  * one at any depth. Walks with its own stack, so deeply nested data (e.g. a loaded JSON item 5,000
  * levels deep) cannot overflow the call stack.
  */
-export function containsExpression(value: unknown, seen: Set<object> = new Set()): boolean {
+export function containsExpression(value: unknown, seen?: Set<object>): boolean {
+  // a number, string or other primitive (the usual result of an expression): nothing to walk
+  if (typeof value !== 'object' || value === null) return false;
+  seen ??= new Set();
   const pending: unknown[] = [value];
   while (pending.length > 0) {
     const next = pending.pop();

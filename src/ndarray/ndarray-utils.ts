@@ -6,6 +6,7 @@
 import ndarray from 'ndarray';
 import ops from 'ndarray-ops';
 import { gatherRows, type RowStorage } from './gather-rows.js';
+import { contiguousView } from './views.js';
 
 /** A numeric n-dimensional array (scijs `ndarray`); the first axis of a component is the item axis. */
 export type NDArray<D extends ndarray.Data = ndarray.Data<number>> = ndarray.NdArray<D>;
@@ -140,7 +141,7 @@ export function takeNdRows(array: NDArray, positions: ArrayLike<number>, storage
   const rowSize = product(rowShape);
   const count = array.shape[0]!;
   if (isContiguous(array) && isTypedArray(array.data))
-    return ndarray(gatherRows(array.data, array.offset, count, rowSize, positions, storage), [positions.length, ...rowShape]);
+    return contiguousView(gatherRows(array.data, array.offset, count, rowSize, positions, storage), [positions.length, ...rowShape]);
   const out = new (storageConstructor(array))(positions.length * rowSize);
   for (let k = 0; k < positions.length; k++) {
     const position = positions[k]!;

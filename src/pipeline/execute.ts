@@ -57,9 +57,21 @@ function startTiming(record: PipelineRecord, batch: Batch | null, profile: NonNu
   };
 }
 
+/** The environment of the steps of one batch (or of a before / after pipeline). */
+class BatchStepEnv implements StepEnv {
+  constructor(
+    readonly host: RunHost,
+    readonly scope: BatchScope,
+    readonly profile: StepEnv['profile'],
+  ) {}
+
+  runRecords(records: readonly PipelineRecord[], batch: Batch | null, context: EvalContext): Promise<Batch | null> {
+    return executeRecords(records, batch, context, this);
+  }
+}
+
 function stepEnv(host: RunHost, scope: BatchScope, profile?: StepEnv['profile']): StepEnv {
-  const env: StepEnv = { host, scope, ...(profile ? { profile } : {}), runRecords: (records, batch, context) => executeRecords(records, batch, context, env) };
-  return env;
+  return new BatchStepEnv(host, scope, profile);
 }
 
 /**
