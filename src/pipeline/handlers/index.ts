@@ -16,7 +16,7 @@ import { runNested } from './nested.js';
 import { runPrint } from './print.js';
 import { runRebatch } from './rebatch.js';
 import { runSkip, runTake } from './skip-take.js';
-import type { StepEnv, StepHandler } from './step.js';
+import type { StepEnv, StepHandler, StepResult } from './step.js';
 import { runUpdate } from './update.js';
 
 const handlers: { readonly [K in PipelineRecord['kind']]: StepHandler<K> } = {
@@ -36,8 +36,8 @@ const handlers: { readonly [K in PipelineRecord['kind']]: StepHandler<K> } = {
   merge: runMerge,
 };
 
-/** Runs one step (once, whatever its probability / repeat) and gives the batch the next step works on. */
-export function runStep(record: PipelineRecord, batch: Batch | null, context: EvalContext, env: StepEnv): Promise<Batch | null> {
+/** Runs one step (once, whatever its probability / repeat) and gives the batch the next step works on (or a promise of it). */
+export function runStep(record: PipelineRecord, batch: Batch | null, context: EvalContext, env: StepEnv): StepResult {
   const handler = handlers[record.kind] as StepHandler<PipelineRecord['kind']>;
   return handler(record, batch, context, env);
 }

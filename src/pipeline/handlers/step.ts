@@ -25,13 +25,11 @@ type RecordOfKind<R, K> = R extends { readonly kind: infer Kinds } ? (K extends 
 /** The record of kind `K`. */
 export type RecordOf<K extends PipelineRecord['kind']> = RecordOfKind<PipelineRecord, K>;
 
-/** Runs one step of kind `K`. */
-export type StepHandler<K extends PipelineRecord['kind']> = (
-  record: RecordOf<K>,
-  batch: Batch | null,
-  context: EvalContext,
-  env: StepEnv,
-) => Promise<Batch | null>;
+/** What a step gives: the batch the next step works on (null: discarded), or a promise of it when the step waits for something. */
+export type StepResult = Promise<Batch | null> | Batch | null;
+
+/** Runs one step of kind `K` (a step with nothing to wait for gives its batch without a promise). */
+export type StepHandler<K extends PipelineRecord['kind']> = (record: RecordOf<K>, batch: Batch | null, context: EvalContext, env: StepEnv) => StepResult;
 
 /** `context` for `batch`: the same object while the batch is the context's one. */
 export function contextFor(context: EvalContext, batch: Batch | null): EvalContext {
