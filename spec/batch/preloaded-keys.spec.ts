@@ -65,6 +65,15 @@ describe('preloaded keys must be components', () => {
     expect(batch.labels.shape).toEqual([2]);
   });
 
+  test('a component name held as a non-enumerable property is not a key: a misspelled key next to it is still refused', () => {
+    const preloaded: Record<string, unknown> = { images: zeros([4, 2, 2]), labelz: zeros([4]) };
+    Object.defineProperty(preloaded, 'labels', { value: zeros([4]), enumerable: false });
+    const error = errorOf(() => new Dataset(4, { batchClass: ImagesBatch, preloaded }));
+    expect(error).toBeInstanceOf(ComponentError);
+    expect((error as ComponentError).component).toBe('labelz');
+    expect((error as Error).message).toContain("'labels' would get no data");
+  });
+
   test('correct keys still load; a class without components accepts any keys', () => {
     const dataset = new Dataset(4, { batchClass: ImagesBatch, preloaded: { images: zeros([4, 2, 2]) } });
     const batch = dataset.createBatch([1, 2]);

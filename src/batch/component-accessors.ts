@@ -15,6 +15,13 @@ interface ComponentHost {
 const prototypesWithAccessors = new WeakSet<object>();
 const componentGetters = new WeakSet<object>();
 
+/** True when a name occurs twice in `names` (a few names, checked for every batch, are compared pairwise: no Set is made). */
+function hasDuplicate(names: readonly string[]): boolean {
+  if (names.length > 16) return new Set(names).size !== names.length;
+  for (let i = 1; i < names.length; i++) for (let j = 0; j < i; j++) if (names[i] === names[j]) return true;
+  return false;
+}
+
 /** The class's `static components`, checked: an array of distinct non-empty names, or null. */
 export function validateStaticComponents(cls: abstract new (...args: never[]) => unknown): readonly string[] | null {
   const components = (cls as unknown as { components: unknown }).components;
@@ -22,7 +29,7 @@ export function validateStaticComponents(cls: abstract new (...args: never[]) =>
   if (!Array.isArray(components) || components.some((name) => typeof name !== 'string' || name === '')) {
     throw new TypeError(`${cls.name}.components should be an array of component names (for example ['images', 'labels'] as const) or null`);
   }
-  if (new Set(components).size !== components.length) throw new TypeError(`${cls.name}.components lists a component twice: [${components.join(', ')}]`);
+  if (hasDuplicate(components as readonly string[])) throw new TypeError(`${cls.name}.components lists a component twice: [${components.join(', ')}]`);
   return components as readonly string[];
 }
 
