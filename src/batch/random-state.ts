@@ -1,6 +1,6 @@
 /**
  * A batch's random state: its seed (drawn from OS entropy on first use unless set) and the generator
- * seeded by it, created lazily.
+ * seeded by it, created on first use (also after the seed is set).
  * @module
  */
 import { Rng } from '../random/rng.js';
@@ -20,7 +20,8 @@ export class RandomState {
   set seed(seed: number) {
     assertSeed(seed, 'randomSeed');
     this.#seed = seed;
-    this.#rng = new Rng(seed);
+    // made on first use (a pipeline seeds every batch; many never draw from it)
+    this.#rng = undefined;
   }
 
   /** The generator, seeded by `seed`. */

@@ -59,15 +59,21 @@ async function* oneAtATime<I, O>(
  * Applies `process(input, batchNumber)` to each input (batch numbers from 0) and yields the results in
  * input order. A result of `null` (a discarded batch) is not yielded.
  */
-export async function* orderedStage<I, O>(
+export function orderedStage<I, O>(
   inputs: AsyncIterable<I>,
   process: (input: I, batchNumber: number) => Promise<O | null>,
   options: StageOptions,
 ): AsyncGenerator<O> {
-  if (options.prefetch === 0) {
-    yield* oneAtATime(inputs, process, options);
-    return;
-  }
+  // prefetch 0: the stage is oneAtATime itself (a generator delegating to it costs a promise turn per batch)
+  return options.prefetch === 0 ? oneAtATime(inputs, process, options) : prefetched(inputs, process, options);
+}
+
+/** Prefetch above 0: up to `prefetch` batches are processed ahead, their outcomes handled in input order. */
+async function* prefetched<I, O>(
+  inputs: AsyncIterable<I>,
+  process: (input: I, batchNumber: number) => Promise<O | null>,
+  options: StageOptions,
+): AsyncGenerator<O> {
   const iterator = inputs[Symbol.asyncIterator]();
   const pending: Array<Promise<Outcome<O | null>>> = [];
   let batchNumber = options.turns?.firstNumber ?? 0;
