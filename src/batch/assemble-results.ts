@@ -8,6 +8,7 @@ import { ComponentTuple } from '../decorators/parallel-options.js';
 import { ArgumentError, AssembleError } from '../errors.js';
 import { columnItem, columnLength, describeKind, isColumn, type Column } from '../ndarray/columns.js';
 import { takeNumberColumn } from '../engines/result-buffer.js';
+import { takeOutputRows } from '../engines/item-outputs.js';
 import { assembleColumn } from './assemble.js';
 
 /** Throws an AssembleError naming the first result that is an error. */
@@ -24,10 +25,11 @@ export function assembleResults(results: readonly unknown[], dst: string | reado
   const names = dst instanceof ComponentTuple ? [...dst.names] : typeof dst === 'string' ? [dst] : Array.isArray(dst) ? [...(dst as readonly string[])] : [];
   // number results a worker engine already holds in one typed array (taken even when unused, so it never outlives the call)
   const numbers = takeNumberColumn(results);
+  const outputs = takeOutputRows(results);
   if (names.length === 1) {
     if (numbers !== undefined) return { names, columns: [ndarray(numbers, [numbers.length])] };
     // numbers, ndarrays and typed arrays assemble into one array, which no error can be part of: only a plain list is searched
-    const column = assembleColumn(results);
+    const column = assembleColumn(results, outputs);
     if (Array.isArray(column)) assertNoError(results);
     return { names, columns: [column] };
   }
@@ -43,5 +45,5 @@ export function assembleResults(results: readonly unknown[], dst: string | reado
     }
     names.forEach((_, k) => (perName[k]![i] = columnItem(parts, k)));
   });
-  return { names, columns: perName.map(assembleColumn) };
+  return { names, columns: perName.map((values) => assembleColumn(values)) };
 }

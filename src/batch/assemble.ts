@@ -8,6 +8,7 @@ import ndarray from 'ndarray';
 import { copyInto, dtypeOf, isNdArray, isTypedArray, stackNdArrays, typedArrayConstructor, type NDArray } from '../ndarray/ndarray-utils.js';
 import type { Column } from '../ndarray/columns.js';
 import { stackedView } from '../engines/result-buffer.js';
+import { assembleIntoRows, type OutputRows } from '../engines/item-outputs.js';
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
@@ -45,8 +46,11 @@ function stackMixed(values: readonly unknown[], first: NDArray): Column {
   return stackNdArrays(values as NDArray[], dtype ?? 'float64');
 }
 
-/** Assembles one component's per-item results into a column (see module docs for the rules). */
-export function assembleColumn(values: readonly unknown[]): Column {
+/**
+ * Assembles one component's per-item results into a column (see module docs for the rules).
+ * `outputs`: the rows the items were given by `context.output`, used as the column when they fit.
+ */
+export function assembleColumn(values: readonly unknown[], outputs?: OutputRows): Column {
   const count = values.length;
   if (count === 0) return [];
   const first = values[0];
@@ -60,7 +64,7 @@ export function assembleColumn(values: readonly unknown[]): Column {
     return ndarray(out, [count]);
   }
   if (isNdArray(first)) {
-    const view = stackedView(values);
+    const view = stackedView(values) ?? (outputs === undefined ? null : assembleIntoRows(values, outputs));
     if (view) return view;
     return stackSameDtype(values, first) ?? stackMixed(values, first);
   }

@@ -5,6 +5,8 @@
 import { TimeoutError } from '../errors.js';
 import type { Engine, EngineRunOptions } from './engine.js';
 import { invokeItem, itemFailure, type ItemTask } from './item-task.js';
+import { ItemOutputs } from './item-outputs.js';
+import { memoryOf } from './batch-memory.js';
 
 export class AsyncEngine implements Engine {
   readonly name = 'async' as const;
@@ -14,12 +16,13 @@ export class AsyncEngine implements Engine {
     const limit = options.nWorkers === undefined ? count : Math.max(1, options.nWorkers);
     const results = new Array<unknown>(count).fill(null); // generic elements: NaN payloads survive
     const failures = new Map<number, unknown>();
+    const outputs = new ItemOutputs(count, task.offset, memoryOf(task.thisArg));
     let next = 0;
     const lane = async (): Promise<void> => {
       while (next < count) {
         const position = next++;
         try {
-          results[position] = await invokeItem(task, position);
+          results[position] = await invokeItem(task, position, outputs);
         } catch (error) {
           failures.set(position, error);
         }
@@ -44,6 +47,7 @@ export class AsyncEngine implements Engine {
       const first = Math.min(...failures.keys());
       throw itemFailure(task, first, failures.get(first), failures.size);
     }
+    outputs.attachTo(results);
     return results;
   }
 

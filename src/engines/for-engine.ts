@@ -2,6 +2,8 @@
 import { TimeoutError } from '../errors.js';
 import type { Engine, EngineRunOptions } from './engine.js';
 import { invokeItem, itemFailure, type ItemTask } from './item-task.js';
+import { ItemOutputs } from './item-outputs.js';
+import { memoryOf } from './batch-memory.js';
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
@@ -23,9 +25,10 @@ export class ForEngine implements Engine {
     const count = task.items.length;
     const results = new Array<unknown>(count).fill(null); // generic elements: NaN payloads survive
     const deadline = options.timeout === undefined ? Infinity : Date.now() + options.timeout;
+    const outputs = new ItemOutputs(count, task.offset, memoryOf(task.thisArg));
     for (let position = 0; position < count; position++) {
       try {
-        let result = invokeItem(task, position);
+        let result = invokeItem(task, position, outputs);
         if (isPromiseLike(result)) result = await (deadline === Infinity ? result : beforeDeadline(result, deadline, task.action, options.timeout!));
         results[position] = result;
       } catch (error) {
@@ -34,6 +37,7 @@ export class ForEngine implements Engine {
       }
       if (deadline !== Infinity && Date.now() > deadline) throw new TimeoutError(task.action, options.timeout!);
     }
+    outputs.attachTo(results);
     return results;
   }
 

@@ -8,7 +8,8 @@
 import { ActionError } from '../errors.js';
 import { Rng } from '../random/rng.js';
 import type { FunctionReference } from './function-reference.js';
-import type { NDArray } from '../ndarray/ndarray-utils.js';
+import type { DType, NDArray, TypedArray } from '../ndarray/ndarray-utils.js';
+import { newOutput, type ItemOutputs } from './item-outputs.js';
 
 /** A list of items an engine can read by position. */
 export interface ItemSource {
@@ -83,7 +84,21 @@ export class ItemContext {
   constructor(
     private readonly task: ItemTask,
     readonly position: number,
+    private readonly outputs: ItemOutputs | null = null,
   ) {}
+
+  /**
+   * A zero-filled array of `shape` and `dtype` to compute this item's result into. On an engine that
+   * runs the items in the calling thread (`'for'`, `'async'`), it is this item's row of one array made
+   * for the results of all items: returned as the item's result, it becomes the item's row of the
+   * assembled component without being copied. Ask once per item and return the array itself (not a
+   * view of part of it); another request, or a different shape or dtype, gets an array of its own.
+   * @param shape - the item result's shape (non-negative integers)
+   * @param dtype - its element type (default `'float64'`)
+   */
+  output(shape: readonly number[], dtype: DType = 'float64'): NDArray<TypedArray> {
+    return this.outputs === null ? newOutput(shape, dtype) : this.outputs.allocate(this.position, shape, dtype);
+  }
 
   /** The item's value in the batch index; undefined when the action has not exactly one item per batch item (a custom `init`). */
   get index(): unknown {
@@ -135,11 +150,11 @@ function itemArgs(task: ItemTask, position: number): readonly unknown[] {
 }
 
 /** Runs the task's function on item `position` (or passes the item through when masked out). */
-export function invokeItem(task: ItemTask, position: number): unknown {
+export function invokeItem(task: ItemTask, position: number, outputs: ItemOutputs | null = null): unknown {
   const local = position - task.offset;
   const item = task.items.at(local);
   if (task.applyMask !== null && task.applyMask[local] === 0) return item;
-  const context = new ItemContext(task, position);
+  const context = new ItemContext(task, position, outputs);
   const options = itemOptions(task, position);
   if (task.args.length === 0) return task.func.call(task.thisArg, item, options, context);
   return task.func.call(task.thisArg, item, options, context, ...itemArgs(task, position));

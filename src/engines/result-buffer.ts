@@ -17,7 +17,15 @@ export interface SharedOutput {
   readonly dtype: DType;
 }
 
-/** True when `data` is a result buffer made by {@link ResultBuffer} (its rows may be used without a copy). */
+/**
+ * Marks `data` as a result buffer the library made for one call's results: the assembly may then
+ * use its consecutive rows without copying them.
+ */
+export function markResultBuffer(data: TypedArray): void {
+  ownedBuffers.add(data);
+}
+
+/** True when `data` is a result buffer made by the library (its rows may be used without a copy). */
 export function isOwnedResultBuffer(data: unknown): boolean {
   return typeof data === 'object' && data !== null && ownedBuffers.has(data);
 }
@@ -49,7 +57,7 @@ export class ResultBuffer {
     this.shape = sample.shape.slice();
     this.rowSize = sample.size;
     this.data = sharedTypedArray(dtype, this.count * this.rowSize);
-    ownedBuffers.add(this.data);
+    markResultBuffer(this.data);
     return { data: this.data, shape: this.shape.slice(), dtype };
   }
 
@@ -93,7 +101,7 @@ export class ResultBuffer {
           this.shape = first.shape.slice();
           this.rowSize = first.size;
           this.data = sharedTypedArray(this.dtype, this.count * this.rowSize);
-          ownedBuffers.add(this.data);
+          markResultBuffer(this.data);
         }
       }
       const fits = this.data !== null && (values as NDArray[]).every((value) => dtypeOf(value) === this.dtype && sameShape(value.shape, this.shape));

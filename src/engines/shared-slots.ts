@@ -28,6 +28,17 @@ const maxPooledBytes = 256 * 1024 * 1024;
 const free = new Map<number, SharedArrayBuffer[]>();
 let pooledBytes = 0;
 
+/** Slots that left their lease with a value ({@link SlotLease.handOver}): nothing here reuses them. */
+const handedOver = new WeakSet<SharedArrayBuffer>();
+
+/**
+ * True when `buffer` is a slot handed over with a value: no lease or pool of this thread writes into
+ * it again, so a view of it may go to another thread of the process by reference.
+ */
+export function isHandedOver(buffer: ArrayBufferLike): boolean {
+  return buffer instanceof SharedArrayBuffer && handedOver.has(buffer);
+}
+
 type SharedConstructor = { new (buffer: SharedArrayBuffer, byteOffset: number, length: number): TypedArray; BYTES_PER_ELEMENT: number };
 
 /** The slots one call or batch holds until it ends. */
@@ -41,12 +52,23 @@ export class SlotLease {
    * `minimumBytes` (by default {@link minSlotBytes}: smaller packs are left to the allocator).
    */
   array(dtype: DType, length: number, minimumBytes = minSlotBytes): TypedArray | null {
+    return this.take(dtype, length, minimumBytes, false);
+  }
+
+  /** Like {@link array}, with every element 0. */
+  zeros(dtype: DType, length: number): TypedArray | null {
+    return this.take(dtype, length, minSlotBytes, true);
+  }
+
+  private take(dtype: DType, length: number, minimumBytes: number, zeroed: boolean): TypedArray | null {
     const Constructor = typedArrayConstructor(dtype) as unknown as SharedConstructor;
     const byteLength = length * Constructor.BYTES_PER_ELEMENT;
     if (byteLength < minimumBytes || byteLength === 0) return null;
     const size = 2 ** Math.ceil(Math.log2(byteLength));
     const reused = free.get(size)?.pop();
     if (reused) pooledBytes -= size;
+    // a new buffer is all zeros; a reused one is cleared eight bytes at a time (filling a shared byte array goes byte by byte)
+    if (reused && zeroed) new Float64Array(reused, 0, Math.ceil(byteLength / 8)).fill(0);
     const slot = reused ?? new SharedArrayBuffer(size);
     this.held.push(slot);
     return new Constructor(slot, 0, length);
@@ -78,6 +100,19 @@ export class SlotLease {
    * the lease's slots then go to the garbage collector instead of the pool.
    */
   detach(values: unknown[]): void {
+    this.walk(values, false);
+  }
+
+  /**
+   * Like {@link detach}, except that an ndarray filling at least half of a slot takes the slot with it
+   * instead of being copied: the slot leaves the lease and is never pooled again. For values handed to
+   * another thread of this process (a batch made on a worker thread), which reads the slot in place.
+   */
+  handOver(values: unknown[]): void {
+    this.walk(values, true);
+  }
+
+  private walk(values: unknown[], handOver: boolean): void {
     if (this.held.length === 0) return;
     const seen = new Set<object>();
     // containers still to walk (no recursion: a value may be nested thousands of levels deep)
@@ -87,6 +122,7 @@ export class SlotLease {
       for (const key of Array.isArray(container) ? container.keys() : Object.keys(container)) {
         const value = container[key];
         if (typeof value !== 'object' || value === null) continue;
+        if (handOver && this.handsOver(value)) continue;
         const copy = this.copyOfView(value);
         if (copy !== null) {
           if (Object.isFrozen(container)) this.pinned = true;
@@ -97,6 +133,17 @@ export class SlotLease {
         }
       }
     }
+  }
+
+  /** True when `value` is an ndarray filling at least half of a slot of this lease, which then leaves the lease. */
+  private handsOver(value: object): boolean {
+    if (!isNdArray(value) || !ArrayBuffer.isView(value.data)) return false;
+    const slot = value.data.buffer as SharedArrayBuffer;
+    const at = this.held.indexOf(slot);
+    if (at < 0 || value.size * (value.data as TypedArray).BYTES_PER_ELEMENT * 2 < slot.byteLength) return false;
+    this.held.splice(at, 1);
+    handedOver.add(slot);
+    return true;
   }
 
   /** A copy (in fresh memory) of `value` when it is an ndarray or typed array viewing a slot of this lease; else null. */

@@ -7,6 +7,7 @@
  */
 import ndarray from 'ndarray';
 import { copyInto, dtypeOf, isContiguous, isNdArray, typedArrayConstructor, type DType, type NDArray, type TypedArray } from '../../ndarray/ndarray-utils.js';
+import { isHandedOver } from '../shared-slots.js';
 
 const ndarrayMarker = '__batchflowNdarray';
 
@@ -55,6 +56,11 @@ function encodeLeaf(value: unknown, transfer: ArrayBuffer[], moveOwned: boolean)
     const buffer = (value.data as TypedArray).buffer as ArrayBuffer;
     if (!transfer.includes(buffer)) transfer.push(buffer);
     return { [ndarrayMarker]: true, data: value.data, shape: value.shape.slice() };
+  }
+  if (moveOwned && ArrayBuffer.isView(value.data) && isHandedOver(value.data.buffer) && isContiguous(value)) {
+    // a batch's column in a shared slot its worker handed over: the calling thread reads the slot itself
+    const data = value.data as TypedArray;
+    return { [ndarrayMarker]: true, data: data.subarray(value.offset, value.offset + value.size), shape: value.shape.slice() };
   }
   const dtype = dtypeOf(value) ?? 'float64';
   const data = new (typedArrayConstructor(dtype))(value.size);

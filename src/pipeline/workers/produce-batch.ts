@@ -26,6 +26,7 @@ import { inChildProcessWorker, moveColumnsToFile, readColumnsFromFile, writeColu
 import { importUserModule } from './import-module.js';
 import { gatherSharedRows, type SharedRows } from './shared-rows.js';
 import { SlotLease } from '../../engines/shared-slots.js';
+import { lendMemory } from '../../engines/batch-memory.js';
 import { markedPipeline, type PipelineReference } from './portable-pipeline.js';
 import { RunProfiler, type ProfileEvent } from '../profile/profiler.js';
 
@@ -152,6 +153,7 @@ async function produce(request: ProduceRequest, columns: unknown[], lease: SlotL
   const records = splitStages(state.records).stages[0]!.slice(0, request.recordCount);
   const dataset = state.dataset;
   const batch = dataset.createBatch([...request.batch.ids]) as Batch;
+  lendMemory(batch, lease);
   // the file is read whole before the steps run: the results are written over it afterwards
   if (request.inputColumns) readColumnsFromFile(columns, request.inputColumns, true);
   if (request.sharedRows) gatherSharedRows(request.sharedRows, columns, lease);
@@ -170,10 +172,16 @@ async function produce(request: ProduceRequest, columns: unknown[], lease: SlotL
   const profile = profiler?.events ?? [];
   if (result === null) return [{ kind: 'discarded', profile }];
   const packed = packBatch(result);
-  // what still views a slot of this batch (an input no step replaced) leaves as a copy: the slots serve the next batch
-  lease.detach(packed.columns);
-  lease.detach([packed.meta.attributes]);
   const inChild = inChildProcessWorker();
+  // what still views a slot of this batch leaves as a copy (the slots serve the next batch); to the
+  // calling thread, which shares this memory, a value filling most of a slot leaves with the slot
+  if (inChild) {
+    lease.detach(packed.columns);
+    lease.detach([packed.meta.attributes]);
+  } else {
+    lease.handOver(packed.columns);
+    lease.handOver([packed.meta.attributes]);
+  }
   const columnsInFile = !inChild
     ? null
     : request.columnFile !== null
