@@ -12,7 +12,7 @@
  * @module
  */
 import { BatchflowError } from '../errors.js';
-import { constant, get, i32, instantiate, memory, reserve, set, wasmKernels, whileLoop } from './wasm-writer.js';
+import { constant, get, i32, instantiate, memory, copyOut, reserve, set, wasmKernels, whileLoop } from './wasm-writer.js';
 
 const nearest = (() => {
   const [src, width, channels, dst, outWidth, outHeight, a0, a1, a2, a3, a4, a5, limitX, limitY] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
@@ -98,8 +98,9 @@ export const useWasmNearest = (image: { readonly channels: number; readonly dtyp
 
 /**
  * The `outHeight`×`outWidth` nearest-neighbour affine image of `image` for the 16.16 fixed-point
- * matrix `matrix` (as Pillow's `affine_fixed`, offsets included), pixels from outside being `fill`;
- * null when the images are too large for the module.
+ * matrix `matrix` (as Pillow's `affine_fixed`, offsets included), pixels from outside being `fill`,
+ * written into `into` when given (of the result's size) or into a new array; null when the images are
+ * too large for the module.
  */
 export function rotateNearestWasm(
   image: Rgb8Image,
@@ -107,6 +108,7 @@ export function rotateNearestWasm(
   outWidth: number,
   matrix: readonly number[],
   fill: readonly number[],
+  into: Uint8Array | null = null,
 ): Uint8Array | null {
   if (kernels === null) throw new BatchflowError('rotateNearestWasm: WebAssembly is not available (check useWasmNearest() first)');
   const { channels, width, height } = image;
@@ -118,5 +120,5 @@ export function rotateNearestWasm(
   if (fill.every((v) => v === 0)) bytes.fill(0, target, target + size);
   else for (let k = 0; k < size; k++) bytes[target + k] = fill[k % channels]!;
   kernels.nearest(0, width, channels, target, outWidth, outHeight, ...matrix, width * 65536, height * 65536);
-  return bytes.slice(target, target + size);
+  return copyOut(bytes, target, size, into);
 }

@@ -7,7 +7,7 @@
  * @module
  */
 import { rotateNearestWasm, useWasmNearest } from './affine-wasm.js';
-import { blankLike, type PixelData, type Pixels } from './pixels.js';
+import { blankLike, type ImageAllocator, type PixelData, type Pixels } from './pixels.js';
 
 /** Options of {@link rotatePixels}. */
 export interface RotateSettings {
@@ -173,8 +173,11 @@ function affineFiltered(image: Pixels, out: Pixels, a: Matrix, bicubic: boolean)
     }
 }
 
-/** `image` rotated by `angle` degrees counter-clockwise, as Pillow's `Image.rotate`. */
-export function rotatePixels(image: Pixels, angle: number, settings: RotateSettings): Pixels {
+/**
+ * `image` rotated by `angle` degrees counter-clockwise, as Pillow's `Image.rotate`; the result of a
+ * rotation by other than a multiple of 90° is an image from `allocate`.
+ */
+export function rotatePixels(image: Pixels, angle: number, settings: RotateSettings, allocate: ImageAllocator = blankLike): Pixels {
   const turn = ((angle % 360) + 360) % 360;
   if (settings.center === undefined) {
     if (turn === 0) return { ...image, data: image.data.slice() };
@@ -200,12 +203,11 @@ export function rotatePixels(image: Pixels, angle: number, settings: RotateSetti
     w = nw;
     h = nh;
   }
+  const out = allocate(image, h, w);
   if (settings.resample === 'nearest' && useWasmNearest(image)) {
     const fixed = fixedMatrix(w, h, m);
-    const data = fixed === null ? null : rotateNearestWasm(image as Pixels & { data: Uint8Array }, h, w, fixed, settings.fill);
-    if (data !== null) return { ...image, data, height: h, width: w };
+    if (fixed !== null && rotateNearestWasm(image as Pixels & { data: Uint8Array }, h, w, fixed, settings.fill, out.data as Uint8Array) !== null) return out;
   }
-  const out = blankLike(image, h, w);
   fillOutside(out, settings.fill);
   if (settings.resample === 'nearest') affineNearest(image, out, m);
   else affineFiltered(image, out, m, settings.resample === 'bicubic');

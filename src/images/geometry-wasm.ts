@@ -11,7 +11,7 @@
  * @module
  */
 import { BatchflowError } from '../errors.js';
-import { constant, get, i32, instantiate, memory, reserve, set, tee, v128, wasmKernels, whileLoop, type FunctionSpec } from './wasm-writer.js';
+import { constant, get, i32, instantiate, memory, copyOut, reserve, set, tee, v128, wasmKernels, whileLoop, type FunctionSpec } from './wasm-writer.js';
 
 function mirror(channels: 3 | 4): FunctionSpec {
   const [src, dst, height, rowBytes] = [0, 1, 2, 3];
@@ -63,8 +63,11 @@ const kernels = instantiate<Kernels>([mirror(3), mirror(4)], 1);
 export const useWasmMirror = (image: { readonly channels: number; readonly dtype: string }): boolean =>
   kernels !== null && wasmKernels.enabled && image.dtype === 'uint8' && (image.channels === 3 || image.channels === 4);
 
-/** The left/right mirror of an RGB or RGBA uint8 image (`ImageOps.mirror`), or null when too large for the module. */
-export function mirrorWasm(data: Uint8Array, height: number, width: number, channels: 3 | 4): Uint8Array | null {
+/**
+ * The left/right mirror of an RGB or RGBA uint8 image (`ImageOps.mirror`), written into `into` when
+ * given (of the image's size) or into a new array; null when too large for the module.
+ */
+export function mirrorWasm(data: Uint8Array, height: number, width: number, channels: 3 | 4, into: Uint8Array | null = null): Uint8Array | null {
   if (kernels === null) throw new BatchflowError('mirrorWasm: WebAssembly SIMD is not available (check useWasmMirror() first)');
   const size = height * width * channels;
   const target = (size + 16 + 15) & ~15;
@@ -72,5 +75,5 @@ export function mirrorWasm(data: Uint8Array, height: number, width: number, chan
   if (bytes === null) return null;
   bytes.set(data, 0);
   (channels === 3 ? kernels.mirror3 : kernels.mirror4)(0, target, height, width * channels);
-  return bytes.slice(target, target + size);
+  return copyOut(bytes, target, size, into);
 }

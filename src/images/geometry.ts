@@ -7,7 +7,7 @@
  */
 import { ArgumentError } from '../errors.js';
 import { mirrorWasm, useWasmMirror } from './geometry-wasm.js';
-import { blankLike, copyPixels, type Pixels } from './pixels.js';
+import { blankLike, copyPixels, type ImageAllocator, type Pixels } from './pixels.js';
 
 const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
@@ -33,13 +33,12 @@ function mirrorRgbWords(data: Uint8Array, out: Uint8Array, height: number, width
   }
 }
 
-/** Mirrors an image left/right (`'lr'`) or upside down (`'ud'`). */
-export function flipPixels(image: Pixels, mode: 'lr' | 'ud'): Pixels {
+/** Mirrors an image left/right (`'lr'`) or upside down (`'ud'`), into an image from `allocate`. */
+export function flipPixels(image: Pixels, mode: 'lr' | 'ud', allocate: ImageAllocator = blankLike): Pixels {
   if (mode !== 'lr' && mode !== 'ud') throw new ArgumentError('mode', `expected 'lr' or 'ud', got ${JSON.stringify(mode)}`);
   const { height, width, channels, data } = image;
-  const mirrored = mode === 'lr' && useWasmMirror(image) ? mirrorWasm(data as Uint8Array, height, width, channels as 3 | 4) : null;
-  if (mirrored !== null) return { ...image, data: mirrored };
-  const out = blankLike(image, height, width);
+  const out = allocate(image, height, width);
+  if (mode === 'lr' && useWasmMirror(image) && mirrorWasm(data as Uint8Array, height, width, channels as 3 | 4, out.data as Uint8Array) !== null) return out;
   const row = width * channels;
   if (mode === 'ud') {
     for (let y = 0; y < height; y++) out.data.set(data.subarray((height - 1 - y) * row, (height - y) * row), y * row);
@@ -71,8 +70,15 @@ export function flipPixels(image: Pixels, mode: 'lr' | 'ud'): Pixels {
 /**
  * The `rows`×`columns` box at `[top, left]` (it may reach outside the image: those pixels are 0, as
  * Pillow's `crop`). With `keepInside`, the box is first cut to the image (the result may be smaller).
+ * The result is an image from `allocate`.
  */
-export function cropPixels(image: Pixels, [top, left]: readonly [number, number], [rows, columns]: readonly [number, number], keepInside = false): Pixels {
+export function cropPixels(
+  image: Pixels,
+  [top, left]: readonly [number, number],
+  [rows, columns]: readonly [number, number],
+  keepInside = false,
+  allocate: ImageAllocator = blankLike,
+): Pixels {
   let bottom = top + rows;
   let right = left + columns;
   if (keepInside) {
@@ -81,7 +87,7 @@ export function cropPixels(image: Pixels, [top, left]: readonly [number, number]
     bottom = Math.min(image.height, bottom);
     right = Math.min(image.width, right);
   }
-  const out = blankLike(image, Math.max(0, bottom - top), Math.max(0, right - left));
+  const out = allocate(image, Math.max(0, bottom - top), Math.max(0, right - left));
   return pastePixels(out, image, [-top, -left]);
 }
 

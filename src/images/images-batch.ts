@@ -24,6 +24,7 @@ import type * as O from './options.js';
 import { arithmeticPixels, clipPixels, invertPixels, noiseSampler, posterizePixels, saltPixels, type ArithmeticOptions } from './pixel-ops.js';
 import { blankLike, perChannel, readImage, sizePair, toNdArray, unitInterval, type Pixels } from './pixels.js';
 import { checkResample, resizePixels } from './resample.js';
+import { itemImage } from './item-images.js';
 
 /** The options of an action with its defaults filled in. */
 type Filled<T, K extends keyof typeof D> = T & (typeof D)[K];
@@ -83,8 +84,9 @@ export class ImagesBatch extends Batch {
 
   /** Mirrors images left/right or upside down (`ImageOps.mirror` / `flip`). */
   @applyParallel(images({ ...D.flip, summary: 'Flips images left/right or upside down.' }))
-  flip(image: NDArray, options: O.FlipOptions): NDArray {
-    return toNdArray(flipPixels(readImage(image), filled('flip', options).mode));
+  flip(image: NDArray, options: O.FlipOptions, context?: ItemContext): NDArray {
+    const output = itemImage(context);
+    return output.result(flipPixels(readImage(image), filled('flip', options).mode, output.allocate));
   }
 
   /** Cuts a box of `shape` at `origin` out of each image (`Image.crop`). */
@@ -94,7 +96,8 @@ export class ImagesBatch extends Batch {
     const pixels = readImage(image);
     const shape = sizePair(o.shape, 'shape');
     const origin = calcOrigin(shape, o.origin, [pixels.height, pixels.width], () => context.rng);
-    return toNdArray(cropPixels(pixels, origin, shape, o.cropBoundaries));
+    const output = itemImage(context);
+    return output.result(cropPixels(pixels, origin, shape, o.cropBoundaries, output.allocate));
   }
 
   /** Adds borders (`ImageOps.expand`). */
@@ -218,10 +221,11 @@ export class ImagesBatch extends Batch {
 
   /** Resizes images with one of Pillow's filters (`Image.resize`). */
   @applyParallel(images({ ...D.resize, summary: 'Resizes images (Pillow filters).' }))
-  resize(image: NDArray, options: O.ResizeOptions): NDArray {
+  resize(image: NDArray, options: O.ResizeOptions, context?: ItemContext): NDArray {
     const o = filled('resize', options);
     const pixels = readImage(image);
-    return toNdArray(resizePixels(pixels, resizeShape(o.size, pixels), checkResample(o.resample)));
+    const output = itemImage(context);
+    return output.result(resizePixels(pixels, resizeShape(o.size, pixels), checkResample(o.resample), output.allocate));
   }
 
   /** Scales images by a factor, optionally back into the original shape. */
@@ -248,9 +252,10 @@ export class ImagesBatch extends Batch {
     if (center !== undefined && (!Array.isArray(center) || center.length !== 2 || !center.every((v) => typeof v === 'number' && Number.isFinite(v))))
       throw new ArgumentError('center', `expected [row, column], got ${JSON.stringify(center)}`);
     const resample = checkResample(o.resample, ['nearest', 'bilinear', 'bicubic']) as O.RotateOptions['resample'] & string;
-    const rotated = rotatePixels(pixels, o.angle, { resample, expand: o.expand, center, fill: perChannel(o.fill, pixels.channels, 'fill') });
+    const output = itemImage(o.preserveShape && o.expand ? undefined : context);
+    const rotated = rotatePixels(pixels, o.angle, { resample, expand: o.expand, center, fill: perChannel(o.fill, pixels.channels, 'fill') }, output.allocate);
     const keep = o.preserveShape && (rotated.height !== pixels.height || rotated.width !== pixels.width);
-    return toNdArray(keep ? preserveShape(rotated, [pixels.height, pixels.width], 'center', context) : rotated);
+    return output.result(keep ? preserveShape(rotated, [pixels.height, pixels.width], 'center', context) : rotated);
   }
 
   /** Elastic deformation: random displacement fields smoothed by a Gaussian (Simard et al. 2003). */

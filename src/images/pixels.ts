@@ -98,6 +98,12 @@ export function blankLike(like: Pick<Pixels, 'channels' | 'flat' | 'dtype'>, hei
   return { data, height, width, channels: like.channels, flat: like.flat, dtype: like.dtype };
 }
 
+/**
+ * Gives the zero-filled image a kernel writes its result into ({@link blankLike} by default; an action
+ * passes one giving the item's output row, so the result needs no copy into the batch's array).
+ */
+export type ImageAllocator = (like: Pick<Pixels, 'channels' | 'flat' | 'dtype'>, height: number, width: number) => Pixels;
+
 /** A copy of `image`'s pixels (contiguous, writable). */
 export function copyPixels(image: Pixels): Pixels {
   return { ...image, data: image.data.slice() };

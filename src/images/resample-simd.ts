@@ -22,7 +22,7 @@
  */
 import { BatchflowError } from '../errors.js';
 import { PRECISION_BITS, type Windows } from './resample-kernels.js';
-import { constant, get, i32, instantiate, load, reserve, set, v128, wasmKernels, whileLoop, type FunctionSpec } from './wasm-writer.js';
+import { constant, get, i32, instantiate, load, copyOut, reserve, set, v128, wasmKernels, whileLoop, type FunctionSpec } from './wasm-writer.js';
 
 const HALF = 1 << (PRECISION_BITS - 1);
 
@@ -181,7 +181,8 @@ function writeWindows(memory: Int32Array, at: number, w: Windows, outSize: numbe
  * `image` resized to `rows`×`columns` by the horizontal pass (`horizontalWindows`, over input rows
  * `firstRow`.. as many as `verticalWindows` reads; null: the width stays) then the vertical pass
  * (`verticalWindows`, starting at 0 for the intermediate; null: the height stays). Only for RGB and
- * RGBA when there is a horizontal pass. Null when the images are too large for the module.
+ * RGBA when there is a horizontal pass. Written into `into` when given (of the result's size) or into a
+ * new array; null when the images are too large for the module.
  */
 export function resizeUint8Simd(
   image: Uint8Image,
@@ -190,6 +191,7 @@ export function resizeUint8Simd(
   horizontalWindows: Windows | null,
   verticalWindows: Windows | null,
   firstRow: number,
+  into: Uint8Array | null = null,
 ): Uint8Array | null {
   if (kernels === null) throw new BatchflowError('resizeUint8Simd: WebAssembly SIMD is not available (check useSimdResample() first)');
   const { channels } = image;
@@ -222,5 +224,5 @@ export function resizeUint8Simd(
     writeWindows(words, at, verticalWindows, rows, (start) => input + start * outRow);
     kernels.vertical(outRow, target, rows, at);
   }
-  return bytes.slice(target, target + rows * outRow);
+  return copyOut(bytes, target, rows * outRow, into);
 }

@@ -7,7 +7,7 @@
  * @module
  */
 import { ArgumentError } from '../errors.js';
-import { blankLike, type Pixels } from './pixels.js';
+import { blankLike, type ImageAllocator, type Pixels } from './pixels.js';
 import { PRECISION_BITS, horizontalPass, verticalPass, type Windows } from './resample-kernels.js';
 import { resizeUint8Simd, useSimdResample } from './resample-simd.js';
 
@@ -88,8 +88,9 @@ function coefficients(inSize: number, outSize: number, filter: (typeof filters)[
 }
 
 /** Nearest neighbour as Pillow's affine scaling: the input pixel under each output pixel's centre. */
-function nearest(image: Pixels, rows: number, columns: number): Pixels {
-  const out = blankLike(image, rows, columns);
+function nearest(image: Pixels, out: Pixels): Pixels {
+  const rows = out.height;
+  const columns = out.width;
   const table = (inSize: number, outSize: number): Int32Array => {
     const scale = inSize / outSize;
     const index = new Int32Array(outSize);
@@ -144,14 +145,16 @@ function windows(inSize: number, outSize: number, resample: Exclude<Resample, 'n
   return found;
 }
 
-/** `image` resized to `rows`×`columns` with `resample` (Pillow's `Image.resize`). */
-export function resizePixels(image: Pixels, [rows, columns]: readonly [number, number], resample: Resample): Pixels {
+/**
+ * `image` resized to `rows`×`columns` with `resample` (Pillow's `Image.resize`), into an image from
+ * `allocate` (a new copy when the size stays).
+ */
+export function resizePixels(image: Pixels, [rows, columns]: readonly [number, number], resample: Resample, allocate: ImageAllocator = blankLike): Pixels {
   if (rows === image.height && columns === image.width) return { ...image, data: image.data.slice() };
-  if (resample === 'nearest') return nearest(image, rows, columns);
-  const simd = image.dtype === 'uint8' && useSimdResample() ? resizeSimd(image, rows, columns, resample) : null;
-  if (simd !== null) return simd;
+  const out = allocate(image, rows, columns);
+  if (resample === 'nearest') return nearest(image, out);
+  if (image.dtype === 'uint8' && useSimdResample() && resizeSimd(image, out, resample)) return out;
   if (columns !== image.width && rows === image.height) {
-    const out = blankLike(image, rows, columns);
     horizontalPass(image, out, windows(image.width, columns, resample, false), 0);
     return out;
   }
@@ -163,28 +166,31 @@ export function resizePixels(image: Pixels, [rows, columns]: readonly [number, n
     current = intermediate(image, last - first, columns);
     horizontalPass(image, current, windows(image.width, columns, resample, false), first);
   }
-  const out = blankLike(image, rows, columns);
   verticalPass(current, out, windows(image.height, rows, resample, current !== image));
   return out;
 }
 
 /**
- * The uint8 resize with the WebAssembly SIMD passes (bit-identical to the JavaScript ones), or null
- * when the images are too large for the module. Images of other than 3 or 4 channels get the
- * JavaScript horizontal pass, then the SIMD vertical pass.
+ * The uint8 resize into `out` with the WebAssembly SIMD passes (bit-identical to the JavaScript ones);
+ * false, with `out` left as it was, when the images are too large for the module. Images of other
+ * than 3 or 4 channels get the JavaScript horizontal pass, then the SIMD vertical pass.
  */
-function resizeSimd(image: Pixels, rows: number, columns: number, resample: Exclude<Resample, 'nearest'>): Pixels | null {
-  const shaped = (data: Uint8Array | null): Pixels | null =>
-    data === null ? null : { data, height: rows, width: columns, channels: image.channels, flat: image.flat, dtype: 'uint8' };
+function resizeSimd(image: Pixels, out: Pixels, resample: Exclude<Resample, 'nearest'>): boolean {
+  const rows = out.height;
+  const columns = out.width;
+  const into = out.data as Uint8Array;
   const source = { ...image, data: image.data as Uint8Array };
-  if (columns === image.width) return shaped(resizeUint8Simd(source, rows, columns, null, windows(image.height, rows, resample, false), 0));
+  if (columns === image.width) return resizeUint8Simd(source, rows, columns, null, windows(image.height, rows, resample, false), 0, into) !== null;
   const horizontal = windows(image.width, columns, resample, false);
   const vertical = rows === image.height ? null : windows(image.height, rows, resample, true);
   const first = rows === image.height ? 0 : windows(image.height, rows, resample, false).start[0]!;
-  if (image.channels === 3 || image.channels === 4) return shaped(resizeUint8Simd(source, rows, columns, horizontal, vertical, first));
-  const middleRows = vertical === null ? rows : vertical.start[rows - 1]! + vertical.length[rows - 1]!;
+  if (image.channels === 3 || image.channels === 4) return resizeUint8Simd(source, rows, columns, horizontal, vertical, first, into) !== null;
+  if (vertical === null) {
+    horizontalPass(image, out, horizontal, first);
+    return true;
+  }
+  const middleRows = vertical.start[rows - 1]! + vertical.length[rows - 1]!;
   const middle = blankLike(image, middleRows, columns);
   horizontalPass(image, middle, horizontal, first);
-  if (vertical === null) return middle;
-  return shaped(resizeUint8Simd({ ...middle, data: middle.data as Uint8Array }, rows, columns, null, vertical, 0));
+  return resizeUint8Simd({ ...middle, data: middle.data as Uint8Array }, rows, columns, null, vertical, 0, into) !== null;
 }

@@ -201,6 +201,17 @@ export function reserve(memory: WasmMemory, bytes: number): Uint8Array | null {
 }
 
 /**
+ * A kernel's result, bytes [start, start + size) of module memory `bytes`: copied into `into` when
+ * given (it must hold exactly `size` bytes), or into a new array.
+ */
+export function copyOut(bytes: Uint8Array, start: number, size: number, into: Uint8Array | null): Uint8Array {
+  if (into === null) return bytes.slice(start, start + size);
+  if (into.length !== size) throw new RangeError(`a kernel result of ${size} bytes does not fit an output of ${into.length}`);
+  into.set(bytes.subarray(start, start + size));
+  return into;
+}
+
+/**
  * Whether the image kernels written in WebAssembly run (uint8 `resize` passes, nearest `rotate`,
  * left/right `flip`): `available` where the runtime has WebAssembly SIMD, and `enabled` (true when
  * available, unless the environment variable `BATCHFLOW_WASM_KERNELS` is `0`, which workers inherit;
