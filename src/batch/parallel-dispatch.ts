@@ -11,14 +11,27 @@ import { describeKind } from '../ndarray/columns.js';
 import type { BatchLike } from './batch-like.js';
 import { runParallel } from './parallel-runner.js';
 
+/** Copies the keys of `layer` whose value is not `undefined` into `merged`. */
+function mergeInto(merged: Record<string, unknown>, layer: Readonly<Record<string, unknown>> | undefined): void {
+  if (!layer) return;
+  for (const key of Object.keys(layer)) if (layer[key] !== undefined) merged[key] = layer[key];
+}
+
 /** Merges option layers left to right, ignoring keys whose value is `undefined`. */
 function mergeDefined(...layers: ReadonlyArray<Readonly<Record<string, unknown>> | undefined>): Record<string, unknown> {
   const merged: Record<string, unknown> = {};
-  for (const layer of layers) {
-    if (!layer) continue;
-    for (const key of Object.keys(layer)) if (layer[key] !== undefined) merged[key] = layer[key];
-  }
+  for (const layer of layers) mergeInto(merged, layer);
   return merged;
+}
+
+/** The `applyDefaults` objects of `cls` and its parents, from `Batch` down to `cls`. */
+function applyDefaultsLayers(cls: object): Array<Readonly<Record<string, unknown>>> {
+  const layers: Array<Readonly<Record<string, unknown>>> = [];
+  for (let current: unknown = cls; typeof current === 'function' && current !== Function.prototype; current = Object.getPrototypeOf(current)) {
+    if (Object.prototype.hasOwnProperty.call(current, 'applyDefaults'))
+      layers.push((current as unknown as { applyDefaults: Record<string, unknown> }).applyDefaults);
+  }
+  return layers.reverse();
 }
 
 /** The starting defaults of `@inbatchParallel` methods (they do not use `applyDefaults`). */
@@ -26,12 +39,15 @@ export const inbatchParallelDefaults: Readonly<Record<string, unknown>> = Object
 
 /** `applyDefaults` merged from `Batch` down to `cls` (each subclass's own entries win). */
 export function mergedApplyDefaults(cls: object): Record<string, unknown> {
-  const layers: Array<Readonly<Record<string, unknown>>> = [];
-  for (let current: unknown = cls; typeof current === 'function' && current !== Function.prototype; current = Object.getPrototypeOf(current)) {
-    if (Object.prototype.hasOwnProperty.call(current, 'applyDefaults'))
-      layers.unshift((current as unknown as { applyDefaults: Record<string, unknown> }).applyDefaults);
-  }
-  return mergeDefined(...layers);
+  return mergeDefined(...applyDefaultsLayers(cls));
+}
+
+/** `applyDefaults` of `cls` (merged from `Batch` down) with `options` over them, in one object (what `applyParallel` runs with). */
+function withApplyDefaults(cls: object, options: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
+  const merged: Record<string, unknown> = {};
+  for (const layer of applyDefaultsLayers(cls)) mergeInto(merged, layer);
+  mergeInto(merged, options);
+  return merged;
 }
 
 /** `batch.applyParallel(func, options)`: checks the arguments and runs `func` over the items. */
@@ -43,7 +59,7 @@ export async function applyFunction(batch: BatchLike, func: unknown, options: un
       `applyParallel(func, options) takes an options object, got ${describeKind(options)}; pass extra positional arguments as { args: [...] }`,
     );
   }
-  const merged = mergeDefined(mergedApplyDefaults(batch.constructor), options as Record<string, unknown> | undefined);
+  const merged = withApplyDefaults(batch.constructor, options as Record<string, unknown> | undefined);
   await runParallel(batch, {
     action: func.name || 'applyParallel',
     kind: 'applyParallel',
