@@ -37,14 +37,20 @@ export interface EvalOptions {
   noEval?: readonly string[];
 }
 
+/** True for the values {@link containsExpression} looks into: arrays, Configs, Maps, PerItems and plain objects. */
+function isContainer(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  return Array.isArray(value) || value instanceof Config || value instanceof Map || value instanceof PerItem || isPlainObject(value);
+}
+
 /**
  * True when `value` is an expression or a container (array, plain object, Map, Config, PerItem) holding
  * one at any depth. Walks with its own stack, so deeply nested data (e.g. a loaded JSON item 5,000
  * levels deep) cannot overflow the call stack.
  */
 export function containsExpression(value: unknown, seen?: Set<object>): boolean {
-  // a number, string or other primitive (the usual result of an expression): nothing to walk
-  if (typeof value !== 'object' || value === null) return false;
+  // a primitive or an object that holds no expression (a number, an ndarray: the usual results of an expression): nothing to walk
+  if (!isContainer(value)) return isExpressionRef(value);
   seen ??= new Set();
   const pending: unknown[] = [value];
   while (pending.length > 0) {
