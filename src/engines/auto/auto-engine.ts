@@ -82,7 +82,7 @@ export class AutoEngine implements Engine {
     const decision: AutoDecision = {
       ...base,
       engine: choice.engine,
-      chunkSize: choice.chunkSize,
+      chunkSize: undefined,
       reason: choice.engine === 'for' ? 'items too cheap to ship' : 'workers estimated faster',
       probe: { items: probe.count, ms: probe.ms, perItemMs },
       estimate: { forMs: choice.forMs, workersMs: choice.workersMs },
@@ -96,7 +96,7 @@ export class AutoEngine implements Engine {
       return probe.results.concat(tail.results);
     }
     // the pool runs the items after the probe only: the slice's offset keeps every item at its position
-    const results = await this.engineFor('threads').run(sliceTask(task, probe.count, count), { ...rest, chunkSize: options.chunkSize ?? choice.chunkSize });
+    const results = await this.engineFor('threads').run(sliceTask(task, probe.count, count), rest);
     return probe.results.concat(results);
   }
 

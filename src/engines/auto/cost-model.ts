@@ -1,7 +1,9 @@
 /**
  * The rule of target 'auto': from the probe's time per item, estimate the rest of the call on 'for'
- * and on a worker pool, and pick the faster with a margin; on a pool, pick a chunk size that makes
- * the per-message cost small against a chunk's work while leaving enough chunks to balance workers.
+ * and on a worker pool, and pick the faster with a margin. The pool's estimate assumes chunks that
+ * make the per-message cost small against a chunk's work while leaving enough chunks to balance
+ * workers; the pool itself then runs its own schedule (guided, then sized from the workers' timings),
+ * which beat every fixed chunk size on bench workload AUTO.
  * @module
  */
 
@@ -58,14 +60,12 @@ export interface CostInput {
 /** The rule's answer. */
 export interface CostChoice {
   readonly engine: 'for' | 'threads';
-  /** Items per message on the pool (undefined on 'for'). */
-  readonly chunkSize: number | undefined;
   /** Estimated time of the remaining items on 'for' and on the pool (ms). */
   readonly forMs: number;
   readonly workersMs: number;
 }
 
-/** Items per message: large enough to amortise a message, small enough to give each worker several chunks. */
+/** Items per message the pool's estimate assumes: large enough to amortise a message, small enough to give each worker several chunks. */
 export function chooseChunkSize(input: CostInput, costs: TransportCosts = threadCosts): number {
   const perItem = input.perItemMs + costs.itemMs + 2 * input.itemBytes * costs.byteMs;
   const amortising = Math.ceil((AMORTISE * costs.messageMs) / Math.max(perItem, 1e-9));
@@ -82,7 +82,7 @@ export function chooseEngine(input: CostInput, costs: TransportCosts = threadCos
   const shipping = input.remaining * (costs.itemMs + 2 * input.itemBytes * costs.byteMs);
   const workersMs = costs.callMs + (messages * costs.messageMs) / parallel + shipping + forMs / parallel;
   const useWorkers = parallel > 1 && workersMs * WORKER_MARGIN < forMs;
-  return { engine: useWorkers ? 'threads' : 'for', chunkSize: useWorkers ? chunkSize : undefined, forMs, workersMs };
+  return { engine: useWorkers ? 'threads' : 'for', forMs, workersMs };
 }
 
 /** What the rule needs to know about the batches of a pipeline run. */

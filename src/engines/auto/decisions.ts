@@ -25,8 +25,12 @@ export interface AutoDecision {
   /** Items of the call that made the decision, and the shape of its first item. */
   readonly items: number;
   readonly itemShape: string;
-  /** The engine the later calls use, and its items per message on a pool. */
+  /** The engine the later calls use. */
   readonly engine: 'for' | 'threads';
+  /**
+   * Items per message 'auto' fixes on the pool: undefined, the pool keeps its own schedule (guided
+   * chunks, then chunks sized from the workers' timings; a `chunkSize` given to the call wins).
+   */
   readonly chunkSize: number | undefined;
   /** Workers the estimate assumed (the call's `nWorkers`, or the number of CPUs). */
   readonly nWorkers: number;
