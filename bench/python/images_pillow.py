@@ -11,9 +11,10 @@ Prints one JSON object; its numbers go to bench/README.md (workload IMG) and ben
   `image.resize((128, 128))` (Pillow's default BICUBIC). Items/s = 32 / median time of the batch.
 - files: decode and encode the same 32 images as PNG (compress_level 6) and JPEG (quality 75) in
   memory; MB/s of raw pixels (32 × 512 × 512 × 3 bytes; 1 MB = 10^6 bytes).
-Medians of 9 runs after 2 warm-ups.
+Medians of 9 runs after 2 warm-ups. With `--chain-only`, only the chain (the bench's IMG workload runs
+it that way next to its own runs when BATCHFLOW_BENCH_PILLOW_PYTHON names this environment's python).
 """
-import io, json, os, platform, random, statistics, time
+import io, json, os, platform, random, statistics, sys, time
 import numpy as np
 import PIL
 from PIL import Image, ImageOps
@@ -79,7 +80,7 @@ result = {
     'items': N,
     'chain': {'msPerBatch': round(chain_ms, 2), 'itemsPerSecond': round(N / (chain_ms / 1000), 1)},
 }
-for fmt, options in (('PNG', {'compress_level': 6}), ('JPEG', {'quality': 75})):
+for fmt, options in () if '--chain-only' in sys.argv else (('PNG', {'compress_level': 6}), ('JPEG', {'quality': 75})):
     enc_ms = timed(encode(fmt, **options))
     dec_ms = timed(decode(encoded(fmt, **options)))
     result[fmt.lower()] = {

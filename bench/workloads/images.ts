@@ -14,6 +14,7 @@
  * cost nothing) and filled on the calling thread only.
  * @module
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,6 +26,7 @@ import { assertBench, measure, round, roundStats, scaleStats, type BenchSettings
 const ITEMS = 32;
 const SIDE = 512;
 const PHOTO = fileURLToPath(new URL('../../spec/fixtures/images/astronaut.png', import.meta.url));
+const PILLOW_SCRIPT = fileURLToPath(new URL('../python/images_pillow.py', import.meta.url));
 
 /**
  * Pillow 12.3 on this project's machine (2 cores), single process, from `python bench/python/images_pillow.py`:
@@ -35,6 +37,32 @@ export const pillowImages = {
   png: { decodeMBps: 42.15, encodeMBps: 5.05 },
   jpeg: { decodeMBps: 485.4, encodeMBps: 567.4 },
 } as const;
+
+/** Pillow's chain measured during this run (items/s, one per measurement), when a python with Pillow is named. */
+const livePillow: number[] = [];
+
+/**
+ * Runs the Pillow chain now (bench/python/images_pillow.py --chain-only) with the python named by
+ * BATCHFLOW_BENCH_PILLOW_PYTHON, so that the ratios compare runs made minutes apart on the same
+ * machine instead of a number kept from another day; nothing when the variable is unset.
+ */
+function measurePillow(): void {
+  const python = process.env['BATCHFLOW_BENCH_PILLOW_PYTHON'];
+  if (!python) return;
+  const output = execFileSync(python, [PILLOW_SCRIPT, '--chain-only'], { encoding: 'utf8', timeout: 300_000 });
+  const itemsPerSecond = (JSON.parse(output) as { chain: { itemsPerSecond: number } }).chain.itemsPerSecond;
+  assertBench(Number.isFinite(itemsPerSecond) && itemsPerSecond > 0, `IMG: Pillow gave ${String(itemsPerSecond)} items/s`);
+  livePillow.push(itemsPerSecond);
+}
+
+/** Pillow's items/s to compare with: the median of this run's Pillow measurements, else the kept number. */
+function pillowReference(): { itemsPerSecond: number; note: string } {
+  if (livePillow.length === 0)
+    return { itemsPerSecond: pillowImages.chainItemsPerSecond, note: 'Pillow 12.3, single process (bench/python/images_pillow.py), kept from an earlier run' };
+  const sorted = [...livePillow].sort((a, b) => a - b);
+  const median = sorted.length % 2 === 1 ? sorted[sorted.length >> 1]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+  return { itemsPerSecond: round(median, 5), note: `Pillow, single process, measured during this run (median of ${sorted.length}: ${sorted.join(', ')})` };
+}
 
 /** Batches per pipeline run: the dataset's 32 images, once per epoch. */
 const PIPELINE_BATCHES = 8;
@@ -74,6 +102,7 @@ const CHAIN = 'crop 224 (random) → rotate ±15° → flip p=0.5 → resize 128
 
 function chainResult(engine: string, name: string, stats: Stats): WorkloadResult {
   const itemsPerSecond = round(ITEMS / (stats.median / 1000), 4);
+  const pillow = pillowReference();
   return {
     workload: 'IMG',
     name,
@@ -82,9 +111,9 @@ function chainResult(engine: string, name: string, stats: Stats): WorkloadResult
     ...roundStats(stats),
     items: ITEMS,
     itemsPerSecond,
-    pillow: { itemsPerSecond: pillowImages.chainItemsPerSecond, note: 'Pillow 12.3, single process (bench/python/images_pillow.py)' },
-    ratioToPillow: round(itemsPerSecond / pillowImages.chainItemsPerSecond, 3),
-    ...(engine === 'for' ? {} : { target: { text: '>= 2× Pillow items/s', met: itemsPerSecond >= 2 * pillowImages.chainItemsPerSecond } }),
+    pillow,
+    ratioToPillow: round(itemsPerSecond / pillow.itemsPerSecond, 3),
+    ...(engine === 'for' ? {} : { target: { text: '>= 2× Pillow items/s', met: itemsPerSecond >= 2 * pillow.itemsPerSecond } }),
   };
 }
 
@@ -101,8 +130,11 @@ async function pipelineRun(options: RunOptions): Promise<Buffer[]> {
   return out;
 }
 
-/** The chain as a pipeline with batches produced on 2 'threads' workers, per batch; checked against 'for'. */
-async function pipelineResult(settings: BenchSettings): Promise<WorkloadResult> {
+/**
+ * The chain as a pipeline with batches produced on 2 'threads' workers, per batch; checked against 'for'.
+ * Gives the result to make once Pillow's last measurement is in.
+ */
+async function pipelineMeasurement(settings: BenchSettings): Promise<() => WorkloadResult> {
   const expected = await pipelineRun({});
   const options: RunOptions = { target: 'threads', nWorkers: 2, prefetch: 3 };
   const stats = await measure(
@@ -116,15 +148,17 @@ async function pipelineResult(settings: BenchSettings): Promise<WorkloadResult> 
       );
     },
   );
-  return chainResult(
-    'threads',
-    `${CHAIN}, ${ITEMS} RGB uint8 images of ${SIDE}×${SIDE}: a pipeline with batches produced on 'threads' workers (nWorkers 2, prefetch 3; the images cross once per batch), per batch of a run of ${PIPELINE_BATCHES}`,
-    scaleStats(stats, 1 / PIPELINE_BATCHES),
-  );
+  return () =>
+    chainResult(
+      'threads',
+      `${CHAIN}, ${ITEMS} RGB uint8 images of ${SIDE}×${SIDE}: a pipeline with batches produced on 'threads' workers (nWorkers 2, prefetch 3; the images cross once per batch), per batch of a run of ${PIPELINE_BATCHES}`,
+      scaleStats(stats, 1 / PIPELINE_BATCHES),
+    );
 }
 
-async function chainResults(settings: BenchSettings, images: NDArray): Promise<WorkloadResult[]> {
-  const out: WorkloadResult[] = [];
+/** The chain with every action on 'for', then on 'threads'; gives the results to make once Pillow's last measurement is in. */
+async function chainResults(settings: BenchSettings, images: NDArray): Promise<Array<() => WorkloadResult>> {
+  const out: Array<() => WorkloadResult> = [];
   const outputs: Record<string, string> = {};
   for (const target of ['for', 'threads'] as TargetName[]) {
     let seed = 0;
@@ -143,7 +177,7 @@ async function chainResults(settings: BenchSettings, images: NDArray): Promise<W
       },
     );
     const how = target === 'for' ? "every action on 'for'" : "every action on 'threads' (2 workers; the batch goes out and back for each action)";
-    out.push(chainResult(target, `${CHAIN}, ${ITEMS} RGB uint8 images of ${SIDE}×${SIDE}: ${how}`, stats));
+    out.push(() => chainResult(target, `${CHAIN}, ${ITEMS} RGB uint8 images of ${SIDE}×${SIDE}: ${how}`, stats));
   }
   assertBench(outputs['for'] === outputs['threads'], "IMG: 'for' and 'threads' give different pixels for the same seed");
   return out;
@@ -196,7 +230,14 @@ export const workloadImages: Workload = {
     const dir = mkdtempSync(path.join(tmpdir(), 'bf-bench-img-'));
     try {
       const images = await photos();
-      return [...(await chainResults(settings, images)), await pipelineResult(settings), ...(await fileResults(settings, images, dir))];
+      // Pillow (when a python is named) runs before, between and after the chains, and every ratio uses the median
+      livePillow.length = 0;
+      measurePillow();
+      const chains = await chainResults(settings, images);
+      measurePillow();
+      const pipeline = await pipelineMeasurement(settings);
+      measurePillow();
+      return [...chains.map((measured) => measured()), pipeline(), ...(await fileResults(settings, images, dir))];
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await closeEngines();
