@@ -16,6 +16,7 @@ import {
   TimeoutError,
   WorkerCrashError,
   configureQueue,
+  startQueueWorker,
   zeros,
   type NDArray,
 } from '../../../src/index.js';
@@ -209,6 +210,12 @@ describe('configureQueue', () => {
     // @ts-expect-error -- not an option
     await expect(configureQueue({ lockDuration: 5 })).rejects.toMatchObject({ argument: 'lockDuration' });
     await configureQueue({ url: redis.url });
+  });
+
+  test('startQueueWorker names a bad concurrency or prefetch in an ArgumentError, before it connects', async () => {
+    await expect(startQueueWorker({ url: redis.url, prefetch: -1 })).rejects.toMatchObject({ name: 'ArgumentError', argument: 'prefetch' });
+    await expect(startQueueWorker({ url: redis.url, prefetch: 1.5 })).rejects.toMatchObject({ argument: 'prefetch' });
+    await expect(startQueueWorker({ url: redis.url, concurrency: 0 })).rejects.toMatchObject({ argument: 'concurrency' });
   });
 
   test("Redis that cannot be reached is a QueueConnectionError before the call's timeout; 'for' never connects", async () => {

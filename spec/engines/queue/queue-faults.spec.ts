@@ -19,7 +19,8 @@ const fastRecovery = ['--concurrency', '1', '--lock-duration', '1000', '--stalle
 let redis: RedisServer;
 let doomedRedis: RedisServer;
 let work: string;
-const workers: Record<'term' | 'gone' | 'orphan' | 'killedA' | 'killedB', WorkerProcess | null> = {
+const workers: Record<'term' | 'gone' | 'orphan' | 'killedA' | 'killedB' | 'prefetching', WorkerProcess | null> = {
+  prefetching: null,
   term: null,
   gone: null,
   orphan: null,
@@ -30,12 +31,14 @@ const workers: Record<'term' | 'gone' | 'orphan' | 'killedA' | 'killedB', Worker
 beforeAll(async () => {
   [redis, doomedRedis] = await Promise.all([startRedisServer(), startRedisServer()]);
   work = mkdtempSync(path.join(tmpdir(), 'batchflow-queue-faults-'));
-  [workers.term, workers.gone, workers.orphan, workers.killedA, workers.killedB] = await Promise.all([
+  [workers.term, workers.gone, workers.orphan, workers.killedA, workers.killedB, workers.prefetching] = await Promise.all([
     startWorker(redis.url, [...fastRecovery, '--queue', 'term']),
     startWorker(doomedRedis.url, [...fastRecovery, '--queue', 'gone']),
     startWorker(redis.url, [...fastRecovery, '--queue', 'orphan']),
     startWorker(redis.url, [...fastRecovery, '--queue', 'killed']),
     startWorker(redis.url, [...fastRecovery, '--queue', 'killed']),
+    // one job on its thread, one more taken ahead (the default prefetch of 1)
+    startWorker(redis.url, [...fastRecovery, '--queue', 'prefetched']),
   ]);
 }, 120_000);
 
@@ -92,6 +95,37 @@ describe("faults of target 'queue'", () => {
       { pid: survivor.pid, label: 1 },
       { pid: survivor.pid, label: 2 },
     ]);
+  }, 90_000);
+
+  test('a worker killed (SIGKILL) with a job running and one taken ahead: both run again elsewhere, the call returns the right results', async () => {
+    await configureQueue({ url: redis.url, queueName: 'prefetched' });
+    const log = newLog('prefetched');
+    const batch = batchOf([1, 2]);
+    const call = batch.actions.logged({ log, spinMs: 1500, target: 'queue', nWorkers: 1, chunkSize: 1, timeout: 60_000 });
+    await waitFor(() => started(log).length > 0, 'the first item to start');
+    const inspector = await inspectQueue(redis.url, 'prefetched');
+    try {
+      // the only worker holds both jobs: one on its thread, the other decoded and waiting for it
+      await waitFor(async () => (await inspector.activeJobs()) === 2, 'the worker to take the second job ahead', 5_000);
+    } finally {
+      await inspector.close();
+    }
+    const victim = workers.prefetching!;
+    victim.process.kill('SIGKILL');
+    expect(await victim.exited).toBe('SIGKILL');
+    const survivor = await startWorker(redis.url, [...fastRecovery, '--queue', 'prefetched']);
+    await call;
+    expect(Array.from(batch.labels.data as Float64Array)).toEqual([1001, 1002]);
+    const runs = started(log);
+    // the job taken ahead never started on the victim; both ran on the survivor
+    expect(runs.filter((run) => run.pid === victim.pid)).toEqual([{ pid: victim.pid, label: 1 }]);
+    expect(
+      runs
+        .filter((run) => run.pid !== victim.pid)
+        .map((run) => run.label)
+        .sort(),
+    ).toEqual([1, 2]);
+    expect(runs.every((run) => run.pid === victim.pid || run.pid === survivor.pid)).toBe(true);
   }, 90_000);
 
   test('a worker stopped with SIGTERM during a job finishes it, then exits 0', async () => {

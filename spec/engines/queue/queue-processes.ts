@@ -84,6 +84,8 @@ export interface QueueInspector {
   stats(): Promise<string>;
   /** Jobs waiting, active, delayed or prioritized. */
   unfinishedJobs(): Promise<number>;
+  /** Jobs taken by a worker (running, or taken ahead and waiting for a thread). */
+  activeJobs(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -100,6 +102,7 @@ export async function inspectQueue(url: string, queueName: string): Promise<Queu
       const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
       return Object.values(counts).reduce((a, b) => a + b, 0);
     },
+    activeJobs: () => queue.getActiveCount(),
     close: async () => {
       await queue.close();
       client.disconnect();

@@ -82,7 +82,15 @@ export interface Frame {
   readonly byteLength: number;
   /** Writes the frame's bytes into `target` from `offset` (`byteLength` of them). */
   writeTo(target: Uint8Array, offset: number): void;
+  /**
+   * The frame's bytes as pieces to write one after the other (`byteLength` in all): the header and
+   * structure, then each large typed array's own bytes (views, not copies) with its padding, so a
+   * socket can send them without the frame being copied anywhere first.
+   */
+  pieces(): readonly Uint8Array[];
 }
+
+const zeros = new Uint8Array(8);
 
 /** The frame of `value` (anything `v8.serialize` takes); its large typed arrays are read when it is written. */
 export function encodeFrame(value: unknown): Frame {
@@ -93,24 +101,37 @@ export function encodeFrame(value: unknown): Frame {
   const segments = serializer.segments;
   const headerBytes = fixedHeaderBytes + 8 * segments.length;
   const byteLength = segments.reduce((sum, segment) => sum + padded(segment.byteLength), headerBytes + padded(structure.length));
+  const writeHeader = (target: Uint8Array, offset: number): void => {
+    const header = new DataView(target.buffer, target.byteOffset + offset, headerBytes);
+    header.setUint32(0, frameMagic, true);
+    header.setUint32(4, structure.length, true);
+    header.setUint32(8, segments.length, true);
+    header.setUint32(12, 0, true);
+    segments.forEach((segment, k) => header.setFloat64(fixedHeaderBytes + 8 * k, segment.byteLength, true));
+    target.set(structure, offset + headerBytes);
+    target.fill(0, offset + headerBytes + structure.length, offset + headerBytes + padded(structure.length));
+  };
   return {
     byteLength,
     writeTo(target, offset) {
-      const header = new DataView(target.buffer, target.byteOffset + offset, headerBytes);
-      header.setUint32(0, frameMagic, true);
-      header.setUint32(4, structure.length, true);
-      header.setUint32(8, segments.length, true);
-      header.setUint32(12, 0, true);
-      segments.forEach((segment, k) => header.setFloat64(fixedHeaderBytes + 8 * k, segment.byteLength, true));
-      let at = offset + headerBytes;
-      target.set(structure, at);
-      target.fill(0, at + structure.length, at + padded(structure.length));
-      at += padded(structure.length);
+      writeHeader(target, offset);
+      let at = offset + headerBytes + padded(structure.length);
       for (const segment of segments) {
         target.set(bytesOf(segment), at);
         target.fill(0, at + segment.byteLength, at + padded(segment.byteLength));
         at += padded(segment.byteLength);
       }
+    },
+    pieces() {
+      const head = new Uint8Array(headerBytes + padded(structure.length));
+      writeHeader(head, 0);
+      const pieces: Uint8Array[] = [head];
+      for (const segment of segments) {
+        pieces.push(bytesOf(segment));
+        const padding = padded(segment.byteLength) - segment.byteLength;
+        if (padding > 0) pieces.push(zeros.subarray(0, padding));
+      }
+      return pieces;
     },
   };
 }

@@ -24,7 +24,7 @@ export interface StoredPayload {
 
 /** A frame over the bytes of `buffer`. */
 function bufferFrame(buffer: Buffer): Frame {
-  return { byteLength: buffer.length, writeTo: (target, offset) => target.set(buffer, offset) };
+  return { byteLength: buffer.length, writeTo: (target, offset) => target.set(buffer, offset), pieces: () => [buffer] };
 }
 
 /** Where a payload of `payload.byteLength` bytes goes: a reference to a new file in `directory`, or the payload itself. */

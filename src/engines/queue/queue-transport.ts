@@ -13,7 +13,7 @@ import type { ChunkMessage, ChunkResult, Transport, TransportCapabilities, Worke
 import { closeConnection, openConnection, safeUrl, type ManagedConnection } from './connection.js';
 import { QueueConnectionError } from './errors.js';
 import { discardPayload, loadPayload, storePayload, sweepPayloadFiles } from './payload-files.js';
-import { decodeReply, encodeChunk, queueKeys, type QueueJobData, type QueueKeys } from './protocol.js';
+import { decodeReply, encodeChunk, queueKeys, referencedReplyKey, type QueueJobData, type QueueKeys, type QueueReply } from './protocol.js';
 import { loadWire, sendFramed } from './wire.js';
 import { queueSettings, type QueueSettings, type ResolvedQueueSettings } from './settings.js';
 
@@ -145,6 +145,7 @@ class QueueTransport implements Transport {
       ttlMs: this.settings.payloadTtlMs,
       payloadDirectory,
       payloadFileBytes,
+      replyKey: this.keys.reply(jobId),
     };
     // a large chunk through shared storage (payloadDirectory): only the file's name goes through Redis
     sweepPayloadFiles(payloadDirectory, 2 * this.settings.payloadTtlMs);
@@ -212,31 +213,68 @@ class QueueTransport implements Transport {
     this.connected?.reader.setRef(false);
   }
 
-  /** The reader loop: BLPOP on this caller's result list while chunks are in flight. */
+  /**
+   * The reader loop: BLPOP on this caller's result list while chunks are in flight. A large reply
+   * waits in a key of its own (the list holds a reference to it): it is read and removed with the next
+   * BLPOP sent right behind, on the same connection, so that reply costs no round trip of its own.
+   */
   private async readReplies(connected: Connected): Promise<void> {
     this.reading = true;
+    const redis = connected.reader.redis;
     const resultsKey = this.keys.results(this.callerId);
+    const goOn = (): boolean => !this.closed && this.failure === null && this.pending.size > 0;
     try {
-      while (!this.closed && this.failure === null && this.pending.size > 0) {
-        const popped = await connected.reader.redis.blpopBuffer(resultsKey, readerBlockSeconds);
-        if (!popped) continue;
-        const reply = decodeReply(await loadPayload(popped[1], this.settings.payloadDirectory));
-        if ('result' in reply) this.settle(reply.jobId, reply.result);
-        else {
-          const lost = new Error(reply.lost.message);
-          lost.name = reply.lost.name;
-          lost.stack = `${reply.lost.stack || `${lost.name}: ${lost.message}`}\n    (on a queue worker)`;
-          this.settle(reply.jobId, null, lost);
+      let popping: Promise<[Buffer, Buffer] | null> | null = redis.blpopBuffer(resultsKey, readerBlockSeconds);
+      while (popping) {
+        const popped = await popping;
+        popping = null;
+        if (popped) {
+          const key = referencedReplyKey(popped[1]);
+          const jobId = key === null ? null : this.replyJob(key);
+          const stored = jobId === null ? popped[1] : redis.getBuffer(key!);
+          if (jobId !== null) void redis.unlink(key!).catch(() => {});
+          // more replies to come: the next BLPOP goes out now, behind this reply's GET
+          if (jobId !== null && this.pending.size > 1 && goOn()) popping = redis.blpopBuffer(resultsKey, readerBlockSeconds);
+          const reply = await stored;
+          if (reply === null) {
+            const ttl = this.settings.payloadTtlMs;
+            this.settle(
+              jobId!,
+              null,
+              new Error(
+                `the reply of queue job ${jobId} expired before this caller read it (was its event loop blocked longer than payloadTtlMs = ${ttl} ms?)`,
+              ),
+            );
+          } else this.accept(decodeReply(await loadPayload(reply, this.settings.payloadDirectory)));
         }
+        if (!popping && goOn()) popping = redis.blpopBuffer(resultsKey, readerBlockSeconds);
       }
     } catch (error) {
       // a lost server rejects the pending BLPOP before the connection ends: say so, not what ioredis says
-      if (!this.closed) this.fail(connected.reader.redis.status === 'ready' ? error : connected.reader.lost());
+      if (!this.closed) this.fail(redis.status === 'ready' ? error : connected.reader.lost());
     } finally {
       this.reading = false;
     }
     // a chunk sent while the loop was ending
-    if (!this.closed && this.failure === null && this.pending.size > 0) void this.readReplies(connected);
+    if (goOn()) void this.readReplies(connected);
+  }
+
+  /** The job whose reply key `key` is: one of this caller's in flight (a reference to anything else is refused). */
+  private replyJob(key: string): string | null {
+    const prefix = this.keys.reply(`${this.callerId}-`);
+    if (!key.startsWith(prefix)) throw new Error(`a reply on this caller's result list refers to ${JSON.stringify(key)}, which is not one of its reply keys`);
+    return `${this.callerId}-${key.slice(prefix.length)}`;
+  }
+
+  /** Settles the chunk a decoded reply answers. */
+  private accept(reply: QueueReply): void {
+    if ('result' in reply) this.settle(reply.jobId, reply.result);
+    else {
+      const lost = new Error(reply.lost.message);
+      lost.name = reply.lost.name;
+      lost.stack = `${reply.lost.stack || `${lost.name}: ${lost.message}`}\n    (on a queue worker)`;
+      this.settle(reply.jobId, null, lost);
+    }
   }
 
   /**

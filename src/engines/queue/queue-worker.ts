@@ -15,7 +15,7 @@ import { createThreadsTransport } from '../transport/tinypool-threads.js';
 import type { ChunkMessage, ChunkResult, Transport } from '../transport/transport.js';
 import { closeConnection, openConnection, redisOptions, safeUrl, type ManagedConnection } from './connection.js';
 import { discardPayload, loadPayload, storePayload, sweepPayloadFiles } from './payload-files.js';
-import { decodeChunk, encodeReply, type LostChunk, type QueueJobData, type QueueReply } from './protocol.js';
+import { decodeChunk, encodeReply, replyKeyBytes, replyReference, type LostChunk, type QueueJobData, type QueueReply } from './protocol.js';
 import { queueSettings, type QueueSettings } from './settings.js';
 import { loadWire, sendFramed } from './wire.js';
 
@@ -23,6 +23,14 @@ import { loadWire, sendFramed } from './wire.js';
 export interface QueueWorkerOptions extends QueueSettings {
   /** Jobs run at the same time, each on its own local worker thread (default: this machine's CPU count). */
   readonly concurrency?: number;
+  /**
+   * Jobs taken ahead of the threads (default 1): their chunks are read from Redis and decoded while
+   * the threads compute, so a thread starts its next chunk as soon as it is free instead of waiting a
+   * round trip for it. 0 takes a job only when a thread is free (the most even spread of few long
+   * jobs over many workers). A job taken ahead is locked to this worker like a running one: if the
+   * worker dies, it runs elsewhere after `lockDurationMs`.
+   */
+  readonly prefetch?: number;
   /** The worker's name in logs and Redis client lists (default: `host-pid-random`). */
   readonly id?: string;
   /** Called with what went wrong in the background (lost connections, …); default: printed to stderr. */
@@ -39,6 +47,8 @@ export interface QueueWorker {
   readonly url: string;
   /** Jobs run at the same time. */
   readonly concurrency: number;
+  /** Jobs taken ahead of the threads. */
+  readonly prefetch: number;
   /** Stops taking jobs, lets the running ones finish, stops the threads and closes the connections. */
   close(): Promise<void>;
 }
@@ -46,12 +56,33 @@ export interface QueueWorker {
 /** What a job's processor answers (kept by BullMQ only until the job is removed). */
 type JobOutcome = 'done' | 'dropped';
 
-/** The worker threads a queue worker runs chunks on; replaced when a thread dies. */
+/**
+ * The worker threads a queue worker runs chunks on (replaced when a thread dies), and their slots: a
+ * job taken ahead waits for a free slot here, not in the pool's queue, so it can still be dropped
+ * before it starts.
+ */
 class LocalThreads {
   private transport: Transport;
+  private free: number;
+  private readonly waiting: Array<() => void> = [];
 
   constructor(private readonly size: number) {
     this.transport = createThreadsTransport(size);
+    this.free = size;
+  }
+
+  /** Resolves once a thread is free for this job; call the function it gives when the job is done. */
+  async slot(): Promise<() => void> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    };
   }
 
   /**
@@ -84,64 +115,94 @@ function describeLost(error: unknown): LostChunk {
   return { name: 'Error', message: String(error), stack: `Error: ${String(error)}` };
 }
 
-/** The job processor: reads the chunk, runs it on a thread, pushes the reply to the caller. */
+/**
+ * Answers a job without running it: its caller died or gave up the call. A caller that is alive after
+ * all (its event loop was blocked so long that its keys expired) learns why its chunk will never come
+ * back; for a dead one, the reply expires with its result list.
+ */
+async function drop(command: ManagedConnection, job: Job<QueueJobData>, why: string): Promise<'dropped'> {
+  const data = job.data;
+  const dropped: QueueReply = {
+    jobId: job.id!,
+    lost: {
+      name: 'Error',
+      message: `a queue worker dropped the chunk without running it: ${why} (a caller renews its keys every payloadTtlMs / 3 = ${Math.floor(data.ttlMs / 3)} ms while chunks are in flight; was its event loop blocked longer than payloadTtlMs?)`,
+      stack: '',
+    },
+  };
+  await Promise.all([
+    command.redis.unlink(data.payloadKey),
+    sendFramed(command.redis, 'RPUSH', 1, [data.resultsKey, encodeReply(dropped)]),
+    command.redis.pexpire(data.resultsKey, data.ttlMs),
+  ]);
+  return 'dropped';
+}
+
+const expiredCaller = "the caller's liveness key had expired";
+
+/**
+ * The job processor: reads the chunk (while the threads may still be busy: jobs taken ahead), waits
+ * for a free thread, runs the chunk there and pushes the reply to the caller.
+ */
 function processor(command: ManagedConnection, threads: LocalThreads): (job: Job<QueueJobData>) => Promise<JobOutcome> {
   return async (job) => {
     const data = job.data;
     const jobId = job.id!;
-    const read = await command.redis.pipeline().exists(data.callerKey).getBuffer(data.payloadKey).exec();
-    const alive = read?.[0]?.[1] === 1;
+    const read = await command.redis.pipeline().pttl(data.callerKey).getBuffer(data.payloadKey).exec();
+    const callerTtl = read?.[0]?.[1];
+    // the liveness key exists at least this long (unless renewed): a job that gets its thread later looks again
+    const aliveUntil = callerTtl === -1 ? Number.POSITIVE_INFINITY : typeof callerTtl === 'number' && callerTtl > 0 ? Date.now() + callerTtl : null;
     const payload = read?.[1]?.[1];
-    if (!alive || !Buffer.isBuffer(payload)) {
-      // the caller died or gave up the call: nothing runs. A caller that is alive after all (its event
-      // loop was blocked so long that its keys expired) learns why its chunk will never come back;
-      // for a dead one, the reply expires with its result list.
-      const why = alive ? "the chunk's payload had expired or been withdrawn" : "the caller's liveness key had expired";
-      const dropped: QueueReply = {
-        jobId,
-        lost: {
-          name: 'Error',
-          message: `a queue worker dropped the chunk without running it: ${why} (a caller renews its keys every payloadTtlMs / 3 = ${Math.floor(data.ttlMs / 3)} ms while chunks are in flight; was its event loop blocked longer than payloadTtlMs?)`,
-          stack: '',
-        },
-      };
+    if (aliveUntil === null || !Buffer.isBuffer(payload)) {
       if (Buffer.isBuffer(payload)) discardPayload(payload);
-      const stored = encodeReply(dropped);
-      await Promise.all([
-        command.redis.del(data.payloadKey),
-        sendFramed(command.redis, 'RPUSH', 1, [data.resultsKey, stored]),
-        command.redis.pexpire(data.resultsKey, data.ttlMs),
-      ]);
-      return 'dropped';
+      return drop(command, job, aliveUntil === null ? expiredCaller : "the chunk's payload had expired or been withdrawn");
     }
     const directory = data.payloadDirectory ?? null;
     sweepPayloadFiles(directory, 2 * data.ttlMs);
     let reply: QueueReply;
     try {
-      // the chunk's typed arrays are decoded into buffers of their own, which move to the thread
+      // decoded before a thread is free (a job taken ahead): into buffers of their own, which move to the thread
       const { message, buffers } = decodeChunk(await loadPayload(payload, directory));
-      reply = { jobId, result: await threads.run(message, buffers) };
+      const release = await threads.slot();
+      try {
+        if (Date.now() >= aliveUntil && (await command.redis.exists(data.callerKey)) !== 1) return await drop(command, job, expiredCaller);
+        reply = { jobId, result: await threads.run(message, buffers) };
+      } finally {
+        // the next job's chunk starts while this reply is encoded and pushed
+        release();
+      }
     } catch (error) {
       // the chunk's thread died (an item exited it, ran out of memory), or its payload file was gone: the caller fails the call with this
       reply = { jobId, lost: describeLost(error) };
     }
-    const stored = await storePayload(encodeReply(reply), directory, data.payloadFileBytes ?? Number.POSITIVE_INFINITY, `${jobId}.reply`);
-    // in this order on one connection: the list exists when its expiry is set
-    await Promise.all([
-      sendFramed(command.redis, 'RPUSH', 1, [data.resultsKey, stored.frame]),
-      command.redis.pexpire(data.resultsKey, data.ttlMs),
-      command.redis.del(data.payloadKey),
-    ]);
+    await pushReply(command, data, reply);
     return 'done';
   };
 }
 
-function assertConcurrency(concurrency: unknown): number {
-  if (concurrency === undefined) return availableParallelism();
-  if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1) {
-    throw new ArgumentError('concurrency', `a queue worker's concurrency must be an integer >= 1, got ${String(concurrency)}`);
+/** Pushes a reply to its caller's result list (a large one through its reply key). */
+async function pushReply(command: ManagedConnection, data: QueueJobData, reply: QueueReply): Promise<void> {
+  const directory = data.payloadDirectory ?? null;
+  const stored = await storePayload(encodeReply(reply), directory, data.payloadFileBytes ?? Number.POSITIVE_INFINITY, `${reply.jobId}.reply`);
+  // in this order on one connection: the reply key exists when its reference is pushed, and the list
+  // exists when its expiry is set. The payload is freed by the server's background thread (UNLINK).
+  const { replyKey } = data;
+  const pushed =
+    replyKey !== undefined && stored.file === null && stored.frame.byteLength >= replyKeyBytes
+      ? [
+          sendFramed(command.redis, 'SET', 1, [replyKey, stored.frame, 'PX', String(data.ttlMs)]),
+          command.redis.rpush(data.resultsKey, replyReference(replyKey)),
+        ]
+      : [sendFramed(command.redis, 'RPUSH', 1, [data.resultsKey, stored.frame])];
+  await Promise.all([...pushed, command.redis.pexpire(data.resultsKey, data.ttlMs), command.redis.unlink(data.payloadKey)]);
+}
+
+function assertCount(name: 'concurrency' | 'prefetch', value: unknown, fallback: number, minimum: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum) {
+    throw new ArgumentError(name, `a queue worker's ${name} must be an integer >= ${minimum}, got ${String(value)}`);
   }
-  return concurrency;
+  return value;
 }
 
 /** Throttles background error reports to one per message per 10 s (a lost server repeats its error). */
@@ -159,12 +220,14 @@ function throttled(report: (error: Error) => void): (error: Error) => void {
  * Starts a queue worker: it takes the 'queue' engine's jobs from Redis (settings as for
  * `configureQueue`, `options` over them) and runs them `concurrency` at a time on local worker
  * threads. Item functions are imported by module path, as on 'threads': the same code must be
- * installed at the same path on every worker machine. Resolves once the worker takes jobs; rejects
+ * installed at the same path on every worker machine. `prefetch` more jobs are taken ahead and wait,
+ * decoded, for a free thread. Resolves once the worker takes jobs; rejects
  * with a `QueueConnectionError` when Redis cannot be reached within `connectTimeoutMs`.
  */
 export async function startQueueWorker(options: QueueWorkerOptions = {}): Promise<QueueWorker> {
-  const { concurrency: requested, id: requestedId, onError, ...queueOptions } = options;
-  const concurrency = assertConcurrency(requested);
+  const { concurrency: requested, prefetch: requestedPrefetch, id: requestedId, onError, ...queueOptions } = options;
+  const concurrency = assertCount('concurrency', requested, availableParallelism(), 1);
+  const prefetch = assertCount('prefetch', requestedPrefetch, 1, 0);
   if (requestedId !== undefined && (typeof requestedId !== 'string' || requestedId === '')) {
     throw new ArgumentError('id', `a queue worker's id must be a non-empty string, got ${JSON.stringify(requestedId)}`);
   }
@@ -185,7 +248,8 @@ export async function startQueueWorker(options: QueueWorkerOptions = {}): Promis
     connection: { ...redisOptions(settings), connectTimeout: settings.connectTimeoutMs } as BullConnectionOptions,
     prefix: settings.prefix,
     name: id,
-    concurrency,
+    // the jobs taken ahead wait for a thread (in the pool's queue) with their chunks decoded
+    concurrency: concurrency + prefetch,
     lockDuration: settings.lockDurationMs,
     stalledInterval: settings.stalledIntervalMs,
     maxStalledCount: settings.maxStalledCount,
@@ -202,6 +266,7 @@ export async function startQueueWorker(options: QueueWorkerOptions = {}): Promis
     queueName: settings.queueName,
     url: safeUrl(settings.url),
     concurrency,
+    prefetch,
     close: () =>
       (closing ??= (async () => {
         await worker.close();
