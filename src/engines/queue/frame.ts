@@ -136,13 +136,6 @@ export function encodeFrame(value: unknown): Frame {
   };
 }
 
-/** The bytes of `frame` in a buffer of their own (for a payload file). */
-export function frameBuffer(frame: Frame): Buffer {
-  const buffer = Buffer.allocUnsafe(frame.byteLength);
-  frame.writeTo(buffer, 0);
-  return buffer;
-}
-
 /** A typed array of type `type` over a copy of `source` in a buffer of its own (listed in `buffers`). */
 function ownCopy(type: number, source: Uint8Array, buffers: ArrayBuffer[]): ArrayBufferView {
   const buffer = new ArrayBuffer(source.length);

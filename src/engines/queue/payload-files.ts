@@ -7,10 +7,10 @@
  * @module
  */
 import { readdirSync, statSync, unlinkSync } from 'node:fs';
-import { readFile, unlink } from 'node:fs/promises';
+import { open, readFile, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { writeFileAtomic } from '../../io/files.js';
-import { frameBuffer, type Frame } from './frame.js';
+import { atomicWrite } from '../../io/files.js';
+import type { Frame } from './frame.js';
 
 const marker = Buffer.from('batchflow-queue-file:');
 const fileNamePattern = /^bfq-[A-Za-z0-9._-]{1,200}\.bin$/;
@@ -31,8 +31,24 @@ function bufferFrame(buffer: Buffer): Frame {
 export async function storePayload(payload: Frame, directory: string | null, fileBytes: number, name: string): Promise<StoredPayload> {
   if (directory === null || payload.byteLength < fileBytes) return { frame: payload, file: null };
   const file = join(directory, `bfq-${name.replace(/[^A-Za-z0-9._-]/g, '_')}.bin`);
-  await writeFileAtomic('queue payload', file, frameBuffer(payload));
+  await atomicWrite('queue payload', file, (temp) => writePieces(temp, payload.pieces()));
   return { frame: bufferFrame(Buffer.concat([marker, Buffer.from(file, 'utf8')])), file };
+}
+
+/** Writes `pieces` one after the other to a new file `file` (gathered writes: the pieces are not copied into one buffer first). */
+async function writePieces(file: string, pieces: readonly Uint8Array[]): Promise<void> {
+  const handle = await open(file, 'wx');
+  try {
+    let rest = pieces.filter((piece) => piece.byteLength > 0);
+    while (rest.length > 0) {
+      let { bytesWritten } = await handle.writev(rest);
+      // a short write: go on from the first byte not written
+      while (rest.length > 0 && bytesWritten >= rest[0]!.byteLength) bytesWritten -= rest.shift()!.byteLength;
+      if (bytesWritten > 0) rest = [rest[0]!.subarray(bytesWritten), ...rest.slice(1)];
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 /** The file a stored payload refers to, or null when it is the payload itself. */
