@@ -47,8 +47,14 @@ export function moveToSharedMemory(lists: readonly EncodedList[]): string | null
   return file;
 }
 
-/** Replaces shared-memory references in `lists` by the buffers they point to. */
-export function readFromSharedMemory(lists: readonly EncodedList[]): void {
+/**
+ * Gives `byteLength` bytes to read a buffer into (a reused slot whose first touch is already paid), or
+ * null for a new buffer.
+ */
+export type ByteStorage = (byteLength: number) => Uint8Array | null;
+
+/** Replaces shared-memory references in `lists` by the buffers they point to, read into `storage` when it gives room. */
+export function readFromSharedMemory(lists: readonly EncodedList[], storage: ByteStorage | null = null): void {
   const descriptors = new Map<string, number>();
   try {
     for (const list of lists) {
@@ -57,10 +63,13 @@ export function readFromSharedMemory(lists: readonly EncodedList[]): void {
       let descriptor = descriptors.get(ref.shmFile);
       if (descriptor === undefined) descriptors.set(ref.shmFile, (descriptor = openSync(ref.shmFile, 'r')));
       const Constructor = typedArrayConstructor(ref.dtype);
-      const bytes = new Uint8Array(ref.byteLength);
+      const bytes = storage?.(ref.byteLength) ?? new Uint8Array(ref.byteLength);
       let done = 0;
       while (done < ref.byteLength) done += readSync(descriptor, bytes, done, ref.byteLength - done, ref.byteOffset + done);
-      (list as { data: TypedArray | ShmRef }).data = new (Constructor as unknown as new (buffer: ArrayBuffer) => TypedArray)(bytes.buffer);
+      const length = ref.byteLength / (Constructor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+      (list as { data: TypedArray | ShmRef }).data = new (
+        Constructor as unknown as new (buffer: ArrayBufferLike, offset: number, length: number) => TypedArray
+      )(bytes.buffer, bytes.byteOffset, length);
     }
   } finally {
     for (const descriptor of descriptors.values()) closeSync(descriptor);

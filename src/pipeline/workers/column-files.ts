@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { decodeAll, encodeList, isShmRef, type EncodedList } from '../../engines/worker/codec.js';
-import { moveToSharedMemory, readFromSharedMemory, removeSharedMemory, shmThresholdBytes } from '../../engines/worker/shared-memory.js';
+import { moveToSharedMemory, readFromSharedMemory, removeSharedMemory, shmThresholdBytes, type ByteStorage } from '../../engines/worker/shared-memory.js';
 import { dtypeOf, isNdArray, isTypedArray, typedArrayDType, type TypedArray } from '../../ndarray/ndarray-utils.js';
 
 /** True for a column worth moving as a buffer of its own: a numeric ndarray of at least the shared-memory threshold. */
@@ -84,11 +84,15 @@ export function writeColumnsIntoFile(columns: unknown[], file: string): ColumnsI
 
 /**
  * Puts the columns of `moved` back into `columns` and removes the file (also when reading fails),
- * unless `keep` (a file of a {@link ColumnFilePool}, which serves the next batch).
+ * unless `keep` (a file of a {@link ColumnFilePool}, which serves the next batch). Columns are read
+ * into room from `storage` when it gives some (a batch's reused slots on a worker), else into new buffers.
  */
-export function readColumnsFromFile(columns: unknown[], moved: ColumnsInFile, keep = false): void {
+export function readColumnsFromFile(columns: unknown[], moved: ColumnsInFile, keep = false, storage: ByteStorage | null = null): void {
   try {
-    readFromSharedMemory(moved.lists.map(([, list]) => list));
+    readFromSharedMemory(
+      moved.lists.map(([, list]) => list),
+      storage,
+    );
     for (const [k, list] of moved.lists) columns[k] = decodeAll(list)[0];
   } finally {
     if (!keep) removeSharedMemory(moved.file);

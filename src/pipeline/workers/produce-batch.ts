@@ -154,8 +154,9 @@ async function produce(request: ProduceRequest, columns: unknown[], lease: SlotL
   const dataset = state.dataset;
   const batch = dataset.createBatch([...request.batch.ids]) as Batch;
   lendMemory(batch, lease);
-  // the file is read whole before the steps run: the results are written over it afterwards
-  if (request.inputColumns) readColumnsFromFile(columns, request.inputColumns, true);
+  // the file is read whole before the steps run (into the batch's reused slots: no fresh pages per
+  // batch; what is still in a slot when the batch ends is copied out); the results are written over it afterwards
+  if (request.inputColumns) readColumnsFromFile(columns, request.inputColumns, true, (bytes) => lease.array('uint8', bytes) as Uint8Array | null);
   if (request.sharedRows) gatherSharedRows(request.sharedRows, columns, lease);
   if (request.hasData) await fillBatch(batch, request.batch, columns);
   else if (Object.keys(request.batch.attributes).length > 0) batch.createAttrs(request.batch.attributes);
