@@ -1,9 +1,10 @@
 /**
  * The binary form of the 'queue' engine's chunks and replies: one frame holding the message's
  * structure (V8 serialization) with its large typed arrays out of line, after the structure, as their
- * raw bytes. Encoding sizes the frame first and then writes every byte once, straight into the buffer
- * that goes to Redis or to a file — no serialization buffer that grows and is copied as it grows, no
- * concatenation by the Redis client. Decoding copies each typed array into a buffer of its own (never
+ * raw bytes. Encoding sizes the frame first; its bytes go out as pieces (the header and structure in
+ * one small buffer, then the typed arrays' own memory), written to a socket or a file with gathered
+ * writes — no serialization buffer that grows and is copied as it grows, no copy of the payload into
+ * a buffer of the frame's size, no concatenation by the Redis client. Decoding copies each typed array into a buffer of its own (never
  * a view of the received bytes, which live in the Redis client's shared pool), so a queue worker can
  * move those buffers to its thread instead of cloning the chunk.
  * @module
