@@ -100,6 +100,32 @@ describe("target 'queue' on real workers", () => {
     });
   }, 60_000);
 
+  test("large items and results (written to the socket from their own memory, replies through reply keys) come back as on 'for'", async () => {
+    const count = 8;
+    const images = zeros([count, 256, 256], 'float32'); // 256 KiB per item: every array a piece of its own
+    const pixels = images.data as Float32Array;
+    for (let i = 0; i < pixels.length; i++) pixels[i] = (i % 1009) * 0.25 - 100;
+    const run = async (target: 'for' | 'queue'): Promise<Float32Array> => {
+      const batch = new Dataset(count, { batchClass: QueueImages, preloaded: { images, labels: zeros([count], 'float64') } }).createBatch([
+        5, 0, 7, 2, 1, 6, 3, 4,
+      ]);
+      batch.randomSeed = 77;
+      await batch.actions.noisy({ scale: 2, target, nWorkers: 2 });
+      const out = batch.images as NDArray;
+      return Float32Array.from({ length: out.size }, (_, k) => out.get(Math.floor(k / 65536), Math.floor((k % 65536) / 256), k % 256));
+    };
+    const expected = await run('for');
+    const got = await run('queue');
+    expect(got.length).toBe(expected.length);
+    expect(Buffer.from(got.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
+    const inspector = await inspectQueue(redis.url, 'batchflow-ts');
+    try {
+      expect(await inspector.keys('batchflow:batchflow-ts:bf:reply:*')).toEqual([]);
+    } finally {
+      await inspector.close();
+    }
+  }, 60_000);
+
   test('cuts a call of large ndarray items into chunks of at most 4 MiB of items', async () => {
     const count = 12;
     const images = zeros([count, 512, 512], 'float32'); // 1 MiB per item
