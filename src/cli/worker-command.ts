@@ -18,6 +18,7 @@ the same path on every worker machine. Stops cleanly on SIGTERM / SIGINT (runnin
 Options:
   --redis <url>             Redis server (default: $BATCHFLOW_REDIS_URL, else redis://127.0.0.1:6379)
   --concurrency <n>         jobs at a time, each on its own worker thread (default: CPU count)
+  --prefetch <n>            jobs taken ahead and decoded while the threads compute (default 1; 0: none)
   --queue <name>            queue name (default: batchflow-ts)
   --prefix <p>              Redis key prefix (default: batchflow)
   --lock-duration <ms>      a job's lock: how soon the job of a dead worker runs elsewhere (default 30000)
@@ -30,6 +31,7 @@ Options:
 const valueOptions = {
   redis: 'url',
   concurrency: 'concurrency',
+  prefetch: 'prefetch',
   queue: 'queueName',
   prefix: 'prefix',
   'lock-duration': 'lockDurationMs',
@@ -38,7 +40,7 @@ const valueOptions = {
   'connect-timeout': 'connectTimeoutMs',
   id: 'id',
 } as const;
-const numeric = new Set(['concurrency', 'lockDurationMs', 'stalledIntervalMs', 'maxStalledCount', 'connectTimeoutMs']);
+const numeric = new Set(['concurrency', 'prefetch', 'lockDurationMs', 'stalledIntervalMs', 'maxStalledCount', 'connectTimeoutMs']);
 
 /** Parses the arguments after `worker`; throws an Error with a message for the user on bad input. */
 export function parseWorkerArguments(args: readonly string[]): QueueWorkerOptions {
@@ -90,7 +92,9 @@ export async function runWorkerCommand(args: readonly string[]): Promise<number>
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
-  console.log(`batchflow-ts worker ${worker.id} ready on ${worker.queueName} at ${worker.url} (concurrency ${worker.concurrency})`);
+  console.log(
+    `batchflow-ts worker ${worker.id} ready on ${worker.queueName} at ${worker.url} (concurrency ${worker.concurrency}, prefetch ${worker.prefetch})`,
+  );
   await stopped;
   console.log(`batchflow-ts worker ${worker.id} stopped`);
   return 0;

@@ -23,7 +23,17 @@ import {
 import { main } from '../../../src/cli.js';
 import { freePort, type RedisServer } from '../../helpers/redis-server.js';
 import { QueueImages } from './fixtures/queue-batches.js';
-import { inspectQueue, repoRoot, spawnTsx, startQueueCluster, waitFor, watchProcess, type QueueCluster, type WorkerProcess } from './queue-processes.js';
+import {
+  inspectQueue,
+  repoRoot,
+  spawnTsx,
+  startQueueCluster,
+  startWorker,
+  waitFor,
+  watchProcess,
+  type QueueCluster,
+  type WorkerProcess,
+} from './queue-processes.js';
 
 let cluster: QueueCluster;
 let redis: RedisServer;
@@ -307,6 +317,7 @@ describe('batchflow-ts worker', () => {
       expect(await main(['worker', '--concurency', '2'])).toBe(1);
       expect(await main(['worker', '--concurrency', 'two'])).toBe(1);
       expect(await main(['worker', '--redis', `redis://127.0.0.1:${port}`, '--connect-timeout', '300'])).toBe(1);
+      expect(await main(['worker', '--prefetch', '-1'])).toBe(1);
     } finally {
       spy.mockRestore();
     }
@@ -315,8 +326,21 @@ describe('batchflow-ts worker', () => {
     expect(errors[2]).toContain('--concurrency needs a whole number');
     expect(errors[3]).toContain(`127.0.0.1:${port} cannot be reached`);
     expect(errors[3]).toContain('ECONNREFUSED');
+    expect(errors[4]).toContain('--prefetch needs a whole number');
     expect(await help.exited).toBe(0);
     expect(help.output()).toContain('Usage: batchflow-ts worker');
+    expect(help.output()).toContain('--prefetch <n>');
+  }, 60_000);
+
+  test('--prefetch sets how many jobs a worker takes ahead (its ready line says so)', async () => {
+    expect(workers[0]!.output()).toMatch(/\(concurrency 1, prefetch 1\)/);
+    const worker = await startWorker(redis.url, ['--concurrency', '1', '--prefetch', '0', '--queue', 'prefetch-none']);
+    try {
+      expect(worker.output()).toMatch(/ready on prefetch-none .*\(concurrency 1, prefetch 0\)/);
+    } finally {
+      worker.process.kill('SIGTERM');
+      expect(await worker.exited).toBe(0);
+    }
   }, 60_000);
 
   test('stops on SIGTERM and exits 0', async () => {
