@@ -5,16 +5,10 @@
  * @module
  */
 import ndarray from 'ndarray';
-import { copyInto, dtypeOf, isNdArray, isTypedArray, stackNdArrays, typedArrayConstructor, type NDArray } from '../ndarray/ndarray-utils.js';
+import { copyInto, dtypeOf, isNdArray, isTypedArray, sameShape, stackNdArrays, typedArrayConstructor, type NDArray } from '../ndarray/ndarray-utils.js';
 import type { Column } from '../ndarray/columns.js';
 import { stackedView } from '../engines/result-buffer.js';
 import { assembleIntoRows, type OutputRows } from '../engines/item-outputs.js';
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /**
  * The common case in one pass: every value an ndarray of `first`'s shape and storage type, each copied

@@ -7,7 +7,19 @@
  */
 import ndarray from 'ndarray';
 import { ArgumentError } from '../errors.js';
-import { copyInto, dtypeOf, isContiguous, isNdArray, typedArrayConstructor, type DType, type NDArray, type TypedArray } from '../ndarray/ndarray-utils.js';
+import {
+  copyInto,
+  dtypeOf,
+  isContiguous,
+  isNdArray,
+  sameShape,
+  shapeSize,
+  typedArrayConstructor,
+  zeros,
+  type DType,
+  type NDArray,
+  type TypedArray,
+} from '../ndarray/ndarray-utils.js';
 import { markResultBuffer } from './result-buffer.js';
 import type { SlotLease } from './shared-slots.js';
 
@@ -26,22 +38,9 @@ function checkedShape(shape: unknown): number[] {
   return (shape as number[]).slice();
 }
 
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function product(shape: readonly number[]): number {
-  let size = 1;
-  for (const length of shape) size *= length;
-  return size;
-}
-
 /** A zero-filled array of `shape` and `dtype` of its own (what `context.output` gives without output rows). */
 export function newOutput(shape: readonly number[], dtype: DType): NDArray<TypedArray> {
-  const checked = checkedShape(shape);
-  return ndarray(new (typedArrayConstructor(dtype))(product(checked)), checked);
+  return zeros(checkedShape(shape), dtype);
 }
 
 /**
@@ -66,7 +65,7 @@ export class ItemOutputs {
     const local = position - this.offset;
     if (local >= 0 && local < this.count) {
       if (this.rows === null) {
-        const rowSize = product(checked);
+        const rowSize = shapeSize(checked);
         const data = this.memory?.zeros(dtype, this.count * rowSize) ?? new Constructor(this.count * rowSize);
         markResultBuffer(data);
         this.rows = { data, shape: checked, dtype, rowSize, given: new Uint8Array(this.count) };

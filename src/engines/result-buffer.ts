@@ -6,7 +6,17 @@
  * @module
  */
 import ndarray from 'ndarray';
-import { copyInto, dtypeOf, isContiguous, isNdArray, sharedTypedArray, type DType, type NDArray, type TypedArray } from '../ndarray/ndarray-utils.js';
+import {
+  copyInto,
+  dtypeOf,
+  isContiguous,
+  isNdArray,
+  sameShape,
+  sharedTypedArray,
+  type DType,
+  type NDArray,
+  type TypedArray,
+} from '../ndarray/ndarray-utils.js';
 
 const ownedBuffers = new WeakSet<object>();
 
@@ -28,10 +38,6 @@ export function markResultBuffer(data: TypedArray): void {
 /** True when `data` is a result buffer made by the library (its rows may be used without a copy). */
 export function isOwnedResultBuffer(data: unknown): boolean {
   return typeof data === 'object' && data !== null && ownedBuffers.has(data);
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 /** One buffer for `count` same-shape numeric results; falls back to keeping results as they are. */

@@ -6,7 +6,7 @@
 import ndarray from 'ndarray';
 import { assembleColumn } from '../batch/assemble.js';
 import type { Column } from '../ndarray/columns.js';
-import { dtypeOf, isNdArray, stackNdArrays, typedArrayConstructor, type NDArray, type TypedArray } from '../ndarray/ndarray-utils.js';
+import { dtypeOf, isNdArray, sameShape, stackNdArrays, typedArrayConstructor, type NDArray, type TypedArray } from '../ndarray/ndarray-utils.js';
 import { portable } from '../engines/function-reference.js';
 import { jsDtype, type ColumnKind } from './blosc-container.js';
 import { readBloscFile, writeBloscFile, type BloscSettings } from './blosc-file.js';
@@ -92,10 +92,6 @@ export function stageLoaded(loaded: readonly LoadedValues[], files: readonly str
     staged.set(name, assembleLoaded(values, columns, dtypes));
   }
   return staged;
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 /** One component from its per-item values: the same kind of column it was dumped from when possible. */

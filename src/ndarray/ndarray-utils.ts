@@ -66,15 +66,23 @@ export function isContiguous(array: NDArray): boolean {
   return true;
 }
 
-function product(values: readonly number[]): number {
+/** The number of elements of an array of `shape` (the product of its lengths; 1 for `[]`). */
+export function shapeSize(shape: readonly number[]): number {
   let total = 1;
-  for (const value of values) total *= value;
+  for (const length of shape) total *= length;
   return total;
+}
+
+/** True when two shapes have the same lengths on every axis. */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Allocates a zero-filled contiguous ndarray (in shared memory with `{ shared: true }`). */
 export function zeros(shape: readonly number[], dtype: DType = 'float64', options: { shared?: boolean } = {}): NDArray<TypedArray> {
-  const data = options.shared ? sharedTypedArray(dtype, product(shape)) : new (typedArrayConstructor(dtype))(product(shape));
+  const data = options.shared ? sharedTypedArray(dtype, shapeSize(shape)) : new (typedArrayConstructor(dtype))(shapeSize(shape));
   return ndarray(data, [...shape]);
 }
 
@@ -106,7 +114,7 @@ export function copyElements(target: TypedArray, targetOffset: number, source: T
 
 /** Copies `source` into the contiguous `target` storage starting at element `targetOffset`. */
 export function copyInto(target: TypedArray, targetOffset: number, source: NDArray): void {
-  const size = product(source.shape);
+  const size = shapeSize(source.shape);
   const data = source.data;
   if (source.offset === 0 && isTypedArray(data) && data.length === size && isContiguous(source)) {
     // the whole of its storage (a fresh per-item result): one native copy, no per-element loop
@@ -124,7 +132,7 @@ export function copyInto(target: TypedArray, targetOffset: number, source: NDArr
 /** A contiguous copy of `array` (same dtype). */
 export function copyNdArray(array: NDArray): NDArray<TypedArray> {
   const Constructor = storageConstructor(array);
-  const out = new Constructor(product(array.shape));
+  const out = new Constructor(shapeSize(array.shape));
   copyInto(out, 0, array);
   return ndarray(out, array.shape.slice());
 }
@@ -138,7 +146,7 @@ export function ndItem(array: NDArray, position: number): unknown {
 /** The rows at `positions` (first axis), gathered into a new contiguous array (or, for contiguous typed storage, one `storage` offers). */
 export function takeNdRows(array: NDArray, positions: ArrayLike<number>, storage?: RowStorage): NDArray<TypedArray> {
   const rowShape = array.shape.slice(1);
-  const rowSize = product(rowShape);
+  const rowSize = shapeSize(rowShape);
   const count = array.shape[0]!;
   if (isContiguous(array) && isTypedArray(array.data))
     return contiguousView(gatherRows(array.data, array.offset, count, rowSize, positions, storage), [positions.length, ...rowShape]);
@@ -160,7 +168,7 @@ export function stackNdArrays(arrays: readonly NDArray[], dtype?: DType): NDArra
   const first = arrays[0];
   if (!first) throw new RangeError('stack: no arrays given');
   const shape = first.shape.slice();
-  const size = product(shape);
+  const size = shapeSize(shape);
   const Constructor = dtype ? typedArrayConstructor(dtype) : storageConstructor(first);
   const out = new Constructor(arrays.length * size);
   for (let k = 0; k < arrays.length; k++) copyInto(out, k * size, arrays[k]!);
@@ -172,7 +180,7 @@ export function concatNdArrays(arrays: readonly NDArray[]): NDArray<TypedArray> 
   const first = arrays[0];
   if (!first) throw new RangeError('concat: no arrays given');
   const rowShape = first.shape.slice(1);
-  const rowSize = product(rowShape);
+  const rowSize = shapeSize(rowShape);
   let rows = 0;
   for (const array of arrays) {
     if (array.shape.length !== first.shape.length || array.shape.slice(1).some((d, i) => d !== rowShape[i])) {
@@ -193,7 +201,7 @@ export function concatNdArrays(arrays: readonly NDArray[]): NDArray<TypedArray> 
 
 /** A copy of `array` with elements converted to `dtype`. */
 export function castNdArray(array: NDArray, dtype: DType): NDArray<TypedArray> {
-  const out = new (typedArrayConstructor(dtype))(product(array.shape));
+  const out = new (typedArrayConstructor(dtype))(shapeSize(array.shape));
   copyInto(out, 0, array);
   return ndarray(out, array.shape.slice());
 }

@@ -6,7 +6,17 @@
  * @module
  */
 import ndarray from 'ndarray';
-import { copyInto, dtypeOf, isContiguous, isNdArray, typedArrayConstructor, type DType, type NDArray, type TypedArray } from '../../ndarray/ndarray-utils.js';
+import {
+  copyInto,
+  dtypeOf,
+  isContiguous,
+  isNdArray,
+  sameShape,
+  typedArrayConstructor,
+  type DType,
+  type NDArray,
+  type TypedArray,
+} from '../../ndarray/ndarray-utils.js';
 import { isHandedOver } from '../shared-slots.js';
 
 const ndarrayMarker = '__batchflowNdarray';
@@ -43,10 +53,6 @@ export interface ShmRef {
 /** True for a {@link ShmRef}. */
 export function isShmRef(value: unknown): value is ShmRef {
   return typeof value === 'object' && value !== null && 'shmFile' in value;
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 function encodeLeaf(value: unknown, transfer: ArrayBuffer[], moveOwned: boolean): unknown {
