@@ -25,7 +25,7 @@ import {
   type NDArray,
   type RunOptions,
 } from '../../src/index.js';
-import { assertBench, measure, round, roundStats, type BenchSettings, type WorkloadResult, type Workload } from '../harness.js';
+import { assertBench, measureAlternating, round, roundStats, type BenchSettings, type WorkloadResult, type Workload } from '../harness.js';
 import { boxBlur3x3 } from './blur.js';
 
 const ITEMS = 2000;
@@ -120,17 +120,22 @@ async function runAll(settings: BenchSettings): Promise<WorkloadResult[]> {
   fillImages();
   const expected = await epoch({});
   const results: WorkloadResult[] = [];
-  let forMedian = 0;
-  for (const { engine, options } of variants) {
-    const stats = await measure(
-      settings,
-      () => null,
-      async () => {
+  // every variant runs once per round, the rounds going through every order of the four: an epoch
+  // takes about a second, and this machine's speed drifts over minutes, so blocks of one variant
+  // would measure the drift (one full bench gave 'threads' 0.96x 'for' that way, against 1.4x alone)
+  const allStats = await measureAlternating(
+    settings,
+    variants.map(({ engine, options }) => ({
+      setup: () => null,
+      body: async () => {
         const checksum = await epoch(options);
         assertBench(checksum === expected, `P: pixels on '${engine}' differ from 'for' (checksum ${checksum} vs ${expected})`);
       },
-    );
-    if (engine === 'for') forMedian = stats.median;
+    })),
+  );
+  const forMedian = allStats[0]!.median;
+  for (const [k, { engine }] of variants.entries()) {
+    const stats = allStats[k]!;
     const decision = engine === 'auto' ? getAutoDecisions().at(-1) : undefined;
     const itemsPerSecond = round((ITEMS / stats.median) * 1000);
     const goal = engine === 'threads' ? 1.7 : engine === 'mpc' ? 1.4 : undefined;
