@@ -15,7 +15,9 @@ import { LockRegistry } from '../concurrency/lock-registry.js';
 import { DatasetIndex, type IndexSource, type IndexValue } from '../dataset/dataset-index.js';
 import type { ItemFunction } from '../engines/item-task.js';
 import { columnItem, concatColumns, deepCopy, type Column } from '../ndarray/columns.js';
-import type { NDArray } from '../ndarray/ndarray-utils.js';
+import type { DType, NDArray, TypedArray } from '../ndarray/ndarray-utils.js';
+import { memoryOf } from '../engines/batch-memory.js';
+import { leasedOutput } from '../engines/item-outputs.js';
 import type { Rng } from '../random/rng.js';
 import type { ActionsOf, ApplyParallelArguments } from './action-types.js';
 import { createActionsView } from './actions-view.js';
@@ -321,6 +323,19 @@ export class Batch implements ActionHost, BatchLike, Iterable<unknown> {
   @applyParallel({ dtype: 'float32', channels: 'last', summary: 'Converts items to ndarrays with a channels axis and a dtype.' })
   toArray(item: unknown, options: ToArrayOptions = {}): NDArray {
     return itemToArray(item, options);
+  }
+
+  /**
+   * A zero-filled array of `shape` and `dtype` for a result one of this batch's actions computes (a
+   * new component, a stack of output images). In a batch produced on a worker thread
+   * (`run({ target: 'threads' })`) it comes from memory the worker reuses from batch to batch, which
+   * saves the page faults of fresh memory; with the run option `reuseMemory`, the batch the consumer
+   * receives stays in that memory, and no batch needs fresh memory. Elsewhere it is a new array.
+   * @param shape - the array's shape (non-negative integers)
+   * @param dtype - its element type (default `'float64'`)
+   */
+  allocate(shape: readonly number[], dtype: DType = 'float64'): NDArray<TypedArray> {
+    return leasedOutput(memoryOf(this), shape, dtype);
   }
 
   /** An action that does nothing (a placeholder in pipelines). */

@@ -44,6 +44,16 @@ export function newOutput(shape: readonly number[], dtype: DType): NDArray<Typed
 }
 
 /**
+ * A zero-filled array of `shape` and `dtype` in a reused slot of `memory` (the lease of a batch made
+ * on a worker) when it is large enough to pool, else of its own (`Batch.allocate`).
+ */
+export function leasedOutput(memory: SlotLease | null, shape: readonly number[], dtype: DType): NDArray<TypedArray> {
+  const checked = checkedShape(shape);
+  const data = memory?.zeros(dtype, shapeSize(checked)) ?? null;
+  return data === null ? zeros(checked, dtype) : ndarray(data, checked);
+}
+
+/**
  * The output rows of `count` items whose positions start at `offset`. The buffer is made at the first
  * request, for every item, with the shape and dtype of that request; an item asking again, or for
  * another shape or dtype, gets an array of its own.

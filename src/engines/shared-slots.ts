@@ -44,6 +44,8 @@ type SharedConstructor = { new (buffer: SharedArrayBuffer, byteOffset: number, l
 /** The slots one call or batch holds until it ends. */
 export class SlotLease {
   private readonly held: SharedArrayBuffer[] = [];
+  /** Slots handed over with a value. */
+  private readonly given: SharedArrayBuffer[] = [];
   /** A view of a slot stays where {@link detach} could not replace it. */
   private pinned = false;
 
@@ -108,11 +110,17 @@ export class SlotLease {
    * instead of being copied: the slot leaves the lease and is never pooled again. For values handed to
    * another thread of this process (a batch made on a worker thread), which reads the slot in place.
    */
-  handOver(values: unknown[]): void {
-    this.walk(values, true);
+  handOver(values: unknown[], options: { copyOwned?: boolean } = {}): void {
+    this.walk(values, true, options.copyOwned === true);
   }
 
-  private walk(values: unknown[], handOver: boolean): void {
+  /** The slots {@link handOver} let go, in order (a calling thread may give them back for reuse: {@link adoptSlots}). */
+  handedOverSlots(): SharedArrayBuffer[] {
+    return this.given.slice();
+  }
+
+  private walk(values: unknown[], handOver: boolean, copyOwned = false): void {
+    if (copyOwned) this.moveOwnedIntoSlots(values);
     if (this.held.length === 0) return;
     const seen = new Set<object>();
     // containers still to walk (no recursion: a value may be nested thousands of levels deep)
@@ -135,6 +143,24 @@ export class SlotLease {
     }
   }
 
+  /**
+   * Top-level ndarrays of `values` over memory of their own (an ordinary ArrayBuffer they fill, at
+   * least {@link minSlotBytes}) are copied into slots of this lease, so that they can leave as slots
+   * instead of as fresh memory (a copy costs far less than the page faults of the next fresh buffer).
+   */
+  private moveOwnedIntoSlots(values: unknown[]): void {
+    for (let k = 0; k < values.length; k++) {
+      const value = values[k];
+      if (!isNdArray(value) || !ArrayBuffer.isView(value.data) || value.data.buffer instanceof SharedArrayBuffer) continue;
+      const data = value.data as TypedArray;
+      if (value.size * data.BYTES_PER_ELEMENT * 2 < data.buffer.byteLength) continue; // a small view of a larger buffer: left as it is
+      const slot = this.arrayLike(data, value.size);
+      if (slot === null) continue;
+      copyInto(slot, 0, value);
+      values[k] = ndarray(slot, value.shape.slice());
+    }
+  }
+
   /** True when `value` is an ndarray filling at least half of a slot of this lease, which then leaves the lease. */
   private handsOver(value: object): boolean {
     if (!isNdArray(value) || !ArrayBuffer.isView(value.data)) return false;
@@ -143,6 +169,7 @@ export class SlotLease {
     if (at < 0 || value.size * (value.data as TypedArray).BYTES_PER_ELEMENT * 2 < slot.byteLength) return false;
     this.held.splice(at, 1);
     handedOver.add(slot);
+    this.given.push(slot);
     return true;
   }
 
@@ -162,18 +189,61 @@ export class SlotLease {
   release(): void {
     const slots = this.held.splice(0);
     if (this.pinned) return; // a view that could not be detached may still be read: the slots are not reused
-    for (const slot of slots) {
-      if (pooledBytes + slot.byteLength > maxPooledBytes) continue;
-      const list = free.get(slot.byteLength) ?? [];
-      list.push(slot);
-      free.set(slot.byteLength, list);
-      pooledBytes += slot.byteLength;
+    for (const slot of slots) pool(slot);
+  }
+}
+
+/** Puts `slot` among the free slots of this thread (unless the pool is full). */
+function pool(slot: SharedArrayBuffer): void {
+  if (pooledBytes + slot.byteLength > maxPooledBytes) return;
+  const list = free.get(slot.byteLength) ?? [];
+  list.push(slot);
+  free.set(slot.byteLength, list);
+  pooledBytes += slot.byteLength;
+}
+
+/**
+ * Takes slots that another thread handed over and has given back (nothing of it reads them any more)
+ * into this thread's pool. Only slots of the pool's sizes (powers of two) are taken.
+ */
+export function adoptSlots(slots: readonly SharedArrayBuffer[]): void {
+  for (const slot of slots) {
+    const size = slot.byteLength;
+    if (size >= minSlotBytes && (size & (size - 1)) === 0) {
+      handedOver.delete(slot);
+      pool(slot);
     }
   }
+}
+
+/** Slots the calling thread gave back, waiting to go to a worker with its next batch (at most {@link maxPooledBytes}). */
+const givenBack: SharedArrayBuffer[] = [];
+let givenBackBytes = 0;
+
+/**
+ * Slots of a consumed batch, handed over by the worker that made it, to go back to the workers'
+ * pools with the next batches ({@link takeGivenBackSlots}). The caller guarantees that nothing reads
+ * them any more.
+ */
+export function giveBackSlots(slots: readonly SharedArrayBuffer[]): void {
+  for (const slot of slots) {
+    if (givenBackBytes + slot.byteLength > maxPooledBytes) return;
+    givenBack.push(slot);
+    givenBackBytes += slot.byteLength;
+  }
+}
+
+/** The slots given back so far (now the caller's to send to a worker), or an empty list. */
+export function takeGivenBackSlots(): SharedArrayBuffer[] {
+  if (givenBack.length === 0) return [];
+  givenBackBytes = 0;
+  return givenBack.splice(0);
 }
 
 /** Frees the pooled slots (closeEngines). */
 export function clearSharedSlots(): void {
   free.clear();
   pooledBytes = 0;
+  givenBack.length = 0;
+  givenBackBytes = 0;
 }

@@ -16,6 +16,7 @@ import { checkJoins } from './handlers/join.js';
 import { evalExpr, type IterationInfo } from './expressions.js';
 import { splitStages } from './records.js';
 import { runBatches } from './run.js';
+import { recycleBatch } from './workers/batch-recycling.js';
 import { resolveRunOptions, runTotal, type RunOptions, type RunOptionsInput } from './run-options.js';
 import type { RunHost } from './run-state.js';
 import { runSeeds } from './seeds.js';
@@ -146,7 +147,13 @@ export class PipelineRuns<B extends Batch> {
     if (profiler) this.#profiler = profiler;
     try {
       const run = { dataset, options, seeds, total: runTotal(dataset.length, options), ...(profiler ? { profiler } : {}) };
-      yield* runBatches<B>(this.#host(), run, checkpoint);
+      if (!options.reuseMemory) yield* runBatches<B>(this.#host(), run, checkpoint);
+      else
+        for await (const batch of runBatches<B>(this.#host(), run, checkpoint)) {
+          yield batch;
+          // the consumer asks for the next batch: this one's memory may serve the next batches
+          recycleBatch(batch);
+        }
       this.#runTime = { startedAt: new Date(start), elapsedMs: wallClock() - start };
     } finally {
       profiler?.end();

@@ -39,6 +39,15 @@ export interface RunOptions {
   /** Workers of a worker `target` or of `'auto'` (default: the engine's own, the number of cores). */
   nWorkers?: number;
   /**
+   * Reuse the memory of consumed batches for the next ones (default false). A batch yielded by
+   * `genBatch` or `nextBatch` may then be used only until the next batch is asked for: its arrays
+   * may be overwritten by a later batch after that (copy what you keep, e.g. with `.slice()`).
+   * Batches produced on workers that share memory with the calling thread (`'threads'`) then come
+   * back in shared memory their workers reuse, instead of fresh memory per batch (page faults on the
+   * workers, garbage collections on the calling thread). No effect on other targets.
+   */
+  reuseMemory?: boolean;
+  /**
    * Show a progress bar (epoch, batches done, batches/s and items/s, elapsed time, ETA) on a terminal:
    * `true` draws it on stderr (never under CI); `{ stream }` draws it on another terminal stream.
    * Console output printed during the run appears above the bar.
@@ -81,6 +90,7 @@ export interface ResolvedRunOptions {
   /** The canonical engine name that produces batches ('for': the calling thread). */
   readonly target: string;
   readonly nWorkers: number | undefined;
+  readonly reuseMemory: boolean;
   readonly bar: boolean | ProgressBarOptions;
   readonly ignoreExceptions: boolean;
   readonly reset: 'iter' | 'vars' | 'variables' | 'all' | false;
@@ -100,6 +110,7 @@ const runOptionNames = optionNames<RunOptions>()([
   'prefetch',
   'target',
   'nWorkers',
+  'reuseMemory',
   'bar',
   'ignoreExceptions',
   'reset',
@@ -131,6 +142,8 @@ export function resolveRunOptions(options: RunOptions, defaultEpochs: number | n
   const target = resolveTarget(options.target ?? 'for');
   const nWorkers = options.nWorkers === undefined ? undefined : nonNegativeInteger('nWorkers', options.nWorkers, false)!;
   if (nWorkers === 0) throw new ArgumentError('nWorkers', 'expected a positive integer, got 0');
+  const reuseMemory = options.reuseMemory ?? false;
+  if (typeof reuseMemory !== 'boolean') throw new ArgumentError('reuseMemory', `expected true or false, got ${String(reuseMemory)}`);
   const profile = options.profile ?? false;
   if (typeof profile !== 'boolean') throw new ArgumentError('profile', `expected true or false, got ${String(profile)}`);
   const reset = options.reset ?? 'iter';
@@ -146,6 +159,7 @@ export function resolveRunOptions(options: RunOptions, defaultEpochs: number | n
     prefetch,
     target,
     nWorkers,
+    reuseMemory,
     bar: checkBarOption(options.bar),
     ignoreExceptions: options.ignoreExceptions ?? false,
     reset,

@@ -25,7 +25,7 @@ import { fillBatch, packBatch, type BatchMeta, type Payload } from './batch-payl
 import { inChildProcessWorker, moveColumnsToFile, readColumnsFromFile, writeColumnsIntoFile, type ColumnsInFile } from './column-files.js';
 import { importUserModule } from './import-module.js';
 import { gatherSharedRows, type SharedRows } from './shared-rows.js';
-import { SlotLease } from '../../engines/shared-slots.js';
+import { SlotLease, adoptSlots } from '../../engines/shared-slots.js';
 import { lendMemory } from '../../engines/batch-memory.js';
 import { markedPipeline, type PipelineReference } from './portable-pipeline.js';
 import { RunProfiler, type ProfileEvent } from '../profile/profiler.js';
@@ -54,6 +54,13 @@ export interface ProduceRequest {
   readonly inputColumns: ColumnsInFile | null;
   /** Time the steps (a profiled run): their events come back with the batch. */
   readonly profile: boolean;
+  /**
+   * A `reuseMemory` run on a worker thread: the batch's large arrays leave in shared slots (copied
+   * there when the steps made them in memory of their own), listed in the outcome's `handedOver`.
+   */
+  readonly reuseMemory: boolean;
+  /** Slots of consumed batches the calling thread gives back: this worker's pool takes them. */
+  readonly returnedSlots: readonly SharedArrayBuffer[];
 }
 
 /** What a worker gives back for one batch. */
@@ -66,6 +73,8 @@ export type ProduceOutcome =
       readonly columnsInFile: ColumnsInFile | null;
       /** The timed steps, in a profiled run (else empty). */
       readonly profile: readonly ProfileEvent[];
+      /** The shared slots the batch's data left in (a `reuseMemory` run), to be given back once it is consumed. */
+      readonly handedOver: readonly SharedArrayBuffer[];
     }
   | { readonly kind: 'discarded'; readonly profile: readonly ProfileEvent[] }
   | { readonly kind: 'error'; readonly error: SerialisedThrown };
@@ -180,7 +189,7 @@ async function produce(request: ProduceRequest, columns: unknown[], lease: SlotL
     lease.detach(packed.columns);
     lease.detach([packed.meta.attributes]);
   } else {
-    lease.handOver(packed.columns);
+    lease.handOver(packed.columns, { copyOwned: request.reuseMemory });
     lease.handOver([packed.meta.attributes]);
   }
   const columnsInFile = !inChild
@@ -189,7 +198,8 @@ async function produce(request: ProduceRequest, columns: unknown[], lease: SlotL
       ? writeColumnsIntoFile(packed.columns, request.columnFile)
       : moveColumnsToFile(packed.columns);
   // the generator the records drew from (the view's: the batch's own, even when an action returned another batch)
-  return [{ kind: 'batch', batch: packed.meta, random: batch.random.snapshot(), columnsInFile, profile }, ...packed.columns];
+  const handedOver = request.reuseMemory && !inChild ? lease.handedOverSlots() : [];
+  return [{ kind: 'batch', batch: packed.meta, random: batch.random.snapshot(), columnsInFile, profile, handedOver }, ...packed.columns];
 }
 
 /**
@@ -205,6 +215,7 @@ export async function produceBatch(
   ...argColumns: unknown[]
 ): Promise<Payload<ProduceOutcome>> {
   const [request, ...columns] = payload;
+  if (request.returnedSlots.length > 0) adoptSlots(request.returnedSlots);
   request.argColumns.forEach((position, k) => (columns[position] = argColumns[k]));
   const lease = new SlotLease();
   try {

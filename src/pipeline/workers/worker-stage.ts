@@ -11,7 +11,7 @@ import type { Batch } from '../../batch/batch.js';
 import { findRegisteredClass } from '../../decorators/registry.js';
 import { Dataset } from '../../dataset/dataset.js';
 import { getEngine } from '../../engines/registry.js';
-import { SlotLease } from '../../engines/shared-slots.js';
+import { SlotLease, takeGivenBackSlots } from '../../engines/shared-slots.js';
 import { loadPreloadedInto } from '../../batch/preload-storage.js';
 import type { ItemTask } from '../../engines/item-task.js';
 import { restoreThrown } from '../../engines/worker/error-codec.js';
@@ -26,6 +26,7 @@ import type { RunHost, RunState } from '../run-state.js';
 import type { PipelineState } from '../state.js';
 import { allEmpty, batchMeta, fillBatch, packBatch, type BatchMeta, type Payload } from './batch-payload.js';
 import { ColumnFilePool, isLargeColumn, readColumnsFromFile, writeColumnsIntoFile } from './column-files.js';
+import { markRecyclable } from './batch-recycling.js';
 import { portablePipelineReference, type PipelineReference } from './portable-pipeline.js';
 import { produceBatch, produceBatchReference, type ProduceOutcome, type ProduceRequest } from './produce-batch.js';
 import { shareRows } from './shared-rows.js';
@@ -139,6 +140,9 @@ async function produceOnWorker(
     columnFile: file,
     inputColumns,
     profile: run.profiler !== undefined,
+    reuseMemory: run.options.reuseMemory && sharesMemory,
+    // slots of consumed batches go back to the workers' pools (only workers sharing this memory can use them)
+    returnedSlots: sharesMemory ? takeGivenBackSlots() : [],
   };
   const inline = packed.columns.map((column, k) => (argColumns.includes(k) ? null : column));
   const payload: Payload<ProduceRequest> = hasData ? [request, ...inline] : [request];
@@ -176,6 +180,7 @@ async function produceOnWorker(
     if (outcome.kind === 'discarded') return null;
     const produced = targetBatch(batch, outcome.batch, run);
     await fillBatch(produced, outcome.batch, columns);
+    markRecyclable(produced, outcome.handedOver);
     return { batch: produced, outcome };
   } finally {
     // the batch's columns are the worker's now (or it is dropped): its slots and file serve the next batches

@@ -1,0 +1,93 @@
+/**
+ * `reuseMemory`: batches produced on 'threads' workers come back in shared memory that the workers
+ * reuse once the consumer asks for the next batch. Every batch and the final variables equal
+ * prefetch 0 on 'for' (read while the batch is current); a batch kept past the next request sees a
+ * later batch's values (the memory was reused), while without the option kept batches keep theirs;
+ * no effect on 'for' and 'mpc'; a bad value is an ArgumentError naming the option.
+ */
+import { afterAll, describe, expect, jest, test } from '@jest/globals';
+import { ArgumentError, closeEngines, type NDArray, type RunOptions } from '../../src/index.js';
+import { ITEMS, allocatedByStep, intoOutputRows, madeByStep, type ReuseBatch } from '../fixtures/pipeline-workers/reuse-pipelines.js';
+
+// worker pools start slowly on a busy machine; no test asserts a duration
+jest.setTimeout(120_000);
+
+afterAll(async () => {
+  await closeEngines();
+});
+
+type ReusePipeline = typeof madeByStep;
+
+/** Copies of each batch's ids and pixels taken while it is the current batch, and the batches themselves. */
+async function consume(pipeline: ReusePipeline, options: Partial<RunOptions>): Promise<{ ids: unknown[][]; pixels: Float32Array[]; kept: ReuseBatch[] }> {
+  const ids: unknown[][] = [];
+  const pixels: Float32Array[] = [];
+  const kept: ReuseBatch[] = [];
+  for await (const batch of pipeline.genBatch({ batchSize: 8, shuffle: 3, reset: 'all', ...options })) {
+    const images = batch.images;
+    ids.push([...batch.indices]);
+    pixels.push((images.data as Float32Array).slice(images.offset, images.offset + images.size));
+    kept.push(batch as ReuseBatch);
+  }
+  return { ids, pixels, kept };
+}
+
+function pixelsOf(images: NDArray): Float32Array {
+  return (images.data as Float32Array).slice(images.offset, images.offset + images.size);
+}
+
+const pipelines: ReadonlyArray<[string, ReusePipeline]> = [
+  ['images a step made in memory of its own', madeByStep],
+  ['images computed into an array from Batch.allocate', allocatedByStep as unknown as ReusePipeline],
+  ['images computed into context.output rows', intoOutputRows as unknown as ReusePipeline],
+];
+
+describe.each(pipelines)('reuseMemory with %s', (_name, pipeline) => {
+  test("on 'threads' every batch, read while current, equals prefetch 0 on 'for'; so do the variables", async () => {
+    const expected = await consume(pipeline, {});
+    const sum = (): unknown => (pipeline.hasVariable('sum') ? pipeline.getVariable('sum') : undefined);
+    const expectedSum = sum();
+    const seen = await consume(pipeline, { target: 'threads', nWorkers: 2, prefetch: 2, reuseMemory: true });
+    expect(seen.ids).toEqual(expected.ids);
+    expect(seen.pixels).toHaveLength(ITEMS / 8);
+    seen.pixels.forEach((pixels, k) => expect(pixels).toEqual(expected.pixels[k]));
+    expect(sum()).toBe(expectedSum);
+  });
+
+  test("on 'threads' a batch kept past the next request sees a later batch's values: its memory served the next batches", async () => {
+    const seen = await consume(pipeline, { target: 'threads', nWorkers: 2, prefetch: 2, reuseMemory: true });
+    const changed = seen.kept.filter((batch, k) => !pixelsOf(batch.images).every((value, i) => value === seen.pixels[k]![i]));
+    expect(changed.length).toBeGreaterThan(0);
+    // the last batch was never followed by a request: it keeps its values
+    expect(pixelsOf(seen.kept.at(-1)!.images)).toEqual(seen.pixels.at(-1));
+  });
+
+  test("without reuseMemory, batches kept on 'threads' keep their values", async () => {
+    const seen = await consume(pipeline, { target: 'threads', nWorkers: 2, prefetch: 2 });
+    seen.kept.forEach((batch, k) => expect(pixelsOf(batch.images)).toEqual(seen.pixels[k]));
+  });
+
+  test.each(['for', 'mpc'] as const)("on '%s' reuseMemory changes nothing: kept batches keep their values", async (target) => {
+    const expected = await consume(pipeline, {});
+    const seen = await consume(pipeline, { target, nWorkers: 2, prefetch: 2, reuseMemory: true });
+    seen.kept.forEach((batch, k) => {
+      expect(pixelsOf(batch.images)).toEqual(seen.pixels[k]);
+      expect(seen.pixels[k]).toEqual(expected.pixels[k]);
+    });
+  });
+});
+
+test('nextBatch with reuseMemory gives the batches of genBatch, each read while current', async () => {
+  const expected = await consume(madeByStep, {});
+  madeByStep.reset('iter');
+  const pixels: Float32Array[] = [];
+  const options = { batchSize: 8, shuffle: 3, nEpochs: 1, reset: 'all', target: 'threads', nWorkers: 2, prefetch: 2, reuseMemory: true } as const;
+  for (let batch = await madeByStep.nextBatch(options); batch !== null; batch = await madeByStep.nextBatch()) pixels.push(pixelsOf(batch.images));
+  expect(pixels).toEqual(expected.pixels);
+});
+
+test('reuseMemory that is not true or false is an ArgumentError naming it, before any batch', async () => {
+  const run = consume(madeByStep, { target: 'threads', reuseMemory: 'yes' as unknown as boolean });
+  await expect(run).rejects.toThrow(ArgumentError);
+  await expect(consume(madeByStep, { reuseMemory: 1 as unknown as boolean })).rejects.toThrow(/reuseMemory.*expected true or false, got 1/);
+});
