@@ -65,7 +65,12 @@ describe("target 'auto'", () => {
     expect(values(batch, 'x')).toEqual(values(reference, 'x'));
     expect(batch.random.random()).toBe(reference.random.random());
     const decision = getAutoDecisions()[0]!;
-    expect(decision.engine).toBe('for');
+    // cheap items normally stay on 'for' (the x + 1 test above asserts that); a probe slowed down by a
+    // loaded machine may pick 'threads', and then the results must still be those of 'for' (checked
+    // above). Either way the choice follows the estimates of this very probe:
+    const { forMs, workersMs } = decision.estimate!;
+    if (decision.engine === 'threads') expect(workersMs).toBeLessThan(forMs);
+    else expect(decision.engine).toBe('for');
     // the probe ran only part of the items: the rest continued at their own positions
     expect(decision.probe!.items).toBeLessThan(10_000);
   });
