@@ -3,13 +3,14 @@
  * real queue worker processes started with the command line gives the same batches, component values
  * and final variables as prefetch 0 on 'for', bit for bit; errors, SkipBatch and StopPipeline behave as
  * without workers; each batch says which worker process produced it; and batch data goes through Redis
- * as binary, not as JSON text.
+ * as binary, not as JSON text. `reuseMemory` changes nothing there.
  */
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
-import { WorkerCrashError, type RunOptions } from '../../src/index.js';
+import { WorkerCrashError, type NDArray, type RunOptions } from '../../src/index.js';
 import { startQueueCluster, type QueueCluster, type WorkerProcess } from '../engines/queue/queue-processes.js';
 import { BadBatchError, busyOnWorkers, crashing, failing, largeBatches, randomTail, skipping, stopping } from '../fixtures/pipeline-workers/pipelines.js';
 import { collectBatches, type AnyPipeline } from '../fixtures/pipeline-workers/collect.js';
+import { allocatedByStep, intoOutputRows, type ReuseBatch } from '../fixtures/pipeline-workers/reuse-pipelines.js';
 import type { RedisServer } from '../helpers/redis-server.js';
 
 let cluster: QueueCluster;
@@ -150,4 +151,28 @@ describe("batches on 'queue' workers (real redis-server, two CLI workers)", () =
     expect(received).toBeGreaterThan(2 * rawBytes);
     expect(received).toBeLessThan(3 * rawBytes);
   });
+
+  test.each([
+    ['an array from Batch.allocate', allocatedByStep],
+    ['context.output rows', intoOutputRows],
+  ])(
+    'reuseMemory changes nothing on queue workers: batches whose images end in %s equal prefetch 0 on for, and kept batches keep their values',
+    async (_name, pipeline) => {
+      const run = { batchSize: 8, shuffle: 3, reset: 'all' } as const;
+      const expected: Float32Array[] = [];
+      for await (const batch of pipeline.genBatch(run)) expected.push(pixelsOf(batch.images));
+      const kept: ReuseBatch[] = [];
+      const current: Float32Array[] = [];
+      for await (const batch of pipeline.genBatch({ ...run, ...onQueue, reuseMemory: true })) {
+        current.push(pixelsOf(batch.images));
+        kept.push(batch);
+      }
+      expect(current).toEqual(expected);
+      expect(kept.map((batch) => pixelsOf(batch.images))).toEqual(expected);
+    },
+  );
 });
+
+function pixelsOf(images: NDArray): Float32Array {
+  return (images.data as Float32Array).slice(images.offset, images.offset + images.size);
+}

@@ -59,6 +59,8 @@ export interface ProduceRequest {
    * there when the steps made them in memory of their own), listed in the outcome's `handedOver`.
    */
   readonly reuseMemory: boolean;
+  /** True when the worker shares the calling thread's memory (a worker thread): the batch's slots may go to it by reference. */
+  readonly sharesMemory: boolean;
   /** Slots of consumed batches the calling thread gives back: this worker's pool takes them. */
   readonly returnedSlots: readonly SharedArrayBuffer[];
 }
@@ -183,9 +185,9 @@ async function produce(request: ProduceRequest, columns: unknown[], lease: SlotL
   if (result === null) return [{ kind: 'discarded', profile }];
   const packed = packBatch(result);
   const inChild = inChildProcessWorker();
-  // what still views a slot of this batch leaves as a copy (the slots serve the next batch); to the
-  // calling thread, which shares this memory, a value filling most of a slot leaves with the slot
-  if (inChild) {
+  // what still views a slot of this batch leaves as a copy (the slots serve the next batch); to a
+  // calling thread that shares this memory, a value filling most of a slot leaves with the slot
+  if (inChild || !request.sharesMemory) {
     lease.detach(packed.columns);
     lease.detach([packed.meta.attributes]);
   } else {
@@ -197,8 +199,8 @@ async function produce(request: ProduceRequest, columns: unknown[], lease: SlotL
     : request.columnFile !== null
       ? writeColumnsIntoFile(packed.columns, request.columnFile)
       : moveColumnsToFile(packed.columns);
+  const handedOver = request.reuseMemory && request.sharesMemory && !inChild ? lease.handedOverSlots() : [];
   // the generator the records drew from (the view's: the batch's own, even when an action returned another batch)
-  const handedOver = request.reuseMemory && !inChild ? lease.handedOverSlots() : [];
   return [{ kind: 'batch', batch: packed.meta, random: batch.random.snapshot(), columnsInFile, profile, handedOver }, ...packed.columns];
 }
 

@@ -140,6 +140,7 @@ async function produceOnWorker(
     columnFile: file,
     inputColumns,
     profile: run.profiler !== undefined,
+    sharesMemory,
     reuseMemory: run.options.reuseMemory && sharesMemory,
     // slots of consumed batches go back to the workers' pools (only workers sharing this memory can use them)
     returnedSlots: sharesMemory ? takeGivenBackSlots() : [],
