@@ -58,11 +58,16 @@ function verticalMean(rows: Float32Array, dst: Float32Array, height: number, wid
  * and returns a new array (`image` is not modified).
  */
 export function boxBlur3x3(image: Float32Array, height: number, width: number, repeats = 5): Float32Array {
+  return boxBlur3x3Into(image, height, width, repeats, new Float32Array(height * width));
+}
+
+/** Like {@link boxBlur3x3}, into `out` (at least `height × width` elements, not overlapping `image`); returns `out`. */
+export function boxBlur3x3Into(image: Float32Array, height: number, width: number, repeats: number, out: Float32Array): Float32Array {
   if (!(Number.isInteger(height) && Number.isInteger(width) && height > 0 && width > 0)) throw new RangeError(`boxBlur3x3: bad image size ${height}×${width}`);
   if (!(Number.isInteger(repeats) && repeats >= 0)) throw new RangeError(`boxBlur3x3: repeats must be a non-negative integer, got ${repeats}`);
   const size = height * width;
   if (image.length < size) throw new RangeError(`boxBlur3x3: expected ${size} pixels, got ${image.length}`);
-  const out = new Float32Array(size);
+  if (out.length < size) throw new RangeError(`boxBlur3x3: expected room for ${size} pixels, got ${out.length}`);
   if (repeats === 0) {
     out.set(image.subarray(0, size));
     return out;
