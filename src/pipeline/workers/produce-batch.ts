@@ -187,6 +187,12 @@ async function produce(request: ProduceRequest, columns: unknown[], lease: SlotL
   const inChild = inChildProcessWorker();
   // what still views a slot of this batch leaves as a copy (the slots serve the next batch); to a
   // calling thread that shares this memory, a value filling most of a slot leaves with the slot
+  // (a child process first writes the large columns to its shared-memory file, straight from the slots)
+  const columnsInFile = !inChild
+    ? null
+    : request.columnFile !== null
+      ? writeColumnsIntoFile(packed.columns, request.columnFile)
+      : moveColumnsToFile(packed.columns);
   if (inChild || !request.sharesMemory) {
     lease.detach(packed.columns);
     lease.detach([packed.meta.attributes]);
@@ -194,11 +200,6 @@ async function produce(request: ProduceRequest, columns: unknown[], lease: SlotL
     lease.handOver(packed.columns, { copyOwned: request.reuseMemory });
     lease.handOver([packed.meta.attributes]);
   }
-  const columnsInFile = !inChild
-    ? null
-    : request.columnFile !== null
-      ? writeColumnsIntoFile(packed.columns, request.columnFile)
-      : moveColumnsToFile(packed.columns);
   const handedOver = request.reuseMemory && request.sharesMemory && !inChild ? lease.handedOverSlots() : [];
   // the generator the records drew from (the view's: the batch's own, even when an action returned another batch)
   return [{ kind: 'batch', batch: packed.meta, random: batch.random.snapshot(), columnsInFile, profile, handedOver }, ...packed.columns];
