@@ -1,9 +1,10 @@
 /**
  * `reuseMemory`: batches produced on 'threads' workers come back in shared memory that the workers
- * reuse once the consumer asks for the next batch. Every batch and the final variables equal
- * prefetch 0 on 'for' (read while the batch is current); a batch kept past the next request sees a
- * later batch's values (the memory was reused), while without the option kept batches keep theirs;
- * no effect on 'for' and 'mpc'; a bad value is an ArgumentError naming the option.
+ * reuse, and those produced on 'mpc' workers are read into memory the calling thread reuses, once
+ * the consumer asks for the next batch. Every batch and the final variables equal prefetch 0 on
+ * 'for' (read while the batch is current); a batch kept past the next request sees a later batch's
+ * values (the memory was reused), while without the option kept batches keep theirs; no effect on
+ * 'for'; a bad value is an ArgumentError naming the option.
  */
 import { afterAll, describe, expect, jest, test } from '@jest/globals';
 import { ArgumentError, closeEngines, type NDArray, type RunOptions } from '../../src/index.js';
@@ -42,34 +43,36 @@ const pipelines: ReadonlyArray<[string, ReusePipeline]> = [
   ['images computed into context.output rows', intoOutputRows as unknown as ReusePipeline],
 ];
 
+const workerTargets = ['threads', 'mpc'] as const;
+
 describe.each(pipelines)('reuseMemory with %s', (_name, pipeline) => {
-  test("on 'threads' every batch, read while current, equals prefetch 0 on 'for'; so do the variables", async () => {
+  test.each(workerTargets)("on '%s' every batch, read while current, equals prefetch 0 on 'for'; so do the variables", async (target) => {
     const expected = await consume(pipeline, {});
     const sum = (): unknown => (pipeline.hasVariable('sum') ? pipeline.getVariable('sum') : undefined);
     const expectedSum = sum();
-    const seen = await consume(pipeline, { target: 'threads', nWorkers: 2, prefetch: 2, reuseMemory: true });
+    const seen = await consume(pipeline, { target, nWorkers: 2, prefetch: 2, reuseMemory: true });
     expect(seen.ids).toEqual(expected.ids);
     expect(seen.pixels).toHaveLength(ITEMS / 8);
     seen.pixels.forEach((pixels, k) => expect(pixels).toEqual(expected.pixels[k]));
     expect(sum()).toBe(expectedSum);
   });
 
-  test("on 'threads' a batch kept past the next request sees a later batch's values: its memory served the next batches", async () => {
-    const seen = await consume(pipeline, { target: 'threads', nWorkers: 2, prefetch: 2, reuseMemory: true });
+  test.each(workerTargets)("on '%s' a batch kept past the next request sees a later batch's values: its memory served the next batches", async (target) => {
+    const seen = await consume(pipeline, { target, nWorkers: 2, prefetch: 2, reuseMemory: true });
     const changed = seen.kept.filter((batch, k) => !pixelsOf(batch.images).every((value, i) => value === seen.pixels[k]![i]));
     expect(changed.length).toBeGreaterThan(0);
     // the last batch was never followed by a request: it keeps its values
     expect(pixelsOf(seen.kept.at(-1)!.images)).toEqual(seen.pixels.at(-1));
   });
 
-  test("without reuseMemory, batches kept on 'threads' keep their values", async () => {
-    const seen = await consume(pipeline, { target: 'threads', nWorkers: 2, prefetch: 2 });
+  test.each(workerTargets)("without reuseMemory, batches kept on '%s' keep their values", async (target) => {
+    const seen = await consume(pipeline, { target, nWorkers: 2, prefetch: 2 });
     seen.kept.forEach((batch, k) => expect(pixelsOf(batch.images)).toEqual(seen.pixels[k]));
   });
 
-  test.each(['for', 'mpc'] as const)("on '%s' reuseMemory changes nothing: kept batches keep their values", async (target) => {
+  test("on 'for' reuseMemory changes nothing: kept batches keep their values", async () => {
     const expected = await consume(pipeline, {});
-    const seen = await consume(pipeline, { target, nWorkers: 2, prefetch: 2, reuseMemory: true });
+    const seen = await consume(pipeline, { reuseMemory: true });
     seen.kept.forEach((batch, k) => {
       expect(pixelsOf(batch.images)).toEqual(seen.pixels[k]);
       expect(seen.pixels[k]).toEqual(expected.pixels[k]);

@@ -185,6 +185,14 @@ export class SlotLease {
     return null;
   }
 
+  /**
+   * Lets go of every slot without pooling them: values in them now own them (a batch the consumer
+   * receives). Returns the slots, to be given back with {@link adoptSlots} once nothing reads them.
+   */
+  surrender(): SharedArrayBuffer[] {
+    return this.held.splice(0);
+  }
+
   /** Gives the slots back to the pool (only once no worker may still use them). */
   release(): void {
     const slots = this.held.splice(0);

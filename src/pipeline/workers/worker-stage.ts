@@ -174,14 +174,19 @@ async function produceOnWorker(
   const [outcome, ...columns] = results[0] as Payload<ProduceOutcome>;
   try {
     // first of all: the columns a child process wrote to a file are read (a file of its own removed)
-    if (outcome.kind === 'batch' && outcome.columnsInFile) readColumnsFromFile(columns, outcome.columnsInFile, outcome.columnsInFile.file === file);
+    // with reuseMemory, into reused slots of this thread that the batch keeps until it is consumed
+    const results = run.options.reuseMemory ? new SlotLease() : null;
+    const room = results === null ? null : (bytes: number): Uint8Array | null => results.array('uint8', bytes) as Uint8Array | null;
+    if (outcome.kind === 'batch' && outcome.columnsInFile) readColumnsFromFile(columns, outcome.columnsInFile, outcome.columnsInFile.file === file, room);
     lease.detach(columns);
+    const resultSlots = results?.surrender() ?? [];
     if (run.profiler && outcome.kind !== 'error') recordTransport(run.profiler, outcome.profile, sent, number, batch.size);
     if (outcome.kind === 'error') throw await restoreThrown(outcome.error, importCallerModule);
     if (outcome.kind === 'discarded') return null;
     const produced = targetBatch(batch, outcome.batch, run);
     await fillBatch(produced, outcome.batch, columns);
     markRecyclable(produced, outcome.handedOver);
+    markRecyclable(produced, resultSlots, 'this thread');
     return { batch: produced, outcome };
   } finally {
     // the batch's columns are the worker's now (or it is dropped): its slots and file serve the next batches
