@@ -96,6 +96,18 @@ describe('contiguous views', () => {
     }
   });
 
+  test.each(storages.map((Storage) => [Storage.name, Storage] as const))('a %s view at an offset is what ndarray() gives with that offset', (_, Storage) => {
+    const data = filled(Storage, 40);
+    for (const [shape, offset] of [
+      [[24], 16],
+      [[6, 4], 8],
+      [[2, 3, 4], 12],
+      [[0], 3],
+    ] as const) {
+      expect(describeView(contiguousView(data as never, shape, offset))).toEqual(describeView(ndarray(data as never, [...shape], undefined, offset)));
+    }
+  });
+
   test('a Buffer keeps its own dtype', () => {
     const data = Buffer.alloc(8);
     expect(contiguousView(data, [2, 4]).dtype).toBe(ndarray(data, [2, 4]).dtype);

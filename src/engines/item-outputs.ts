@@ -21,6 +21,7 @@ import {
   type TypedArray,
 } from '../ndarray/ndarray-utils.js';
 import { markResultBuffer } from './result-buffer.js';
+import { contiguousView } from '../ndarray/views.js';
 import type { SlotLease } from './shared-slots.js';
 
 /** The buffer of one call's output rows: row k at `k × rowSize`; `given[k]` is 1 when item k got its row. */
@@ -83,7 +84,7 @@ export class ItemOutputs {
       const rows = this.rows;
       if (rows.given[local] === 0 && rows.dtype === dtype && sameShape(rows.shape, checked)) {
         rows.given[local] = 1;
-        return ndarray(rows.data, checked, undefined, local * rows.rowSize);
+        return contiguousView(rows.data, checked, local * rows.rowSize);
       }
     }
     return newOutput(checked, dtype);

@@ -41,15 +41,15 @@ function viewClass(data: TypedArray, dimensions: 1 | 2): View1Class | View2Class
 }
 
 /**
- * A contiguous (row-major) view of typed storage `data` with `shape`, starting at element 0: what
- * `ndarray(data, shape)` gives.
+ * A contiguous (row-major) view of typed storage `data` with `shape`, starting at element `offset`
+ * (default 0): what `ndarray(data, shape, undefined, offset)` gives.
  */
-export function contiguousView(data: TypedArray, shape: readonly number[]): NDArray<TypedArray> {
+export function contiguousView(data: TypedArray, shape: readonly number[], offset = 0): NDArray<TypedArray> {
   if (keptStorage.has(data.constructor)) {
-    if (shape.length === 1) return new (viewClass(data, 1) as View1Class)(data, shape[0]!, 1, 0) as NDArray<TypedArray>;
-    if (shape.length === 2) return new (viewClass(data, 2) as View2Class)(data, shape[0]!, shape[1]!, shape[1]!, 1, 0) as NDArray<TypedArray>;
+    if (shape.length === 1) return new (viewClass(data, 1) as View1Class)(data, shape[0]!, 1, offset) as NDArray<TypedArray>;
+    if (shape.length === 2) return new (viewClass(data, 2) as View2Class)(data, shape[0]!, shape[1]!, shape[1]!, 1, offset) as NDArray<TypedArray>;
   }
-  return ndarray(data, [...shape]);
+  return ndarray(data, [...shape], undefined, offset);
 }
 
 /** Row view classes by the view class of the array (rows of 1 or 2 dimensions). */
