@@ -8,7 +8,7 @@
  * @module
  */
 import ndarray from 'ndarray';
-import { Batch, Dataset, DatasetIndex, F, B, V, type NDArray } from '../../src/index.js';
+import { Batch, Dataset, DatasetIndex, F, B, V, type ItemContext, type NDArray } from '../../src/index.js';
 import { baseline, ratioOf } from '../baseline.js';
 import {
   assertBench,
@@ -39,6 +39,19 @@ export function timesTwo(row: NDArray): NDArray {
   const out = new Float32Array(size);
   for (let i = 0, j = row.offset; i < size; i++, j += row.stride[0]!) out[i] = source[j]! * 2;
   return ndarray(out, [size]);
+}
+
+/**
+ * The same item function written into its row of the call's output (`context.output`), as the plain
+ * loop writes x * 2 into one array per batch: no array and no `ndarray()` per item, no stacking.
+ */
+export function timesTwoIntoOutput(row: NDArray, _options: object, context: ItemContext): NDArray {
+  const size = row.shape[0]!;
+  const source = row.data as Float32Array;
+  const out = context.output([size], 'float32');
+  const target = out.data as Float32Array;
+  for (let i = 0, j = row.offset, k = out.offset; i < size; i++, j += row.stride[0]!, k++) target[k] = source[j]! * 2;
+  return out;
 }
 
 /** Sum of a 1-D numeric component. */
@@ -126,9 +139,13 @@ async function pipelineThroughput(settings: BenchSettings, batchSize: number): P
     .initVariable('s', 0)
     .applyParallel(timesTwo, { src: 'x', target: 'for' })
     .update(V('s'), V<number>('s').add(F(sumOf, B('y'))));
+  const intoOutput = dataset.p
+    .initVariable('s', 0)
+    .applyParallel(timesTwoIntoOutput, { src: 'x', target: 'for' })
+    .update(V('s'), V<number>('s').add(F(sumOf, B('y'))));
   // the pipeline, the same run with profile: true (issue #15: its cost < 5% of the run) and the plain loop,
   // run by run in turn, so that drift of the machine does not show as a difference between them
-  const [stats, profiled, plain] = (await measureAlternating(settings, [
+  const [stats, profiled, plain, outputStats] = (await measureAlternating(settings, [
     {
       setup: () => template.withConfig({}),
       body: (p: typeof template) => p.run({ batchSize, nEpochs: 1, shuffle: 42 }),
@@ -140,7 +157,12 @@ async function pipelineThroughput(settings: BenchSettings, batchSize: number): P
       check: (p: typeof template) => assertBench(p.profileInfo().batches === Math.ceil(ITEMS / batchSize), 'C: the profile misses batches'),
     },
     plainLoopVariant(data, batchSize),
-  ])) as [Stats, Stats, Stats];
+    {
+      setup: () => intoOutput.withConfig({}),
+      body: (p: typeof intoOutput) => p.run({ batchSize, nEpochs: 1, shuffle: 42 }),
+      check: (p: typeof intoOutput) => assertBench(p.v('s') === expectedSum, `C: sum of y is ${String(p.v('s'))}, expected ${expectedSum}`),
+    },
+  ])) as [Stats, Stats, Stats, Stats];
   const itemsPerSecond = (ITEMS / stats.median) * 1000;
   const reference = batchSize === 1000 ? baseline.C_batch1000 : baseline.C_batch100;
   const profileOverhead = round(profiled.median / stats.median - 1, 4);
@@ -170,7 +192,18 @@ async function pipelineThroughput(settings: BenchSettings, batchSize: number): P
     ratioToPlainLoop,
     target: plainLoopTarget,
   };
-  return [pipelineResult, plainResult];
+  const outputRatio = round(outputStats.median / plain.median, 3);
+  const outputResult: WorkloadResult = {
+    workload: 'C',
+    name: `the same pipeline, its item function computing into context.output (no array per item), batch ${batchSize}, shuffled`,
+    engine: 'for',
+    unit: 'ms/epoch',
+    ...roundStats(outputStats),
+    itemsPerSecond: Math.round((ITEMS / outputStats.median) * 1000),
+    plainLoop: { median: round(plain.median) },
+    ratioToPlainLoop: outputRatio,
+  };
+  return [pipelineResult, plainResult, outputResult];
 }
 
 async function indexIteration(settings: BenchSettings): Promise<WorkloadResult> {
