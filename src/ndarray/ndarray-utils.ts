@@ -117,8 +117,10 @@ export function copyInto(target: TypedArray, targetOffset: number, source: NDArr
   const size = shapeSize(source.shape);
   const data = source.data;
   if (source.offset === 0 && isTypedArray(data) && data.length === size && isContiguous(source)) {
-    // the whole of its storage (a fresh per-item result): one native copy, no per-element loop
-    target.set(data, targetOffset);
+    // the whole of its storage (a fresh per-item result): one native copy, or a short loop for a few
+    // elements (a native call costs more than copying a small row)
+    if (size <= 64) copyElements(target, targetOffset, data, 0, size);
+    else target.set(data, targetOffset);
     return;
   }
   if (isContiguous(source) && isTypedArray(source.data)) {
