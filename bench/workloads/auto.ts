@@ -3,7 +3,7 @@
  * A (x + 1 on 10,000 scalar items) against 'for', and workload B (blur ×5 of 200 × 256×256 float32)
  * against 'threads' with chunk sizes 1, 5, 25 and the default. The scalar set runs in alternating
  * blocks (two passes of: every variant in turn, warm-ups then timed runs); the blur set in rounds that
- * run every variant once, going through every order of the variants. 'auto' decides during its first
+ * run every variant once, in balanced orders of the variants. 'auto' decides during its first
  * call (the probe, untimed); the timed runs use the remembered choice, shown as `decision`.
  * @module
  */
@@ -159,7 +159,7 @@ async function images(settings: BenchSettings): Promise<WorkloadResult[]> {
   };
   const fresh = (): AutoBenchBatch => new AutoBenchBatch(index, { preloaded: { images: source } });
   // 'auto' decides in its first call (timed on its own, not counted); then every variant runs once per
-  // round, the rounds going through every order of the variants: a call takes a few hundred
+  // round, in balanced orders of the variants: a call takes a few hundred
   // milliseconds, so drift of the machine over blocks of one variant would decide the ratio otherwise
   const autoVariant = variants.at(-1)!;
   const firstStart = performance.now();

@@ -131,7 +131,7 @@ async function runAll(settings: BenchSettings): Promise<WorkloadResult[]> {
   fillImages();
   const expected = await epoch({});
   const results: WorkloadResult[] = [];
-  // every variant runs once per round, the rounds going through every order of the four: an epoch
+  // every variant runs once per round, in balanced orders of the four: an epoch
   // takes about a second, and this machine's speed drifts over minutes, so blocks of one variant
   // would measure the drift (one full bench gave 'threads' 0.96x 'for' that way, against 1.4x alone)
   const allStats = await measureAlternating(
