@@ -41,7 +41,7 @@ function checkedShape(shape: unknown): number[] {
 
 /** A zero-filled array of `shape` and `dtype` of its own (what `context.output` gives without output rows). */
 export function newOutput(shape: readonly number[], dtype: DType): NDArray<TypedArray> {
-  return zeros(checkedShape(shape), dtype);
+  return leasedOutput(null, shape, dtype);
 }
 
 /**
@@ -51,7 +51,7 @@ export function newOutput(shape: readonly number[], dtype: DType): NDArray<Typed
 export function leasedOutput(memory: SlotLease | null, shape: readonly number[], dtype: DType): NDArray<TypedArray> {
   const checked = checkedShape(shape);
   const data = memory?.zeros(dtype, shapeSize(checked)) ?? null;
-  return data === null ? zeros(checked, dtype) : ndarray(data, checked);
+  return data === null ? zeros(checked, dtype) : contiguousView(data, checked);
 }
 
 /**

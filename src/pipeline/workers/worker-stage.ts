@@ -175,11 +175,16 @@ async function produceOnWorker(
   try {
     // first of all: the columns a child process wrote to a file are read (a file of its own removed)
     // with reuseMemory, into reused slots of this thread that the batch keeps until it is consumed
-    const results = run.options.reuseMemory ? new SlotLease() : null;
-    const room = results === null ? null : (bytes: number): Uint8Array | null => results.array('uint8', bytes) as Uint8Array | null;
-    if (outcome.kind === 'batch' && outcome.columnsInFile) readColumnsFromFile(columns, outcome.columnsInFile, outcome.columnsInFile.file === file, room);
+    const resultMemory = outcome.kind === 'batch' && outcome.columnsInFile && run.options.reuseMemory ? new SlotLease() : null;
+    if (outcome.kind === 'batch' && outcome.columnsInFile)
+      readColumnsFromFile(
+        columns,
+        outcome.columnsInFile,
+        outcome.columnsInFile.file === file,
+        resultMemory && ((bytes) => resultMemory.array('uint8', bytes) as Uint8Array | null),
+      );
     lease.detach(columns);
-    const resultSlots = results?.surrender() ?? [];
+    const resultSlots = resultMemory?.surrender() ?? [];
     if (run.profiler && outcome.kind !== 'error') recordTransport(run.profiler, outcome.profile, sent, number, batch.size);
     if (outcome.kind === 'error') throw await restoreThrown(outcome.error, importCallerModule);
     if (outcome.kind === 'discarded') return null;
