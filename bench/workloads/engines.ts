@@ -32,19 +32,20 @@ const engines: readonly TargetName[] = ['for', 'threads', 'mpc'];
 
 /**
  * Times `run(engine)` for every engine in blocks: each pass runs every engine in turn, a block of
- * warm-up runs then timed runs per engine, and two passes are made so slow drift of the machine hits
- * every engine alike. (Alternating engines run by run made each run pay for the previous engine's
- * garbage and cache state, which slowed all engines down.)
+ * warm-up runs then timed runs per engine, and `passes` passes (default two) are made so slow drift
+ * of the machine hits every engine alike. (Alternating engines run by run made each run pay for the
+ * previous engine's garbage and cache state, which slowed all engines down.)
  */
 async function interleaved<T, N extends string>(
   settings: BenchSettings,
   runners: readonly N[],
   run: (engine: N) => Promise<T>,
   check: (result: T, engine: N) => void,
+  passes = 2,
 ): Promise<Map<N, number[]>> {
   const times = new Map<N, number[]>(runners.map((engine) => [engine, []]));
-  const perPass = Math.ceil(settings.runs / 2);
-  for (let pass = 0; pass < 2; pass++) {
+  const perPass = Math.ceil(settings.runs / passes);
+  for (let pass = 0; pass < passes; pass++) {
     for (const engine of runners) {
       for (let round = 0; round < Math.max(1, settings.warmups) + perPass; round++) {
         const start = performance.now();
@@ -159,6 +160,7 @@ async function scalarsOnEngines(settings: BenchSettings, items: number): Promise
         return batch.x.data as Float64Array;
       },
       (result, runner) => assertBench(result[items - 1] === items && result[0] === 1, `A-engines: ${runner} gave ${result[items - 1]}`),
+      SCALAR_PASSES,
     );
     const limit = items >= 10_000 ? 2 : 4;
     return engines.map((engine) => {
@@ -228,6 +230,20 @@ export function cheapSettings(settings: BenchSettings): BenchSettings {
   return { runs: Math.max(settings.runs, 31), warmups: Math.max(settings.warmups, 10) };
 }
 
+/**
+ * Passes of A-engines: a call of x + 1 takes about a millisecond, so a block of 16 timed runs lasted
+ * some 15 ms, and one busy stretch of this shared machine decided a whole block (the same tree's
+ * `'threads'`/direct ratio ranged 2.2–3.4× over runs). Many short blocks spread each engine's runs over
+ * the whole measurement; the bench takes about a second longer.
+ */
+const SCALAR_PASSES = 8;
+
+/** A-engines: at least 16 timed runs per engine in each of the {@link SCALAR_PASSES} passes. */
+function scalarSettings(settings: BenchSettings): BenchSettings {
+  const cheap = cheapSettings(settings);
+  return { runs: Math.max(cheap.runs, 16 * SCALAR_PASSES), warmups: cheap.warmups };
+}
+
 export const workloadEngines: Workload = {
   id: 'E',
   title: "worker engines: blur and x + 1 on 'for' / 'threads' / 'mpc' (interleaved), pool start-up",
@@ -237,8 +253,8 @@ export const workloadEngines: Workload = {
         ...(await blurOnEngines(settings)),
         // a call of x + 1 takes a few milliseconds at most: like workload A, many runs after a longer
         // warm-up, so the medians measure warm pools and compiled code (first calls are in 'startup')
-        ...(await scalarsOnEngines(cheapSettings(settings), 10_000)),
-        ...(await scalarsOnEngines(cheapSettings(settings), 1_000)),
+        ...(await scalarsOnEngines(scalarSettings(settings), 10_000)),
+        ...(await scalarsOnEngines(scalarSettings(settings), 1_000)),
         ...(await startup(settings)),
       ];
     } finally {
