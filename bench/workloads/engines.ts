@@ -234,7 +234,7 @@ export function cheapSettings(settings: BenchSettings): BenchSettings {
  * Passes of A-engines: a call of x + 1 takes about a millisecond, so a block of 16 timed runs lasted
  * some 15 ms, and one busy stretch of this shared machine decided a whole block (the same tree's
  * `'threads'`/direct ratio ranged 2.2–3.4× over runs). Many short blocks spread each engine's runs over
- * the whole measurement; the bench takes about a second longer.
+ * the whole measurement; workload E takes a few seconds longer.
  */
 const SCALAR_PASSES = 8;
 
