@@ -148,7 +148,7 @@ export type { CvExpression, CvPartExpression, CrossValidated, CvPart } from './e
 export { closeEngines, registerEngine, type EngineFactory, type RegisterEngineOptions } from './engines/registry.js';
 export { getAutoDecisions, resetAutoDecisions, type AutoDecision, type AutoProbe } from './engines/auto/decisions.js';
 export type { EngineRegistry, Target, TargetName } from './engines/target.js';
-export type { Engine, EngineRunOptions } from './engines/engine.js';
+export type { Engine, EngineRunOptions, ReplyMemory } from './engines/engine.js';
 export {
   ItemContext,
   invokeItem,

@@ -3,14 +3,18 @@
  * real queue worker processes started with the command line gives the same batches, component values
  * and final variables as prefetch 0 on 'for', bit for bit; errors, SkipBatch and StopPipeline behave as
  * without workers; each batch says which worker process produced it; and batch data goes through Redis
- * as binary, not as JSON text. `reuseMemory` changes nothing there.
+ * as binary, not as JSON text. `reuseMemory` changes nothing for batches that come back through Redis;
+ * with a payload directory, their reply files are read into memory the calling thread reuses.
  */
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
-import { WorkerCrashError, type NDArray, type RunOptions } from '../../src/index.js';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { WorkerCrashError, configureQueue, type NDArray, type RunOptions } from '../../src/index.js';
 import { startQueueCluster, type QueueCluster, type WorkerProcess } from '../engines/queue/queue-processes.js';
 import { BadBatchError, busyOnWorkers, crashing, failing, largeBatches, randomTail, skipping, stopping } from '../fixtures/pipeline-workers/pipelines.js';
 import { collectBatches, type AnyPipeline } from '../fixtures/pipeline-workers/collect.js';
-import { allocatedByStep, intoOutputRows, type ReuseBatch } from '../fixtures/pipeline-workers/reuse-pipelines.js';
+import { allocatedByStep, intoOutputRows, madeByStep, type ReuseBatch } from '../fixtures/pipeline-workers/reuse-pipelines.js';
 import type { RedisServer } from '../helpers/redis-server.js';
 
 let cluster: QueueCluster;
@@ -156,7 +160,7 @@ describe("batches on 'queue' workers (real redis-server, two CLI workers)", () =
     ['an array from Batch.allocate', allocatedByStep],
     ['context.output rows', intoOutputRows],
   ])(
-    'reuseMemory changes nothing on queue workers: batches whose images end in %s equal prefetch 0 on for, and kept batches keep their values',
+    'reuseMemory changes nothing for batches that come back through Redis: batches whose images end in %s equal prefetch 0 on for, and kept batches keep their values',
     async (_name, pipeline) => {
       const run = { batchSize: 8, shuffle: 3, reset: 'all' } as const;
       const expected: Float32Array[] = [];
@@ -169,6 +173,46 @@ describe("batches on 'queue' workers (real redis-server, two CLI workers)", () =
       }
       expect(current).toEqual(expected);
       expect(kept.map((batch) => pixelsOf(batch.images))).toEqual(expected);
+    },
+  );
+
+  test.each([
+    ['images a step made in memory of its own', madeByStep as unknown as typeof allocatedByStep],
+    ['an array from Batch.allocate', allocatedByStep],
+  ])(
+    'with a payload directory, reuseMemory reads the reply files of batches whose images end in %s into reused memory: batches read while current equal prefetch 0 on for, a kept batch sees a later one',
+    async (_name, pipeline) => {
+      const directory = mkdtempSync(path.join(tmpdir(), 'batchflow-queue-reuse-'));
+      const run = { batchSize: 8, shuffle: 3, reset: 'all' } as const;
+      try {
+        // every reply (8 images of 64×64 float32) is a file of the directory
+        await configureQueue({ url: redis.url, payloadDirectory: directory, payloadFileBytes: 1024 });
+        const expected: Float32Array[] = [];
+        for await (const batch of pipeline.genBatch(run)) expected.push(pixelsOf(batch.images));
+        const consume = async (reuseMemory: boolean): Promise<{ current: Float32Array[]; kept: ReuseBatch[] }> => {
+          const current: Float32Array[] = [];
+          const kept: ReuseBatch[] = [];
+          for await (const batch of pipeline.genBatch({ ...run, ...onQueue, reuseMemory })) {
+            current.push(pixelsOf(batch.images));
+            kept.push(batch);
+          }
+          return { current, kept };
+        };
+        const reused = await consume(true);
+        expect(reused.current).toEqual(expected);
+        const changed = reused.kept.filter((batch, k) => !pixelsOf(batch.images).every((value, i) => value === expected[k]![i]));
+        expect(changed.length).toBeGreaterThan(0);
+        // the last batch was never followed by a request: it keeps its values
+        expect(pixelsOf(reused.kept.at(-1)!.images)).toEqual(expected.at(-1));
+        const fresh = await consume(false);
+        expect(fresh.current).toEqual(expected);
+        expect(fresh.kept.map((batch) => pixelsOf(batch.images))).toEqual(expected);
+        // every payload and reply file was read and removed
+        expect(readdirSync(directory)).toEqual([]);
+      } finally {
+        await configureQueue({ url: redis.url });
+        rmSync(directory, { recursive: true, force: true });
+      }
     },
   );
 });

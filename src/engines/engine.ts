@@ -9,7 +9,18 @@ export interface EngineRunOptions {
   readonly chunkSize?: number;
   /** Milliseconds before the call fails with a TimeoutError. */
   readonly timeout?: number;
+  /**
+   * Where a transport may read the bytes of a chunk's reply that it reads itself (a reply file of the
+   * 'queue' engine's payload directory). Results may then be views of that memory, so the caller
+   * must keep it unchanged for as long as it uses them. A pipeline run with `reuseMemory` passes
+   * memory it reuses once the batch is consumed. Without it, or when it returns null, replies get
+   * fresh memory.
+   */
+  readonly replyMemory?: ReplyMemory;
 }
+
+/** Gives memory of at least `bytes` bytes for a reply, or null for fresh memory (see {@link EngineRunOptions.replyMemory}). */
+export type ReplyMemory = (bytes: number) => Uint8Array | null;
 
 /**
  * Runs a task's items and returns the results **in item order**. When items fail it throws one

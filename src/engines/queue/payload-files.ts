@@ -10,6 +10,7 @@ import { readdirSync, statSync, unlinkSync } from 'node:fs';
 import { open, readFile, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { atomicWrite } from '../../io/files.js';
+import type { ReplyMemory } from '../engine.js';
 import type { Frame } from './frame.js';
 
 const marker = Buffer.from('batchflow-queue-file:');
@@ -27,10 +28,20 @@ function bufferFrame(buffer: Buffer): Frame {
   return { byteLength: buffer.length, writeTo: (target, offset) => target.set(buffer, offset), pieces: () => [buffer] };
 }
 
-/** Where a payload of `payload.byteLength` bytes goes: a reference to a new file in `directory`, or the payload itself. */
+/** The name of the payload file of payload `name` (see {@link storePayload}). */
+export function payloadFileName(name: string): string {
+  return `bfq-${name.replace(/[^A-Za-z0-9._-]/g, '_')}.bin`;
+}
+
+/** The payload name of the reply to job `jobId` (a worker stores the reply under it). */
+export function replyPayloadName(jobId: string): string {
+  return `${jobId}.reply`;
+}
+
+/** Where a payload of `payload.byteLength` bytes goes: a reference to a new file `name` in `directory`, or the payload itself. */
 export async function storePayload(payload: Frame, directory: string | null, fileBytes: number, name: string): Promise<StoredPayload> {
   if (directory === null || payload.byteLength < fileBytes) return { frame: payload, file: null };
-  const file = join(directory, `bfq-${name.replace(/[^A-Za-z0-9._-]/g, '_')}.bin`);
+  const file = join(directory, payloadFileName(name));
   await atomicWrite('queue payload', file, (temp) => writePieces(temp, payload.pieces()));
   return { frame: bufferFrame(Buffer.concat([marker, Buffer.from(file, 'utf8')])), file };
 }
@@ -59,17 +70,38 @@ export function payloadFile(stored: Buffer): string | null {
 
 /**
  * The payload `stored` holds or refers to (the file is read and removed). `directory` is where
- * references may point; a reference elsewhere, or a file that is gone, is an Error naming it.
+ * references may point; a reference elsewhere, or a file that is gone, is an Error naming it. A file
+ * is read into the memory `memory` gives for its name and size when it gives enough (the payload is
+ * then a view of it), else into fresh memory.
  */
-export async function loadPayload(stored: Buffer, directory: string | null): Promise<Buffer> {
+export async function loadPayload(stored: Buffer, directory: string | null, memory?: (file: string) => ReplyMemory | undefined): Promise<Buffer> {
   const file = payloadFile(stored);
   if (file === null) return stored;
   if (directory === null || dirname(file) !== directory || !fileNamePattern.test(basename(file))) {
     throw new Error(`a queue payload refers to ${JSON.stringify(file)}, which is not a payload file of the payload directory ${JSON.stringify(directory)}`);
   }
-  const payload = await readFile(file);
+  const into = memory?.(file);
+  const payload = into === undefined ? await readFile(file) : await readInto(file, into);
   await unlink(file);
   return payload;
+}
+
+/** The bytes of `file`, read into the memory `into` gives for its size (fresh memory when it gives none, or too little). */
+async function readInto(file: string, into: ReplyMemory): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const target = into(size);
+    if (target === null || target.byteLength < size) return await handle.readFile();
+    for (let at = 0; at < size;) {
+      const { bytesRead } = await handle.read(target, at, size - at, at);
+      if (bytesRead === 0) throw new Error(`the queue payload file ${JSON.stringify(file)} ended after ${at} of its ${size} bytes`);
+      at += bytesRead;
+    }
+    return Buffer.from(target.buffer, target.byteOffset, size);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Removes the payload file `stored` is or refers to, if any (a withdrawn chunk); errors are ignored. */

@@ -9,10 +9,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
+import { basename } from 'node:path';
+import type { ReplyMemory } from '../engine.js';
 import type { ChunkMessage, ChunkResult, Transport, TransportCapabilities, WorkerWatch } from '../transport/transport.js';
 import { closeConnection, openConnection, safeUrl, type ManagedConnection } from './connection.js';
 import { QueueConnectionError } from './errors.js';
-import { discardPayload, loadPayload, storePayload, sweepPayloadFiles } from './payload-files.js';
+import { discardPayload, loadPayload, payloadFileName, replyPayloadName, storePayload, sweepPayloadFiles } from './payload-files.js';
 import { decodeReply, encodeChunk, queueKeys, referencedReplyKey, type QueueJobData, type QueueKeys, type QueueReply } from './protocol.js';
 import { loadWire, sendFramed } from './wire.js';
 import { queueSettings, type QueueSettings, type ResolvedQueueSettings } from './settings.js';
@@ -24,6 +26,8 @@ interface Pending {
   added: boolean;
   /** Renewals in a row that found the job finished (removed) with no reply read yet. */
   finishedTicks: number;
+  /** Where a reply file of this job may be read (see `EngineRunOptions.replyMemory`). */
+  readonly replyMemory: ReplyMemory | undefined;
   resolve(result: ChunkResult): void;
   reject(error: unknown): void;
 }
@@ -101,7 +105,7 @@ class QueueTransport implements Transport {
     void this.release();
   }
 
-  async send(message: ChunkMessage, _transferList: readonly ArrayBuffer[], signal: AbortSignal | undefined): Promise<ChunkResult> {
+  async send(message: ChunkMessage, _transferList: readonly ArrayBuffer[], signal: AbortSignal | undefined, replyMemory?: ReplyMemory): Promise<ChunkResult> {
     if (this.failure !== null) throw this.failure;
     if (signal?.aborted) throw abortReason(signal);
     // a call that times out while Redis is being reached ends at its time limit, not the connection's
@@ -114,7 +118,7 @@ class QueueTransport implements Transport {
     let written: { readonly reply: Promise<ChunkResult> };
     try {
       await (signal ? raceAbort(turn, signal) : turn);
-      written = await this.write(message, command, queue, signal);
+      written = await this.write(message, command, queue, signal, replyMemory);
     } finally {
       // after the job's add is on the connection (BullMQ writes it within the microtasks of this turn)
       setImmediate(endTurn);
@@ -128,6 +132,7 @@ class QueueTransport implements Transport {
     command: ManagedConnection,
     queue: Queue,
     signal: AbortSignal | undefined,
+    replyMemory: ReplyMemory | undefined,
   ): Promise<{ readonly reply: Promise<ChunkResult> }> {
     if (this.failure !== null) throw this.failure;
     // closed while this chunk waited for its turn
@@ -154,7 +159,9 @@ class QueueTransport implements Transport {
       discardPayload(stored);
       throw abortReason(signal);
     }
-    const reply = new Promise<ChunkResult>((resolve, reject) => this.pending.set(jobId, { payloadKey, added: false, finishedTicks: 0, resolve, reject }));
+    const reply = new Promise<ChunkResult>((resolve, reject) =>
+      this.pending.set(jobId, { payloadKey, added: false, finishedTicks: 0, replyMemory, resolve, reject }),
+    );
     this.startActivity();
     const ttl = String(this.settings.payloadTtlMs);
     // in order on one connection: the liveness key and the payload are written before the job exists
@@ -245,7 +252,7 @@ class QueueTransport implements Transport {
                 `the reply of queue job ${jobId} expired before this caller read it (was its event loop blocked longer than payloadTtlMs = ${ttl} ms?)`,
               ),
             );
-          } else this.accept(decodeReply(await loadPayload(reply, this.settings.payloadDirectory)));
+          } else this.accept(decodeReply(await loadPayload(reply, this.settings.payloadDirectory, (file) => this.replyMemoryOf(file))));
         }
         if (!popping && goOn()) popping = redis.blpopBuffer(resultsKey, readerBlockSeconds);
       }
@@ -264,6 +271,14 @@ class QueueTransport implements Transport {
     const prefix = this.keys.reply(`${this.callerId}-`);
     if (!key.startsWith(prefix)) throw new Error(`a reply on this caller's result list refers to ${JSON.stringify(key)}, which is not one of its reply keys`);
     return `${this.callerId}-${key.slice(prefix.length)}`;
+  }
+
+  /** The reply memory of the job in flight whose reply file `file` is (workers name it after the job), if any. */
+  private replyMemoryOf(file: string): ReplyMemory | undefined {
+    const name = basename(file);
+    for (const [jobId, pending] of this.pending)
+      if (pending.replyMemory !== undefined && name === payloadFileName(replyPayloadName(jobId))) return pending.replyMemory;
+    return undefined;
   }
 
   /** Settles the chunk a decoded reply answers. */

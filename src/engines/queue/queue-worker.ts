@@ -14,7 +14,7 @@ import { ArgumentError } from '../../errors.js';
 import { createThreadsTransport } from '../transport/tinypool-threads.js';
 import type { ChunkMessage, ChunkResult, Transport } from '../transport/transport.js';
 import { closeConnection, openConnection, redisOptions, safeUrl, type ManagedConnection } from './connection.js';
-import { discardPayload, loadPayload, storePayload, sweepPayloadFiles } from './payload-files.js';
+import { discardPayload, loadPayload, replyPayloadName, storePayload, sweepPayloadFiles } from './payload-files.js';
 import { decodeChunk, encodeReply, replyKeyBytes, replyReference, type LostChunk, type QueueJobData, type QueueReply } from './protocol.js';
 import { queueSettings, type QueueSettings } from './settings.js';
 import { loadWire, sendFramed } from './wire.js';
@@ -183,7 +183,7 @@ function processor(command: ManagedConnection, threads: LocalThreads): (job: Job
 /** Pushes a reply to its caller's result list (a large one through its reply key). */
 async function pushReply(command: ManagedConnection, data: QueueJobData, reply: QueueReply): Promise<void> {
   const directory = data.payloadDirectory ?? null;
-  const stored = await storePayload(encodeReply(reply), directory, data.payloadFileBytes ?? Number.POSITIVE_INFINITY, `${reply.jobId}.reply`);
+  const stored = await storePayload(encodeReply(reply), directory, data.payloadFileBytes ?? Number.POSITIVE_INFINITY, replyPayloadName(reply.jobId));
   // in this order on one connection: the reply key exists when its reference is pushed, and the list
   // exists when its expiry is set. The payload is freed by the server's background thread (UNLINK).
   const { replyKey } = data;

@@ -173,7 +173,7 @@ export async function runChunks(task: ItemTask, reference: FunctionReference, op
       : null;
     chunks.push(
       transport
-        .send(message, transfer, controller?.signal)
+        .send(message, transfer, controller?.signal, options.replyMemory)
         .then(
           (response) => placeChunk(outcome, response, start),
           (error: unknown) => {

@@ -5,6 +5,7 @@
  * machines) only implements this interface.
  * @module
  */
+import type { ReplyMemory } from '../engine.js';
 import type { WorkerResultMessage, WorkerTaskMessage } from '../worker/messages.js';
 
 /** One chunk as the scheduler sends it: structured-cloneable data, its buffers listed in the transfer list. */
@@ -45,8 +46,10 @@ export interface Transport {
    * message that may be moved instead of copied. When `signal` aborts, the chunk must stop (the
    * worker running it is stopped) and the promise reject. A rejection means the chunk was lost (its
    * worker died or could not answer): the scheduler reports it as a `WorkerCrashError` with the cause.
+   * `replyMemory` (optional to use) is where a transport that reads the reply's bytes itself may put
+   * them; the answer may then hold views of it (see `EngineRunOptions.replyMemory`).
    */
-  send(message: ChunkMessage, transferList: readonly ArrayBuffer[], signal: AbortSignal | undefined): Promise<ChunkResult>;
+  send(message: ChunkMessage, transferList: readonly ArrayBuffer[], signal: AbortSignal | undefined, replyMemory?: ReplyMemory): Promise<ChunkResult>;
   /**
    * Starts watching for a worker that dies while chunks are in flight without rejecting their
    * {@link send} (a worker thread that exits). Transports whose `send` always rejects on a lost worker

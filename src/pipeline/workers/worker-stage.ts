@@ -162,10 +162,14 @@ async function produceOnWorker(
     rngSeeding: { kind: 'none' },
     indexValues: [],
   };
+  // with reuseMemory, what the calling thread reads itself (the file of a child process, the reply file
+  // of a queue worker) goes into reused slots of this thread, which the batch keeps until it is consumed
+  const resultMemory = run.options.reuseMemory && !sharesMemory ? new SlotLease() : null;
+  const intoResultMemory = resultMemory && ((bytes: number) => resultMemory.array('uint8', bytes) as Uint8Array | null);
   let results: unknown[];
   const sent = wallClock();
   try {
-    results = await engine.run(task, runOptions);
+    results = await engine.run(task, intoResultMemory ? { ...runOptions, replyMemory: intoResultMemory } : runOptions);
   } catch (error) {
     // the slots are left to the garbage collector and the file to the pool's end: a worker stopped
     // mid-batch may still touch them
@@ -174,15 +178,8 @@ async function produceOnWorker(
   const [outcome, ...columns] = results[0] as Payload<ProduceOutcome>;
   try {
     // first of all: the columns a child process wrote to a file are read (a file of its own removed)
-    // with reuseMemory, into reused slots of this thread that the batch keeps until it is consumed
-    const resultMemory = outcome.kind === 'batch' && outcome.columnsInFile && run.options.reuseMemory ? new SlotLease() : null;
     if (outcome.kind === 'batch' && outcome.columnsInFile)
-      readColumnsFromFile(
-        columns,
-        outcome.columnsInFile,
-        outcome.columnsInFile.file === file,
-        resultMemory && ((bytes) => resultMemory.array('uint8', bytes) as Uint8Array | null),
-      );
+      readColumnsFromFile(columns, outcome.columnsInFile, outcome.columnsInFile.file === file, intoResultMemory);
     lease.detach(columns);
     const resultSlots = resultMemory?.surrender() ?? [];
     if (run.profiler && outcome.kind !== 'error') recordTransport(run.profiler, outcome.profile, sent, number, batch.size);
