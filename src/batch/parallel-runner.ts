@@ -8,7 +8,7 @@ import { ArgumentError, ComponentError } from '../errors.js';
 import { getEngine } from '../engines/registry.js';
 import type { ItemFunction, ItemSource, ItemTask, PerItemSource, RngSeeding } from '../engines/item-task.js';
 import type { FunctionReference } from '../engines/function-reference.js';
-import { takeNumberColumn } from '../engines/result-buffer.js';
+import { readNumbersAsColumn, takeNumberColumn } from '../engines/result-buffer.js';
 import { resolveTarget } from '../engines/target.js';
 import { isPerItem, type PerItem } from '../expr/per-item.js';
 import { ComponentTuple, reservedParallelOptions, type DestinationSpec, type ParallelOptionName } from '../decorators/parallel-options.js';
@@ -264,6 +264,12 @@ function postStep(call: ParallelCall, reserved: ReservedOptions): unknown {
   return post === undefined ? '_assemble' : post;
 }
 
+/** True when the default assembly stores the results into exactly one component (a name as `dst`, or `src`'s own name by default). */
+function assemblesIntoOneComponent(reserved: ReservedOptions, src: unknown, dst: unknown): boolean {
+  if (dst !== undefined && dst !== null) return typeof dst === 'string';
+  return reserved.dstDefault === 'src' && typeof src === 'string';
+}
+
 /** Runs the default assembly of `results` into the destination (synchronous: no microtask turn per call). */
 function assemble(batch: BatchLike, reserved: ReservedOptions, results: unknown[], src: unknown, dst: unknown): BatchLike {
   // numbers an engine attached to the results are used by the default assembly only: other code may change the list first
@@ -330,8 +336,10 @@ async function runSingle(
     // item i is batch item i exactly when there is one item per batch item; otherwise items have no index value
     indexValues: count === batch.size ? batch.indices : [],
   };
-  const results = await engine.run(task, { nWorkers: reserved.nWorkers, chunkSize: reserved.chunkSize, timeout: reserved.timeout });
   const postName = postStep(call, reserved);
+  // number results then go into the component from one typed array: an engine need not box them into the list
+  if (postName === '_assemble' && assemblesIntoOneComponent(reserved, src, dst) && assemblesByDefault(batch)) readNumbersAsColumn(task);
+  const results = await engine.run(task, { nWorkers: reserved.nWorkers, chunkSize: reserved.chunkSize, timeout: reserved.timeout });
   if (postName === null) return batch;
   if (postName === '_assemble') return assemble(batch, reserved, results, src, dst);
   return callPost(batch, postName, results, src, dst, user);

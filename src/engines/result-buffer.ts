@@ -142,6 +142,22 @@ export function stackedView(values: readonly unknown[]): NDArray | null {
 
 const numberColumns = new WeakMap<readonly unknown[], Float64Array>();
 
+const columnReaders = new WeakSet<object>();
+
+/**
+ * Marks `task` as one whose results are read through {@link takeNumberColumn} when every one is a
+ * number (the default assembly into one component does): an engine that holds them in one typed array
+ * may then return a list whose entries are not filled in, and skip boxing every number.
+ */
+export function readNumbersAsColumn(task: object): void {
+  columnReaders.add(task);
+}
+
+/** True when {@link readNumbersAsColumn} marked `task`. */
+export function readsNumbersAsColumn(task: object): boolean {
+  return columnReaders.has(task);
+}
+
 /**
  * Marks `results` (every entry a number) as also held, bit for bit, in `numbers` (entry k at index k):
  * a worker engine whose workers wrote number results into one typed array hands it on, and the
@@ -153,7 +169,18 @@ export function attachNumberColumn(results: readonly unknown[], numbers: Float64
 }
 
 /**
- * The numbers attached to `results` by {@link attachNumberColumn}, taken (a second call gives
+ * The results of a task marked by {@link readNumbersAsColumn}, every one a number: an empty list that
+ * stands for them, with `numbers` attached (item k at index k). Only the assembly that marked the task
+ * sees it, and it reads `numbers` (no list of boxed numbers is made).
+ */
+export function numberColumnResults(numbers: Float64Array): unknown[] {
+  const stand: unknown[] = [];
+  numberColumns.set(stand, numbers);
+  return stand;
+}
+
+/**
+ * The numbers attached to `results` by {@link attachNumberColumn} (or {@link numberColumnResults}), taken (a second call gives
  * undefined, so two assemblies of one list never share storage); undefined when none is attached.
  */
 export function takeNumberColumn(results: readonly unknown[]): Float64Array | undefined {

@@ -47,8 +47,13 @@ function cloneableAttributes(attributes: Record<string, unknown>): Record<string
   return kept;
 }
 
-/** What `this` is on the worker: the batch's class, module and cloneable attributes (ids are added per chunk); null for other `this`. */
-export function describeSelf(thisArg: unknown): Omit<WorkerSelf, 'ids'> | null {
+/** The ids of `thisArg` when it is a batch, else null. */
+export function batchIdsOf(thisArg: unknown): readonly IndexValue[] | null {
+  return isBatchLike(thisArg) ? thisArg.indices : null;
+}
+
+/** What `this` is on the worker: the batch's class, module and cloneable attributes (its ids travel per chunk); null for other `this`. */
+export function describeSelf(thisArg: unknown): WorkerSelf | null {
   if (!isBatchLike(thisArg)) return null;
   const cls = thisArg.constructor as abstract new (...args: never[]) => unknown;
   return { module: getDefiningModule(cls), className: cls.name, attributes: cloneableAttributes(thisArg.getAttrs()) };
@@ -153,7 +158,10 @@ export function shareScalars(task: ItemTask, lease: SlotLease): SharedScalars | 
 export interface CallContext {
   readonly task: ItemTask;
   readonly reference: FunctionReference;
-  readonly self: Omit<WorkerSelf, 'ids'> | null;
+  /** The batch rebuilt as `this` on the worker; null when there is none or the item function never reads `this`. */
+  readonly self: WorkerSelf | null;
+  /** The ids of the batch `this` is (each chunk sends its own), or null when `this` is not a batch. */
+  readonly batchIds: readonly IndexValue[] | null;
   /** Pack large buffers for shared-memory files (copied, not viewed, so the file can be written from them). */
   readonly sharedMemory: boolean;
   readonly output: SharedOutput | null;
@@ -169,11 +177,10 @@ export interface CallContext {
  * items the generators, ids and error positions they have in the whole task.
  */
 export function chunkMessage(call: CallContext, start: number, end: number, transfer: ArrayBuffer[]): WorkerTaskMessage {
-  const { task, self, sharedMemory } = call;
+  const { task, self, sharedMemory, batchIds: indices } = call;
   const offset = task.offset;
   const pack = call.lease ? (dtype: DType, length: number) => call.lease!.array(dtype, length) : undefined;
   const encode = (at: (position: number) => unknown): EncodedList => encodeList(end - start, (k) => at(start + k), transfer, false, sharedMemory, pack);
-  const indices = self ? (task.thisArg as BatchLike).indices : null;
   const values = task.indexValues;
   const column = task.items.column;
   const scalars = call.scalars;
@@ -181,12 +188,10 @@ export function chunkMessage(call: CallContext, start: number, end: number, tran
   return {
     action: task.action,
     fn: call.reference,
-    // `this` in the worker holds the ids of this chunk's items only (the whole index per message would cost more than small
-    // items), packed: a list of numbers is one transferred buffer instead of a structured clone element by element
-    self: self && {
-      ...self,
-      ids: encodeIds(indices!, offset + start, offset + start + idCount, transfer),
-    },
+    self,
+    // the ids of this chunk's items only (the whole index per message would cost more than small items), packed: a
+    // list of numbers is one transferred buffer instead of a structured clone element by element
+    ids: indices && encodeIds(indices, offset + start, offset + start + idCount, transfer),
     start: offset + start,
     end: offset + end,
     items: scalars

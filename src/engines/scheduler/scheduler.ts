@@ -11,13 +11,14 @@ import { BatchflowError, TimeoutError, WorkerCrashError } from '../../errors.js'
 import type { EngineRunOptions } from '../engine.js';
 import type { FunctionReference } from '../function-reference.js';
 import { itemFailure, type ItemTask } from '../item-task.js';
-import { ResultBuffer, attachNumberColumn } from '../result-buffer.js';
+import { ResultBuffer, attachNumberColumn, numberColumnResults, readsNumbersAsColumn } from '../result-buffer.js';
 import { decodeAll, isShmRef } from '../worker/codec.js';
 import { restoreThrown, type SerialisedThrown } from '../worker/error-codec.js';
-import type { WorkerFailure, WorkerResultMessage } from '../worker/messages.js';
+import type { WorkerFailure, WorkerResultMessage, WorkerTaskMessage } from '../worker/messages.js';
 import { moveToSharedMemory, readFromSharedMemory, readSharedMemoryInto, removeSharedMemory } from '../worker/shared-memory.js';
 import type { Transport } from '../transport/transport.js';
-import { chunkBounds, chunkMessage, describeSelf, shareScalars, type CallContext } from './chunks.js';
+import { batchIdsOf, chunkBounds, chunkMessage, describeSelf, shareScalars, type CallContext } from './chunks.js';
+import { mayUseThis } from '../this-use.js';
 import { importCallerModule } from './caller-module.js';
 import { nestingFailure } from '../worker/result-check.js';
 import { isNdArray } from '../../ndarray/ndarray-utils.js';
@@ -34,7 +35,13 @@ function setupError(action: string, target: string, reference: FunctionReference
 
 /** What the chunks of one call collect. */
 interface Outcome {
-  readonly results: unknown[];
+  /** The number of items. */
+  readonly count: number;
+  /**
+   * The results in item order, made when a chunk answers with something other than numbers or at the
+   * end (see {@link resultList}); the entries of chunks that answered with numbers are filled in last.
+   */
+  results: unknown[] | null;
   readonly resultBuffer: ResultBuffer;
   readonly failures: WorkerFailure[];
   setupFailure: SerialisedThrown | null;
@@ -48,10 +55,26 @@ interface Outcome {
   itemMs: number;
   /** Milliseconds the workers spent in the item function, summed over chunks. */
   busyMs: number;
-  /** The number results placed so far, also in one typed array (item k at index k), made on the first chunk of numbers. */
+  /** The number results placed so far, in one typed array (item k at index k), made on the first chunk of numbers. */
   numbers: Float64Array | null;
   /** How many items' results are in {@link numbers}: all of them when every chunk answered with numbers. */
   numbersPlaced: number;
+  /** The chunks whose results are in {@link numbers} only, as [start, length]: their entries of the list are not filled in yet. */
+  readonly numberChunks: Array<readonly [number, number]>;
+}
+
+/** The list of results, made on first use. */
+function resultList(outcome: Outcome): unknown[] {
+  return (outcome.results ??= new Array<unknown>(outcome.count).fill(null)); // generic elements: NaN payloads survive (see decodeAll)
+}
+
+/** Fills the list entries of the chunks that answered with numbers (kept in `outcome.numbers` until now). */
+function boxNumbers(outcome: Outcome): void {
+  const { numbers } = outcome;
+  if (numbers === null) return;
+  const results = resultList(outcome);
+  for (const [start, length] of outcome.numberChunks) for (let k = start; k < start + length; k++) results[k] = numbers[k];
+  outcome.numberChunks.length = 0;
 }
 
 /** Puts the results of the chunk starting at `start` in place (from a shared-memory file straight into the result buffer when it fits). */
@@ -66,19 +89,18 @@ function placeChunk(outcome: Outcome, response: WorkerResultMessage, start: numb
     if (list.kind === 'numbers' && isShmRef(list.data)) readFromSharedMemory([list]);
     const target = list.kind === 'ndarrays' && isShmRef(list.data) ? outcome.resultBuffer.rowBytes(start, list.length, list.dtype, list.shape) : null;
     if (list.kind === 'numbers' && !isShmRef(list.data) && response.written === null) {
-      // scalar results (cheap items): straight from their buffer into place, no array per chunk
-      const data = list.data;
-      for (let k = 0; k < list.length; k++) outcome.results[start + k] = data[k];
-      // and into one typed array, which the default assembly takes as it is (one copy of the bits, no list to read)
-      (outcome.numbers ??= new Float64Array(outcome.results.length)).set(data, start);
+      // scalar results (cheap items): into one typed array, which the default assembly takes as it is (one copy of
+      // the bits, no list to read); the list gets them at the end, and only if something else reads it
+      (outcome.numbers ??= new Float64Array(outcome.count)).set(list.data, start);
       outcome.numbersPlaced += list.length;
+      outcome.numberChunks.push([start, list.length]);
     } else if (target && list.kind === 'ndarrays' && isShmRef(list.data)) {
       // results of a child process go from its shared-memory file straight into place
       readSharedMemoryInto(list.data, target);
-      outcome.resultBuffer.adopt(new Uint8Array(list.length).fill(1), start, outcome.results);
+      outcome.resultBuffer.adopt(new Uint8Array(list.length).fill(1), start, resultList(outcome));
     } else {
       readFromSharedMemory([list]);
-      outcome.resultBuffer.place(decodeAll(list), start, outcome.results, response.written);
+      outcome.resultBuffer.place(decodeAll(list), start, resultList(outcome), response.written);
     }
   } finally {
     removeSharedMemory(response.sharedMemoryFile);
@@ -121,6 +143,16 @@ function firstTooDeepItem(task: ItemTask): { position: number; cause: unknown } 
   return null;
 }
 
+/** A chunk's message, built and not sent yet. */
+interface PreparedChunk {
+  readonly start: number;
+  readonly end: number;
+  readonly message: WorkerTaskMessage;
+  readonly transfer: ArrayBuffer[];
+  /** The shared-memory file holding its items (the 'mpc' transport), removed once the chunk is done. */
+  readonly inputFile: string | null;
+}
+
 /** Where a call runs: the transport, the engine's name (for errors), its worker count, and what to do when the transport breaks. */
 export interface Placement {
   readonly transport: Transport;
@@ -136,7 +168,8 @@ export async function runChunks(task: ItemTask, reference: FunctionReference, op
   const count = task.items.length;
   const { sharesMemory, sharedMemoryFiles } = transport.capabilities;
   const outcome: Outcome = {
-    results: new Array<unknown>(count).fill(null), // generic elements: NaN payloads survive (see decodeAll)
+    count,
+    results: null,
     resultBuffer: new ResultBuffer(count),
     failures: [],
     setupFailure: null,
@@ -145,16 +178,19 @@ export async function runChunks(task: ItemTask, reference: FunctionReference, op
     busyMs: 0,
     numbers: null,
     numbersPlaced: 0,
+    numberChunks: [],
   };
   // shared memory: results shaped like the items (the common case) are written by the workers into one buffer
   // (other transports cannot share it, but the caller still reads their results straight into it)
   const preallocated = task.outputLikeItems ? outcome.resultBuffer.preallocate(task.items.at(0)) : null;
-  const self = describeSelf(task.thisArg);
+  // a function that never reads `this` does not get the batch rebuilt on the worker for every chunk
+  const self = mayUseThis(task.func) ? describeSelf(task.thisArg) : null;
   const lease = sharesMemory ? new SlotLease() : null;
   const call: CallContext = {
     task,
     reference,
     self,
+    batchIds: batchIdsOf(task.thisArg),
     sharedMemory: sharedMemoryFiles,
     output: sharesMemory ? preallocated : null,
     lease,
@@ -164,13 +200,26 @@ export async function runChunks(task: ItemTask, reference: FunctionReference, op
   const timer = controller ? setTimeout(() => controller.abort(), options.timeout).unref() : undefined;
   const tooDeep = firstTooDeepItem(task);
   if (tooDeep) throw itemFailure(task, tooDeep.position, tooDeep.cause);
+  // every message is built before the first is sent: the workers then start their chunks close together
+  // (building one takes tens of microseconds, about what a worker needs for thousands of cheap items)
+  const prepared: PreparedChunk[] = [];
+  try {
+    for (const [start, end] of chunkBounds(count, nWorkers, options.chunkSize, learnedMinimumChunk(task.func, count, nWorkers))) {
+      const transfer: ArrayBuffer[] = [];
+      const message = chunkMessage(call, start, end, transfer);
+      const inputFile = sharedMemoryFiles
+        ? moveToSharedMemory([message.items, ...message.perItemOptions.map(([, list]) => list), ...message.perItemArgs.map(([, list]) => list)])
+        : null;
+      prepared.push({ start, end, message, transfer, inputFile });
+    }
+  } catch (error) {
+    for (const { inputFile } of prepared) removeSharedMemory(inputFile);
+    clearTimeout(timer);
+    call.lease?.release();
+    throw error;
+  }
   const chunks: Promise<void>[] = [];
-  for (const [start, end] of chunkBounds(count, nWorkers, options.chunkSize, learnedMinimumChunk(task.func, count, nWorkers))) {
-    const transfer: ArrayBuffer[] = [];
-    const message = chunkMessage(call, start, end, transfer);
-    const inputFile = sharedMemoryFiles
-      ? moveToSharedMemory([message.items, ...message.perItemOptions.map(([, list]) => list), ...message.perItemArgs.map(([, list]) => list)])
-      : null;
+  for (const { start, end, message, transfer, inputFile } of prepared) {
     chunks.push(
       transport
         .send(message, transfer, controller?.signal, options.replyMemory)
@@ -202,9 +251,12 @@ export async function runChunks(task: ItemTask, reference: FunctionReference, op
   clearTimeout(timer);
   if (controller?.signal.aborted) throw new TimeoutError(task.action, options.timeout!);
   const allNumbers = outcome.numbers !== null && outcome.numbersPlaced === count;
+  // the assembly into one component reads all-number results from their typed array: no list is made
+  const numbersOnly = allNumbers && readsNumbersAsColumn(task);
+  if (!numbersOnly) boxNumbers(outcome);
   if (!outcome.crash && call.lease) {
     // every chunk answered, so no worker reads the input slots any more (a stopped one might: then they are dropped)
-    if (!allNumbers) call.lease.detach(outcome.results);
+    if (!allNumbers) call.lease.detach(resultList(outcome));
     call.lease.release();
   }
   if (outcome.unsendable) throw itemFailure(task, outcome.unsendable.position, outcome.unsendable.cause);
@@ -216,6 +268,8 @@ export async function runChunks(task: ItemTask, reference: FunctionReference, op
   }
   recordItemCost(task.func, outcome.itemMs);
   reportWorkerTime(task.thisArg, outcome.busyMs);
-  if (allNumbers) attachNumberColumn(outcome.results, outcome.numbers!);
-  return outcome.results;
+  if (numbersOnly) return numberColumnResults(outcome.numbers!);
+  const results = resultList(outcome);
+  if (allNumbers) attachNumberColumn(results, outcome.numbers!);
+  return results;
 }

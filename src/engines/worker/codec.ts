@@ -42,6 +42,32 @@ export function decodeIds(ids: EncodedList | IdRange): unknown[] {
   return values;
 }
 
+/** Whether `key` names an element of an array (a canonical non-negative integer). */
+function isElementKey(key: string | symbol): key is string {
+  return typeof key === 'string' && /^(?:0|[1-9]\d*)$/.test(key);
+}
+
+/**
+ * The ids of an {@link IdRange} or an encoded list as the index values of items, without a boxed value
+ * per id: a range answers `first + k` when element k is read (it is read rarely: by `context.index` and
+ * for errors), packed numbers are read from their typed array, other ids are decoded.
+ */
+export function decodeIdValues(ids: EncodedList | IdRange): ArrayLike<unknown> {
+  if (ids.kind === 'range') {
+    const { first, length } = ids;
+    return new Proxy([] as unknown[], {
+      get: (target, key) => {
+        if (key === 'length') return length;
+        if (isElementKey(key)) return Number(key) < length ? first + Number(key) : undefined;
+        return Reflect.get(target, key);
+      },
+      has: (target, key) => (isElementKey(key) ? Number(key) < length : Reflect.has(target, key)),
+    });
+  }
+  if (ids.kind === 'numbers' && !isShmRef(ids.data)) return ids.data;
+  return decodeAll(ids);
+}
+
 /** A packed buffer stored in a shared-memory file (the 'mpc' transport). */
 export interface ShmRef {
   readonly shmFile: string;

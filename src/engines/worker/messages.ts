@@ -5,12 +5,10 @@ import type { EncodedList, IdRange } from './codec.js';
 import type { SharedOutput } from '../result-buffer.js';
 import type { SerialisedThrown } from './error-codec.js';
 
-/** What `this` is inside the worker: a fresh instance of the batch class with the chunk's ids and the batch attributes. */
+/** What `this` is inside the worker: a fresh instance of the batch class with the chunk's ids (`ids` of the message) and the batch attributes. */
 export interface WorkerSelf {
   readonly module: string | undefined;
   readonly className: string;
-  /** The chunk's ids: a range of consecutive integers as its first id and count, else packed (numbers travel in one Float64Array). */
-  readonly ids: EncodedList | IdRange;
   readonly attributes: Record<string, unknown>;
 }
 
@@ -18,7 +16,13 @@ export interface WorkerSelf {
 export interface WorkerTaskMessage {
   readonly action: string;
   readonly fn: FunctionReference;
+  /** The batch `this` is rebuilt from; null when `this` is not a batch or the item function never reads it. */
   readonly self: WorkerSelf | null;
+  /**
+   * The ids of the chunk's items in their batch (when `this` is a batch): a range of consecutive
+   * integers as its first id and count, else packed (numbers travel in one Float64Array).
+   */
+  readonly ids: EncodedList | IdRange | null;
   readonly start: number;
   readonly end: number;
   readonly items: EncodedList;
@@ -28,7 +32,7 @@ export interface WorkerTaskMessage {
   readonly perItemArgs: ReadonlyArray<readonly [number, EncodedList]>;
   readonly applyMask: Uint8Array | null;
   readonly rngSeeding: RngSeeding;
-  /** The index value of each item of the chunk, packed; null when they are the chunk's ids (`self.ids`), sent once. */
+  /** The index value of each item of the chunk, packed; null when they are the chunk's `ids`, sent once. */
   readonly indexValues: EncodedList | null;
   /** Write large result buffers to shared memory (the 'mpc' transport). */
   readonly sharedMemory: boolean;

@@ -11,7 +11,7 @@ import { findRegisteredClass } from '../../decorators/registry.js';
 import { DatasetIndex, trustedIds, type IndexValue } from '../../dataset/dataset-index.js';
 import { invokeItem, isPlainTask, plainItemCaller, type ItemFunction, type ItemTask, type PerItemSource } from '../item-task.js';
 import type { FunctionReference } from '../function-reference.js';
-import { decodeAll, decodeIds, decodeList, encodeList, isShmRef, type EncodedList } from './codec.js';
+import { decodeAll, decodeIdValues, decodeIds, decodeList, encodeList, isShmRef, type EncodedList } from './codec.js';
 import { ChunkResults } from './chunk-results.js';
 import type { WorkerFailure, WorkerResultMessage, WorkerSelf, WorkerTaskMessage } from './messages.js';
 import { moveToSharedMemory, readFromSharedMemory } from './shared-memory.js';
@@ -44,8 +44,15 @@ async function findClass(importModule: ModuleImporter, module: string, className
   return cls;
 }
 
+/** The key of a reference in the cache of functions found. */
+function functionKey(reference: FunctionReference): string {
+  return reference.kind === 'method'
+    ? `method\0${reference.module}\0${reference.className}\0${reference.method}`
+    : `export\0${reference.module}\0${reference.exportName}`;
+}
+
 async function resolveFunction(importModule: ModuleImporter, reference: FunctionReference): Promise<ItemFunction> {
-  const key = JSON.stringify(reference);
+  const key = functionKey(reference);
   let fn = functions.get(key);
   if (fn) return fn;
   if (reference.kind === 'method') {
@@ -91,8 +98,7 @@ function unavailableSelf(makeError: () => WorkerSetupError): object {
  * be found or constructed gives a stand-in that throws a WorkerSetupError naming the class and its
  * module as soon as the item function uses its batch.
  */
-async function buildSelf(importModule: ModuleImporter, action: string, self: WorkerSelf | null, ids: unknown[], fallbackModule: string): Promise<unknown> {
-  if (!self) return undefined;
+async function buildSelf(importModule: ModuleImporter, action: string, self: WorkerSelf, ids: unknown[], fallbackModule: string): Promise<unknown> {
   const module = self.module ?? fallbackModule;
   let cls: AnyClass;
   try {
@@ -211,10 +217,10 @@ export async function runChunk(message: WorkerTaskMessage, importModule: ModuleI
   readFromSharedMemory(inputs);
   let func: ItemFunction;
   let thisArg: unknown;
-  const ids = message.self ? decodeIds(message.self.ids) : [];
   try {
     func = await resolveFunction(importModule, message.fn);
-    thisArg = await buildSelf(importModule, message.action, message.self, ids, message.fn.module);
+    // the batch is rebuilt only for a function that reads `this` (the caller sends none otherwise)
+    thisArg = message.self === null ? undefined : await buildSelf(importModule, message.action, message.self, message.ids === null ? [] : decodeIds(message.ids), message.fn.module);
   } catch (error) {
     // no item can run: say why (a typed error such as a missing tsx crosses with its class), not a crash
     const setupFailure = serialiseThrown(error, null);
@@ -240,8 +246,8 @@ export async function runChunk(message: WorkerTaskMessage, importModule: ModuleI
     perItemArgs: message.perItemArgs.map(([index, list]) => [index, perItem(list)] as const),
     applyMask: message.applyMask,
     rngSeeding: message.rngSeeding,
-    // the ids were decoded for this chunk alone (the batch copies its own), so they serve as they are
-    indexValues: message.indexValues === null ? ids : decodeAll(message.indexValues),
+    // the chunk's ids, read from one typed array when they are numbers (not a boxed value per id)
+    indexValues: message.indexValues === null ? (message.ids === null ? [] : decodeIdValues(message.ids)) : decodeAll(message.indexValues),
   };
   const count = message.end - message.start;
   const results = new ChunkResults(count, message.numbersOutput);
