@@ -220,7 +220,10 @@ export async function runChunk(message: WorkerTaskMessage, importModule: ModuleI
   try {
     func = await resolveFunction(importModule, message.fn);
     // the batch is rebuilt only for a function that reads `this` (the caller sends none otherwise)
-    thisArg = message.self === null ? undefined : await buildSelf(importModule, message.action, message.self, message.ids === null ? [] : decodeIds(message.ids), message.fn.module);
+    thisArg =
+      message.self === null
+        ? undefined
+        : await buildSelf(importModule, message.action, message.self, message.ids === null ? [] : decodeIds(message.ids), message.fn.module);
   } catch (error) {
     // no item can run: say why (a typed error such as a missing tsx crosses with its class), not a crash
     const setupFailure = serialiseThrown(error, null);
