@@ -1,7 +1,7 @@
 /** The 'for' engine: items run one after another in the calling thread (async results awaited in turn). */
 import { TimeoutError } from '../errors.js';
 import type { Engine, EngineRunOptions } from './engine.js';
-import { invokeItem, itemFailure, type ItemTask } from './item-task.js';
+import { invokeItem, itemFailure, withoutUnseenThis, type ItemTask } from './item-task.js';
 import { ItemOutputs } from './item-outputs.js';
 import { memoryOf } from './batch-memory.js';
 
@@ -21,11 +21,12 @@ function beforeDeadline(result: PromiseLike<unknown>, deadline: number, action: 
 export class ForEngine implements Engine {
   readonly name = 'for' as const;
 
-  async run(task: ItemTask, options: EngineRunOptions): Promise<unknown[]> {
+  async run(givenTask: ItemTask, options: EngineRunOptions): Promise<unknown[]> {
+    const task = withoutUnseenThis(givenTask);
     const count = task.items.length;
     const results = new Array<unknown>(count).fill(null); // generic elements: NaN payloads survive
     const deadline = options.timeout === undefined ? Infinity : Date.now() + options.timeout;
-    const outputs = new ItemOutputs(count, task.offset, memoryOf(task.thisArg));
+    const outputs = new ItemOutputs(count, task.offset, memoryOf(givenTask.thisArg));
     for (let position = 0; position < count; position++) {
       try {
         let result = invokeItem(task, position, outputs);

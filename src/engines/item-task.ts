@@ -10,6 +10,7 @@ import { Rng } from '../random/rng.js';
 import type { FunctionReference } from './function-reference.js';
 import type { DType, NDArray, TypedArray } from '../ndarray/ndarray-utils.js';
 import { newOutput, type ItemOutputs } from './item-outputs.js';
+import { mayUseThis } from './this-use.js';
 
 /** A list of items an engine can read by position. */
 export interface ItemSource {
@@ -156,8 +157,18 @@ export function invokeItem(task: ItemTask, position: number, outputs: ItemOutput
   if (task.applyMask !== null && task.applyMask[local] === 0) return item;
   const context = new ItemContext(task, position, outputs);
   const options = itemOptions(task, position);
-  if (task.args.length === 0) return task.func.call(task.thisArg, item, options, context);
-  return task.func.call(task.thisArg, item, options, context, ...itemArgs(task, position));
+  const func = task.func;
+  // a plain call where there is no `this` to pass: the optimising compiler inlines it (see invokePlainItem)
+  if (task.args.length === 0) return task.thisArg === undefined ? func(item, options, context) : func.call(task.thisArg, item, options, context);
+  return func.call(task.thisArg, item, options, context, ...itemArgs(task, position));
+}
+
+/**
+ * `task` to run in this thread: the same task without its `this` when the item function cannot see it
+ * (see `mayUseThis`), so that {@link invokeItem} calls the function directly; else `task` itself.
+ */
+export function withoutUnseenThis(task: ItemTask): ItemTask {
+  return task.thisArg === undefined || mayUseThis(task.func) ? task : { ...task, thisArg: undefined };
 }
 
 /**
@@ -170,14 +181,15 @@ export function isPlainTask(task: ItemTask): boolean {
 }
 
 /**
- * For a task where {@link isPlainTask} holds: a function that does what `invokeItem(task, position)`
- * does, with the item at `position` given. The item function is bound to the task's `this` once
- * (a bound function is called faster than `func.call(thisArg, …)` item by item).
+ * For a task where {@link isPlainTask} holds: what `invokeItem(task, position)` does, with the item at
+ * `position` given (an engine that reads the items itself, a worker reading numbers from their buffer).
+ * A task without `this` calls its function directly: the optimising compiler inlines a plain call (and
+ * then makes no context object for a function that ignores it), not a bound or `call` one.
  */
-export function plainItemCaller(task: ItemTask): (position: number, item: unknown) => unknown {
-  const func = task.func.bind(task.thisArg) as (item: unknown, options: unknown, context: ItemContext) => unknown;
-  const options = task.options;
-  return (position, item) => func(item, options, new ItemContext(task, position));
+export function invokePlainItem(task: ItemTask, position: number, item: unknown): unknown {
+  const func = task.func;
+  const context = new ItemContext(task, position);
+  return task.thisArg === undefined ? func(item, task.options, context) : func.call(task.thisArg, item, task.options, context);
 }
 
 /** The ActionError for a failure of item `position`. */

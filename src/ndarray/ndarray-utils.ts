@@ -117,10 +117,10 @@ export function copyInto(target: TypedArray, targetOffset: number, source: NDArr
   const size = shapeSize(source.shape);
   const data = source.data;
   if (source.offset === 0 && isTypedArray(data) && data.length === size && isContiguous(source)) {
-    // the whole of its storage (a fresh per-item result): one native copy, or a short loop for a few
-    // elements (a native call costs more than copying a small row)
-    if (size <= 64) copyElements(target, targetOffset, data, 0, size);
-    else target.set(data, targetOffset);
+    // the whole of its storage (a fresh per-item result): one native copy. A loop is as fast for a short row
+    // only while its element accesses have seen one dtype; in a process that has copied several (any real
+    // one), it is about ten times slower than the native copy (1,000 rows of 16 float32: 1.8 against 0.15 ms)
+    target.set(data, targetOffset);
     return;
   }
   if (isContiguous(source) && isTypedArray(source.data)) {

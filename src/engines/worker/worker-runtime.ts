@@ -9,7 +9,7 @@ import { copyInto, dtypeOf, isNdArray, type TypedArray } from '../../ndarray/nda
 import { WorkerSetupError } from '../../errors.js';
 import { findRegisteredClass } from '../../decorators/registry.js';
 import { DatasetIndex, trustedIds, type IndexValue } from '../../dataset/dataset-index.js';
-import { invokeItem, isPlainTask, plainItemCaller, type ItemFunction, type ItemTask, type PerItemSource } from '../item-task.js';
+import { invokeItem, invokePlainItem, isPlainTask, type ItemFunction, type ItemTask, type PerItemSource } from '../item-task.js';
 import type { FunctionReference } from '../function-reference.js';
 import { decodeAll, decodeIdValues, decodeIds, decodeList, encodeList, isShmRef, type EncodedList } from './codec.js';
 import { ChunkResults } from './chunk-results.js';
@@ -186,11 +186,10 @@ function runItems(
   plainNumbers: TypedArray | null,
 ): { k: number; promise: Promise<unknown> } | null {
   let numbers = results.numberStorage;
-  const callPlain = plainNumbers === null ? null : plainItemCaller(task);
   for (let k = from; k < results.count; k++) {
     const position = task.offset + k;
     try {
-      const result = callPlain !== null ? callPlain(position, plainNumbers![k]) : invokeItem(task, position);
+      const result = plainNumbers !== null ? invokePlainItem(task, position, plainNumbers[k]) : invokeItem(task, position);
       if (typeof result === 'number') {
         // numbers need no clone check
         if (numbers !== null) numbers[k] = result;
