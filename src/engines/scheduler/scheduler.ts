@@ -218,6 +218,10 @@ export async function runChunks(task: ItemTask, reference: FunctionReference, op
     call.lease?.release();
     throw error;
   }
+  // scalar items (usually number results): their column is made now, not on the way from the first answer to
+  // the caller's result. Not after the sends either: on a machine with a core per worker, the caller's work
+  // after its last send delays the last worker's start
+  if (call.scalars !== null) outcome.numbers ??= new Float64Array(count);
   const chunks: Promise<void>[] = [];
   for (const { start, end, message, transfer, inputFile } of prepared) {
     chunks.push(

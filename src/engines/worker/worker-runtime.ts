@@ -217,7 +217,8 @@ export async function runChunk(message: WorkerTaskMessage, importModule: ModuleI
   let func: ItemFunction;
   let thisArg: unknown;
   try {
-    func = await resolveFunction(importModule, message.fn);
+    // found before (every chunk after a worker's first): no await
+    func = functions.get(functionKey(message.fn)) ?? (await resolveFunction(importModule, message.fn));
     // the batch is rebuilt only for a function that reads `this` (the caller sends none otherwise)
     thisArg =
       message.self === null
