@@ -120,6 +120,40 @@ describe('_assemble column kinds (§4.8)', () => {
     ]);
   });
 
+  test('same-shape results stack by their elements whatever their layout: fresh, transposed, offset into a larger storage, or of another shape', () => {
+    const batch = new FakeBatch([0, 1, 2, 3]);
+    const fresh = ndarray(Float32Array.from([1, 2, 3, 4, 5, 6]), [2, 3]);
+    // the same view class (2-D float32) as the first result, but not the whole of its storage in order
+    const transposed = ndarray(Float32Array.from([10, 40, 20, 50, 30, 60]), [3, 2]).transpose(1, 0);
+    const offset = ndarray(Float32Array.from([0, 0, 7, 8, 9, 10, 11, 12]), [2, 3], [3, 1], 2);
+    const longer = ndarray(Float32Array.from([13, 14, 15, 16, 17, 18, 99]), [2, 3]);
+    batch._assemble([fresh, transposed, offset, longer], { dst: 'c1' });
+    expect(batch.c1!.shape).toEqual([4, 2, 3]);
+    expect(batch.c1!.dtype).toBe('float32');
+    expect(toList(batch.c1)).toEqual([
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      [
+        [10, 20, 30],
+        [40, 50, 60],
+      ],
+      [
+        [7, 8, 9],
+        [10, 11, 12],
+      ],
+      [
+        [13, 14, 15],
+        [16, 17, 18],
+      ],
+    ]);
+    // a result of the same view class but another shape: no stacking
+    const pair = new FakeBatch([0, 1]);
+    pair._assemble([fresh, ndarray(new Float32Array(6), [3, 2])], { dst: 'c2' });
+    expect(Array.isArray(pair.c2)).toBe(true);
+  });
+
   test('differently shaped ndarrays → a plain array of the item arrays', () => {
     const batch = new FakeBatch([0, 1]);
     const a = ndarray(new Float64Array(6), [2, 3]);
