@@ -39,7 +39,6 @@ describe('mayUseThis', () => {
     ).toBe(true);
     expect(mayUseThis(Base.prototype.times)).toBe(true);
     expect(mayUseThis(Derived.prototype.times)).toBe(true);
-    // eslint-disable-next-line no-eval
     expect(mayUseThis((code: string) => eval(code) as unknown)).toBe(true);
   });
 
