@@ -20,11 +20,14 @@ import {
 } from '../../src/index.js';
 import { getEngine } from '../../src/internal.js';
 import { ReversedEngine } from '../fixtures/reversed-engine.js';
+import { ScalarBatch, negate } from '../fixtures/scalar-items.js';
+import ndarray from 'ndarray';
 
 declare module '../../src/index.js' {
   interface EngineRegistry {
     reversed: true;
     rev: 'reversed';
+    'threads-plus-1000': true;
   }
 }
 
@@ -119,6 +122,24 @@ describe('a registered custom engine', () => {
     await pipeline.run({ batchSize: 4 });
     expect(seen).toEqual(Array.from({ length: 10 }, (_, i) => 2 * i));
     expect(current().calls).toBe(before + 3);
+  });
+
+  test("an engine that runs the task on 'threads' and changes the results gets every number result in the list", async () => {
+    // the built-in engines may hand number results back as a column only; one that reads the list must see them all
+    registerEngine('threads-plus-1000', () => ({
+      name: 'threads-plus-1000',
+      async run(task, options) {
+        const results = await getEngine('threads').run(task, { ...options, nWorkers: 2 });
+        return results.map((value) => (value as number) + 1000);
+      },
+      async close() {},
+    }));
+    const count = 3000;
+    const batch = new ScalarBatch(count, { preloaded: { x: ndarray(Float64Array.from({ length: count }, (_, i) => i), [count]) } });
+    await batch.applyParallel(negate, { src: 'x', target: 'threads-plus-1000' });
+    const x = batch.x;
+    expect(x.shape).toEqual([count]);
+    expect([x.get(0), x.get(1), x.get(count - 1)]).toEqual([1000, 999, 1001 - count]);
   });
 
   test('item failures come back as the ActionError of the lowest failed position', async () => {

@@ -8,7 +8,7 @@ import { ArgumentError, ComponentError } from '../errors.js';
 import { getEngine } from '../engines/registry.js';
 import type { ItemFunction, ItemSource, ItemTask, PerItemSource, RngSeeding } from '../engines/item-task.js';
 import type { FunctionReference } from '../engines/function-reference.js';
-import { readNumbersAsColumn, takeNumberColumn } from '../engines/result-buffer.js';
+import { engineHandsNumberColumnsBack, readNumbersAsColumn, takeNumberColumn } from '../engines/result-buffer.js';
 import { resolveTarget } from '../engines/target.js';
 import { isPerItem, type PerItem } from '../expr/per-item.js';
 import { ComponentTuple, reservedParallelOptions, type DestinationSpec, type ParallelOptionName } from '../decorators/parallel-options.js';
@@ -338,7 +338,8 @@ async function runSingle(
   };
   const postName = postStep(call, reserved);
   // number results then go into the component from one typed array: an engine need not box them into the list
-  if (postName === '_assemble' && assemblesIntoOneComponent(reserved, src, dst) && assemblesByDefault(batch)) readNumbersAsColumn(task);
+  if (postName === '_assemble' && engineHandsNumberColumnsBack(engine) && assemblesIntoOneComponent(reserved, src, dst) && assemblesByDefault(batch))
+    readNumbersAsColumn(task);
   const results = await engine.run(task, { nWorkers: reserved.nWorkers, chunkSize: reserved.chunkSize, timeout: reserved.timeout });
   if (postName === null) return batch;
   if (postName === '_assemble') return assemble(batch, reserved, results, src, dst);

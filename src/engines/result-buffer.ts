@@ -144,6 +144,22 @@ const numberColumns = new WeakMap<readonly unknown[], Float64Array>();
 
 const columnReaders = new WeakSet<object>();
 
+const columnEngines = new WeakSet<object>();
+
+/**
+ * Records `engine` as one whose `run` returns a task's results as the scheduler gives them, so the
+ * caller may mark its tasks with {@link readNumbersAsColumn}. The built-in worker engines and `'auto'`
+ * are; an engine of a user is not (it may read or change the list before returning it).
+ */
+export function handsNumberColumnsBack(engine: object): void {
+  columnEngines.add(engine);
+}
+
+/** True when {@link handsNumberColumnsBack} recorded `engine`. */
+export function engineHandsNumberColumnsBack(engine: object): boolean {
+  return columnEngines.has(engine);
+}
+
 /**
  * Marks `task` as one whose results are read through {@link takeNumberColumn} when every one is a
  * number (the default assembly into one component does): an engine that holds them in one typed array

@@ -13,6 +13,7 @@ import { ForEngine } from './for-engine.js';
 import type { ItemTask } from './item-task.js';
 import { assertCloneable } from './scheduler/chunks.js';
 import { runChunks } from './scheduler/scheduler.js';
+import { handsNumberColumnsBack } from './result-buffer.js';
 import type { Transport, TransportFactory } from './transport/transport.js';
 import { setWorkerSettings, type WorkerSettings } from './transport/worker-settings.js';
 
@@ -55,6 +56,7 @@ export class WorkerEngine implements Engine {
     private readonly createTransport: TransportFactory,
   ) {
     engines.add(this);
+    handsNumberColumnsBack(this);
   }
 
   /** The transport for `nWorkers` workers (created on first use, then reused). */

@@ -16,6 +16,7 @@ import { describeItem, itemBytes } from './item-shape.js';
 import { workerBlocker } from './portability.js';
 import { joinProbes, probeItems, type ProbeResult } from './probe.js';
 import { sliceTask } from './slice-task.js';
+import { handsNumberColumnsBack } from '../result-buffer.js';
 
 /** Finds the engine registered under a name (the registry's `getEngine`, passed in to keep the modules acyclic). */
 export type EngineLookup = (name: string) => Engine;
@@ -44,7 +45,9 @@ function remainingTimeout(timeout: number | undefined, spentMs: number): number 
 export class AutoEngine implements Engine {
   readonly name = 'auto';
 
-  constructor(private readonly engineFor: EngineLookup) {}
+  constructor(private readonly engineFor: EngineLookup) {
+    handsNumberColumnsBack(this);
+  }
 
   async run(task: ItemTask, options: EngineRunOptions): Promise<unknown[]> {
     const count = task.items.length;
