@@ -135,7 +135,14 @@ describe('a registered custom engine', () => {
       async close() {},
     }));
     const count = 3000;
-    const batch = new ScalarBatch(count, { preloaded: { x: ndarray(Float64Array.from({ length: count }, (_, i) => i), [count]) } });
+    const batch = new ScalarBatch(count, {
+      preloaded: {
+        x: ndarray(
+          Float64Array.from({ length: count }, (_, i) => i),
+          [count],
+        ),
+      },
+    });
     await batch.applyParallel(negate, { src: 'x', target: 'threads-plus-1000' });
     const x = batch.x;
     expect(x.shape).toEqual([count]);
