@@ -271,9 +271,9 @@ function assemblesIntoOneComponent(reserved: ReservedOptions, src: unknown, dst:
 }
 
 /** Runs the default assembly of `results` into the destination (synchronous: no microtask turn per call). */
-function assemble(batch: BatchLike, reserved: ReservedOptions, results: unknown[], src: unknown, dst: unknown): BatchLike {
+function assemble(batch: BatchLike, reserved: ReservedOptions, results: unknown[], src: unknown, dst: unknown, byDefault: boolean): BatchLike {
   // numbers an engine attached to the results are used by the default assembly only: other code may change the list first
-  if (!assemblesByDefault(batch)) takeNumberColumn(results);
+  if (!byDefault) takeNumberColumn(results);
   batch._assemble(results, { dst: resolveDestination(batch, reserved, src, dst) });
   return batch;
 }
@@ -337,12 +337,12 @@ async function runSingle(
     indexValues: count === batch.size ? batch.indices : [],
   };
   const postName = postStep(call, reserved);
+  const byDefault = postName === '_assemble' && assemblesByDefault(batch);
   // number results then go into the component from one typed array: an engine need not box them into the list
-  if (postName === '_assemble' && engineHandsNumberColumnsBack(engine) && assemblesIntoOneComponent(reserved, src, dst) && assemblesByDefault(batch))
-    readNumbersAsColumn(task);
+  if (byDefault && engineHandsNumberColumnsBack(engine) && assemblesIntoOneComponent(reserved, src, dst)) readNumbersAsColumn(task);
   const results = await engine.run(task, { nWorkers: reserved.nWorkers, chunkSize: reserved.chunkSize, timeout: reserved.timeout });
   if (postName === null) return batch;
-  if (postName === '_assemble') return assemble(batch, reserved, results, src, dst);
+  if (postName === '_assemble') return assemble(batch, reserved, results, src, dst, byDefault);
   return callPost(batch, postName, results, src, dst, user);
 }
 
