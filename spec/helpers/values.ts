@@ -1,4 +1,6 @@
 /** Small helpers shared by the specs: turning components into plain values and building inputs. */
+import { isDeepStrictEqual } from 'node:util';
+import { expect } from '@jest/globals';
 import ndarray from 'ndarray';
 import { isNdArray, type NDArray } from '../../src/index.js';
 
@@ -19,3 +21,14 @@ export const range = (start: number, stop: number): number[] => Array.from({ len
 
 /** A 1-D float64 ndarray of `values`. */
 export const nd = (values: number[]): NDArray => ndarray(Float64Array.from(values), [values.length]);
+
+/**
+ * `expect(actual).toEqual(expected)` for large values (lists of batches, components as long number
+ * lists): they are first compared with Node's deep strict equality, which is at least as strict as
+ * `toEqual` and far faster on long lists (jest's own comparison takes seconds for a few epochs of
+ * image batches); only when that finds a difference does `toEqual` run, to fail with its diff.
+ */
+export function expectSameValues(actual: unknown, expected: unknown): void {
+  if (isDeepStrictEqual(actual, expected)) return;
+  expect(actual).toEqual(expected);
+}

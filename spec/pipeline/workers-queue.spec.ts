@@ -16,6 +16,7 @@ import { BadBatchError, busyOnWorkers, crashing, failing, largeBatches, randomTa
 import { collectBatches, type AnyPipeline } from '../fixtures/pipeline-workers/collect.js';
 import { allocatedByStep, intoOutputRows, madeByStep, type ReuseBatch } from '../fixtures/pipeline-workers/reuse-pipelines.js';
 import type { RedisServer } from '../helpers/redis-server.js';
+import { expectSameValues } from '../helpers/values.js';
 
 let cluster: QueueCluster;
 let redis: RedisServer;
@@ -71,11 +72,11 @@ describe("batches on 'queue' workers (real redis-server, two CLI workers)", () =
     for (const nWorkers of [1, 2])
       for (const prefetch of [0, 3]) {
         const got = await collect(randomTail, { nEpochs: 2, target: 'queue', nWorkers, prefetch });
-        expect({ nWorkers, prefetch, batches: got }).toEqual({ nWorkers, prefetch, batches: expected });
+        expectSameValues({ nWorkers, prefetch, batches: got }, { nWorkers, prefetch, batches: expected });
         expect(randomTail.v<number>('sum')).toBe(expectedSum);
-        expect(randomTail.v<unknown[]>('seen')).toEqual(expectedSeen);
+        expectSameValues(randomTail.v<unknown[]>('seen'), expectedSeen);
       }
-    expect(await collect(randomTail, { nEpochs: 2, target: 'q', prefetch: 1 })).toEqual(expected); // the alias
+    expectSameValues(await collect(randomTail, { nEpochs: 2, target: 'q', prefetch: 1 }), expected); // the alias
   });
 
   test('each batch says which worker process produced it: both workers produce batches, the consumer gets them in order', async () => {
@@ -91,7 +92,7 @@ describe("batches on 'queue' workers (real redis-server, two CLI workers)", () =
     const workerPids = workers.map((worker) => worker.pid).sort();
     expect([...new Set(pids)].sort()).toEqual(workerPids);
     expect(pids).not.toContain(process.pid);
-    expect(await collect(busyOnWorkers, { ...onQueue })).toEqual(expected);
+    expectSameValues(await collect(busyOnWorkers, { ...onQueue }), expected);
   });
 
   test('an error of a worker step ends the run with the original error, class restored, after the batches before it', async () => {
@@ -107,7 +108,7 @@ describe("batches on 'queue' workers (real redis-server, two CLI workers)", () =
     try {
       const onFor = await firstIds(failing, { ignoreExceptions: true });
       const got = await firstIds(failing, { ...onQueue, ignoreExceptions: true });
-      expect(got).toEqual(onFor);
+      expectSameValues(got, onFor);
       expect(got.firstIds).toEqual([0, 16, 24, 32]);
       expect(warn.mock.calls.filter(([message]) => String(message).includes('batch with id 13 is bad'))).toHaveLength(2);
     } finally {
@@ -147,7 +148,7 @@ describe("batches on 'queue' workers (real redis-server, two CLI workers)", () =
     const before = await redisStat('total_net_input_bytes');
     const got = await collect(largeBatches, { batchSize: 32, nEpochs: 2, ...onQueue });
     const received = (await redisStat('total_net_input_bytes')) - before;
-    expect(got).toEqual(expected);
+    expectSameValues(got, expected);
     expect(largeBatches.v<number>('sum')).toBe(sum);
     // each batch goes out (caller → Redis) and comes back (worker → Redis): float32 images and float64 labels
     const rawBytes = got.reduce((total, batch) => total + batch.images.length * 4 + batch.labels.length * 8, 0);
@@ -171,8 +172,11 @@ describe("batches on 'queue' workers (real redis-server, two CLI workers)", () =
         current.push(pixelsOf(batch.images));
         kept.push(batch);
       }
-      expect(current).toEqual(expected);
-      expect(kept.map((batch) => pixelsOf(batch.images))).toEqual(expected);
+      expectSameValues(current, expected);
+      expectSameValues(
+        kept.map((batch) => pixelsOf(batch.images)),
+        expected,
+      );
     },
   );
 
@@ -199,14 +203,17 @@ describe("batches on 'queue' workers (real redis-server, two CLI workers)", () =
           return { current, kept };
         };
         const reused = await consume(true);
-        expect(reused.current).toEqual(expected);
+        expectSameValues(reused.current, expected);
         const changed = reused.kept.filter((batch, k) => !pixelsOf(batch.images).every((value, i) => value === expected[k]![i]));
         expect(changed.length).toBeGreaterThan(0);
         // the last batch was never followed by a request: it keeps its values
-        expect(pixelsOf(reused.kept.at(-1)!.images)).toEqual(expected.at(-1));
+        expectSameValues(pixelsOf(reused.kept.at(-1)!.images), expected.at(-1));
         const fresh = await consume(false);
-        expect(fresh.current).toEqual(expected);
-        expect(fresh.kept.map((batch) => pixelsOf(batch.images))).toEqual(expected);
+        expectSameValues(fresh.current, expected);
+        expectSameValues(
+          fresh.kept.map((batch) => pixelsOf(batch.images)),
+          expected,
+        );
         // every payload and reply file was read and removed
         expect(readdirSync(directory)).toEqual([]);
       } finally {

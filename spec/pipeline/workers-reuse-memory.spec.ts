@@ -9,6 +9,7 @@
 import { afterAll, describe, expect, jest, test } from '@jest/globals';
 import { ArgumentError, closeEngines, type NDArray, type RunOptions } from '../../src/index.js';
 import { ITEMS, allocatedByStep, intoOutputRows, madeByStep, type ReuseBatch } from '../fixtures/pipeline-workers/reuse-pipelines.js';
+import { expectSameValues } from '../helpers/values.js';
 
 // worker pools start slowly on a busy machine; no test asserts a duration
 jest.setTimeout(120_000);
@@ -53,7 +54,7 @@ describe.each(pipelines)('reuseMemory with %s', (_name, pipeline) => {
     const seen = await consume(pipeline, { target, nWorkers: 2, prefetch: 2, reuseMemory: true });
     expect(seen.ids).toEqual(expected.ids);
     expect(seen.pixels).toHaveLength(ITEMS / 8);
-    seen.pixels.forEach((pixels, k) => expect(pixels).toEqual(expected.pixels[k]));
+    seen.pixels.forEach((pixels, k) => expectSameValues(pixels, expected.pixels[k]));
     expect(sum()).toBe(expectedSum);
   });
 
@@ -62,20 +63,20 @@ describe.each(pipelines)('reuseMemory with %s', (_name, pipeline) => {
     const changed = seen.kept.filter((batch, k) => !pixelsOf(batch.images).every((value, i) => value === seen.pixels[k]![i]));
     expect(changed.length).toBeGreaterThan(0);
     // the last batch was never followed by a request: it keeps its values
-    expect(pixelsOf(seen.kept.at(-1)!.images)).toEqual(seen.pixels.at(-1));
+    expectSameValues(pixelsOf(seen.kept.at(-1)!.images), seen.pixels.at(-1));
   });
 
   test.each(workerTargets)("without reuseMemory, batches kept on '%s' keep their values", async (target) => {
     const seen = await consume(pipeline, { target, nWorkers: 2, prefetch: 2 });
-    seen.kept.forEach((batch, k) => expect(pixelsOf(batch.images)).toEqual(seen.pixels[k]));
+    seen.kept.forEach((batch, k) => expectSameValues(pixelsOf(batch.images), seen.pixels[k]));
   });
 
   test("on 'for' reuseMemory changes nothing: kept batches keep their values", async () => {
     const expected = await consume(pipeline, {});
     const seen = await consume(pipeline, { reuseMemory: true });
     seen.kept.forEach((batch, k) => {
-      expect(pixelsOf(batch.images)).toEqual(seen.pixels[k]);
-      expect(seen.pixels[k]).toEqual(expected.pixels[k]);
+      expectSameValues(pixelsOf(batch.images), seen.pixels[k]);
+      expectSameValues(seen.pixels[k], expected.pixels[k]);
     });
   });
 });
@@ -86,7 +87,7 @@ test('nextBatch with reuseMemory gives the batches of genBatch, each read while 
   const pixels: Float32Array[] = [];
   const options = { batchSize: 8, shuffle: 3, nEpochs: 1, reset: 'all', target: 'threads', nWorkers: 2, prefetch: 2, reuseMemory: true } as const;
   for (let batch = await madeByStep.nextBatch(options); batch !== null; batch = await madeByStep.nextBatch()) pixels.push(pixelsOf(batch.images));
-  expect(pixels).toEqual(expected.pixels);
+  expectSameValues(pixels, expected.pixels);
 });
 
 test('reuseMemory that is not true or false is an ArgumentError naming it, before any batch', async () => {

@@ -20,6 +20,7 @@ import {
   sharedStopping,
   sharedTail,
 } from '../fixtures/pipeline-workers/shared-pipelines.js';
+import { expectSameValues } from '../helpers/values.js';
 
 // worker pools start slowly on a busy machine; no test asserts a duration
 jest.setTimeout(120_000);
@@ -83,16 +84,16 @@ describe('batches on threads from a dataset in shared memory', () => {
     expect(sum).toBe(192);
     // the component shapes are those of the dataset's views
     expect(expected[0]!.shapes).toEqual([[32, 32, 32], [32, 64, 64], [32, 8, 8], [32]]);
-    expect(sharedSnapshot()).toEqual(before);
+    expectSameValues(sharedSnapshot(), before);
     for (const nWorkers of [1, 2])
       for (const prefetch of [0, 3]) {
         const got = await collect(sharedTail, { nEpochs: 2, target: 'threads', nWorkers, prefetch });
-        expect({ nWorkers, prefetch, batches: got }).toEqual({ nWorkers, prefetch, batches: expected });
+        expectSameValues({ nWorkers, prefetch, batches: got }, { nWorkers, prefetch, batches: expected });
         expect(sharedTail.v<number>('sum')).toBe(sum);
       }
     // on 'mpc' (no memory shared with child processes) the calling thread sends the rows, as before
-    expect(await collect(sharedTail, { nEpochs: 2, target: 'mpc', nWorkers: 2, prefetch: 2 })).toEqual(expected);
-    expect(sharedSnapshot()).toEqual(before);
+    expectSameValues(await collect(sharedTail, { nEpochs: 2, target: 'mpc', nWorkers: 2, prefetch: 2 }), expected);
+    expectSameValues(sharedSnapshot(), before);
   });
 
   test('steps writing into the batch never write into the dataset, also for batches of consecutive items', async () => {
@@ -105,21 +106,21 @@ describe('batches on threads from a dataset in shared memory', () => {
       for (const batch of got) {
         const key = JSON.stringify(batch.ids);
         const known = byIds.get(key);
-        if (known) expect(batch.components).toEqual(known);
+        if (known) expectSameValues(batch.components, known);
         else byIds.set(key, batch.components);
       }
-      expect(sharedSnapshot()).toEqual(before);
+      expectSameValues(sharedSnapshot(), before);
     }
     // and the values are the dataset's plus the steps' increments, as on 'for' with copies of the rows
     const expected = await collect(sharedInPlace, { shuffle: 9, nEpochs: 1 });
-    expect(await collect(sharedInPlace, { shuffle: 9, nEpochs: 1, target: 'threads', nWorkers: 2, prefetch: 2 })).toEqual(expected);
+    expectSameValues(await collect(sharedInPlace, { shuffle: 9, nEpochs: 1, target: 'threads', nWorkers: 2, prefetch: 2 }), expected);
   });
 
   test('values the calling thread writes into the shared arrays before a run reach the batches', async () => {
     try {
       fillSharedData(11);
       const expected = await collect(sharedTail, {});
-      expect(await collect(sharedTail, { target: 'threads', nWorkers: 2, prefetch: 1 })).toEqual(expected);
+      expectSameValues(await collect(sharedTail, { target: 'threads', nWorkers: 2, prefetch: 1 }), expected);
     } finally {
       fillSharedData(3);
     }
@@ -128,13 +129,13 @@ describe('batches on threads from a dataset in shared memory', () => {
   test("a component whose entries view the batch's storage keeps its values in every batch held", async () => {
     const expected = await collect(sharedRows, { nEpochs: 2 });
     expect(expected[0]!.shapes.at(-1)).toEqual([32]);
-    expect(await collect(sharedRows, { nEpochs: 2, target: 'threads', nWorkers: 2, prefetch: 3 })).toEqual(expected);
+    expectSameValues(await collect(sharedRows, { nEpochs: 2, target: 'threads', nWorkers: 2, prefetch: 3 }), expected);
   });
 
   test('a dataset whose createBatch changes the batch gives the batches of for', async () => {
     const expected = await collect(relabelled, {});
     expect(expected[0]!.components[3]!.every((label) => label === 42)).toBe(true);
-    expect(await collect(relabelled, { target: 'threads', nWorkers: 2, prefetch: 1 })).toEqual(expected);
+    expectSameValues(await collect(relabelled, { target: 'threads', nWorkers: 2, prefetch: 1 }), expected);
   });
 
   test('errors, SkipBatch, StopPipeline and crashes as without shared memory', async () => {
@@ -142,7 +143,7 @@ describe('batches on threads from a dataset in shared memory', () => {
     const options: RunOptions = { shuffle: -5, target: 'threads', nWorkers: 2, prefetch: 2 };
     await expect(collect(sharedFailing, options)).rejects.toThrow(BadBatchError);
     const skipped = await collect(sharedSkipping, options);
-    expect(skipped).toEqual(await collect(sharedSkipping, { shuffle: -5 }));
+    expectSameValues(skipped, await collect(sharedSkipping, { shuffle: -5 }));
     expect(skipped.map((batch) => batch.ids[0])).toEqual([1096, 1192]);
     const stopped = await collect(sharedStopping, options);
     expect(stopped).toHaveLength(1);

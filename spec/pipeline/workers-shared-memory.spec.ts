@@ -8,6 +8,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, describe, expect, jest, test } from '@jest/globals';
 import { closeEngines, type Batch, type NDArray, type RunOptions } from '../../src/index.js';
 import { BadBatchError, largeBatches, largeFailing, largeInPlace } from '../fixtures/pipeline-workers/pipelines.js';
+import { expectSameValues } from '../helpers/values.js';
 
 afterAll(async () => {
   await closeEngines();
@@ -54,7 +55,7 @@ describe('large batches on workers', () => {
     const expected = await collect(largeBatches, { nEpochs: 2 });
     const sum = largeBatches.v<number>('sum');
     const got = await collect(largeBatches, { nEpochs: 2, target: 'mpc', nWorkers: 2, prefetch: 2 });
-    expect(got.batches).toEqual(expected.batches);
+    expectSameValues(got.batches, expected.batches);
     expect(largeBatches.v<number>('sum')).toBe(sum);
     expect(got.pids.has(process.pid)).toBe(false);
     // while a worker produced a batch, its data waited in a file of this process
@@ -75,13 +76,13 @@ describe('large batches on workers', () => {
       for await (const batch of largeInPlace.genBatch({ batchSize: 32, shuffle: 3, nEpochs: 2, ...options })) held.push(batch);
       return held.map((batch) => Array.from((batch.data as { images: NDArray }).images.data as Float32Array));
     };
-    expect(await pixels({ target: 'mpc', nWorkers: 2, prefetch: 3 })).toEqual(await pixels({}));
+    expectSameValues(await pixels({ target: 'mpc', nWorkers: 2, prefetch: 3 }), await pixels({}));
   });
 
   test("on 'threads' move their buffers without files, with the batches of for", async () => {
     const expected = await collect(largeBatches, {});
     const got = await collect(largeBatches, { target: 'threads', nWorkers: 2, prefetch: 1 });
-    expect(got.batches).toEqual(expected.batches);
+    expectSameValues(got.batches, expected.batches);
     expect(got.shmFiles.every((files) => files.length === 0)).toBe(true);
   });
 
@@ -97,7 +98,7 @@ describe('large batches on workers', () => {
         return held.map((batch) => Array.from((batch.data as { images: NDArray }).images.data as Float32Array));
       };
       const expected = await pixels({});
-      for (const prefetch of [0, 3]) expect(await pixels({ target: 'threads', nWorkers: 2, prefetch })).toEqual(expected);
+      for (const prefetch of [0, 3]) expectSameValues(await pixels({ target: 'threads', nWorkers: 2, prefetch }), expected);
     },
   );
 
