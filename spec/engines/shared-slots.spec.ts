@@ -3,10 +3,11 @@
  * (or the item changed in place) stays the caller's own, whatever later calls send, and the caller's
  * data is never changed by a worker.
  */
-import { afterAll, describe, expect, jest, test } from '@jest/globals';
+import { afterAll, describe, jest, test } from '@jest/globals';
 import ndarray from 'ndarray';
 import { DatasetIndex, closeEngines, type NDArray } from '../../src/index.js';
 import { WorkerBatch } from '../fixtures/worker-batches.js';
+import { expectSameValues } from '../helpers/values.js';
 
 afterAll(async () => {
   await closeEngines();
@@ -38,7 +39,7 @@ describe("items on 'threads' through reused shared memory", () => {
       await batch.actions.same({ target: 'threads', nWorkers: 2, dst: 'copied' });
       held.push(batch);
     }
-    held.forEach((batch, call) => expect(pixels(batch, 'copied')).toEqual(pixels(makeBatch(call * 1000))));
+    held.forEach((batch, call) => expectSameValues(pixels(batch, 'copied'), pixels(makeBatch(call * 1000))));
   });
 
   test('items changed in place on a worker leave the caller’s data alone and come back changed', async () => {
@@ -49,8 +50,11 @@ describe("items on 'threads' through reused shared memory", () => {
       held.push(batch);
     }
     held.forEach((batch, call) => {
-      expect(pixels(batch)).toEqual(pixels(makeBatch(call * 1000)));
-      expect(pixels(batch, 'shifted')).toEqual(pixels(makeBatch(call * 1000)).map((value) => value + 0.5));
+      expectSameValues(pixels(batch), pixels(makeBatch(call * 1000)));
+      expectSameValues(
+        pixels(batch, 'shifted'),
+        pixels(makeBatch(call * 1000)).map((value) => value + 0.5),
+      );
     });
   });
 });

@@ -11,6 +11,7 @@ import { ArgumentError, Dataset, configureQueue, zeros, type NDArray } from '../
 import type { RedisServer } from '../../helpers/redis-server.js';
 import { QueueImages } from './fixtures/queue-batches.js';
 import { inspectQueue, startQueueCluster, type QueueCluster } from './queue-processes.js';
+import { expectSameValues } from '../../helpers/values.js';
 
 let redis: RedisServer;
 let directory: string;
@@ -46,7 +47,7 @@ describe("target 'queue' with a payload directory", () => {
     const received = async (): Promise<number> => Number(/total_net_input_bytes:(\d+)/.exec(await inspector.stats())![1]);
     const bytesOfCall = async (): Promise<number> => {
       const before = await received();
-      expect(await noisyImages('queue')).toEqual(expected);
+      expectSameValues(await noisyImages('queue'), expected);
       return (await received()) - before;
     };
     await configureQueue({ url: redis.url });
