@@ -51,10 +51,9 @@ function functionKey(reference: FunctionReference): string {
     : `export\0${reference.module}\0${reference.exportName}`;
 }
 
-async function resolveFunction(importModule: ModuleImporter, reference: FunctionReference): Promise<ItemFunction> {
-  const key = functionKey(reference);
-  let fn = functions.get(key);
-  if (fn) return fn;
+/** Imports the function `reference` names (at a worker's first chunk of it) and keeps it under `key`. */
+async function importFunction(importModule: ModuleImporter, reference: FunctionReference, key: string): Promise<ItemFunction> {
+  let fn: ItemFunction;
   if (reference.kind === 'method') {
     const cls = await findClass(importModule, reference.module, reference.className);
     fn = (cls.prototype as Record<string, unknown>)[reference.method] as ItemFunction;
@@ -218,7 +217,8 @@ export async function runChunk(message: WorkerTaskMessage, importModule: ModuleI
   let thisArg: unknown;
   try {
     // found before (every chunk after a worker's first): no await
-    func = functions.get(functionKey(message.fn)) ?? (await resolveFunction(importModule, message.fn));
+    const key = functionKey(message.fn);
+    func = functions.get(key) ?? (await importFunction(importModule, message.fn, key));
     // the batch is rebuilt only for a function that reads `this` (the caller sends none otherwise)
     thisArg =
       message.self === null
