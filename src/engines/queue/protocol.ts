@@ -82,10 +82,14 @@ export function encodeChunk(message: ChunkMessage): Frame {
   return encodeFrame(message);
 }
 
-/** A chunk back from its binary form, with the buffers of its typed arrays (its own: they can be moved to a thread). */
-export function decodeChunk(payload: Uint8Array): { readonly message: ChunkMessage; readonly buffers: readonly ArrayBuffer[] } {
-  const { value, buffers } = decodeFrame(payload);
-  return { message: value as ChunkMessage, buffers };
+/**
+ * A chunk back from its binary form, with the buffers to move along with it to a thread: its typed
+ * arrays get buffers of their own, or, when `payload` is `movable` (it alone uses its whole buffer),
+ * they stay views of it and that buffer moves (no copy).
+ */
+export function decodeChunk(payload: Uint8Array, movable = false): { readonly message: ChunkMessage; readonly buffers: readonly ArrayBuffer[] } {
+  const { value, buffers } = decodeFrame(payload, !movable);
+  return { message: value as ChunkMessage, buffers: movable ? [payload.buffer as ArrayBuffer, ...buffers] : buffers };
 }
 
 /** The binary form of a reply. */

@@ -43,7 +43,7 @@ interface Connected {
 const readerBlockSeconds = 1;
 
 class QueueTransport implements Transport {
-  readonly capabilities: TransportCapabilities = { sharesMemory: false, sharedMemoryFiles: false };
+  readonly capabilities: TransportCapabilities = { sharesMemory: false, sharedMemoryFiles: false, serializesMessages: true };
   /** This caller's id: its jobs, liveness key and result list carry it. */
   readonly callerId = randomUUID();
   private readonly keys: QueueKeys;

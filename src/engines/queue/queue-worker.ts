@@ -110,6 +110,11 @@ class LocalThreads {
   }
 }
 
+/** True when `bytes` spans the whole of a buffer of its own (read from a file into fresh memory): it may move to a thread. */
+function ownsWholeBuffer(bytes: Buffer): boolean {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+}
+
 function describeLost(error: unknown): LostChunk {
   if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack ?? `${error.name}: ${error.message}` };
   return { name: 'Error', message: String(error), stack: `Error: ${String(error)}` };
@@ -161,8 +166,10 @@ function processor(command: ManagedConnection, threads: LocalThreads): (job: Job
     sweepPayloadFiles(directory, 2 * data.ttlMs);
     let reply: QueueReply;
     try {
-      // decoded before a thread is free (a job taken ahead): into buffers of their own, which move to the thread
-      const { message, buffers } = decodeChunk(await loadPayload(payload, directory));
+      // decoded before a thread is free (a job taken ahead): into buffers of their own, which move to the thread;
+      // a chunk read from its file is in memory of its own already, which moves as it is
+      const loaded = await loadPayload(payload, directory);
+      const { message, buffers } = decodeChunk(loaded, loaded !== payload && ownsWholeBuffer(loaded));
       const release = await threads.slot();
       try {
         if (Date.now() >= aliveUntil && (await command.redis.exists(data.callerKey)) !== 1) return await drop(command, job, expiredCaller);

@@ -164,6 +164,11 @@ export interface CallContext {
   readonly batchIds: readonly IndexValue[] | null;
   /** Pack large buffers for shared-memory files (copied, not viewed, so the file can be written from them). */
   readonly sharedMemory: boolean;
+  /**
+   * Items may travel as views of the caller's arrays (no packing copy): the transport copies the
+   * message's bytes on the way (into a shared-memory file, a socket) and moves none of its buffers.
+   */
+  readonly viewsAllowed: boolean;
   readonly output: SharedOutput | null;
   /** Reused shared slots that packed items go into (workers that share memory read them in place), or null. */
   readonly lease: SlotLease | null;
@@ -177,10 +182,10 @@ export interface CallContext {
  * items the generators, ids and error positions they have in the whole task.
  */
 export function chunkMessage(call: CallContext, start: number, end: number, transfer: ArrayBuffer[]): WorkerTaskMessage {
-  const { task, self, sharedMemory, batchIds: indices } = call;
+  const { task, self, sharedMemory, viewsAllowed, batchIds: indices } = call;
   const offset = task.offset;
   const pack = call.lease ? (dtype: DType, length: number) => call.lease!.array(dtype, length) : undefined;
-  const encode = (at: (position: number) => unknown): EncodedList => encodeList(end - start, (k) => at(start + k), transfer, false, sharedMemory, pack);
+  const encode = (at: (position: number) => unknown): EncodedList => encodeList(end - start, (k) => at(start + k), transfer, false, viewsAllowed, pack);
   const values = task.indexValues;
   const column = task.items.column;
   const scalars = call.scalars;
@@ -196,7 +201,7 @@ export function chunkMessage(call: CallContext, start: number, end: number, tran
     end: offset + end,
     items: scalars
       ? { kind: 'numbers', length: end - start, data: scalars.items.subarray(start, end) }
-      : ((column && encodeColumn(column, start, end, transfer, sharedMemory, pack)) ?? encode((position) => task.items.at(position))),
+      : ((column && encodeColumn(column, start, end, transfer, viewsAllowed, pack)) ?? encode((position) => task.items.at(position))),
     options: task.options,
     perItemOptions: task.perItemOptions.map(([name, source]) => [name, encode((position) => source.valueAt(position))] as const),
     args: task.args,

@@ -192,6 +192,7 @@ export async function runChunks(task: ItemTask, reference: FunctionReference, op
     self,
     batchIds: batchIdsOf(task.thisArg),
     sharedMemory: sharedMemoryFiles,
+    viewsAllowed: sharedMemoryFiles || transport.capabilities.serializesMessages === true,
     output: sharesMemory ? preallocated : null,
     lease,
     scalars: lease ? shareScalars(task, lease) : null,

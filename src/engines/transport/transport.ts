@@ -25,6 +25,12 @@ export interface TransportCapabilities {
    * processes); only names and offsets travel in the message. Small payloads stay in the message.
    */
   readonly sharedMemoryFiles: boolean;
+  /**
+   * The transport turns each message into bytes itself (written to a socket or a file before the
+   * chunk's answer arrives) and never moves its buffers: the scheduler may then put views of the
+   * caller's arrays in it instead of packed copies (a job queue). Absent: false.
+   */
+  readonly serializesMessages?: boolean;
 }
 
 /** Watches a transport's workers while a call is in flight (see {@link Transport.watch}). */
