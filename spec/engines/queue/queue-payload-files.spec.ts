@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ArgumentError, Dataset, configureQueue, zeros, type NDArray } from '../../../src/index.js';
+import { ArgumentError, Dataset, MissingFileError, configureQueue, zeros, type NDArray } from '../../../src/index.js';
 import type { RedisServer } from '../../helpers/redis-server.js';
 import { QueueImages } from './fixtures/queue-batches.js';
 import { inspectQueue, startQueueCluster, type QueueCluster } from './queue-processes.js';
@@ -78,5 +78,39 @@ describe("target 'queue' with a payload directory", () => {
     await new Promise((resolve) => setTimeout(resolve, 2100)); // directories are swept at most once per twice the TTL
     await noisyImages('queue');
     expect(readdirSync(directory)).toEqual([]);
+  }, 60_000);
+
+  test('a temp file left by a writer killed mid-write is swept like a payload file', async () => {
+    const stale = path.join(directory, 'bfq-chunk-7.tmp-4242-0a1b2c3d.bin');
+    writeFileSync(stale, 'half a payload');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(stale, hourAgo, hourAgo);
+    await configureQueue({ url: redis.url, payloadDirectory: directory, payloadFileBytes: 4096, payloadTtlMs: 1000 });
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    await noisyImages('queue');
+    expect(readdirSync(directory)).toEqual([]);
+  }, 60_000);
+
+  test('a payload directory removed between calls is made again by the next call', async () => {
+    const own = path.join(directory, 'made-on-first-use');
+    await configureQueue({ url: redis.url, payloadDirectory: own, payloadFileBytes: 4096 });
+    const expected = await noisyImages('for');
+    expectSameValues(await noisyImages('queue'), expected);
+    rmSync(own, { recursive: true, force: true });
+    expectSameValues(await noisyImages('queue'), expected);
+    expect(readdirSync(own)).toEqual([]);
+  }, 60_000);
+
+  test('a payload directory that cannot be made fails the call with an error naming it', async () => {
+    const blocker = path.join(directory, 'a-file');
+    writeFileSync(blocker, 'not a directory');
+    await configureQueue({ url: redis.url, payloadDirectory: path.join(blocker, 'payloads'), payloadFileBytes: 4096 });
+    const error = await noisyImages('queue').catch((thrown: unknown) => thrown);
+    // the caller's file system, not a worker: a typed error naming the action and the file
+    expect(error).toBeInstanceOf(MissingFileError);
+    expect((error as MissingFileError).file.startsWith(path.join(blocker, 'payloads', 'bfq-'))).toBe(true);
+    expect((error as MissingFileError).message).toContain("action 'noisy'");
+    expect((error as MissingFileError).message).toContain('not a directory');
+    rmSync(blocker);
   }, 60_000);
 });
