@@ -162,7 +162,7 @@ export interface CallContext {
   readonly self: WorkerSelf | null;
   /** The ids of the batch `this` is (each chunk sends its own), or null when `this` is not a batch. */
   readonly batchIds: readonly IndexValue[] | null;
-  /** Pack large buffers for shared-memory files (copied, not viewed, so the file can be written from them). */
+  /** Large buffers travel through shared-memory files (the 'mpc' transport), both ways: the worker answers the same way. */
   readonly sharedMemory: boolean;
   /**
    * Items may travel as views of the caller's arrays (no packing copy): the transport copies the
