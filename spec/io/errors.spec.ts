@@ -66,6 +66,9 @@ describe('missing files', () => {
     const error = await rejection(batch.load({ fmt: 'blosc', src: dir }));
     expect(error).toBeInstanceOf(MissingFileError);
     expect((error as IoError).file).toBe(path.join(dir, '4.blosc'));
+    // the message is the format, what went wrong (also on its own in `detail`) and the file
+    expect((error as IoError).message).toBe(`blosc: ${(error as IoError).detail} (file: ${path.join(dir, '4.blosc')})`);
+    expect((error as IoError).detail).toMatch(/no such file/);
     expect(batch.getComponent('a')).toBeNull();
   });
 });

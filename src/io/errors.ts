@@ -13,10 +13,13 @@ export class IoError extends BatchflowError {
   readonly file: string;
   /** The format that was reading or writing it ('blosc', 'csv', 'hdf5', 'feather'). */
   readonly format: string;
+  /** What went wrong, without the format and the file the message adds around it. */
+  readonly detail: string;
   constructor(format: string, file: string, message: string, options?: { cause?: unknown }) {
     super(`${format}: ${message} (file: ${file})`, options);
     this.file = file;
     this.format = format;
+    this.detail = message;
   }
 }
 

@@ -88,27 +88,46 @@ export function tempPathFor(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
+/** Options of {@link atomicWrite}. */
+export interface AtomicWriteOptions {
+  /**
+   * Flush the temp file to disk before the rename (default true: the file survives a power loss). Files
+   * that live only as long as the process that reads them (e.g. the queue's payload files) skip it.
+   */
+  readonly flush?: boolean;
+  /** The temp file's path (default {@link tempPathFor}); it must be in the same folder as `file`. */
+  readonly tempPath?: string;
+}
+
 /**
  * Writes `file` atomically: `write(tempPath)` creates the complete content in a temp file in the same
- * folder (created if missing), the temp file is flushed to disk, then renamed over `file`. If
- * anything fails the temp file is removed and `file` is left as it was. A process killed mid-write
- * may leave a stale `.<name>.<pid>.<random>.tmp` file beside `file`, never a partial `file`.
+ * folder (created if missing), the temp file is flushed to disk (unless `options.flush` is false),
+ * then renamed over `file`. If anything fails the temp file is removed and `file` is left as it was. A
+ * process killed mid-write may leave a stale temp file (by default `.<name>.<pid>.<random>.tmp`) beside
+ * `file`, never a partial `file`.
  */
-export async function atomicWrite(format: string, file: string, write: (tempPath: string) => Promise<void> | void): Promise<void> {
+export async function atomicWrite(
+  format: string,
+  file: string,
+  write: (tempPath: string) => Promise<void> | void,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
   const folder = path.dirname(file);
   try {
     await fs.mkdir(folder, { recursive: true });
   } catch (error) {
     throw fileSystemError(format, folder, error, 'create the folder');
   }
-  const temp = tempPathFor(file);
+  const temp = options.tempPath ?? tempPathFor(file);
   try {
     await write(temp);
-    const handle = await fs.open(temp, 'r+');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
+    if (options.flush !== false) {
+      const handle = await fs.open(temp, 'r+');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
     }
     await fs.rename(temp, file);
   } catch (error) {

@@ -8,9 +8,9 @@
  */
 import { readdirSync, statSync, unlinkSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { open, readFile, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { fileSystemError } from '../../io/files.js';
+import { atomicWrite } from '../../io/files.js';
 import type { ReplyMemory } from '../engine.js';
 import type { Frame } from './frame.js';
 
@@ -47,38 +47,15 @@ export async function storePayload(payload: Frame, directory: string | null, fil
   return { frame: bufferFrame(Buffer.concat([marker, Buffer.from(file, 'utf8')])), file };
 }
 
-/** Payload directories this process has made sure exist. */
-const existingDirectories = new Set<string>();
-
 /**
- * Writes `pieces` to `file` through a temp file renamed over it: a reader learns the name only after
- * the rename, so it never sees part of a payload, and a writer killed mid-write leaves a temp file
- * whose name the sweep knows (removed by age). Not flushed to disk: a payload lives as long as one
- * call (lost with its machine, it is lost with the call), and a flush cost two more file system
- * round trips per chunk. The directory is created the first time (again if it went away meanwhile).
+ * Writes `pieces` to `file` atomically (a reader learns the name only after the rename, so it never sees
+ * part of a payload). Not flushed to disk: a payload lives as long as one call (lost with its machine,
+ * it is lost with the call), and a flush costs two more file system round trips per chunk. The temp
+ * file's name has the payload files' form, so one left by a writer killed mid-write is swept by age.
  */
-async function writePayloadFile(file: string, pieces: readonly Uint8Array[]): Promise<void> {
-  const directory = dirname(file);
-  const temp = `${file.slice(0, -'.bin'.length)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}.bin`;
-  try {
-    for (let attempt = 0; ; attempt++) {
-      if (!existingDirectories.has(directory)) {
-        await mkdir(directory, { recursive: true });
-        existingDirectories.add(directory);
-      }
-      try {
-        await writePieces(temp, pieces);
-        break;
-      } catch (error) {
-        if (attempt > 0 || (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-        existingDirectories.delete(directory);
-      }
-    }
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true }).catch(() => undefined);
-    throw fileSystemError('queue payload', file, error, 'write the file');
-  }
+function writePayloadFile(file: string, pieces: readonly Uint8Array[]): Promise<void> {
+  const tempPath = `${file.slice(0, -'.bin'.length)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}.bin`;
+  return atomicWrite('queue payload', file, (temp) => writePieces(temp, pieces), { flush: false, tempPath });
 }
 
 /** Writes `pieces` one after the other to a new file `file` (gathered writes: the pieces are not copied into one buffer first). */

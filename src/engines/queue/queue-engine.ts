@@ -7,7 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { WorkerCrashError } from '../../errors.js';
-import { IoError } from '../../io/errors.js';
+import { FileFormatError, IoError, MissingFileError } from '../../io/errors.js';
 import { isNdArray } from '../../ndarray/ndarray-utils.js';
 import type { EngineRunOptions } from '../engine.js';
 import type { ItemTask } from '../item-task.js';
@@ -44,15 +44,10 @@ function queueChunkSize(task: ItemTask, nWorkers: number): number | undefined {
   return fitting < guidedFirst ? fitting : undefined;
 }
 
-/** `error` (about a payload file of this process) as the same kind of error, naming the action. */
+/** `error` (the file system refused a payload file of this process) as the same kind of error, naming the action. */
 function payloadFileError(error: IoError, action: string): IoError {
-  const prefix = `${error.format}: `;
-  const suffix = ` (file: ${error.file})`;
-  let detail = error.message;
-  if (detail.startsWith(prefix)) detail = detail.slice(prefix.length);
-  if (detail.endsWith(suffix)) detail = detail.slice(0, -suffix.length);
-  const Kind = error.constructor as new (format: string, file: string, message: string, options?: { cause?: unknown }) => IoError;
-  return new Kind(error.format, error.file, `action '${action}': ${detail}`, { cause: error });
+  const Kind = error instanceof MissingFileError ? MissingFileError : error instanceof FileFormatError ? FileFormatError : IoError;
+  return new Kind(error.format, error.file, `action '${action}': ${error.detail}`, { cause: error });
 }
 
 /** The 'queue' engine: chunks run as BullMQ jobs on queue workers (see `configureQueue`, `startQueueWorker`). */
