@@ -60,6 +60,45 @@ describe("target 'queue' with a payload directory", () => {
     expect(readdirSync(directory).filter((name) => name.startsWith('bfq-'))).toEqual([]);
   }, 60_000);
 
+  test('results of different shapes, which keep the memory their replies were read into, are not overwritten by later calls', async () => {
+    await configureQueue({ url: redis.url, payloadDirectory: directory, payloadFileBytes: 4096 });
+    // rows of 32 KiB: each chunk's reply (several items of 1 to 3 rows) is read into reused memory
+    const imagesOf = (seed: number): NDArray => {
+      const images = zeros([n, 3, 8192], 'float32');
+      for (let i = 0; i < images.size; i++) (images.data as Float32Array)[i] = ((i * seed) % 1009) / 8;
+      return images;
+    };
+    const run = async (seed: number, target: 'for' | 'queue'): Promise<NDArray[]> => {
+      const batch = new Dataset(n, { batchClass: QueueImages, preloaded: { images: imagesOf(seed), labels: zeros([n]) } }).createBatch([...Array(n).keys()]);
+      // the same chunks in every call: replies of the same sizes, read into the same reused memory
+      await batch.actions.leadingRows({ target, nWorkers: 2, chunkSize: 4, dst: 'labels' });
+      return batch.labels as unknown as NDArray[];
+    };
+    const expected = (await run(3, 'for')).map((rows) => Array.from(rows.data as Float32Array));
+    const first = await run(3, 'queue');
+    expect(first.map((rows) => rows.shape[0])).toEqual([...Array(n).keys()].map((k) => 1 + (k % 3)));
+    await run(5, 'queue');
+    await run(7, 'queue');
+    first.forEach((rows, k) => expectSameValues(Array.from(rows.data as Float32Array).slice(0, rows.size), expected[k]!));
+  }, 60_000);
+
+  test('an item function that returns its item (on the worker, a view of its chunk) gives each call its own items, through files and through Redis', async () => {
+    await configureQueue({ url: redis.url, payloadDirectory: directory, payloadFileBytes: 4096 });
+    const run = async (seed: number): Promise<void> => {
+      const images = zeros([n, 64, 1024], 'float32');
+      for (let i = 0; i < images.size; i++) (images.data as Float32Array)[i] = (i * seed) % 4099;
+      const expected = Array.from(images.data as Float32Array);
+      const batch = new Dataset(n, { batchClass: QueueImages, preloaded: { images, labels: zeros([n]) } }).createBatch([...Array(n).keys()]);
+      await batch.actions.same({ target: 'queue', nWorkers: 2 });
+      expectSameValues(Array.from((batch.images as NDArray).data as Float32Array).slice(0, expected.length), expected);
+    };
+    // the worker reuses the memory of one call's chunks for the next: each call still gets its own items back
+    for (const seed of [3, 5, 7, 11]) await run(seed);
+    // chunks through Redis are copied into that memory on the worker: the same holds
+    await configureQueue({ url: redis.url });
+    for (const seed of [13, 17, 19]) await run(seed);
+  }, 60_000);
+
   test('refuses a relative or non-string directory, naming the option', async () => {
     await expect(configureQueue({ payloadDirectory: 'relative/dir' })).rejects.toThrow(ArgumentError);
     await expect(configureQueue({ payloadDirectory: 42 as unknown as string })).rejects.toThrow(/payloadDirectory/);

@@ -4,9 +4,11 @@
  * raw bytes. Encoding sizes the frame first; its bytes go out as pieces (the header and structure in
  * one small buffer, then the typed arrays' own memory), written to a socket or a file with gathered
  * writes — no serialization buffer that grows and is copied as it grows, no copy of the payload into
- * a buffer of the frame's size, no concatenation by the Redis client. Decoding copies each typed array into a buffer of its own (never
- * a view of the received bytes, which live in the Redis client's shared pool), so a queue worker can
- * move those buffers to its thread instead of cloning the chunk.
+ * a buffer of the frame's size, no concatenation by the Redis client. Decoding gives typed arrays over
+ * the received bytes where they allow it, or over copies in shared memory (never a view of bytes that
+ * live in the Redis client's shared pool): a queue worker's thread reads them where they are, and
+ * memory that is shared is not counted as the decoding thread's own, so large payloads passing through
+ * do not set off its garbage collections.
  * @module
  */
 import { Deserializer, Serializer } from 'node:v8';
@@ -23,7 +25,7 @@ function padded(length: number): number {
   return Math.ceil(length / 8) * 8;
 }
 
-type ViewConstructor = { new (buffer: ArrayBuffer, byteOffset: number, length: number): ArrayBufferView; readonly BYTES_PER_ELEMENT?: number };
+type ViewConstructor = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): ArrayBufferView; readonly BYTES_PER_ELEMENT?: number };
 
 /** The view types a frame carries, by the index written for them (`Buffer` after them). */
 const viewTypes: readonly ViewConstructor[] = [
@@ -137,11 +139,10 @@ export function encodeFrame(value: unknown): Frame {
   };
 }
 
-/** A typed array of type `type` over a copy of `source` in a buffer of its own (listed in `buffers`). */
-function ownCopy(type: number, source: Uint8Array, buffers: ArrayBuffer[]): ArrayBufferView {
-  const buffer = new ArrayBuffer(source.length);
+/** A typed array of type `type` over a copy of `source` in shared memory of its own. */
+function sharedCopy(type: number, source: Uint8Array): ArrayBufferView {
+  const buffer = new SharedArrayBuffer(source.length);
   new Uint8Array(buffer).set(source);
-  buffers.push(buffer);
   if (type === bufferType) return Buffer.from(buffer, 0, source.length);
   const constructor = viewTypes[type];
   if (constructor === undefined) throw new TypeError(`a queue frame names an unknown typed array type ${type}`);
@@ -154,16 +155,14 @@ function viewOf(type: number, source: Uint8Array): ArrayBufferView | null {
   const constructor = viewTypes[type];
   const size = constructor?.BYTES_PER_ELEMENT ?? 1;
   if (constructor === undefined || source.byteOffset % size !== 0) return null;
-  return new constructor(source.buffer as ArrayBuffer, source.byteOffset, source.length / size);
+  return new constructor(source.buffer, source.byteOffset, source.length / size);
 }
 
 class FrameDeserializer extends Deserializer {
-  readonly buffers: ArrayBuffer[] = [];
-
   constructor(
     structure: Buffer,
     private readonly segments: readonly Uint8Array[],
-    private readonly own: boolean,
+    private readonly copy: boolean,
   ) {
     super(structure);
   }
@@ -173,25 +172,19 @@ class FrameDeserializer extends Deserializer {
     if (this.readUint32() === 1) {
       const segment = this.segments[this.readUint32()];
       if (segment === undefined) throw new TypeError('a queue frame refers to a segment it does not hold');
-      return this.own ? ownCopy(type, segment, this.buffers) : (viewOf(type, segment) ?? ownCopy(type, segment, this.buffers));
+      return this.copy ? sharedCopy(type, segment) : (viewOf(type, segment) ?? sharedCopy(type, segment));
     }
-    return ownCopy(type, this.readRawBytes(this.readUint32()), this.buffers);
+    return sharedCopy(type, this.readRawBytes(this.readUint32()));
   }
-}
-
-/** What a frame holds, and the buffers of its typed arrays (each its own: they can be moved to a thread). */
-export interface DecodedFrame {
-  readonly value: unknown;
-  readonly buffers: readonly ArrayBuffer[];
 }
 
 /**
  * The message `bytes` holds (written by {@link encodeFrame}); a truncated or foreign payload is an
- * Error saying so. With `own`, every typed array gets a buffer of its own (listed in `buffers`);
- * without, large ones are views of `bytes` where their alignment allows (no copy: the caller keeps
- * `bytes` alive as long as it keeps them).
+ * Error saying so. With `copy`, every typed array is a copy in shared memory of its own; without, large
+ * ones are views of `bytes` where their alignment allows (no copy: they keep `bytes` alive) and the
+ * others copies in shared memory.
  */
-export function decodeFrame(bytes: Uint8Array, own = true): DecodedFrame {
+export function decodeFrame(bytes: Uint8Array, copy = true): unknown {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.byteLength < fixedHeaderBytes || view.getUint32(0, true) !== frameMagic) {
     throw new Error('a queue payload is not a frame of this version of batchflow-ts (do the caller and its workers run the same version?)');
@@ -209,7 +202,7 @@ export function decodeFrame(bytes: Uint8Array, own = true): DecodedFrame {
     segments.push(bytes.subarray(at, at + length));
     at += padded(length);
   }
-  const deserializer = new FrameDeserializer(structure, segments, own);
+  const deserializer = new FrameDeserializer(structure, segments, copy);
   deserializer.readHeader();
-  return { value: deserializer.readValue() as unknown, buffers: deserializer.buffers };
+  return deserializer.readValue() as unknown;
 }

@@ -83,13 +83,12 @@ export function encodeChunk(message: ChunkMessage): Frame {
 }
 
 /**
- * A chunk back from its binary form, with the buffers to move along with it to a thread: its typed
- * arrays get buffers of their own, or, when `payload` is `movable` (it alone uses its whole buffer),
- * they stay views of it and that buffer moves (no copy).
+ * A chunk back from its binary form. Its typed arrays are views of `payload` where they can be (when
+ * `payload` is memory of its own, such as a payload file read into shared memory), else copies in
+ * shared memory: either way a thread reads them where they are, nothing is moved or copied again.
  */
-export function decodeChunk(payload: Uint8Array, movable = false): { readonly message: ChunkMessage; readonly buffers: readonly ArrayBuffer[] } {
-  const { value, buffers } = decodeFrame(payload, !movable);
-  return { message: value as ChunkMessage, buffers: movable ? [payload.buffer as ArrayBuffer, ...buffers] : buffers };
+export function decodeChunk(payload: Uint8Array, viewsAllowed = false): ChunkMessage {
+  return decodeFrame(payload, !viewsAllowed) as ChunkMessage;
 }
 
 /** The binary form of a reply. */
@@ -99,5 +98,5 @@ export function encodeReply(reply: QueueReply): Frame {
 
 /** A reply back from its binary form (its large typed arrays are views of `payload` where aligned). */
 export function decodeReply(payload: Uint8Array): QueueReply {
-  return decodeFrame(payload, false).value as QueueReply;
+  return decodeFrame(payload, false) as QueueReply;
 }

@@ -17,6 +17,7 @@ import { closeConnection, openConnection, redisOptions, safeUrl, type ManagedCon
 import { discardPayload, loadPayload, replyPayloadName, storePayload, sweepPayloadFiles } from './payload-files.js';
 import { decodeChunk, encodeReply, replyKeyBytes, replyReference, type LostChunk, type QueueJobData, type QueueReply } from './protocol.js';
 import { queueSettings, type QueueSettings } from './settings.js';
+import { SlotLease } from '../shared-slots.js';
 import { loadWire, sendFramed } from './wire.js';
 
 /** Options of {@link startQueueWorker}: the queue settings (over `configureQueue`'s) and the worker's own. */
@@ -86,14 +87,15 @@ class LocalThreads {
   }
 
   /**
-   * Runs one chunk on a thread (its `buffers` are moved there, not copied); rejects when its thread
-   * (or another of the pool) dies meanwhile.
+   * Runs one chunk on a thread (its typed arrays are shared memory: the thread reads them where they
+   * are; same-shape ndarray results are packed into `resultStorage`); rejects when its thread (or
+   * another of the pool) dies meanwhile.
    */
-  async run(message: ChunkMessage, buffers: readonly ArrayBuffer[]): Promise<ChunkResult> {
+  async run(message: ChunkMessage, resultStorage: SharedArrayBuffer | undefined): Promise<ChunkResult> {
     const transport = this.transport;
     const watch = transport.watch();
     try {
-      return await Promise.race([transport.send(message, buffers, undefined), watch.died]);
+      return await Promise.race([transport.send(resultStorage ? { ...message, resultStorage } : message, [], undefined), watch.died]);
     } catch (error) {
       if (this.transport === transport) {
         transport.discard();
@@ -108,11 +110,6 @@ class LocalThreads {
   close(): Promise<void> {
     return this.transport.close();
   }
-}
-
-/** True when `bytes` spans the whole of a buffer of its own (read from a file into fresh memory): it may move to a thread. */
-function ownsWholeBuffer(bytes: Buffer): boolean {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
 }
 
 function describeLost(error: unknown): LostChunk {
@@ -150,6 +147,8 @@ const expiredCaller = "the caller's liveness key had expired";
  * for a free thread, runs the chunk there and pushes the reply to the caller.
  */
 function processor(command: ManagedConnection, threads: LocalThreads): (job: Job<QueueJobData>) => Promise<JobOutcome> {
+  // the size of the last packed results: the next chunk's result storage is at least as large
+  let resultBytes = 0;
   return async (job) => {
     const data = job.data;
     const jobId = job.id!;
@@ -164,26 +163,42 @@ function processor(command: ManagedConnection, threads: LocalThreads): (job: Job
     }
     const directory = data.payloadDirectory ?? null;
     sweepPayloadFiles(directory, 2 * data.ttlMs);
-    let reply: QueueReply;
+    // the chunk and its results live in reused shared memory (no page faults, and not counted as this thread's
+    // own memory, so they set off no garbage collection), given back once the reply is out (results may view the chunk)
+    const memory = new SlotLease();
+    let reusable = true;
     try {
-      // decoded before a thread is free (a job taken ahead): into buffers of their own, which move to the thread;
-      // a chunk read from its file is in memory of its own already, which moves as it is
-      const loaded = await loadPayload(payload, directory);
-      const { message, buffers } = decodeChunk(loaded, loaded !== payload && ownsWholeBuffer(loaded));
-      const release = await threads.slot();
+      let reply: QueueReply;
       try {
-        if (Date.now() >= aliveUntil && (await command.redis.exists(data.callerKey)) !== 1) return await drop(command, job, expiredCaller);
-        reply = { jobId, result: await threads.run(message, buffers) };
-      } finally {
-        // the next job's chunk starts while this reply is encoded and pushed
-        release();
+        // decoded before a thread is free (a job taken ahead), in shared memory the thread reads in place:
+        // a chunk read from its file is there already, one from Redis is copied out of the client's buffers
+        const loaded = await loadPayload(payload, directory, () => (bytes) => memory.array('uint8', bytes) as Uint8Array | null);
+        const copy = loaded === payload ? (memory.array('uint8', payload.byteLength) as Uint8Array | null) : null;
+        copy?.set(payload);
+        const message = decodeChunk(copy ?? loaded, copy !== null || loaded !== payload);
+        const resultStorage = memory.array('uint8', Math.max(loaded.byteLength, resultBytes))?.buffer as SharedArrayBuffer | undefined;
+        const release = await threads.slot();
+        try {
+          if (Date.now() >= aliveUntil && (await command.redis.exists(data.callerKey)) !== 1) return await drop(command, job, expiredCaller);
+          const result = await threads.run(message, resultStorage);
+          if (result.results.kind === 'ndarrays' && ArrayBuffer.isView(result.results.data)) resultBytes = result.results.data.byteLength;
+          reply = { jobId, result };
+        } finally {
+          // the next job's chunk starts while this reply is encoded and pushed
+          release();
+        }
+      } catch (error) {
+        // the chunk's thread died (an item exited it, ran out of memory), or its payload file was gone: the caller fails the call with this
+        reply = { jobId, lost: describeLost(error) };
+        // a thread that died along with another of its pool may still be writing: its memory is not reused
+        reusable = false;
       }
-    } catch (error) {
-      // the chunk's thread died (an item exited it, ran out of memory), or its payload file was gone: the caller fails the call with this
-      reply = { jobId, lost: describeLost(error) };
+      await pushReply(command, data, reply);
+      return 'done';
+    } finally {
+      if (reusable) memory.release();
+      else memory.surrender();
     }
-    await pushReply(command, data, reply);
-    return 'done';
   };
 }
 

@@ -197,6 +197,10 @@ export async function runChunks(task: ItemTask, reference: FunctionReference, op
     lease,
     scalars: lease ? shareScalars(task, lease) : null,
   };
+  // a transport that reads replies itself reads them into reused slots (no page faults, no garbage collection of
+  // fresh memory), which the call gives back once their results are in place (copied into the result buffer)
+  const replyLease = options.replyMemory === undefined && transport.capabilities.serializesMessages === true ? new SlotLease() : null;
+  const replyMemory = replyLease ? (bytes: number) => replyLease.array('uint8', bytes) as Uint8Array | null : options.replyMemory;
   const controller = options.timeout === undefined ? null : new AbortController();
   const timer = controller ? setTimeout(() => controller.abort(), options.timeout).unref() : undefined;
   const tooDeep = firstTooDeepItem(task);
@@ -227,7 +231,7 @@ export async function runChunks(task: ItemTask, reference: FunctionReference, op
   for (const { start, end, message, transfer, inputFile } of prepared) {
     chunks.push(
       transport
-        .send(message, transfer, controller?.signal, options.replyMemory)
+        .send(message, transfer, controller?.signal, replyMemory)
         .then(
           (response) => placeChunk(outcome, response, start),
           (error: unknown) => {
@@ -263,6 +267,12 @@ export async function runChunks(task: ItemTask, reference: FunctionReference, op
     // every chunk answered, so no worker reads the input slots any more (a stopped one might: then they are dropped)
     if (!allNumbers) call.lease.detach(resultList(outcome));
     call.lease.release();
+  }
+  if (replyLease && !outcome.crash && !outcome.setupFailure && outcome.failures.length === 0) {
+    // every reply was read and placed: results that still view a reply slot (not placed into the result buffer) get
+    // copies. After a failure the slots are left to the garbage collector: what an item threw may still view them
+    if (!allNumbers) replyLease.detach(resultList(outcome));
+    replyLease.release();
   }
   if (outcome.unsendable) throw itemFailure(task, outcome.unsendable.position, outcome.unsendable.cause);
   if (outcome.crash) throw outcome.crash;

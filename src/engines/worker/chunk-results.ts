@@ -5,6 +5,7 @@
  * into a plain array (the numbers so far copied into it).
  * @module
  */
+import { sharedTypedArray, typedArrayConstructor, type DType, type TypedArray } from '../../ndarray/ndarray-utils.js';
 import { encodeList, type EncodedList } from './codec.js';
 
 /** The results of a chunk of `count` items, set in item order. */
@@ -50,14 +51,19 @@ export class ChunkResults {
     return (this.values ??= this.boxed(this.count));
   }
 
-  /** The results encoded for the caller (see `encodeList`; numbers as the Float64Array they were written to). */
-  encode(transfer: ArrayBuffer[], moveOwned: boolean): EncodedList {
+  /**
+   * The results encoded for the caller (see `encodeList`; numbers as the Float64Array they were written
+   * to). With `storage`, same-shape ndarrays are packed there (or into fresh shared memory when they do
+   * not fit) instead of moving.
+   */
+  encode(transfer: ArrayBuffer[], moveOwned: boolean, storage?: SharedArrayBuffer): EncodedList {
     if (this.values === null && this.numbers !== null) {
       if (!(this.numbers.buffer instanceof SharedArrayBuffer)) transfer.push(this.numbers.buffer);
       return { kind: 'numbers', length: this.count, data: this.numbers };
     }
     const values = this.list();
-    return encodeList(this.count, (k) => values[k], transfer, moveOwned);
+    const pack = storage && ((dtype: DType, length: number): TypedArray => packInto(storage, dtype, length));
+    return encodeList(this.count, (k) => values[k], transfer, moveOwned, false, pack);
   }
 
   /** A plain array holding the numbers of items [0, upTo), null elsewhere (generic elements: NaN payloads survive). */
@@ -66,4 +72,13 @@ export class ChunkResults {
     if (this.numbers !== null) for (let k = 0; k < upTo; k++) values[k] = this.numbers[k];
     return values;
   }
+}
+
+/** `length` elements of `dtype` at the start of `storage`, or fresh shared memory when they do not fit. */
+function packInto(storage: SharedArrayBuffer, dtype: DType, length: number): TypedArray {
+  const Constructor = typedArrayConstructor(dtype) as unknown as {
+    new (buffer: SharedArrayBuffer, byteOffset: number, length: number): TypedArray;
+    BYTES_PER_ELEMENT: number;
+  };
+  return length * Constructor.BYTES_PER_ELEMENT <= storage.byteLength ? new Constructor(storage, 0, length) : sharedTypedArray(dtype, length);
 }

@@ -169,7 +169,8 @@ function consecutiveRows(first: NDArray, count: number, at: (k: number) => unkno
  * `moveOwned`, ndarrays that own their whole buffer (fresh results in a worker) are moved as they are,
  * without packing them into one buffer (saves a copy; the caller must not use them afterwards). With
  * `viewsAllowed`, consecutive rows of one array are sent as a view (the transport copies them anyway).
- * `pack` offers the storage to pack same-shape ndarrays into (a reused shared slot), or null.
+ * `pack` offers the storage to pack same-shape ndarrays into (a reused shared slot, shared memory), or
+ * null; when it is given, such ndarrays are packed even when they could move.
  */
 export function encodeList(
   count: number,
@@ -196,7 +197,8 @@ export function encodeList(
       return { kind: 'numbers', length: count, data };
     }
   }
-  if (moveOwned && isNdArray(first) && ownsItsBuffer(first)) {
+  // with storage to pack into, same-shape ndarrays are packed there rather than moved
+  if (moveOwned && pack === undefined && isNdArray(first) && ownsItsBuffer(first)) {
     const values = new Array<unknown>(count);
     let movable = true;
     for (let k = 0; k < count && movable; k++) {

@@ -36,6 +36,13 @@ export interface WorkerTaskMessage {
   readonly indexValues: EncodedList | null;
   /** Write large result buffers to shared memory (the 'mpc' transport). */
   readonly sharedMemory: boolean;
+  /**
+   * Shared memory to pack same-shape ndarray results into (fresh shared memory when they do not fit)
+   * instead of moving their buffers: a queue worker's, whose main thread writes them out from there and
+   * reuses it for a later chunk (shared memory is not counted as its own, so results passing through do
+   * not set off its garbage collections).
+   */
+  readonly resultStorage?: SharedArrayBuffer;
   /** Threads: a shared buffer for the whole action's results; results of this shape/dtype are written into row `position`. */
   readonly output: SharedOutput | null;
   /** Threads, scalar items: shared room for this chunk's results (item k at index k), where number results are written. */

@@ -276,7 +276,7 @@ export async function runChunk(message: WorkerTaskMessage, importModule: ModuleI
   const written = results.allNumbers ? null : writeToSharedOutput(message, results.list());
   const transfer: ArrayBuffer[] = [];
   // results are fresh in this worker, so on threads their buffers move back as they are (no packing copy)
-  const encoded = results.encode(transfer, !message.sharedMemory);
+  const encoded = results.encode(transfer, !message.sharedMemory, message.resultStorage);
   const sharedMemoryFile = message.sharedMemory ? moveToSharedMemory([encoded]) : null;
   const response: WorkerResultMessage = { results: encoded, failures, sharedMemoryFile, written, setupFailure: null, busyMs };
   if (message.sharedMemory) return response; // child processes: the IPC channel cannot move buffers
