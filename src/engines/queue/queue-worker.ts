@@ -18,6 +18,7 @@ import { discardPayload, loadPayload, replyPayloadName, storePayload, sweepPaylo
 import { decodeChunk, encodeReply, replyKeyBytes, replyReference, type LostChunk, type QueueJobData, type QueueReply } from './protocol.js';
 import { queueSettings, type QueueSettings } from './settings.js';
 import { SlotLease } from '../shared-slots.js';
+import type { Frame } from './frame.js';
 import { loadWire, sendFramed } from './wire.js';
 
 /** Options of {@link startQueueWorker}: the queue settings (over `configureQueue`'s) and the worker's own. */
@@ -147,7 +148,7 @@ const expiredCaller = "the caller's liveness key had expired";
  * for a free thread, runs the chunk there and pushes the reply to the caller.
  */
 function processor(command: ManagedConnection, threads: LocalThreads): (job: Job<QueueJobData>) => Promise<JobOutcome> {
-  // the size of the last packed results: the next chunk's result storage is at least as large
+  // the size of the last reply: the next chunk's result storage is at least as large
   let resultBytes = 0;
   return async (job) => {
     const data = job.data;
@@ -180,9 +181,7 @@ function processor(command: ManagedConnection, threads: LocalThreads): (job: Job
         const release = await threads.slot();
         try {
           if (Date.now() >= aliveUntil && (await command.redis.exists(data.callerKey)) !== 1) return await drop(command, job, expiredCaller);
-          const result = await threads.run(message, resultStorage);
-          if (result.results.kind === 'ndarrays' && ArrayBuffer.isView(result.results.data)) resultBytes = result.results.data.byteLength;
-          reply = { jobId, result };
+          reply = { jobId, result: await threads.run(message, resultStorage) };
         } finally {
           // the next job's chunk starts while this reply is encoded and pushed
           release();
@@ -193,7 +192,9 @@ function processor(command: ManagedConnection, threads: LocalThreads): (job: Job
         // a thread that died along with another of its pool may still be writing: its memory is not reused
         reusable = false;
       }
-      await pushReply(command, data, reply);
+      const frame = encodeReply(reply);
+      resultBytes = frame.byteLength;
+      await pushReply(command, data, reply.jobId, frame);
       return 'done';
     } finally {
       if (reusable) memory.release();
@@ -203,9 +204,9 @@ function processor(command: ManagedConnection, threads: LocalThreads): (job: Job
 }
 
 /** Pushes a reply to its caller's result list (a large one through its reply key). */
-async function pushReply(command: ManagedConnection, data: QueueJobData, reply: QueueReply): Promise<void> {
+async function pushReply(command: ManagedConnection, data: QueueJobData, jobId: string, frame: Frame): Promise<void> {
   const directory = data.payloadDirectory ?? null;
-  const stored = await storePayload(encodeReply(reply), directory, data.payloadFileBytes ?? Number.POSITIVE_INFINITY, replyPayloadName(reply.jobId));
+  const stored = await storePayload(frame, directory, data.payloadFileBytes ?? Number.POSITIVE_INFINITY, replyPayloadName(jobId));
   // in this order on one connection: the reply key exists when its reference is pushed, and the list
   // exists when its expiry is set. The payload is freed by the server's background thread (UNLINK).
   const { replyKey } = data;

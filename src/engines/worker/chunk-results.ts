@@ -53,8 +53,8 @@ export class ChunkResults {
 
   /**
    * The results encoded for the caller (see `encodeList`; numbers as the Float64Array they were written
-   * to). With `storage`, same-shape ndarrays are packed there (or into fresh shared memory when they do
-   * not fit) instead of moving.
+   * to). With `storage`, ndarrays (same-shape results, or inside other results) are packed there, one
+   * after the other (into fresh shared memory once it is full), instead of moving.
    */
   encode(transfer: ArrayBuffer[], moveOwned: boolean, storage?: SharedArrayBuffer): EncodedList {
     if (this.values === null && this.numbers !== null) {
@@ -62,8 +62,7 @@ export class ChunkResults {
       return { kind: 'numbers', length: this.count, data: this.numbers };
     }
     const values = this.list();
-    const pack = storage && ((dtype: DType, length: number): TypedArray => packInto(storage, dtype, length));
-    return encodeList(this.count, (k) => values[k], transfer, moveOwned, false, pack);
+    return encodeList(this.count, (k) => values[k], transfer, moveOwned, false, storage && packer(storage), true);
   }
 
   /** A plain array holding the numbers of items [0, upTo), null elsewhere (generic elements: NaN payloads survive). */
@@ -74,11 +73,18 @@ export class ChunkResults {
   }
 }
 
-/** `length` elements of `dtype` at the start of `storage`, or fresh shared memory when they do not fit. */
-function packInto(storage: SharedArrayBuffer, dtype: DType, length: number): TypedArray {
-  const Constructor = typedArrayConstructor(dtype) as unknown as {
-    new (buffer: SharedArrayBuffer, byteOffset: number, length: number): TypedArray;
-    BYTES_PER_ELEMENT: number;
+/** Hands out `storage` piece by piece, each piece 8-aligned after the last; fresh shared memory once it is full. */
+function packer(storage: SharedArrayBuffer): (dtype: DType, length: number) => TypedArray {
+  let used = 0;
+  return (dtype, length) => {
+    const Constructor = typedArrayConstructor(dtype) as unknown as {
+      new (buffer: SharedArrayBuffer, byteOffset: number, length: number): TypedArray;
+      BYTES_PER_ELEMENT: number;
+    };
+    const start = Math.ceil(used / 8) * 8;
+    const end = start + length * Constructor.BYTES_PER_ELEMENT;
+    if (end > storage.byteLength) return sharedTypedArray(dtype, length);
+    used = end;
+    return new Constructor(storage, start, length);
   };
-  return length * Constructor.BYTES_PER_ELEMENT <= storage.byteLength ? new Constructor(storage, 0, length) : sharedTypedArray(dtype, length);
 }

@@ -81,8 +81,16 @@ export function isShmRef(value: unknown): value is ShmRef {
   return typeof value === 'object' && value !== null && 'shmFile' in value;
 }
 
-function encodeLeaf(value: unknown, transfer: ArrayBuffer[], moveOwned: boolean): unknown {
+/** Storage for `length` elements of `dtype` to pack values into, or null for a buffer of their own. */
+type PackStorage = (dtype: DType, length: number) => TypedArray | null;
+
+function encodeLeaf(value: unknown, transfer: ArrayBuffer[], moveOwned: boolean, pack: PackStorage | undefined): unknown {
   if (!isNdArray(value)) return value;
+  const packed = pack && dtypeOf(value) !== undefined ? pack(dtypeOf(value)!, value.size) : null;
+  if (packed) {
+    copyInto(packed, 0, value);
+    return { [ndarrayMarker]: true, data: packed, shape: value.shape.slice() };
+  }
   if (moveOwned && ownsItsBuffer(value)) {
     // a fresh result in a worker (a batch's column): its buffer moves as it is, no packing copy
     const buffer = (value.data as TypedArray).buffer as ArrayBuffer;
@@ -131,8 +139,8 @@ function mapNestedArrays(value: unknown, leaf: (value: unknown) => unknown): unk
   return root;
 }
 
-function encodeValue(value: unknown, transfer: ArrayBuffer[], moveOwned: boolean): unknown {
-  return mapNestedArrays(value, (entry) => encodeLeaf(entry, transfer, moveOwned));
+function encodeValue(value: unknown, transfer: ArrayBuffer[], moveOwned: boolean, pack?: PackStorage): unknown {
+  return mapNestedArrays(value, (entry) => encodeLeaf(entry, transfer, moveOwned, pack));
 }
 
 function decodeValue(value: unknown): unknown {
@@ -170,7 +178,8 @@ function consecutiveRows(first: NDArray, count: number, at: (k: number) => unkno
  * without packing them into one buffer (saves a copy; the caller must not use them afterwards). With
  * `viewsAllowed`, consecutive rows of one array are sent as a view (the transport copies them anyway).
  * `pack` offers the storage to pack same-shape ndarrays into (a reused shared slot, shared memory), or
- * null; when it is given, such ndarrays are packed even when they could move.
+ * null; when it is given, such ndarrays are packed even when they could move, and with `packLeaves` so
+ * are the ndarrays inside other values (nested in arrays).
  */
 export function encodeList(
   count: number,
@@ -178,7 +187,8 @@ export function encodeList(
   transfer: ArrayBuffer[],
   moveOwned = false,
   viewsAllowed = false,
-  pack?: (dtype: DType, length: number) => TypedArray | null,
+  pack?: PackStorage,
+  packLeaves = false,
 ): EncodedList {
   const first = count > 0 ? at(0) : undefined;
   if (typeof first === 'number') {
@@ -235,7 +245,7 @@ export function encodeList(
     }
   }
   const values = new Array<unknown>(count);
-  for (let k = 0; k < count; k++) values[k] = encodeValue(at(k), transfer, moveOwned);
+  for (let k = 0; k < count; k++) values[k] = encodeValue(at(k), transfer, moveOwned, packLeaves ? pack : undefined);
   return { kind: 'values', length: count, values };
 }
 
