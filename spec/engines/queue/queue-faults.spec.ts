@@ -11,7 +11,7 @@ import path from 'node:path';
 import { Dataset, QueueConnectionError, closeEngines, configureQueue, zeros } from '../../../src/index.js';
 import { startRedisServer, type RedisServer } from '../../helpers/redis-server.js';
 import { QueueImages } from './fixtures/queue-batches.js';
-import { inspectQueue, repoRoot, spawnTsx, startWorker, stopAll, waitFor, watchProcess, type WorkerProcess } from './queue-processes.js';
+import { inspectQueue, payloadFilesIn, repoRoot, spawnTsx, startWorker, stopAll, waitFor, watchProcess, type WorkerProcess } from './queue-processes.js';
 
 /** A worker releases a dead worker's job 1 s after its last lock renewal, looked for every 0.5 s. */
 const fastRecovery = ['--concurrency', '1', '--lock-duration', '1000', '--stalled-interval', '500'];
@@ -19,24 +19,28 @@ const fastRecovery = ['--concurrency', '1', '--lock-duration', '1000', '--stalle
 let redis: RedisServer;
 let doomedRedis: RedisServer;
 let work: string;
-const workers: Record<'term' | 'gone' | 'orphan' | 'killedA' | 'killedB' | 'prefetching', WorkerProcess | null> = {
+const workers: Record<'term' | 'gone' | 'orphan' | 'killedA' | 'killedB' | 'filesA' | 'filesB' | 'prefetching', WorkerProcess | null> = {
   prefetching: null,
   term: null,
   gone: null,
   orphan: null,
   killedA: null,
   killedB: null,
+  filesA: null,
+  filesB: null,
 };
 
 beforeAll(async () => {
   [redis, doomedRedis] = await Promise.all([startRedisServer(), startRedisServer()]);
   work = mkdtempSync(path.join(tmpdir(), 'batchflow-queue-faults-'));
-  [workers.term, workers.gone, workers.orphan, workers.killedA, workers.killedB, workers.prefetching] = await Promise.all([
+  [workers.term, workers.gone, workers.orphan, workers.killedA, workers.killedB, workers.filesA, workers.filesB, workers.prefetching] = await Promise.all([
     startWorker(redis.url, [...fastRecovery, '--queue', 'term']),
     startWorker(doomedRedis.url, [...fastRecovery, '--queue', 'gone']),
     startWorker(redis.url, [...fastRecovery, '--queue', 'orphan']),
     startWorker(redis.url, [...fastRecovery, '--queue', 'killed']),
     startWorker(redis.url, [...fastRecovery, '--queue', 'killed']),
+    startWorker(redis.url, [...fastRecovery, '--queue', 'killed-files']),
+    startWorker(redis.url, [...fastRecovery, '--queue', 'killed-files']),
     // one job on its thread, one more taken ahead (the default prefetch of 1)
     startWorker(redis.url, [...fastRecovery, '--queue', 'prefetched']),
   ]);
@@ -95,6 +99,26 @@ describe("faults of target 'queue'", () => {
       { pid: survivor.pid, label: 1 },
       { pid: survivor.pid, label: 2 },
     ]);
+  }, 90_000);
+
+  test('a worker killed (SIGKILL) in the middle of a job whose chunk came through a payload file: the other worker reads the file again, and it is gone after the call', async () => {
+    const directory = path.join(work, 'payloads');
+    await configureQueue({ url: redis.url, queueName: 'killed-files', payloadDirectory: directory, payloadFileBytes: 1 });
+    const log = newLog('killed-files');
+    const batch = batchOf([1, 2]);
+    const call = batch.actions.logged({ log, spinMs: 1200, target: 'queue', nWorkers: 1, chunkSize: 2, timeout: 60_000 });
+    await waitFor(() => started(log).length > 0, 'the first item to start');
+    const [victim, survivor] = started(log)[0]!.pid === workers.filesA!.pid ? [workers.filesA!, workers.filesB!] : [workers.filesB!, workers.filesA!];
+    victim.process.kill('SIGKILL');
+    expect(await victim.exited).toBe('SIGKILL');
+    await call;
+    expect(Array.from(batch.labels.data as Float64Array)).toEqual([1001, 1002]);
+    expect(started(log).filter((run) => run.pid !== victim.pid)).toEqual([
+      { pid: survivor.pid, label: 1 },
+      { pid: survivor.pid, label: 2 },
+    ]);
+    // the chunk's file was kept for the second run, then let go (kept only to be written over by a live process)
+    await waitFor(() => payloadFilesIn(directory).length === 0, 'the chunk file to be let go');
   }, 90_000);
 
   test('a worker killed (SIGKILL) with a job running and one taken ahead: both run again elsewhere, the call returns the right results', async () => {

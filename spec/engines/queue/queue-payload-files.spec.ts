@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ArgumentError, Dataset, MissingFileError, configureQueue, zeros, type NDArray } from '../../../src/index.js';
+import { ArgumentError, Dataset, MissingFileError, closeEngines, configureQueue, zeros, type NDArray } from '../../../src/index.js';
 import type { RedisServer } from '../../helpers/redis-server.js';
 import { QueueImages } from './fixtures/queue-batches.js';
-import { inspectQueue, startQueueCluster, type QueueCluster } from './queue-processes.js';
+import { inspectQueue, payloadFilesIn, startQueueCluster, waitFor, type QueueCluster } from './queue-processes.js';
 import { expectSameValues } from '../../helpers/values.js';
 
 let redis: RedisServer;
@@ -57,7 +57,8 @@ describe("target 'queue' with a payload directory", () => {
     await inspector.close();
     // 16 images of 16 KiB go out and come back (512 KiB): with the directory only names travel through Redis
     expect(throughRedis - throughFiles).toBeGreaterThan(400 * 1024);
-    expect(readdirSync(directory).filter((name) => name.startsWith('bfq-'))).toEqual([]);
+    // a worker lets go of a chunk's file once the reply is out: just after the call ends
+    await waitFor(() => payloadFilesIn(directory).length === 0, 'the chunk files to be let go');
   }, 60_000);
 
   test('results of different shapes, which keep the memory their replies were read into, are not overwritten by later calls', async () => {
@@ -111,7 +112,8 @@ describe("target 'queue' with a payload directory", () => {
     writeFileSync(staleTemp, 'half a payload');
     await configureQueue({ url: redis.url, payloadDirectory: directory, payloadFileBytes: 4096 });
     await noisyImages('queue');
-    expect(readdirSync(directory).sort()).toEqual(['bfq-chunk-7.tmp-4242-0a1b2c3d.bin', 'bfq-stray.bin']);
+    await waitFor(() => payloadFilesIn(directory).length === 2, 'the chunk files to be let go');
+    expect(payloadFilesIn(directory)).toEqual(['bfq-chunk-7.tmp-4242-0a1b2c3d.bin', 'bfq-stray.bin']);
     // once they are older than twice the TTL (their writers died), the next call that sends through the directory removes them
     const hourAgo = new Date(Date.now() - 3_600_000);
     utimesSync(stray, hourAgo, hourAgo);
@@ -119,7 +121,7 @@ describe("target 'queue' with a payload directory", () => {
     await configureQueue({ url: redis.url, payloadDirectory: directory, payloadFileBytes: 4096, payloadTtlMs: 1000 });
     await new Promise((resolve) => setTimeout(resolve, 2100)); // directories are swept at most once per twice the TTL
     await noisyImages('queue');
-    expect(readdirSync(directory)).toEqual([]);
+    await waitFor(() => payloadFilesIn(directory).length === 0, 'the chunk files to be let go');
   }, 60_000);
 
   test('a payload directory removed between calls is made again by the next call', async () => {
@@ -129,7 +131,7 @@ describe("target 'queue' with a payload directory", () => {
     expectSameValues(await noisyImages('queue'), expected);
     rmSync(own, { recursive: true, force: true });
     expectSameValues(await noisyImages('queue'), expected);
-    expect(readdirSync(own)).toEqual([]);
+    await waitFor(() => payloadFilesIn(own).length === 0, 'the chunk files to be let go');
   }, 60_000);
 
   test('a payload directory that cannot be made fails the call with an error naming it', async () => {
@@ -143,5 +145,28 @@ describe("target 'queue' with a payload directory", () => {
     expect((error as MissingFileError).message).toContain("action 'noisy'");
     expect((error as MissingFileError).message).toContain('not a directory');
     rmSync(blocker);
+  }, 60_000);
+  test('files read are kept to be written over by the next payloads, and removed when the engines close and when a worker stops', async () => {
+    const own = path.join(directory, 'kept');
+    await configureQueue({ url: redis.url, payloadDirectory: own, payloadFileBytes: 4096 });
+    const expected = await noisyImages('for');
+    const kept = (): string[] => readdirSync(own).filter((name) => name.startsWith('bfq-kept-'));
+    const keptBy = (pid: number): string[] => kept().filter((name) => name.startsWith(`bfq-kept-${pid}-`));
+    expectSameValues(await noisyImages('queue'), expected);
+    // this process read the replies, the worker the chunks: each keeps files
+    const worker = cluster.workers[0]!.pid;
+    expect(keptBy(process.pid).length).toBeGreaterThan(0);
+    expect(keptBy(worker).length).toBeGreaterThan(0);
+    // written over by the next calls: the files kept do not pile up
+    for (let call = 0; call < 3; call++) expectSameValues(await noisyImages('queue'), expected);
+    expect(keptBy(process.pid).length).toBeLessThanOrEqual(16);
+    await waitFor(() => payloadFilesIn(own).length === 0, 'the chunk files to be let go');
+    await closeEngines();
+    expect(keptBy(process.pid)).toEqual([]);
+    expect(keptBy(worker).length).toBeGreaterThan(0);
+    // a worker stopped cleanly (SIGTERM) removes its own; a killed one's are swept by age, as any payload file
+    cluster.workers[0]!.process.kill('SIGTERM');
+    expect(await cluster.workers[0]!.exited).toBe(0);
+    expect(kept()).toEqual([]);
   }, 60_000);
 });

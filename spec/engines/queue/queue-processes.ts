@@ -4,6 +4,7 @@
  * tracked so `stopAll()` (in `afterAll`) leaves nothing behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closeEngines, configureQueue } from '../../../src/index.js';
@@ -117,6 +118,16 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, what:
     if (Date.now() > until) throw new Error(`gave up waiting for ${what} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * The payload files in `directory` that belong to a chunk or reply in flight: not the files that
+ * callers and workers keep, after reading them, to write their next payloads over (`bfq-kept-…`).
+ */
+export function payloadFilesIn(directory: string): string[] {
+  return readdirSync(directory)
+    .filter((name) => name.startsWith('bfq-') && !name.startsWith('bfq-kept-'))
+    .sort();
 }
 
 /** A redis-server and CLI queue workers for a spec file; {@link QueueCluster.stop} ends them and the caller's connections. */

@@ -8,7 +8,7 @@
  */
 import { readdirSync, statSync, unlinkSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { open, readFile, unlink } from 'node:fs/promises';
+import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { atomicWrite } from '../../io/files.js';
 import type { ReplyMemory } from '../engine.js';
@@ -50,17 +50,31 @@ export async function storePayload(payload: Frame, directory: string | null, fil
 /**
  * Writes `pieces` to `file` atomically (a reader learns the name only after the rename, so it never sees
  * part of a payload). Not flushed to disk: a payload lives as long as one call (lost with its machine,
- * it is lost with the call), and a flush costs two more file system round trips per chunk. The temp
- * file's name has the payload files' form, so one left by a writer killed mid-write is swept by age.
+ * it is lost with the call), and a flush costs two more file system round trips per chunk. A file this
+ * process read before and kept ({@link releasePayloadFile}) is written over when there is one: its
+ * pages are there already (on a memory file system, a new file's pages are allocated and cleared as
+ * it is written, and freed when it is removed). The temp file's name has the payload files' form, so
+ * one left by a writer killed mid-write is swept by age.
  */
-function writePayloadFile(file: string, pieces: readonly Uint8Array[]): Promise<void> {
+async function writePayloadFile(file: string, pieces: readonly Uint8Array[]): Promise<void> {
+  const kept = takeKeptFile(dirname(file));
+  if (kept !== null) {
+    try {
+      return await atomicWrite('queue payload', file, (temp) => writePieces(temp, pieces, 'r+'), { flush: false, tempPath: kept });
+    } catch {
+      // swept by age meanwhile: a new file
+    }
+  }
   const tempPath = `${file.slice(0, -'.bin'.length)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}.bin`;
-  return atomicWrite('queue payload', file, (temp) => writePieces(temp, pieces), { flush: false, tempPath });
+  await atomicWrite('queue payload', file, (temp) => writePieces(temp, pieces, 'wx'), { flush: false, tempPath });
 }
 
-/** Writes `pieces` one after the other to a new file `file` (gathered writes: the pieces are not copied into one buffer first). */
-async function writePieces(file: string, pieces: readonly Uint8Array[]): Promise<void> {
-  const handle = await open(file, 'wx');
+/**
+ * Writes `pieces` one after the other to `file` (gathered writes: the pieces are not copied into one
+ * buffer first): a new file (`wx`), or one written over from its start and cut to their length (`r+`).
+ */
+async function writePieces(file: string, pieces: readonly Uint8Array[], flag: 'wx' | 'r+'): Promise<void> {
+  const handle = await open(file, flag);
   try {
     let rest = pieces.filter((piece) => piece.byteLength > 0);
     while (rest.length > 0) {
@@ -69,10 +83,53 @@ async function writePieces(file: string, pieces: readonly Uint8Array[]): Promise
       while (rest.length > 0 && bytesWritten >= rest[0]!.byteLength) bytesWritten -= rest.shift()!.byteLength;
       if (bytesWritten > 0) rest = [rest[0]!.subarray(bytesWritten), ...rest.slice(1)];
     }
+    if (flag === 'r+') await handle.truncate(pieces.reduce((sum, piece) => sum + piece.byteLength, 0));
   } finally {
     await handle.close();
   }
 }
+
+/** Payload files kept per directory to be written over, at most this many. */
+const maxKeptFiles = 16;
+/** Payload files this process read and keeps to write over (their names are this process's own), by directory. */
+const keptFiles = new Map<string, string[]>();
+
+function takeKeptFile(directory: string): string | null {
+  return keptFiles.get(directory)?.pop() ?? null;
+}
+
+/**
+ * Lets go of the payload file `file` (read by this process: it is not needed any more): it is kept
+ * under a name of this process's own, to be written over by its next payload, or removed when this
+ * process keeps enough. Errors are ignored (the file was swept meanwhile).
+ */
+export async function releasePayloadFile(file: string | null): Promise<void> {
+  if (file === null || !fileNamePattern.test(basename(file))) return;
+  const directory = dirname(file);
+  const kept = keptFiles.get(directory) ?? [];
+  try {
+    if (kept.length >= maxKeptFiles) return await unlink(file);
+    const name = join(directory, `bfq-kept-${process.pid}-${randomBytes(6).toString('hex')}.bin`);
+    await rename(file, name);
+    kept.push(name);
+    keptFiles.set(directory, kept);
+  } catch {
+    // swept or taken meanwhile
+  }
+}
+
+/** Removes the payload files this process keeps to write over (when its engines close, and at its exit). */
+export function removeKeptPayloadFiles(): void {
+  for (const files of keptFiles.values())
+    for (const file of files.splice(0)) {
+      try {
+        unlinkSync(file);
+      } catch {
+        // swept meanwhile
+      }
+    }
+}
+process.on('exit', removeKeptPayloadFiles);
 
 /** The file a stored payload refers to, or null when it is the payload itself. */
 export function payloadFile(stored: Buffer): string | null {
@@ -81,10 +138,11 @@ export function payloadFile(stored: Buffer): string | null {
 }
 
 /**
- * The payload `stored` holds or refers to (the file is read and removed). `directory` is where
- * references may point; a reference elsewhere, or a file that is gone, is an Error naming it. A file
- * is read into the memory `memory` gives for its name and size when it gives enough (the payload is
- * then a view of it), else into fresh memory.
+ * The payload `stored` holds or refers to. `directory` is where references may point; a reference
+ * elsewhere, or a file that is gone, is an Error naming it. A file is read into the memory `memory`
+ * gives for its name and size when it gives enough (the payload is then a view of it), else into fresh
+ * memory. The file stays: its reader lets go of it ({@link releasePayloadFile}) once it is not needed
+ * (a chunk's file, once its reply is out: a job run again after its worker died reads it again).
  */
 export async function loadPayload(stored: Buffer, directory: string | null, memory?: (file: string) => ReplyMemory | undefined): Promise<Buffer> {
   const file = payloadFile(stored);
@@ -93,9 +151,7 @@ export async function loadPayload(stored: Buffer, directory: string | null, memo
     throw new Error(`a queue payload refers to ${JSON.stringify(file)}, which is not a payload file of the payload directory ${JSON.stringify(directory)}`);
   }
   const into = memory?.(file);
-  const payload = into === undefined ? await readFile(file) : await readInto(file, into);
-  await unlink(file);
-  return payload;
+  return into === undefined ? await readFile(file) : await readInto(file, into);
 }
 
 /** The bytes of `file`, read into the memory `into` gives for its size (fresh memory when it gives none, or too little). */

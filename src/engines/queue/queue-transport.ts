@@ -14,7 +14,17 @@ import type { ReplyMemory } from '../engine.js';
 import type { ChunkMessage, ChunkResult, Transport, TransportCapabilities, WorkerWatch } from '../transport/transport.js';
 import { closeConnection, openConnection, safeUrl, type ManagedConnection } from './connection.js';
 import { QueueConnectionError } from './errors.js';
-import { discardPayload, loadPayload, payloadFileName, replyPayloadName, storePayload, sweepPayloadFiles } from './payload-files.js';
+import {
+  discardPayload,
+  loadPayload,
+  payloadFile,
+  payloadFileName,
+  releasePayloadFile,
+  removeKeptPayloadFiles,
+  replyPayloadName,
+  storePayload,
+  sweepPayloadFiles,
+} from './payload-files.js';
 import { decodeReply, encodeChunk, queueKeys, referencedReplyKey, type QueueJobData, type QueueKeys, type QueueReply } from './protocol.js';
 import { loadWire, sendFramed } from './wire.js';
 import { queueSettings, type QueueSettings, type ResolvedQueueSettings } from './settings.js';
@@ -252,7 +262,12 @@ class QueueTransport implements Transport {
                 `the reply of queue job ${jobId} expired before this caller read it (was its event loop blocked longer than payloadTtlMs = ${ttl} ms?)`,
               ),
             );
-          } else this.accept(decodeReply(await loadPayload(reply, this.settings.payloadDirectory, (file) => this.replyMemoryOf(file))));
+          } else {
+            const bytes = await loadPayload(reply, this.settings.payloadDirectory, (file) => this.replyMemoryOf(file));
+            // read: the reply's file is kept to be written over by a later chunk
+            void releasePayloadFile(payloadFile(reply));
+            this.accept(decodeReply(bytes));
+          }
         }
         if (!popping && goOn()) popping = redis.blpopBuffer(resultsKey, readerBlockSeconds);
       }
@@ -359,6 +374,7 @@ class QueueTransport implements Transport {
     this.abandonOpening();
     await this.connecting?.catch(() => {});
     await this.release();
+    removeKeptPayloadFiles();
   }
 
   private closedError(): QueueConnectionError {

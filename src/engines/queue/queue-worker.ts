@@ -14,7 +14,7 @@ import { ArgumentError } from '../../errors.js';
 import { createThreadsTransport } from '../transport/tinypool-threads.js';
 import type { ChunkMessage, ChunkResult, Transport } from '../transport/transport.js';
 import { closeConnection, openConnection, redisOptions, safeUrl, type ManagedConnection } from './connection.js';
-import { discardPayload, loadPayload, replyPayloadName, storePayload, sweepPayloadFiles } from './payload-files.js';
+import { loadPayload, payloadFile, releasePayloadFile, removeKeptPayloadFiles, replyPayloadName, storePayload, sweepPayloadFiles } from './payload-files.js';
 import { decodeChunk, encodeReply, replyKeyBytes, replyReference, type LostChunk, type QueueJobData, type QueueReply } from './protocol.js';
 import { queueSettings, type QueueSettings } from './settings.js';
 import { SlotLease } from '../shared-slots.js';
@@ -159,7 +159,7 @@ function processor(command: ManagedConnection, threads: LocalThreads): (job: Job
     const aliveUntil = callerTtl === -1 ? Number.POSITIVE_INFINITY : typeof callerTtl === 'number' && callerTtl > 0 ? Date.now() + callerTtl : null;
     const payload = read?.[1]?.[1];
     if (aliveUntil === null || !Buffer.isBuffer(payload)) {
-      if (Buffer.isBuffer(payload)) discardPayload(payload);
+      if (Buffer.isBuffer(payload)) await releasePayloadFile(payloadFile(payload));
       return drop(command, job, aliveUntil === null ? expiredCaller : "the chunk's payload had expired or been withdrawn");
     }
     const directory = data.payloadDirectory ?? null;
@@ -180,7 +180,10 @@ function processor(command: ManagedConnection, threads: LocalThreads): (job: Job
         const resultStorage = memory.array('uint8', Math.max(loaded.byteLength, resultBytes))?.buffer as SharedArrayBuffer | undefined;
         const release = await threads.slot();
         try {
-          if (Date.now() >= aliveUntil && (await command.redis.exists(data.callerKey)) !== 1) return await drop(command, job, expiredCaller);
+          if (Date.now() >= aliveUntil && (await command.redis.exists(data.callerKey)) !== 1) {
+            await releasePayloadFile(payloadFile(payload));
+            return await drop(command, job, expiredCaller);
+          }
           reply = { jobId, result: await threads.run(message, resultStorage) };
         } finally {
           // the next job's chunk starts while this reply is encoded and pushed
@@ -195,6 +198,9 @@ function processor(command: ManagedConnection, threads: LocalThreads): (job: Job
       const frame = encodeReply(reply);
       resultBytes = frame.byteLength;
       await pushReply(command, data, reply.jobId, frame);
+      // the reply is out: the chunk's file is not needed any more (until then, a run of the job after this
+      // worker's death would read it again); it is kept to be written over by a later reply
+      await releasePayloadFile(payloadFile(payload));
       return 'done';
     } finally {
       if (reusable) memory.release();
@@ -295,6 +301,7 @@ export async function startQueueWorker(options: QueueWorkerOptions = {}): Promis
         await worker.close();
         await threads.close();
         await closeConnection(command);
+        removeKeptPayloadFiles();
       })()),
   };
 }
