@@ -80,46 +80,37 @@ function newLog(name: string): string {
 }
 
 describe("faults of target 'queue'", () => {
-  test('a worker killed (SIGKILL) in the middle of a job: another worker runs the job again and the call returns the right results', async () => {
-    await configureQueue({ url: redis.url, queueName: 'killed' });
-    const log = newLog('killed');
-    const batch = batchOf([1, 2]);
-    const call = batch.actions.logged({ log, spinMs: 1200, target: 'queue', nWorkers: 1, chunkSize: 2, timeout: 60_000 });
-    await waitFor(() => started(log).length > 0, 'the first item to start');
-    // the worker whose thread started the chunk dies; the other one is idle
-    const [victim, survivor] = started(log)[0]!.pid === workers.killedA!.pid ? [workers.killedA!, workers.killedB!] : [workers.killedB!, workers.killedA!];
-    victim.process.kill('SIGKILL');
-    expect(await victim.exited).toBe('SIGKILL');
-    await call;
-    expect(Array.from(batch.labels.data as Float64Array)).toEqual([1001, 1002]);
-    const runs = started(log);
-    expect(runs[0]).toEqual({ pid: victim.pid, label: 1 });
-    // the chunk ran again from its start on the other worker
-    expect(runs.filter((run) => run.pid !== victim.pid)).toEqual([
-      { pid: survivor.pid, label: 1 },
-      { pid: survivor.pid, label: 2 },
-    ]);
-  }, 90_000);
-
-  test('a worker killed (SIGKILL) in the middle of a job whose chunk came through a payload file: the other worker reads the file again, and it is gone after the call', async () => {
-    const directory = path.join(work, 'payloads');
-    await configureQueue({ url: redis.url, queueName: 'killed-files', payloadDirectory: directory, payloadFileBytes: 1 });
-    const log = newLog('killed-files');
-    const batch = batchOf([1, 2]);
-    const call = batch.actions.logged({ log, spinMs: 1200, target: 'queue', nWorkers: 1, chunkSize: 2, timeout: 60_000 });
-    await waitFor(() => started(log).length > 0, 'the first item to start');
-    const [victim, survivor] = started(log)[0]!.pid === workers.filesA!.pid ? [workers.filesA!, workers.filesB!] : [workers.filesB!, workers.filesA!];
-    victim.process.kill('SIGKILL');
-    expect(await victim.exited).toBe('SIGKILL');
-    await call;
-    expect(Array.from(batch.labels.data as Float64Array)).toEqual([1001, 1002]);
-    expect(started(log).filter((run) => run.pid !== victim.pid)).toEqual([
-      { pid: survivor.pid, label: 1 },
-      { pid: survivor.pid, label: 2 },
-    ]);
-    // the chunk's file was kept for the second run, then let go (kept only to be written over by a live process)
-    await waitFor(() => payloadFilesIn(directory).length === 0, 'the chunk file to be let go');
-  }, 90_000);
+  test.each([
+    { through: 'Redis', queueName: 'killed', pair: ['killedA', 'killedB'] as const, directory: null },
+    { through: 'a payload file', queueName: 'killed-files', pair: ['filesA', 'filesB'] as const, directory: 'payloads' },
+  ])(
+    'a worker killed (SIGKILL) in the middle of a job whose chunk came through $through: another worker runs the job again and the call returns the right results',
+    async ({ queueName, pair, directory }) => {
+      const payloadDirectory = directory === null ? null : path.join(work, directory);
+      await configureQueue({ url: redis.url, queueName, ...(payloadDirectory === null ? {} : { payloadDirectory, payloadFileBytes: 1 }) });
+      const log = newLog(queueName);
+      const batch = batchOf([1, 2]);
+      const call = batch.actions.logged({ log, spinMs: 1200, target: 'queue', nWorkers: 1, chunkSize: 2, timeout: 60_000 });
+      await waitFor(() => started(log).length > 0, 'the first item to start');
+      // the worker whose thread started the chunk dies; the other one is idle
+      const [first, second] = [workers[pair[0]]!, workers[pair[1]]!];
+      const [victim, survivor] = started(log)[0]!.pid === first.pid ? [first, second] : [second, first];
+      victim.process.kill('SIGKILL');
+      expect(await victim.exited).toBe('SIGKILL');
+      await call;
+      expect(Array.from(batch.labels.data as Float64Array)).toEqual([1001, 1002]);
+      const runs = started(log);
+      expect(runs[0]).toEqual({ pid: victim.pid, label: 1 });
+      // the chunk ran again from its start on the other worker (which read its file again: it is kept until the reply is out)
+      expect(runs.filter((run) => run.pid !== victim.pid)).toEqual([
+        { pid: survivor.pid, label: 1 },
+        { pid: survivor.pid, label: 2 },
+      ]);
+      // then the chunk's file is let go (kept only to be written over by a live process)
+      if (payloadDirectory !== null) await waitFor(() => payloadFilesIn(payloadDirectory).length === 0, 'the chunk file to be let go');
+    },
+    90_000,
+  );
 
   test('a worker killed (SIGKILL) with a job running and one taken ahead: both run again elsewhere, the call returns the right results', async () => {
     await configureQueue({ url: redis.url, queueName: 'prefetched' });

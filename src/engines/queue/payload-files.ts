@@ -1,7 +1,8 @@
 /**
  * Large payloads of the 'queue' engine through shared storage (`payloadDirectory`): the payload is
  * written to a file there (atomically) and Redis carries only a small reference to it; the reader
- * takes the file and removes it. A reference read from Redis is honoured only for a file name of this
+ * reads it and, once it is not needed, keeps it under a name of its own to write its next payload
+ * over (or removes it). A reference read from Redis is honoured only for a file name of this
  * form inside the directory the reader itself was configured with or the job names, so a crafted
  * reference cannot make anyone read or delete another file. Files whose reader died are swept by age.
  * @module

@@ -41,8 +41,10 @@ export interface QueueSettings {
    * A directory every worker and the caller see at the same path (shared storage; `/dev/shm/...` when
    * workers run on the calling machine): payloads and results of at least `payloadFileBytes` go through
    * files there instead of through Redis, and only their names travel through Redis. Default:
-   * `$BATCHFLOW_QUEUE_DIR`, else null (everything through Redis). Files are removed once read; those
-   * of a caller or worker that died are removed by the next caller or worker after `payloadTtlMs`.
+   * `$BATCHFLOW_QUEUE_DIR`, else null (everything through Redis). A file read is kept by its reader
+   * (`bfq-kept-<pid>-…`) to write its next payload over, and removed when its engines close or the
+   * worker stops; files of a caller or worker that died are removed by the next caller or worker after
+   * twice `payloadTtlMs`.
    */
   readonly payloadDirectory?: string | null;
   /** Payloads of at least this many bytes go through `payloadDirectory` (default 1 MiB). */
