@@ -197,7 +197,11 @@ function processor(command: ManagedConnection, threads: LocalThreads): (job: Job
       }
       const frame = encodeReply(reply);
       resultBytes = frame.byteLength;
+      // until the push is done: one that fails (Redis gone) may leave the frame's memory queued on the socket
+      const afterPush = reusable;
+      reusable = false;
       await pushReply(command, data, reply.jobId, frame);
+      reusable = afterPush;
       // the reply is out: the chunk's file is not needed any more (until then, a run of the job after this
       // worker's death would read it again); it is kept to be written over by a later reply
       await releasePayloadFile(payloadFile(payload));
