@@ -5,10 +5,10 @@
  * one small buffer, then the typed arrays' own memory), written to a socket or a file with gathered
  * writes — no serialization buffer that grows and is copied as it grows, no copy of the payload into
  * a buffer of the frame's size, no concatenation by the Redis client. Decoding gives typed arrays over
- * the received bytes where they allow it, or over copies in shared memory (never a view of bytes that
- * live in the Redis client's shared pool): a queue worker's thread reads them where they are, and
- * memory that is shared is not counted as the decoding thread's own, so large payloads passing through
- * do not set off its garbage collections.
+ * the received bytes where they allow it, or over copies (never a view of bytes that live in the Redis
+ * client's shared pool); a queue worker's copies are shared memory, which its thread reads in place and
+ * which is not counted as the decoding thread's own (large payloads passing through do not set off its
+ * garbage collections).
  * @module
  */
 import { Deserializer, Serializer } from 'node:v8';
@@ -139,9 +139,9 @@ export function encodeFrame(value: unknown): Frame {
   };
 }
 
-/** A typed array of type `type` over a copy of `source` in shared memory of its own. */
-function sharedCopy(type: number, source: Uint8Array): ArrayBufferView {
-  const buffer = new SharedArrayBuffer(source.length);
+/** A typed array of type `type` over a copy of `source` in memory of its own (shared memory with `shared`). */
+function copyOf(type: number, source: Uint8Array, shared: boolean): ArrayBufferView {
+  const buffer = shared ? new SharedArrayBuffer(source.length) : new ArrayBuffer(source.length);
   new Uint8Array(buffer).set(source);
   if (type === bufferType) return Buffer.from(buffer, 0, source.length);
   const constructor = viewTypes[type];
@@ -162,29 +162,37 @@ class FrameDeserializer extends Deserializer {
   constructor(
     structure: Buffer,
     private readonly segments: readonly Uint8Array[],
-    private readonly copy: boolean,
+    private readonly options: DecodeOptions,
   ) {
     super(structure);
   }
 
   _readHostObject(): ArrayBufferView {
     const type = this.readUint32();
+    const { copy, shared } = this.options;
     if (this.readUint32() === 1) {
       const segment = this.segments[this.readUint32()];
       if (segment === undefined) throw new TypeError('a queue frame refers to a segment it does not hold');
-      return this.copy ? sharedCopy(type, segment) : (viewOf(type, segment) ?? sharedCopy(type, segment));
+      return copy ? copyOf(type, segment, shared) : (viewOf(type, segment) ?? copyOf(type, segment, shared));
     }
-    return sharedCopy(type, this.readRawBytes(this.readUint32()));
+    return copyOf(type, this.readRawBytes(this.readUint32()), shared);
   }
+}
+
+/** How {@link decodeFrame} gives a frame's typed arrays. */
+export interface DecodeOptions {
+  /** Every typed array a copy (else large ones are views of the frame's bytes where their alignment allows). */
+  readonly copy: boolean;
+  /** Copies in shared memory (for a thread to read in place), else in memory of their own. */
+  readonly shared: boolean;
 }
 
 /**
  * The message `bytes` holds (written by {@link encodeFrame}); a truncated or foreign payload is an
- * Error saying so. With `copy`, every typed array is a copy in shared memory of its own; without, large
- * ones are views of `bytes` where their alignment allows (no copy: they keep `bytes` alive) and the
- * others copies in shared memory.
+ * Error saying so. Its typed arrays are copies, or views of `bytes` (which they keep alive), as
+ * `options` say.
  */
-export function decodeFrame(bytes: Uint8Array, copy = true): unknown {
+export function decodeFrame(bytes: Uint8Array, options: DecodeOptions): unknown {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.byteLength < fixedHeaderBytes || view.getUint32(0, true) !== frameMagic) {
     throw new Error('a queue payload is not a frame of this version of batchflow-ts (do the caller and its workers run the same version?)');
@@ -202,7 +210,7 @@ export function decodeFrame(bytes: Uint8Array, copy = true): unknown {
     segments.push(bytes.subarray(at, at + length));
     at += padded(length);
   }
-  const deserializer = new FrameDeserializer(structure, segments, copy);
+  const deserializer = new FrameDeserializer(structure, segments, options);
   deserializer.readHeader();
   return deserializer.readValue() as unknown;
 }

@@ -102,11 +102,11 @@ function takeKeptFile(directory: string): string | null {
 /**
  * Lets go of the payload file `file` (read by this process: it is not needed any more): it is kept
  * under a name of this process's own, to be written over by its next payload, or removed when this
- * process keeps enough. Errors are ignored (the file was swept meanwhile).
+ * process keeps enough. Only a payload file in `directory` is touched (a reference read from Redis may
+ * name anything). Errors are ignored (the file was swept meanwhile).
  */
-export async function releasePayloadFile(file: string | null): Promise<void> {
-  if (file === null || !fileNamePattern.test(basename(file))) return;
-  const directory = dirname(file);
+export async function releasePayloadFile(file: string | null, directory: string | null): Promise<void> {
+  if (file === null || dirname(file) !== directory || !fileNamePattern.test(basename(file))) return;
   const kept = keptFiles.get(directory) ?? [];
   try {
     if (kept.length >= maxKeptFiles) return await unlink(file);

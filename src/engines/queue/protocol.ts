@@ -88,7 +88,7 @@ export function encodeChunk(message: ChunkMessage): Frame {
  * shared memory: either way a thread reads them where they are, nothing is moved or copied again.
  */
 export function decodeChunk(payload: Uint8Array, viewsAllowed = false): ChunkMessage {
-  return decodeFrame(payload, !viewsAllowed) as ChunkMessage;
+  return decodeFrame(payload, { copy: !viewsAllowed, shared: true }) as ChunkMessage;
 }
 
 /** The binary form of a reply. */
@@ -98,5 +98,5 @@ export function encodeReply(reply: QueueReply): Frame {
 
 /** A reply back from its binary form (its large typed arrays are views of `payload` where aligned). */
 export function decodeReply(payload: Uint8Array): QueueReply {
-  return decodeFrame(payload, false) as QueueReply;
+  return decodeFrame(payload, { copy: false, shared: false }) as QueueReply;
 }

@@ -265,7 +265,7 @@ class QueueTransport implements Transport {
           } else {
             const bytes = await loadPayload(reply, this.settings.payloadDirectory, (file) => this.replyMemoryOf(file));
             // read: the reply's file is kept to be written over by a later chunk
-            void releasePayloadFile(payloadFile(reply));
+            void releasePayloadFile(payloadFile(reply), this.settings.payloadDirectory);
             this.accept(decodeReply(bytes));
           }
         }

@@ -158,11 +158,11 @@ function processor(command: ManagedConnection, threads: LocalThreads): (job: Job
     // the liveness key exists at least this long (unless renewed): a job that gets its thread later looks again
     const aliveUntil = callerTtl === -1 ? Number.POSITIVE_INFINITY : typeof callerTtl === 'number' && callerTtl > 0 ? Date.now() + callerTtl : null;
     const payload = read?.[1]?.[1];
+    const directory = data.payloadDirectory ?? null;
     if (aliveUntil === null || !Buffer.isBuffer(payload)) {
-      if (Buffer.isBuffer(payload)) await releasePayloadFile(payloadFile(payload));
+      if (Buffer.isBuffer(payload)) await releasePayloadFile(payloadFile(payload), directory);
       return drop(command, job, aliveUntil === null ? expiredCaller : "the chunk's payload had expired or been withdrawn");
     }
-    const directory = data.payloadDirectory ?? null;
     sweepPayloadFiles(directory, 2 * data.ttlMs);
     // the chunk and its results live in reused shared memory (no page faults, and not counted as this thread's
     // own memory, so they set off no garbage collection), given back once the reply is out (results may view the chunk)
@@ -181,7 +181,7 @@ function processor(command: ManagedConnection, threads: LocalThreads): (job: Job
         const release = await threads.slot();
         try {
           if (Date.now() >= aliveUntil && (await command.redis.exists(data.callerKey)) !== 1) {
-            await releasePayloadFile(payloadFile(payload));
+            await releasePayloadFile(payloadFile(payload), directory);
             return await drop(command, job, expiredCaller);
           }
           reply = { jobId, result: await threads.run(message, resultStorage) };
@@ -204,7 +204,7 @@ function processor(command: ManagedConnection, threads: LocalThreads): (job: Job
       reusable = afterPush;
       // the reply is out: the chunk's file is not needed any more (until then, a run of the job after this
       // worker's death would read it again); it is kept to be written over by a later reply
-      await releasePayloadFile(payloadFile(payload));
+      await releasePayloadFile(payloadFile(payload), directory);
       return 'done';
     } finally {
       if (reusable) memory.release();

@@ -86,7 +86,8 @@ type PackStorage = (dtype: DType, length: number) => TypedArray | null;
 
 function encodeLeaf(value: unknown, transfer: ArrayBuffer[], moveOwned: boolean, pack: PackStorage | undefined): unknown {
   if (!isNdArray(value)) return value;
-  const packed = pack && dtypeOf(value) !== undefined ? pack(dtypeOf(value)!, value.size) : null;
+  const packedType = pack && dtypeOf(value);
+  const packed = pack && packedType ? pack(packedType, value.size) : null;
   if (packed) {
     copyInto(packed, 0, value);
     return { [ndarrayMarker]: true, data: packed, shape: value.shape.slice() };
