@@ -230,6 +230,19 @@ function columnTypes(option: unknown, header: readonly string[], file: string): 
   return out;
 }
 
+/**
+ * The line break of `text` ('\r\n', '\n' or '\r': the first one in it) when no quote comes before it,
+ * else null. The CSV parser finds it itself when not told, but tries the three candidates at every
+ * character of the first line (a header of 50,000 columns: 150 ms); told, it reads the same records.
+ */
+function firstLineBreak(text: string, delimiter: string): string | null {
+  const end = text.search(/[\r\n]/);
+  if (end < 0 || /[\r\n]/.test(delimiter)) return null;
+  const quote = text.indexOf('"');
+  if (quote >= 0 && quote < end) return null;
+  return text[end] === '\r' && text[end + 1] === '\n' ? '\r\n' : text[end]!;
+}
+
 /** Reads a CSV file into a lazily typed {@link TableSource}. */
 export async function readCsvTable(file: string, options: Partial<CsvLoadOptions> = {}): Promise<TableSource> {
   const bytes = await readFileBytes(FORMAT, file);
@@ -240,7 +253,8 @@ export async function readCsvTable(file: string, options: Partial<CsvLoadOptions
   if (typeof delimiter !== 'string' || delimiter === '') throw new ArgumentError('delimiter', `expected a non-empty string, got ${JSON.stringify(delimiter)}`);
   let records: string[][];
   try {
-    records = parse(text, { bom: true, delimiter, skip_empty_lines: true }) as string[][];
+    const lineBreak = firstLineBreak(text, delimiter);
+    records = parse(text, { bom: true, delimiter, skip_empty_lines: true, ...(lineBreak === null ? {} : { record_delimiter: lineBreak }) }) as string[][];
   } catch (error) {
     throw new FileFormatError(FORMAT, file, `is not valid CSV: ${(error as Error).message}`, { cause: error });
   }

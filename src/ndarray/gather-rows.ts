@@ -28,8 +28,16 @@ function wordView(array: TypedArray): Words {
     : new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 }
 
+/**
+ * Sources smaller than this many bytes get a word view made per call, not cached: a cache entry costs
+ * more than the view, and many small sources (a table of 50,000 columns, each a column of a few rows)
+ * would fill the weak map, whose entries every garbage collection walks.
+ */
+const CACHED_VIEW_BYTES = 64 * 1024;
+
 /** The cached word view of a source (made again if the source's memory is not the one seen before). */
 function sourceView(source: TypedArray): Words {
+  if (source.byteLength < CACHED_VIEW_BYTES) return wordView(source);
   const cached = sourceWords.get(source);
   if (cached !== undefined && cached.buffer === source.buffer && cached.byteLength === source.byteLength) return cached;
   const words = wordView(source);
