@@ -1,6 +1,5 @@
 /**
- * `fmt: 'csv'` — tables as pandas reads and writes them. Reading uses `csv-parse`, writing
- * `csv-stringify`. See docs/formats.md for the layout and the options.
+ * `fmt: 'csv'` — tables as pandas reads and writes them; csv-records.ts turns text into records and back. See docs/formats.md for the layout and the options.
  *
  * - load: the first column is the index (pandas `index_col=0`; option `indexCol`), rows are selected
  *   by batch id, columns are typed like pandas infers them (integers → int64 policy, floats →
@@ -10,13 +9,12 @@
  *   split into `name0, name1, …`); NaN and null are written as empty fields, booleans as True/False.
  * @module
  */
-import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
 import type { BatchLike } from '../batch/batch-like.js';
 import type { Column } from '../ndarray/columns.js';
 import { typedArrayConstructor, type TypedArray } from '../ndarray/ndarray-utils.js';
 import { ArgumentError } from '../errors.js';
 import { optionNames } from '../util/option-names.js';
+import { csvRecords, csvText } from './csv-records.js';
 import { FileFormatError, MissingColumnError } from './errors.js';
 import { readFileBytes, resolvePath, writeFileAtomic } from './files.js';
 import type { FormatHandler } from './format-handler.js';
@@ -90,7 +88,10 @@ const missingMarkers = new Set([
 const integerPattern = /^[+-]?\d+$/;
 const floatPattern = /^[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?|inf|infinity)$/i;
 
+/** The number a field that matched `floatPattern` (or `integerPattern`) stands for. */
 function parseFloatField(text: string): number {
+  const value = Number(text);
+  if (value === value) return value; // not NaN: every spelling but the lower-case and short infinities
   const lower = text.toLowerCase();
   if (lower === 'inf' || lower === '+inf' || lower === 'infinity' || lower === '+infinity') return Infinity;
   if (lower === '-inf' || lower === '-infinity') return -Infinity;
@@ -143,24 +144,31 @@ function typeColumn(values: readonly string[], dtype: CsvColumnType | undefined,
   let allBool = true;
   let anyMissing = false;
   let anyValue = false;
+  // the numbers are converted as they are checked: a column of numbers is read in one pass
+  const numbers = new Float64Array(n);
   for (let row = 0; row < n && (allNumber || allBool); row++) {
     const v = values[row]!;
     if (missingMarkers.has(v)) {
       anyMissing = true;
+      numbers[row] = NaN;
       continue;
     }
     anyValue = true;
-    if (allInteger && (!integerPattern.test(v) || negativeZero.test(v))) allInteger = false; // '-0' keeps its sign as a float
-    if (allNumber && !integerPattern.test(v) && !floatPattern.test(v)) allNumber = false;
+    if (allNumber) {
+      const integer = integerPattern.test(v);
+      if (allInteger && (!integer || negativeZero.test(v))) allInteger = false; // '-0' keeps its sign as a float
+      if (integer || floatPattern.test(v)) numbers[row] = parseFloatField(v);
+      else allNumber = allInteger = false;
+    }
     if (allBool && parseBool(v) === null) allBool = false;
   }
-  if (!anyValue) return Float64Array.from(values, () => NaN);
+  if (!anyValue) return numbers.fill(NaN);
   if (allInteger && !anyMissing) {
     const integers = integerColumn(values);
     if (integers) return integers;
     allNumber = false; // integers beyond 64 bits, or beyond int64 mixed with negatives: text, as pandas keeps them
   }
-  if (allNumber) return Float64Array.from(values, (v) => (missingMarkers.has(v) ? NaN : parseFloatField(v)));
+  if (allNumber) return numbers;
   if (allBool) return values.map((v) => (missingMarkers.has(v) ? null : parseBool(v)));
   return values.map((v) => (v === '' ? null : v));
 }
@@ -230,19 +238,6 @@ function columnTypes(option: unknown, header: readonly string[], file: string): 
   return out;
 }
 
-/**
- * The line break of `text` ('\r\n', '\n' or '\r': the first one in it) when no quote comes before it,
- * else null. The CSV parser finds it itself when not told, but tries the three candidates at every
- * character of the first line (a header of 50,000 columns: 150 ms); told, it reads the same records.
- */
-function firstLineBreak(text: string, delimiter: string): string | null {
-  const end = text.search(/[\r\n]/);
-  if (end < 0 || /[\r\n]/.test(delimiter)) return null;
-  const quote = text.indexOf('"');
-  if (quote >= 0 && quote < end) return null;
-  return text[end] === '\r' && text[end + 1] === '\n' ? '\r\n' : text[end]!;
-}
-
 /** Reads a CSV file into a lazily typed {@link TableSource}. */
 export async function readCsvTable(file: string, options: Partial<CsvLoadOptions> = {}): Promise<TableSource> {
   const bytes = await readFileBytes(FORMAT, file);
@@ -253,8 +248,7 @@ export async function readCsvTable(file: string, options: Partial<CsvLoadOptions
   if (typeof delimiter !== 'string' || delimiter === '') throw new ArgumentError('delimiter', `expected a non-empty string, got ${JSON.stringify(delimiter)}`);
   let records: string[][];
   try {
-    const lineBreak = firstLineBreak(text, delimiter);
-    records = parse(text, { bom: true, delimiter, skip_empty_lines: true, ...(lineBreak === null ? {} : { record_delimiter: lineBreak }) }) as string[][];
+    records = csvRecords(text, delimiter);
   } catch (error) {
     throw new FileFormatError(FORMAT, file, `is not valid CSV: ${(error as Error).message}`, { cause: error });
   }
@@ -360,6 +354,6 @@ export const csvFormat: FormatHandler<CsvLoadOptions, CsvDumpOptions> = {
       for (let j = 0; j < formatters.length; j++) record[j + 1] = formatters[j]!(row);
       records.push(record);
     }
-    await writeFileAtomic(FORMAT, file, stringify(records, { delimiter }));
+    await writeFileAtomic(FORMAT, file, csvText(records, delimiter));
   },
 };
