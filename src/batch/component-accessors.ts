@@ -33,6 +33,14 @@ export function validateStaticComponents(cls: abstract new (...args: never[]) =>
   return components as readonly string[];
 }
 
+/**
+ * The accessors made for instances, by component name: every batch that adds a component of that name
+ * (a pipeline loading the same table into each batch) gets the same two functions, not two new ones.
+ * At most `maxCachedAccessors` names are kept; names beyond them get accessors of their own.
+ */
+const instanceAccessors = new Map<string, PropertyDescriptor>();
+const maxCachedAccessors = 1 << 17;
+
 function componentAccessor(name: string): PropertyDescriptor {
   const get = function (this: ComponentHost): Column | null {
     return this.getComponent(name);
@@ -46,6 +54,15 @@ function componentAccessor(name: string): PropertyDescriptor {
       this.setComponent(name, value);
     },
   };
+}
+
+function instanceAccessor(name: string): PropertyDescriptor {
+  let accessor = instanceAccessors.get(name);
+  if (accessor === undefined) {
+    accessor = componentAccessor(name);
+    if (instanceAccessors.size < maxCachedAccessors) instanceAccessors.set(name, accessor);
+  }
+  return accessor;
 }
 
 /** True when `name` on `target` is a component accessor (not a method or another member). */
@@ -76,5 +93,5 @@ export function installAccessors(cls: abstract new (...args: never[]) => unknown
 
 /** Defines an accessor for component `name` on the instance `target` (unless one is inherited). */
 export function defineInstanceComponent(target: object, name: string): void {
-  if (!hasComponentAccessor(target, name)) Object.defineProperty(target, name, componentAccessor(name));
+  if (!hasComponentAccessor(target, name)) Object.defineProperty(target, name, instanceAccessor(name));
 }
