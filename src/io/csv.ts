@@ -85,6 +85,14 @@ const missingMarkers = new Set([
   '1.#IND',
   '1.#QNAN',
 ]);
+/**
+ * False for a field that cannot be a missing marker: one starting with a digit, unless it starts with
+ * '1.#' (the markers '1.#IND' and '1.#QNAN'). Checked before the set: most fields of a table are numbers.
+ */
+function mayBeMissingMarker(field: string): boolean {
+  const first = field.charCodeAt(0);
+  return !(first >= 48 && first <= 57) || (first === 49 && field.charCodeAt(1) === 46 && field.charCodeAt(2) === 35);
+}
 const integerPattern = /^[+-]?\d+$/;
 const floatPattern = /^[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?|inf|infinity)$/i;
 
@@ -148,7 +156,7 @@ function typeColumn(values: readonly string[], dtype: CsvColumnType | undefined,
   const numbers = new Float64Array(n);
   for (let row = 0; row < n && (allNumber || allBool); row++) {
     const v = values[row]!;
-    if (missingMarkers.has(v)) {
+    if (mayBeMissingMarker(v) && missingMarkers.has(v)) {
       anyMissing = true;
       numbers[row] = NaN;
       continue;
