@@ -52,20 +52,19 @@ export function csvRecords(text: string, delimiter: string): string[][] {
   }) as string[][];
 }
 
-/** True when `field` is written as it is: no delimiter (of one character), quote or line break in it. */
+/** True when `field` is written as it is: no delimiter (one character), quote or line break in it. */
 function isPlainField(field: string, delimiter: string): boolean {
   return !field.includes(delimiter) && !/["\r\n]/.test(field);
 }
 
 /** The CSV text of `records`, each followed by '\n', fields separated by `delimiter` (a non-empty string) and quoted where they must be. */
 export function csvText(records: ReadonlyArray<readonly string[]>, delimiter: string): string {
+  // a delimiter of several characters can also be made by a field's end and the delimiter after it: the writer decides
+  if (delimiter.length !== 1) return stringify(records as string[][], { delimiter });
   const lines = new Array<string>(records.length);
   for (let r = 0; r < records.length; r++) {
     const record = records[r]!;
-    lines[r] =
-      delimiter.length === 1 && record.every((field) => isPlainField(field, delimiter))
-        ? record.join(delimiter)
-        : stringify([record], { delimiter }).slice(0, -1);
+    lines[r] = record.every((field) => isPlainField(field, delimiter)) ? record.join(delimiter) : stringify([record], { delimiter }).slice(0, -1);
   }
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }

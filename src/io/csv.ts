@@ -1,5 +1,6 @@
 /**
- * `fmt: 'csv'` — tables as pandas reads and writes them; csv-records.ts turns text into records and back. See docs/formats.md for the layout and the options.
+ * `fmt: 'csv'` — tables as pandas reads and writes them (csv-records.ts turns text into records and
+ * back). See docs/formats.md for the layout and the options.
  *
  * - load: the first column is the index (pandas `index_col=0`; option `indexCol`), rows are selected
  *   by batch id, columns are typed like pandas infers them (integers → int64 policy, floats →
