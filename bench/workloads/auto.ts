@@ -49,8 +49,11 @@ interface Timings {
 }
 
 /**
- * Times `run(variant)` for every variant in blocks: each of two passes runs every variant in turn,
- * warm-ups then timed runs, so slow drift of the machine hits every variant alike.
+ * Times `run(variant)` for every variant in blocks: each of `passes` passes runs every variant in turn,
+ * warm-ups then timed runs, so slow drift of the machine hits every variant alike. Calls of well under
+ * a millisecond want many passes (as workload E's x + 1): a block of 16 of them lasts under 10 ms, and
+ * one busy stretch of this shared machine would decide a whole block (one full bench gave 'auto' 1.43×
+ * 'for' with 2 passes, two runs right after it 0.60× and 0.62×).
  */
 async function inBlocks<S, T>(
   settings: BenchSettings,
@@ -58,12 +61,13 @@ async function inBlocks<S, T>(
   prepare: () => S,
   run: (state: S, variant: Variant) => Promise<T>,
   check: (result: T, variant: Variant) => void,
+  passes = 2,
 ): Promise<Timings> {
   const times = new Map<string, number[]>(variants.map((variant) => [variant.label, []]));
   const firstCall = new Map<string, number>();
-  const perPass = Math.ceil(settings.runs / 2);
+  const perPass = Math.ceil(settings.runs / passes);
   const warmups = Math.max(1, settings.warmups);
-  for (let pass = 0; pass < 2; pass++) {
+  for (let pass = 0; pass < passes; pass++) {
     for (const variant of variants) {
       for (let round = 0; round < warmups + perPass; round++) {
         const state = prepare(); // not timed
@@ -116,6 +120,7 @@ async function scalars(settings: BenchSettings): Promise<WorkloadResult[]> {
     },
     (batch, variant) =>
       assertBench(batch.x.get(0) === 1 && batch.x.get(items - 1) === items, `AUTO: x + 1 on '${variant.label}' gave ${batch.x.get(items - 1)}`),
+    8,
   );
   const forStats = summarize(times.get('for')!);
   const autoStats = summarize(times.get('auto')!);
