@@ -27,3 +27,15 @@ test.each([
   expect(x).toBeInstanceOf(Float64Array);
   expect(Array.from(x as Float64Array)).toEqual(list.flatMap((_, k) => [k + 0.25, NaN]));
 });
+
+test('a column of integers with a missing field, and one of integers then a float, load as float64 with every value', async () => {
+  const file = path.join(tempDir(), 'mixed.csv');
+  writeFileSync(file, ',ints,mixed\n0,1,1\n1,,2\n2,-3,-0\n3,NA,2.5\n');
+  const batch = new Batch([0, 1, 2, 3]);
+  await batch.load({ fmt: 'csv', src: file });
+  expect(batch.getComponent('ints')).toEqual(Float64Array.of(1, NaN, -3, NaN));
+  const mixed = batch.getComponent('mixed') as Float64Array;
+  expect(mixed).toBeInstanceOf(Float64Array);
+  expect(Array.from(mixed)).toEqual([1, 2, -0, 2.5]);
+  expect(Object.is(mixed[2], -0)).toBe(true);
+});

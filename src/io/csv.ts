@@ -153,33 +153,44 @@ function typeColumn(values: readonly string[], dtype: CsvColumnType | undefined,
   let allBool = true;
   let anyMissing = false;
   let anyValue = false;
-  // the numbers are converted as they are checked: a column of numbers is read in one pass
-  const numbers = new Float64Array(n);
+  // the numbers of a column of floats are converted as they are checked (one pass); a column of integers
+  // gets its own type (integerColumn), so its numbers are made only when one is missing
+  let numbers: Float64Array | null = null;
   for (let row = 0; row < n && (allNumber || allBool); row++) {
     const v = values[row]!;
     if (mayBeMissingMarker(v) && missingMarkers.has(v)) {
       anyMissing = true;
-      numbers[row] = NaN;
+      if (numbers !== null) numbers[row] = NaN;
       continue;
     }
     anyValue = true;
     if (allNumber) {
       const integer = integerPattern.test(v);
       if (allInteger && (!integer || negativeZero.test(v))) allInteger = false; // '-0' keeps its sign as a float
-      if (integer || floatPattern.test(v)) numbers[row] = parseFloatField(v);
-      else allNumber = allInteger = false;
+      if (!integer && !floatPattern.test(v)) allNumber = allInteger = false;
+      else if (!allInteger) (numbers ??= numbersOf(values, row))[row] = parseFloatField(v);
     }
     if (allBool && parseBool(v) === null) allBool = false;
   }
-  if (!anyValue) return numbers.fill(NaN);
+  if (!anyValue) return new Float64Array(n).fill(NaN);
   if (allInteger && !anyMissing) {
     const integers = integerColumn(values);
     if (integers) return integers;
     allNumber = false; // integers beyond 64 bits, or beyond int64 mixed with negatives: text, as pandas keeps them
   }
-  if (allNumber) return numbers;
+  if (allNumber) return numbers ?? numbersOf(values, n);
   if (allBool) return values.map((v) => (missingMarkers.has(v) ? null : parseBool(v)));
   return values.map((v) => (v === '' ? null : v));
+}
+
+/** A float64 column for `values`, its first `end` values converted (each a missing marker or a number), the rest 0. */
+function numbersOf(values: readonly string[], end: number): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let row = 0; row < end; row++) {
+    const v = values[row]!;
+    out[row] = mayBeMissingMarker(v) && missingMarkers.has(v) ? NaN : parseFloatField(v);
+  }
+  return out;
 }
 
 const INT64_MIN = -(2n ** 63n);
