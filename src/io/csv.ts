@@ -87,12 +87,13 @@ const missingMarkers = new Set([
   '1.#QNAN',
 ]);
 /**
- * False for a field that cannot be a missing marker: one starting with a digit, unless it starts with
- * '1.#' (the markers '1.#IND' and '1.#QNAN'). Checked before the set: most fields of a table are numbers.
+ * True when `field` is one of pandas' missing markers. A field starting with a digit skips the set unless
+ * it starts with '1.#' (the markers '1.#IND' and '1.#QNAN'): most fields of a table are numbers.
  */
-function mayBeMissingMarker(field: string): boolean {
+function isMissing(field: string): boolean {
   const first = field.charCodeAt(0);
-  return !(first >= 48 && first <= 57) || (first === 49 && field.charCodeAt(1) === 46 && field.charCodeAt(2) === 35);
+  if (first >= 48 && first <= 57 && !(first === 49 && field.charCodeAt(1) === 46 && field.charCodeAt(2) === 35)) return false;
+  return missingMarkers.has(field);
 }
 const integerPattern = /^[+-]?\d+$/;
 const floatPattern = /^[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?|inf|infinity)$/i;
@@ -142,8 +143,8 @@ function typeColumn(values: readonly string[], dtype: CsvColumnType | undefined,
     const isInteger = dtype.startsWith('int') || dtype.startsWith('uint');
     for (let row = 0; row < n; row++) {
       const v = values[row]!;
-      if (isInteger ? !integerPattern.test(v) : !(floatPattern.test(v) || missingMarkers.has(v))) bad(row, isInteger ? 'an integer' : 'a number');
-      out[row] = missingMarkers.has(v) ? NaN : parseFloatField(v);
+      if (isInteger ? !integerPattern.test(v) : !(floatPattern.test(v) || isMissing(v))) bad(row, isInteger ? 'an integer' : 'a number');
+      out[row] = isMissing(v) ? NaN : parseFloatField(v);
     }
     return out;
   }
@@ -158,7 +159,7 @@ function typeColumn(values: readonly string[], dtype: CsvColumnType | undefined,
   let numbers: Float64Array | null = null;
   for (let row = 0; row < n && (allNumber || allBool); row++) {
     const v = values[row]!;
-    if (mayBeMissingMarker(v) && missingMarkers.has(v)) {
+    if (isMissing(v)) {
       anyMissing = true;
       if (numbers !== null) numbers[row] = NaN;
       continue;
@@ -179,7 +180,7 @@ function typeColumn(values: readonly string[], dtype: CsvColumnType | undefined,
     allNumber = false; // integers beyond 64 bits, or beyond int64 mixed with negatives: text, as pandas keeps them
   }
   if (allNumber) return numbers ?? numbersOf(values, n);
-  if (allBool) return values.map((v) => (missingMarkers.has(v) ? null : parseBool(v)));
+  if (allBool) return values.map((v) => (isMissing(v) ? null : parseBool(v)));
   return values.map((v) => (v === '' ? null : v));
 }
 
@@ -188,7 +189,7 @@ function numbersOf(values: readonly string[], end: number): Float64Array {
   const out = new Float64Array(values.length);
   for (let row = 0; row < end; row++) {
     const v = values[row]!;
-    out[row] = mayBeMissingMarker(v) && missingMarkers.has(v) ? NaN : parseFloatField(v);
+    out[row] = isMissing(v) ? NaN : parseFloatField(v);
   }
   return out;
 }
