@@ -161,20 +161,30 @@ describe("batches on 'queue' workers (real redis-server, two CLI workers)", () =
     ['an array from Batch.allocate', allocatedByStep],
     ['context.output rows', intoOutputRows],
   ])(
-    'reuseMemory changes nothing for batches that come back through Redis: batches whose images end in %s equal prefetch 0 on for, and kept batches keep their values',
+    'reuseMemory reads batches that come back through Redis into reused memory too: batches whose images end in %s, read while current, equal prefetch 0 on for; a kept batch sees a later one, and without reuseMemory kept batches keep their values',
     async (_name, pipeline) => {
       const run = { batchSize: 8, shuffle: 3, reset: 'all' } as const;
       const expected: Float32Array[] = [];
       for await (const batch of pipeline.genBatch(run)) expected.push(pixelsOf(batch.images));
-      const kept: ReuseBatch[] = [];
-      const current: Float32Array[] = [];
-      for await (const batch of pipeline.genBatch({ ...run, ...onQueue, reuseMemory: true })) {
-        current.push(pixelsOf(batch.images));
-        kept.push(batch);
-      }
-      expectSameValues(current, expected);
+      const consume = async (reuseMemory: boolean): Promise<{ current: Float32Array[]; kept: ReuseBatch[] }> => {
+        const current: Float32Array[] = [];
+        const kept: ReuseBatch[] = [];
+        for await (const batch of pipeline.genBatch({ ...run, ...onQueue, reuseMemory })) {
+          current.push(pixelsOf(batch.images));
+          kept.push(batch);
+        }
+        return { current, kept };
+      };
+      // every reply (8 images of 64×64 float32: 128 KiB) waits in a reply key of its own and is read straight into reused memory
+      const reused = await consume(true);
+      expectSameValues(reused.current, expected);
+      const changed = reused.kept.filter((batch, k) => !pixelsOf(batch.images).every((value, i) => value === expected[k]![i]));
+      expect(changed.length).toBeGreaterThan(0);
+      expectSameValues(pixelsOf(reused.kept.at(-1)!.images), expected.at(-1));
+      const fresh = await consume(false);
+      expectSameValues(fresh.current, expected);
       expectSameValues(
-        kept.map((batch) => pixelsOf(batch.images)),
+        fresh.kept.map((batch) => pixelsOf(batch.images)),
         expected,
       );
     },

@@ -45,8 +45,8 @@ export interface RunOptions {
    * Batches produced on workers that share memory with the calling thread (`'threads'`) then come
    * back in shared memory their workers reuse, instead of fresh memory per batch (page faults on the
    * workers, garbage collections on the calling thread); batches produced on `'mpc'` workers, and
-   * those `'queue'` workers send back through files of a payload directory (`configureQueue`), are
-   * read into memory the calling thread reuses. No effect on other targets.
+   * those `'queue'` workers send back (through Redis, or files of a payload directory: `configureQueue`),
+   * are read into memory the calling thread reuses. No effect on other targets.
    */
   reuseMemory?: boolean;
   /**

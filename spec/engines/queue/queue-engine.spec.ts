@@ -151,6 +151,27 @@ describe("target 'queue' on real workers", () => {
     expect(lengths).toEqual(Array(count).fill(4));
   }, 60_000);
 
+  test('large chunks and replies are read on connections of their own (batchflow-ts:bulk) that the caller and every worker open, with the results of for', async () => {
+    const count = 12;
+    const images = zeros([count, 256, 256], 'float32'); // 256 KiB per item
+    for (let i = 0; i < images.size; i++) (images.data as Float32Array)[i] = (i % 1009) / 3;
+    const noisyImages = async (target: 'for' | 'queue'): Promise<number[]> => {
+      const batch = new Dataset(count, { batchClass: QueueImages, preloaded: { images, labels: zeros([count]) } }).createBatch([...Array(count).keys()]);
+      batch.randomSeed = 5;
+      await batch.actions.noisy({ scale: 2, target, nWorkers: 2, chunkSize: 3 });
+      return Array.from(batch.images.data as Float32Array);
+    };
+    const expected = await noisyImages('for');
+    expectSameValues(await noisyImages('queue'), expected);
+    const inspector = await inspectQueue(redis.url, 'batchflow-ts');
+    const bulk = (await inspector.clients()).filter((client) => client.name === 'batchflow-ts:bulk');
+    await inspector.close();
+    // one for this process and one for each worker; this process read the replies (768 KiB each) and the
+    // workers the chunks they ran (both, unless one took every chunk): their last command was a GET
+    expect(bulk.length).toBeGreaterThanOrEqual(3);
+    expect(bulk.filter((client) => client.cmd === 'get').length).toBeGreaterThanOrEqual(2);
+  }, 60_000);
+
   test('spreads the chunks of a call over the workers', async () => {
     const log = path.join(work, 'spread.log');
     writeFileSync(log, '');

@@ -87,6 +87,8 @@ export interface QueueInspector {
   unfinishedJobs(): Promise<number>;
   /** Jobs taken by a worker (running, or taken ahead and waiting for a thread). */
   activeJobs(): Promise<number>;
+  /** The server's connections (CLIENT LIST), one object of fields per connection. */
+  clients(): Promise<Array<Record<string, string>>>;
   close(): Promise<void>;
 }
 
@@ -104,6 +106,11 @@ export async function inspectQueue(url: string, queueName: string): Promise<Queu
       return Object.values(counts).reduce((a, b) => a + b, 0);
     },
     activeJobs: () => queue.getActiveCount(),
+    clients: async () =>
+      String(await client.client('LIST'))
+        .trim()
+        .split('\n')
+        .map((line) => Object.fromEntries(line.split(' ').map((field) => [field.slice(0, field.indexOf('=')), field.slice(field.indexOf('=') + 1)]))),
     close: async () => {
       await queue.close();
       client.disconnect();

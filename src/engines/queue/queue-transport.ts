@@ -12,6 +12,7 @@ import type { Queue } from 'bullmq';
 import { basename } from 'node:path';
 import type { ReplyMemory } from '../engine.js';
 import type { ChunkMessage, ChunkResult, Transport, TransportCapabilities, WorkerWatch } from '../transport/transport.js';
+import { BulkReaders, readValue } from './bulk-reader.js';
 import { closeConnection, openConnection, safeUrl, type ManagedConnection } from './connection.js';
 import { QueueConnectionError } from './errors.js';
 import {
@@ -46,6 +47,8 @@ interface Pending {
 interface Connected {
   readonly command: ManagedConnection;
   readonly reader: ManagedConnection;
+  /** Reads large replies straight into the call's reply memory (the client reads them when there is none). */
+  readonly bulk: BulkReaders;
   readonly queue: Queue;
 }
 
@@ -91,11 +94,13 @@ class QueueTransport implements Transport {
         this.fail(error);
         throw error;
       }
+      const bulk = new BulkReaders(this.settings);
+      await bulk.start();
       const { Queue: BullQueue } = await import('bullmq');
       await loadWire();
       const queue = new BullQueue(this.settings.queueName, { connection: command.redis, prefix: this.settings.prefix, skipVersionCheck: true });
       queue.on('error', () => {}); // connection errors reach the calls through `ended`
-      this.connected = { command, reader, queue };
+      this.connected = { command, reader, bulk, queue };
       if (this.closed) await this.release();
       return this.connected;
     })();
@@ -248,8 +253,15 @@ class QueueTransport implements Transport {
         if (popped) {
           const key = referencedReplyKey(popped[1]);
           const jobId = key === null ? null : this.replyJob(key);
-          const stored = jobId === null ? popped[1] : redis.getBuffer(key!);
-          if (jobId !== null) void redis.unlink(key!).catch(() => {});
+          let stored: Buffer | null | Promise<Buffer | null> = popped[1];
+          if (jobId !== null) {
+            // into the call's reply memory when the bulk reader reads it; removed once read (it may be read on a
+            // connection of its own, so the UNLINK waits for the read, and goes on the command connection)
+            const reading = readValue(connected.bulk.current(), redis, key!, this.pending.get(jobId)?.replyMemory);
+            const command = connected.command.redis;
+            void reading.finally(() => command.unlink(key!).catch(() => {})).catch(() => {});
+            stored = reading;
+          }
           // more replies to come: the next BLPOP goes out now, behind this reply's GET
           if (jobId !== null && this.pending.size > 1 && goOn()) popping = redis.blpopBuffer(resultsKey, readerBlockSeconds);
           const reply = await stored;
@@ -360,6 +372,7 @@ class QueueTransport implements Transport {
     connected.reader.setRef(true);
     if (connected.command.redis.status === 'ready') await connected.command.redis.del(this.keys.caller(this.callerId)).catch(() => {});
     await connected.queue.close().catch(() => {});
+    connected.bulk.close();
     await Promise.all([closeConnection(connected.command), closeConnection(connected.reader, true)]);
   }
 

@@ -13,6 +13,7 @@ import type { Job, RedisOptions as BullConnectionOptions, Worker } from 'bullmq'
 import { ArgumentError } from '../../errors.js';
 import { createThreadsTransport } from '../transport/tinypool-threads.js';
 import type { ChunkMessage, ChunkResult, Transport } from '../transport/transport.js';
+import { BulkReaders, readValue } from './bulk-reader.js';
 import { closeConnection, openConnection, redisOptions, safeUrl, type ManagedConnection } from './connection.js';
 import { loadPayload, payloadFile, releasePayloadFile, removeKeptPayloadFiles, replyPayloadName, storePayload, sweepPayloadFiles } from './payload-files.js';
 import { decodeChunk, encodeReply, replyKeyBytes, replyReference, type LostChunk, type QueueJobData, type QueueReply } from './protocol.js';
@@ -147,36 +148,44 @@ const expiredCaller = "the caller's liveness key had expired";
  * The job processor: reads the chunk (while the threads may still be busy: jobs taken ahead), waits
  * for a free thread, runs the chunk there and pushes the reply to the caller.
  */
-function processor(command: ManagedConnection, threads: LocalThreads): (job: Job<QueueJobData>) => Promise<JobOutcome> {
+function processor(command: ManagedConnection, bulk: BulkReaders, threads: LocalThreads): (job: Job<QueueJobData>) => Promise<JobOutcome> {
   // the size of the last reply: the next chunk's result storage is at least as large
   let resultBytes = 0;
   return async (job) => {
     const data = job.data;
     const jobId = job.id!;
-    const read = await command.redis.pipeline().pttl(data.callerKey).getBuffer(data.payloadKey).exec();
-    const callerTtl = read?.[0]?.[1];
-    // the liveness key exists at least this long (unless renewed): a job that gets its thread later looks again
-    const aliveUntil = callerTtl === -1 ? Number.POSITIVE_INFINITY : typeof callerTtl === 'number' && callerTtl > 0 ? Date.now() + callerTtl : null;
-    const payload = read?.[1]?.[1];
-    const directory = data.payloadDirectory ?? null;
-    if (aliveUntil === null || !Buffer.isBuffer(payload)) {
-      if (Buffer.isBuffer(payload)) await releasePayloadFile(payloadFile(payload), directory);
-      return drop(command, job, aliveUntil === null ? expiredCaller : "the chunk's payload had expired or been withdrawn");
-    }
-    sweepPayloadFiles(directory, 2 * data.ttlMs);
     // the chunk and its results live in reused shared memory (no page faults, and not counted as this thread's
     // own memory, so they set off no garbage collection), given back once the reply is out (results may view the chunk)
     const memory = new SlotLease();
     let reusable = true;
+    const inMemory = (bytes: number): Uint8Array | null => memory.array('uint8', bytes) as Uint8Array | null;
     try {
+      // a large chunk read by the bulk reader lands in that memory straight from the socket; both answers are
+      // awaited before anything fails (the memory is not given back while the reader may still write into it)
+      const [ttlRead, payloadRead] = await Promise.allSettled([
+        command.redis.pttl(data.callerKey),
+        readValue(bulk.current(), command.redis, data.payloadKey, inMemory),
+      ]);
+      if (ttlRead.status === 'rejected') throw ttlRead.reason;
+      if (payloadRead.status === 'rejected') throw payloadRead.reason;
+      const [callerTtl, payload] = [ttlRead.value, payloadRead.value];
+      // the liveness key exists at least this long (unless renewed): a job that gets its thread later looks again
+      const aliveUntil = callerTtl === -1 ? Number.POSITIVE_INFINITY : callerTtl > 0 ? Date.now() + callerTtl : null;
+      const directory = data.payloadDirectory ?? null;
+      if (aliveUntil === null || payload === null) {
+        if (payload !== null) await releasePayloadFile(payloadFile(payload), directory);
+        return await drop(command, job, aliveUntil === null ? expiredCaller : "the chunk's payload had expired or been withdrawn");
+      }
+      sweepPayloadFiles(directory, 2 * data.ttlMs);
       let reply: QueueReply;
       try {
-        // decoded before a thread is free (a job taken ahead), in shared memory the thread reads in place:
-        // a chunk read from its file is there already, one from Redis is copied out of the client's buffers
-        const loaded = await loadPayload(payload, directory, () => (bytes) => memory.array('uint8', bytes) as Uint8Array | null);
-        const copy = loaded === payload ? (memory.array('uint8', payload.byteLength) as Uint8Array | null) : null;
-        copy?.set(payload);
-        const message = decodeChunk(copy ?? loaded, copy !== null || loaded !== payload);
+        // decoded before a thread is free (a job taken ahead), in shared memory the thread reads in place: a chunk
+        // read from its file or by the bulk reader is there already, one read by the client is copied out of its buffers
+        const loaded = await loadPayload(payload, directory, () => inMemory);
+        const shared = loaded.buffer instanceof SharedArrayBuffer;
+        const copy = loaded === payload && !shared ? inMemory(loaded.byteLength) : null;
+        copy?.set(loaded);
+        const message = decodeChunk(copy ?? loaded, shared || copy !== null || loaded !== payload);
         const resultStorage = memory.array('uint8', Math.max(loaded.byteLength, resultBytes))?.buffer as SharedArrayBuffer | undefined;
         const release = await threads.slot();
         try {
@@ -274,10 +283,12 @@ export async function startQueueWorker(options: QueueWorkerOptions = {}): Promis
     await closeConnection(command);
     throw error;
   }
+  const bulk = new BulkReaders(settings);
+  await bulk.start();
   const threads = new LocalThreads(concurrency);
   await loadWire();
   const { Worker: BullWorker } = await import('bullmq');
-  const worker: Worker<QueueJobData, JobOutcome> = new BullWorker<QueueJobData, JobOutcome>(settings.queueName, processor(command, threads), {
+  const worker: Worker<QueueJobData, JobOutcome> = new BullWorker<QueueJobData, JobOutcome>(settings.queueName, processor(command, bulk, threads), {
     connection: { ...redisOptions(settings), connectTimeout: settings.connectTimeoutMs } as BullConnectionOptions,
     prefix: settings.prefix,
     name: id,
@@ -304,6 +315,7 @@ export async function startQueueWorker(options: QueueWorkerOptions = {}): Promis
       (closing ??= (async () => {
         await worker.close();
         await threads.close();
+        bulk.close();
         await closeConnection(command);
         removeKeptPayloadFiles();
       })()),
