@@ -162,32 +162,8 @@ describe("batches on 'queue' workers (real redis-server, two CLI workers)", () =
     ['context.output rows', intoOutputRows],
   ])(
     'reuseMemory reads batches that come back through Redis into reused memory too: batches whose images end in %s, read while current, equal prefetch 0 on for; a kept batch sees a later one, and without reuseMemory kept batches keep their values',
-    async (_name, pipeline) => {
-      const run = { batchSize: 8, shuffle: 3, reset: 'all' } as const;
-      const expected: Float32Array[] = [];
-      for await (const batch of pipeline.genBatch(run)) expected.push(pixelsOf(batch.images));
-      const consume = async (reuseMemory: boolean): Promise<{ current: Float32Array[]; kept: ReuseBatch[] }> => {
-        const current: Float32Array[] = [];
-        const kept: ReuseBatch[] = [];
-        for await (const batch of pipeline.genBatch({ ...run, ...onQueue, reuseMemory })) {
-          current.push(pixelsOf(batch.images));
-          kept.push(batch);
-        }
-        return { current, kept };
-      };
-      // every reply (8 images of 64×64 float32: 128 KiB) waits in a reply key of its own and is read straight into reused memory
-      const reused = await consume(true);
-      expectSameValues(reused.current, expected);
-      const changed = reused.kept.filter((batch, k) => !pixelsOf(batch.images).every((value, i) => value === expected[k]![i]));
-      expect(changed.length).toBeGreaterThan(0);
-      expectSameValues(pixelsOf(reused.kept.at(-1)!.images), expected.at(-1));
-      const fresh = await consume(false);
-      expectSameValues(fresh.current, expected);
-      expectSameValues(
-        fresh.kept.map((batch) => pixelsOf(batch.images)),
-        expected,
-      );
-    },
+    // every reply (8 images of 64×64 float32: 128 KiB) waits in a reply key of its own and is read straight into reused memory
+    async (_name, pipeline) => expectRepliesInReusedMemory(pipeline),
   );
 
   test.each([
@@ -197,33 +173,10 @@ describe("batches on 'queue' workers (real redis-server, two CLI workers)", () =
     'with a payload directory, reuseMemory reads the reply files of batches whose images end in %s into reused memory: batches read while current equal prefetch 0 on for, a kept batch sees a later one',
     async (_name, pipeline) => {
       const directory = mkdtempSync(path.join(tmpdir(), 'batchflow-queue-reuse-'));
-      const run = { batchSize: 8, shuffle: 3, reset: 'all' } as const;
       try {
         // every reply (8 images of 64×64 float32) is a file of the directory
         await configureQueue({ url: redis.url, payloadDirectory: directory, payloadFileBytes: 1024 });
-        const expected: Float32Array[] = [];
-        for await (const batch of pipeline.genBatch(run)) expected.push(pixelsOf(batch.images));
-        const consume = async (reuseMemory: boolean): Promise<{ current: Float32Array[]; kept: ReuseBatch[] }> => {
-          const current: Float32Array[] = [];
-          const kept: ReuseBatch[] = [];
-          for await (const batch of pipeline.genBatch({ ...run, ...onQueue, reuseMemory })) {
-            current.push(pixelsOf(batch.images));
-            kept.push(batch);
-          }
-          return { current, kept };
-        };
-        const reused = await consume(true);
-        expectSameValues(reused.current, expected);
-        const changed = reused.kept.filter((batch, k) => !pixelsOf(batch.images).every((value, i) => value === expected[k]![i]));
-        expect(changed.length).toBeGreaterThan(0);
-        // the last batch was never followed by a request: it keeps its values
-        expectSameValues(pixelsOf(reused.kept.at(-1)!.images), expected.at(-1));
-        const fresh = await consume(false);
-        expectSameValues(fresh.current, expected);
-        expectSameValues(
-          fresh.kept.map((batch) => pixelsOf(batch.images)),
-          expected,
-        );
+        await expectRepliesInReusedMemory(pipeline);
         // every payload and reply file was read and let go (kept only to be written over)
         await waitFor(() => payloadFilesIn(directory).length === 0, 'the chunk files to be let go');
       } finally {
@@ -233,6 +186,37 @@ describe("batches on 'queue' workers (real redis-server, two CLI workers)", () =
     },
   );
 });
+
+/**
+ * Runs `pipeline` on 'queue' with and without `reuseMemory`: batches read while current equal prefetch 0
+ * on 'for' either way; with it, kept batches show later batches' values (their memory was reused), except
+ * the last (never followed by a request); without it, kept batches keep theirs.
+ */
+async function expectRepliesInReusedMemory(pipeline: typeof allocatedByStep): Promise<void> {
+  const run = { batchSize: 8, shuffle: 3, reset: 'all' } as const;
+  const expected: Float32Array[] = [];
+  for await (const batch of pipeline.genBatch(run)) expected.push(pixelsOf(batch.images));
+  const consume = async (reuseMemory: boolean): Promise<{ current: Float32Array[]; kept: ReuseBatch[] }> => {
+    const current: Float32Array[] = [];
+    const kept: ReuseBatch[] = [];
+    for await (const batch of pipeline.genBatch({ ...run, ...onQueue, reuseMemory })) {
+      current.push(pixelsOf(batch.images));
+      kept.push(batch);
+    }
+    return { current, kept };
+  };
+  const reused = await consume(true);
+  expectSameValues(reused.current, expected);
+  const changed = reused.kept.filter((batch, k) => !pixelsOf(batch.images).every((value, i) => value === expected[k]![i]));
+  expect(changed.length).toBeGreaterThan(0);
+  expectSameValues(pixelsOf(reused.kept.at(-1)!.images), expected.at(-1));
+  const fresh = await consume(false);
+  expectSameValues(fresh.current, expected);
+  expectSameValues(
+    fresh.kept.map((batch) => pixelsOf(batch.images)),
+    expected,
+  );
+}
 
 function pixelsOf(images: NDArray): Float32Array {
   return (images.data as Float32Array).slice(images.offset, images.offset + images.size);
