@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { BulkReader, readValue } from '../../../src/engines/queue/bulk-reader.js';
+import { BulkReader, BulkReaders, bulkClientName, readValue } from '../../../src/engines/queue/bulk-reader.js';
 import { queueSettings } from '../../../src/engines/queue/settings.js';
 import { startRedisServer, type RedisServer } from '../../helpers/redis-server.js';
 
@@ -154,6 +154,33 @@ describe('BulkReader', () => {
       await other.stop();
     }
   }, 60_000);
+
+  test('BulkReaders opens a new reader in the background (at most every 5 s) after the server dropped the connection; meanwhile none is offered', async () => {
+    const readers = new BulkReaders(queueSettings({ url: server.url, connectTimeoutMs: 2_000 }));
+    await readers.start();
+    const first = readers.current();
+    expect(first).not.toBeNull();
+    await client.set('bulk:again', 'again');
+    const listed = String(await client.client('LIST'))
+      .split('\n')
+      .filter((line) => line.includes(`name=${bulkClientName}`));
+    for (const line of listed) await client.client('KILL', 'ID', /id=(\d+)/.exec(line)![1]!);
+    const until = Date.now() + 10_000;
+    while (first!.usable && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(first!.usable).toBe(false);
+    // the last attempt (the start) was under 5 s ago: the client reads for now
+    expect(readers.current()).toBeNull();
+    let again: BulkReader | null = null;
+    while (again === null && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      again = readers.current();
+    }
+    expect(again).not.toBeNull();
+    expect(again).not.toBe(first);
+    expect((await again!.get('bulk:again'))?.toString()).toBe('again');
+    readers.close();
+    expect(readers.current()).toBeNull();
+  }, 30_000);
 
   test('readValue without a reader reads with the client', async () => {
     await client.set('bulk:client', 'by the client');

@@ -80,11 +80,14 @@ export class BulkReader {
       },
       noDelay: true,
     });
+    // neither the connecting socket nor its timer keeps the process alive (a reader opened again in the
+    // background must not hold up a script's exit); commands waiting for answers do (see settleRef)
+    socket.unref();
     reader = new BulkReader(socket);
     const opened = reader;
     socket.on('error', (error) => opened.fail(error));
     socket.on('close', () => opened.fail(new Error('the connection closed')));
-    const timer = setTimeout(() => socket.destroy(new Error(`no connection within ${settings.connectTimeoutMs} ms`)), settings.connectTimeoutMs);
+    const timer = setTimeout(() => socket.destroy(new Error(`no connection within ${settings.connectTimeoutMs} ms`)), settings.connectTimeoutMs).unref();
     try {
       await new Promise<void>((resolve, reject) => {
         socket.once('connect', resolve);
