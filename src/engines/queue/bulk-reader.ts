@@ -13,7 +13,8 @@
 import { connect, type Socket } from 'node:net';
 import type { Redis } from 'ioredis';
 import type { ReplyMemory } from '../engine.js';
-import { parseRedisUrl, type ResolvedQueueSettings } from './settings.js';
+import { redisEndpoint } from './connection.js';
+import type { ResolvedQueueSettings } from './settings.js';
 
 /** Values of at least this many bytes are read into the memory the caller gives; smaller ones into fresh memory. */
 const largeValueBytes = 64 * 1024;
@@ -63,10 +64,7 @@ export class BulkReader {
    */
   static async open(settings: ResolvedQueueSettings): Promise<BulkReader | null> {
     if (!BulkReader.speaks(settings)) return null;
-    const url = parseRedisUrl(settings.url, 'url');
-    const db = url.pathname.replace(/^\//, '');
-    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-    const port = url.port === '' ? 6379 : Number(url.port);
+    const { host, port, username, password, db } = redisEndpoint(settings);
     let reader: BulkReader | null = null;
     const socket = connect({
       host,
@@ -95,11 +93,8 @@ export class BulkReader {
         socket.once('close', () => reject(new Error('the connection closed')));
       });
       const handshake: Array<Promise<unknown>> = [];
-      if (url.password !== '') {
-        const user = url.username === '' ? [] : [decodeURIComponent(url.username)];
-        handshake.push(opened.send(['AUTH', ...user, decodeURIComponent(url.password)], undefined));
-      }
-      if (db !== '') handshake.push(opened.send(['SELECT', db], undefined));
+      if (password !== undefined) handshake.push(opened.send(['AUTH', ...(username === undefined ? [] : [username]), password], undefined));
+      if (db !== undefined) handshake.push(opened.send(['SELECT', String(db)], undefined));
       // named for CLIENT LIST (a server that refuses the name still serves the reads)
       handshake.push(opened.send(['CLIENT', 'SETNAME', bulkClientName], undefined).catch(() => null));
       await Promise.all(handshake);
@@ -115,7 +110,7 @@ export class BulkReader {
 
   /** True when the settings need nothing this reader does not speak: a plain `redis://` URL and no extra connection options. */
   static speaks(settings: ResolvedQueueSettings): boolean {
-    return parseRedisUrl(settings.url, 'url').protocol === 'redis:' && Object.keys(settings.connection).length === 0;
+    return !redisEndpoint(settings).tls && Object.keys(settings.connection).length === 0;
   }
 
   /** False once the connection failed or was closed. */

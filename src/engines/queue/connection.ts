@@ -16,8 +16,18 @@ export function safeUrl(url: string): string {
   return parsed.toString();
 }
 
-/** ioredis options for the settings' URL, then `connection` over them. */
-export function redisOptions(settings: ResolvedQueueSettings): RedisOptions {
+/** Where a Redis URL points: host and port, the credentials and database it names, and whether it asks for TLS. */
+export interface RedisEndpoint {
+  readonly host: string;
+  readonly port: number;
+  readonly username?: string;
+  readonly password?: string;
+  readonly db?: number;
+  readonly tls: boolean;
+}
+
+/** The endpoint of the settings' URL (`redis://[user:password@]host[:port][/db]`, or `rediss://` for TLS). */
+export function redisEndpoint(settings: ResolvedQueueSettings): RedisEndpoint {
   const url = parseRedisUrl(settings.url, 'url');
   const db = url.pathname.replace(/^\//, '');
   return {
@@ -26,9 +36,14 @@ export function redisOptions(settings: ResolvedQueueSettings): RedisOptions {
     ...(url.username === '' ? {} : { username: decodeURIComponent(url.username) }),
     ...(url.password === '' ? {} : { password: decodeURIComponent(url.password) }),
     ...(db === '' ? {} : { db: Number(db) }),
-    ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
-    ...settings.connection,
+    tls: url.protocol === 'rediss:',
   };
+}
+
+/** ioredis options for the settings' URL, then `connection` over them. */
+export function redisOptions(settings: ResolvedQueueSettings): RedisOptions {
+  const { tls, ...endpoint } = redisEndpoint(settings);
+  return { ...endpoint, ...(tls ? { tls: {} } : {}), ...settings.connection };
 }
 
 /** A connection and what happens to it. */
