@@ -125,7 +125,10 @@ export class PipelineRuns<B extends Batch> {
 
   async *#generate(given: RunOptionsInput, defaultEpochs: number | null): AsyncGenerator<B, void, undefined> {
     this.#runTime = null;
-    const start = wallClock();
+    // the start as the system clock says (the process's monotonic clock can drift from it by seconds on a
+    // long-lived process of a virtual machine), the duration by the monotonic clock
+    const startedAt = new Date();
+    const start = performance.now();
     checkJoins(this.state.records);
     const dataset = this.#evaluateDataset();
     const evaluated = evalExpr(given, { batch: null, pipeline: this.view() }) as RunOptions;
@@ -154,7 +157,7 @@ export class PipelineRuns<B extends Batch> {
           // the consumer asks for the next batch: this one's memory may serve the next batches
           recycleBatch(batch);
         }
-      this.#runTime = { startedAt: new Date(start), elapsedMs: wallClock() - start };
+      this.#runTime = { startedAt, elapsedMs: performance.now() - start };
     } finally {
       profiler?.end();
     }
